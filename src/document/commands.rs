@@ -1,0 +1,406 @@
+//! Shell commands of a runbook: from shell code blocks line by line, and from inline code spans
+//! that start with a known program.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{CodeBlock, EnvContext, InlineCode, SectionId};
+use crate::shell::{self, Joint, Word};
+use crate::span::Span;
+
+/// Where a command was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandOrigin {
+    /// Index into [`super::Document::code_blocks`].
+    CodeBlock(usize),
+    /// An inline code span.
+    InlineCode,
+}
+
+/// The directory a command runs in, relative to where the runbook's commands start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkDir {
+    /// No `cd` before it.
+    Default,
+    /// After `cd DIR` with a relative, literal DIR (normalised, `/`-separated).
+    Relative(String),
+    /// After a `cd` whose target cannot be known statically (`cd $DIR`, `cd /srv/app`, `cd -`).
+    Unknown,
+}
+
+/// One simple shell command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    /// Program and arguments, after wrappers such as `sudo` and `env` (kept in `wrappers`).
+    pub words: Vec<Word>,
+    /// `NAME=value` prefixes, including those given to `env`.
+    pub assignments: Vec<Word>,
+    /// Wrapper words before the program (`sudo -E`, `time`, `env`).
+    pub wrappers: Vec<Word>,
+    /// Redirection targets.
+    pub redirects: Vec<Word>,
+    /// How the command is joined to the previous one on its line.
+    pub joint: Joint,
+    /// The directory it runs in.
+    pub cwd: WorkDir,
+    /// From its first to its last word.
+    pub span: Span,
+    /// The whole logical line it came from (continuations joined), for context in messages.
+    pub line: String,
+    /// Where it was written.
+    pub origin: CommandOrigin,
+    /// Section it is in.
+    pub section: SectionId,
+    /// Effective environment context (fence hint, else the section's).
+    pub context: EnvContext,
+}
+
+impl Command {
+    /// The program word, if any.
+    pub fn program(&self) -> Option<&str> {
+        self.words.first().map(|w| w.text.as_str())
+    }
+
+    /// Argument words after the program.
+    pub fn args(&self) -> &[Word] {
+        self.words.get(1..).unwrap_or(&[])
+    }
+
+    /// The words as text.
+    pub fn argv(&self) -> Vec<&str> {
+        self.words.iter().map(|w| w.text.as_str()).collect()
+    }
+
+    /// The command as a single line of text (words joined by spaces).
+    pub fn text(&self) -> String {
+        self.argv().join(" ")
+    }
+
+    /// Span of the `index`-th word, or the whole command.
+    pub fn word_span(&self, index: usize) -> Span {
+        self.words.get(index).map(|w| w.span).unwrap_or(self.span)
+    }
+}
+
+/// Fence languages whose content is shell.
+const SHELL_LANGS: &[&str] = &[
+    "bash",
+    "sh",
+    "shell",
+    "zsh",
+    "console",
+    "shell-session",
+    "shellsession",
+    "terminal",
+    "ksh",
+    "dash",
+];
+
+/// Programs that mark a line (or an inline code span) as a command.
+const KNOWN_PROGRAMS: &[&str] = &[
+    "pnpm", "npm", "yarn", "bun", "npx", "bunx", "pnpx", "node", "deno", "make", "just", "task",
+    "docker", "docker-compose", "podman", "kubectl", "helm", "terraform", "tofu", "alembic",
+    "prisma", "rails", "rake", "bundle", "python", "python3", "pip", "pip3", "poetry", "uv",
+    "pipenv", "flask", "django-admin", "celery", "gunicorn", "go", "cargo", "git", "gh", "curl",
+    "wget", "psql", "pg_dump", "pg_restore", "pg_dumpall", "dropdb", "createdb", "mysql",
+    "mysqldump", "redis-cli", "mongosh", "mongo", "aws", "gcloud", "az", "render", "heroku",
+    "fly", "flyctl", "vercel", "netlify", "supabase", "railway", "wrangler", "firebase", "cd",
+    "export", "source", "sudo", "systemctl", "journalctl", "ssh", "scp", "rsync", "chmod",
+    "chown", "mkdir", "cp", "mv", "rm", "ls", "cat", "echo", "tail", "head", "grep", "bash",
+    "sh", "zsh", "ts-node", "tsx", "turbo", "nx", "lerna", "knex", "sequelize", "typeorm",
+    "flyway", "liquibase", "ansible", "ansible-playbook", "kubectx", "kustomize", "argocd",
+    "skaffold", "tilt", "minikube", "kind", "k9s", "openssl", "jq", "sed", "awk", "touch",
+    "tar", "gzip", "unzip", "ruby", "php", "composer", "artisan", "dotnet", "java", "mvn",
+    "gradle", "./gradlew", "manage.py", "./manage.py", "stripe", "doppler", "vault", "op",
+    "sops", "brew", "apt", "apt-get", "yum", "dnf", "systemd", "service", "nginx", "crontab",
+    "kill", "pkill", "ps", "top", "htop", "df", "du", "free", "watch", "nc", "telnet", "dig",
+    "nslookup", "ping", "traceroute", "env", "set", "unset", "printenv", "time", "nohup",
+    "xargs", "find", "test", "openssl", "base64", "sleep", "wait", "exit", "true", "false",
+    "mongodump", "mongorestore", "sqlite3", "clickhouse-client", "pm2", "forever", "caddy",
+];
+
+/// Programs that, written alone in inline code, still mean a command only with arguments:
+/// "install `docker`" names a tool, "`docker compose up`" runs one.
+const INLINE_PROGRAMS: &[&str] = &[
+    "pnpm", "npm", "yarn", "bun", "npx", "bunx", "pnpx", "node", "deno", "make", "just", "task",
+    "docker", "docker-compose", "podman", "kubectl", "helm", "terraform", "tofu", "alembic",
+    "prisma", "rails", "rake", "bundle", "python", "python3", "poetry", "uv", "pipenv",
+    "flask", "django-admin", "celery", "go", "cargo", "git", "gh", "curl", "wget", "psql",
+    "pg_dump", "pg_restore", "dropdb", "createdb", "mysql", "redis-cli", "mongosh", "aws",
+    "gcloud", "az", "render", "heroku", "fly", "flyctl", "vercel", "netlify", "supabase",
+    "railway", "wrangler", "bash", "sh", "source", "export", "sudo", "systemctl", "ssh",
+    "ts-node", "tsx", "turbo", "nx", "knex", "sequelize", "typeorm", "flyway", "liquibase",
+    "ansible-playbook", "kustomize", "argocd", "chmod", "rm", "cp", "manage.py", "./manage.py",
+    "pm2", "stripe", "doppler", "vault", "mongodump", "mongorestore", "pg_dumpall",
+];
+
+/// Wrappers that run the rest of the line as a command.
+const WRAPPERS: &[&str] = &["sudo", "env", "time", "nohup", "exec", "command", "nice"];
+
+static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\([\w.-]+\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^$#\s]*)?\s*)?[$%]\s+")
+        .expect("prompt regex")
+});
+static CONTINUATION_PROMPT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*>\s").expect("continuation prompt regex"));
+
+/// True when `word` (or its file name, for `./bin/x` and `bin/rails`) is a program runbooks run.
+pub fn is_known_program(word: &str) -> bool {
+    KNOWN_PROGRAMS.contains(&word) || word.starts_with("./") || word.ends_with(".sh")
+}
+
+/// Decides whether a code block's commands are extracted: shell fences always; unlabelled
+/// blocks when most of their lines start with a known program or a prompt.
+pub(super) fn is_shell_block(code: &CodeBlock) -> bool {
+    if SHELL_LANGS.contains(&code.lang.as_str()) {
+        return true;
+    }
+    if !code.lang.is_empty() && code.lang != "text" && code.lang != "txt" {
+        return false;
+    }
+    let mut looked = 0usize;
+    let mut commands = 0usize;
+    for line in &code.lines {
+        let trimmed = line.text.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        looked += 1;
+        let body = PROMPT
+            .find(&line.text)
+            .map(|m| &line.text[m.end()..])
+            .unwrap_or(trimmed);
+        let first = body.split_whitespace().next().unwrap_or("");
+        if PROMPT.is_match(&line.text) || is_known_program(first) || shell::is_assignment(first) {
+            commands += 1;
+        }
+    }
+    looked > 0 && commands * 2 > looked
+}
+
+/// One logical line: text with continuations joined, and a byte → file offset map.
+struct LogicalLine {
+    text: String,
+    offsets: Vec<usize>,
+}
+
+impl LogicalLine {
+    fn new() -> Self {
+        LogicalLine {
+            text: String::new(),
+            offsets: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, text: &str, line: &super::CodeLine, start_in_line: usize) {
+        for i in 0..text.len() {
+            let offset = if line.exact {
+                line.offset + start_in_line + i
+            } else {
+                line.offset
+            };
+            self.offsets.push(offset);
+        }
+        self.text.push_str(text);
+    }
+
+    fn offset_of(&self, index: usize) -> usize {
+        if let Some(&offset) = self.offsets.get(index) {
+            offset
+        } else {
+            self.offsets.last().map(|&o| o + 1).unwrap_or(0)
+        }
+    }
+}
+
+pub(super) fn from_code_block(
+    code: &CodeBlock,
+    block_index: usize,
+    context: EnvContext,
+    out: &mut Vec<Command>,
+) {
+    let has_prompts = code.lines.iter().any(|l| PROMPT.is_match(&l.text));
+    let mut cwd = WorkDir::Default;
+    let mut heredoc: Option<(String, bool)> = None;
+    let mut logical = LogicalLine::new();
+    let mut continuing = false;
+
+    for line in &code.lines {
+        if let Some((delimiter, _)) = &heredoc {
+            if line.text.trim() == delimiter {
+                heredoc = None;
+            }
+            continue;
+        }
+        let mut start = 0usize;
+        if !continuing {
+            if let Some(prompt) = PROMPT.find(&line.text) {
+                start = prompt.end();
+            } else if has_prompts {
+                // In a session transcript, lines without a prompt are output.
+                continue;
+            }
+        } else if let Some(prompt) = CONTINUATION_PROMPT.find(&line.text) {
+            if has_prompts {
+                start = prompt.end();
+            }
+        }
+        let body = &line.text[start..];
+        let trimmed_end = body.trim_end();
+        let (piece, continues) = if let Some(stripped) = trimmed_end.strip_suffix('\\') {
+            (stripped, true)
+        } else {
+            let ends_with_operator = trimmed_end.ends_with("&&")
+                || trimmed_end.ends_with("||")
+                || (trimmed_end.ends_with('|') && !trimmed_end.trim_start().starts_with('#'));
+            (body, ends_with_operator)
+        };
+        if continuing {
+            logical.text.push(' ');
+            logical.offsets.push(line.offset);
+        }
+        logical.push(piece, line, start);
+        continuing = continues;
+        if continuing {
+            continue;
+        }
+        let finished = std::mem::replace(&mut logical, LogicalLine::new());
+        let split = shell::split_line(&finished.text, &|i| finished.offset_of(i));
+        if let Some(delimiter) = split.heredocs.first() {
+            heredoc = Some((delimiter.clone(), true));
+        }
+        push_commands(
+            split.commands,
+            &finished.text,
+            &mut cwd,
+            CommandOrigin::CodeBlock(block_index),
+            code.section,
+            context,
+            out,
+        );
+    }
+    if continuing && !logical.text.is_empty() {
+        let split = shell::split_line(&logical.text, &|i| logical.offset_of(i));
+        push_commands(
+            split.commands,
+            &logical.text,
+            &mut cwd,
+            CommandOrigin::CodeBlock(block_index),
+            code.section,
+            context,
+            out,
+        );
+    }
+}
+
+pub(super) fn from_inline_code(code: &InlineCode, context: EnvContext, out: &mut Vec<Command>) {
+    let text = code.text.trim();
+    let first = text.split_whitespace().next().unwrap_or("");
+    let word_count = text.split_whitespace().count();
+    let looks_like_command = (INLINE_PROGRAMS.contains(&first) && word_count >= 2)
+        || (first.starts_with("./") && first.len() > 2)
+        || (shell::is_assignment(first) && word_count >= 2);
+    if !looks_like_command {
+        return;
+    }
+    let base = code.text_offset;
+    let split = shell::split_line(&code.text, &|i| match base {
+        Some(base) => base + i,
+        None => code.span.start,
+    });
+    let mut cwd = WorkDir::Default;
+    push_commands(
+        split.commands,
+        &code.text,
+        &mut cwd,
+        CommandOrigin::InlineCode,
+        code.section,
+        context,
+        out,
+    );
+}
+
+fn push_commands(
+    commands: Vec<shell::SimpleCommand>,
+    line: &str,
+    cwd: &mut WorkDir,
+    origin: CommandOrigin,
+    section: SectionId,
+    context: EnvContext,
+    out: &mut Vec<Command>,
+) {
+    for simple in commands {
+        let mut words = simple.words;
+        let mut assignments = simple.assignments;
+        let mut wrappers = Vec::new();
+        // `sudo -E env FOO=1 time pnpm x` → program `pnpm`.
+        while let Some(first) = words.first() {
+            if !WRAPPERS.contains(&first.text.as_str()) {
+                break;
+            }
+            wrappers.push(words.remove(0));
+            while let Some(next) = words.first() {
+                if next.text.starts_with('-') && next.text.len() > 1 {
+                    wrappers.push(words.remove(0));
+                } else if shell::is_assignment(&next.text) {
+                    assignments.push(words.remove(0));
+                } else {
+                    break;
+                }
+            }
+        }
+        if words.first().is_some_and(|w| w.text == "cd") {
+            *cwd = change_dir(cwd, words.get(1).map(|w| w.text.as_str()));
+        }
+        out.push(Command {
+            words,
+            assignments,
+            wrappers,
+            redirects: simple.redirects,
+            joint: simple.joint,
+            cwd: cwd.clone(),
+            span: simple.span,
+            line: line.trim().to_string(),
+            origin,
+            section,
+            context,
+        });
+    }
+}
+
+/// The directory after `cd target` from `from`.
+fn change_dir(from: &WorkDir, target: Option<&str>) -> WorkDir {
+    let Some(target) = target else {
+        return WorkDir::Unknown;
+    };
+    if target.starts_with('/')
+        || target.starts_with('~')
+        || target.starts_with('$')
+        || target.starts_with('<')
+        || target == "-"
+    {
+        return WorkDir::Unknown;
+    }
+    let mut parts: Vec<String> = match from {
+        WorkDir::Default => Vec::new(),
+        WorkDir::Relative(dir) => dir.split('/').map(String::from).collect(),
+        WorkDir::Unknown => return WorkDir::Unknown,
+    };
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return WorkDir::Unknown;
+                }
+            }
+            other => parts.push(other.to_string()),
+        }
+    }
+    if parts.is_empty() {
+        WorkDir::Default
+    } else {
+        WorkDir::Relative(parts.join("/"))
+    }
+}

@@ -1,0 +1,202 @@
+//! Environment context of a section: is this step run against production, staging, a laptop,
+//! or is it a rollback? Worked out from heading words, inherited down the heading tree, and
+//! overridable with `<!-- runbook-lint env=production -->`.
+
+use serde::Serialize;
+
+/// Where the commands of a section are meant to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EnvContext {
+    /// Production or a live system.
+    Production,
+    /// Staging, pre-production, UAT.
+    Staging,
+    /// A developer's machine or a throwaway environment.
+    Development,
+    /// A rollback, recovery or troubleshooting section: restores and downgrades belong here.
+    Rollback,
+    /// Nothing in the heading ancestry says.
+    Unknown,
+}
+
+impl EnvContext {
+    /// Every context, in a fixed order (for docs and severity tables).
+    pub const ALL: [EnvContext; 5] = [
+        EnvContext::Production,
+        EnvContext::Staging,
+        EnvContext::Development,
+        EnvContext::Rollback,
+        EnvContext::Unknown,
+    ];
+
+    /// The kebab-case name used in config files, packs and `env=` markers.
+    pub fn name(self) -> &'static str {
+        match self {
+            EnvContext::Production => "production",
+            EnvContext::Staging => "staging",
+            EnvContext::Development => "development",
+            EnvContext::Rollback => "rollback",
+            EnvContext::Unknown => "unknown",
+        }
+    }
+
+    /// Parses a context name, accepting the common short forms.
+    pub fn parse(name: &str) -> Option<EnvContext> {
+        Some(match name.trim().to_ascii_lowercase().as_str() {
+            "production" | "prod" => EnvContext::Production,
+            "staging" | "stage" => EnvContext::Staging,
+            "development" | "dev" | "local" => EnvContext::Development,
+            "rollback" | "recovery" => EnvContext::Rollback,
+            "unknown" => EnvContext::Unknown,
+            _ => return None,
+        })
+    }
+}
+
+/// Heading words that put a section in a context. Matched as whole words, case-insensitively;
+/// an entry with a space matches that phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextWords {
+    /// Words meaning production.
+    pub production: Vec<String>,
+    /// Words meaning staging.
+    pub staging: Vec<String>,
+    /// Words meaning development.
+    pub development: Vec<String>,
+    /// Words meaning rollback or recovery.
+    pub rollback: Vec<String>,
+}
+
+fn owned(words: &[&str]) -> Vec<String> {
+    words.iter().map(|w| w.to_string()).collect()
+}
+
+impl Default for ContextWords {
+    fn default() -> Self {
+        ContextWords {
+            production: owned(&["production", "prod", "live", "go-live", "prd"]),
+            staging: owned(&["staging", "stage", "pre-production", "preprod", "pre-prod", "uat"]),
+            development: owned(&[
+                "local",
+                "locally",
+                "development",
+                "dev",
+                "developer",
+                "developers",
+                "localhost",
+                "sandbox",
+                "devcontainer",
+            ]),
+            rollback: owned(&[
+                "rollback",
+                "roll back",
+                "rolling back",
+                "rollbacks",
+                "revert",
+                "reverting",
+                "recovery",
+                "recover",
+                "restore",
+                "restoring",
+                "disaster",
+                "troubleshooting",
+                "troubleshoot",
+                "downgrade",
+            ]),
+        }
+    }
+}
+
+impl ContextWords {
+    /// The context a heading's own words name, if any. When several match, the more specific
+    /// wins: rollback, then production, staging and development ("Production rollback" is a
+    /// rollback; "Staging and production" is production, the safer reading).
+    pub fn classify(&self, heading: &str) -> Option<EnvContext> {
+        let words = self.words_of(heading);
+        let has = |list: &[String]| list.iter().any(|w| contains_phrase(&words, w));
+        if has(&self.rollback) {
+            Some(EnvContext::Rollback)
+        } else if has(&self.production) {
+            Some(EnvContext::Production)
+        } else if has(&self.staging) {
+            Some(EnvContext::Staging)
+        } else if has(&self.development) {
+            Some(EnvContext::Development)
+        } else {
+            None
+        }
+    }
+
+    /// Heading words, with a hyphenated word split into its parts unless the whole word is a
+    /// context word itself ("pre-production" stays whole, "go-to-production" splits).
+    fn words_of(&self, heading: &str) -> Vec<String> {
+        let known = |w: &str| {
+            [&self.production, &self.staging, &self.development, &self.rollback]
+                .iter()
+                .any(|list| list.iter().any(|k| k == w))
+        };
+        let mut words = Vec::new();
+        for word in heading_words(heading) {
+            if word.contains('-') && !known(&word) {
+                words.extend(word.split('-').filter(|p| !p.is_empty()).map(String::from));
+            } else {
+                words.push(word);
+            }
+        }
+        words
+    }
+}
+
+/// Lower-cased words of a heading, hyphenated words kept whole.
+pub fn heading_words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// True when `phrase` (one or more space-separated words) occurs in `words`.
+pub fn contains_phrase(words: &[String], phrase: &str) -> bool {
+    let parts: Vec<&str> = phrase.split_whitespace().collect();
+    match parts.len() {
+        0 => false,
+        1 => words.iter().any(|w| w == parts[0]),
+        n => words
+            .windows(n)
+            .any(|window| window.iter().zip(&parts).all(|(w, p)| w == p)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_common_headings() {
+        let words = ContextWords::default();
+        let cases = [
+            ("Phase 3: Production Deployment", Some(EnvContext::Production)),
+            ("Local development", Some(EnvContext::Development)),
+            ("Deploy to Staging", Some(EnvContext::Staging)),
+            ("Production rollback", Some(EnvContext::Rollback)),
+            ("Staging and production", Some(EnvContext::Production)),
+            ("Pre-production checks", Some(EnvContext::Staging)),
+            ("Contacts", None),
+            ("DevOps notes", None),
+            ("Productivity tips", None),
+        ];
+        for (heading, expected) in cases {
+            assert_eq!(words.classify(heading), expected, "{heading}");
+        }
+    }
+
+    #[test]
+    fn parses_marker_names() {
+        assert_eq!(EnvContext::parse("prod"), Some(EnvContext::Production));
+        assert_eq!(EnvContext::parse("Local"), Some(EnvContext::Development));
+        assert_eq!(EnvContext::parse("moon"), None);
+    }
+}

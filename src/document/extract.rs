@@ -1,0 +1,598 @@
+//! One pass over pulldown-cmark's offset iterator builds the [`Document`].
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+
+use super::commands;
+use super::*;
+
+const MARKDOWN_OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_TASKLISTS)
+    .union(Options::ENABLE_YAML_STYLE_METADATA_BLOCKS)
+    .union(Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS)
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_FOOTNOTES);
+
+static COMMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)<!--(.*?)-->").expect("comment regex"));
+
+/// Blocks that hold inline content, innermost last on the stack.
+#[derive(Debug)]
+enum Container {
+    Paragraph,
+    Heading,
+    Item(ItemState),
+    List,
+    BlockQuote,
+    TableHead,
+    TableCell,
+    Other,
+}
+
+#[derive(Debug, Default)]
+struct ItemState {
+    /// `(checked, marker span)` once a task marker was seen.
+    task: Option<(bool, Span)>,
+    /// True once the item's first text run was recorded.
+    has_text: bool,
+}
+
+/// Inline content gathered until the block holding it starts another block or ends.
+#[derive(Debug, Default)]
+struct Run {
+    span: Option<Span>,
+    text: String,
+    code_spans: Vec<Span>,
+}
+
+impl Run {
+    fn extend(&mut self, range: Span) {
+        self.span = Some(match self.span {
+            Some(span) => Span::new(span.start.min(range.start), span.end.max(range.end)),
+            None => range,
+        });
+    }
+}
+
+struct Extractor<'a> {
+    source: &'a str,
+    options: &'a ParseOptions,
+    doc: Document,
+    stack: Vec<Container>,
+    run: Run,
+    section: SectionId,
+    heading: Option<(u8, Span)>,
+    anchors: HashMap<String, usize>,
+    code: Option<CodeBlock>,
+    partial_line: Option<CodeLine>,
+    table: Option<Table>,
+    row: Vec<Cell>,
+    in_metadata: bool,
+    link_stack: Vec<(usize, usize)>,
+}
+
+pub(super) fn extract(source: &str, options: &ParseOptions) -> Document {
+    let mut extractor = Extractor {
+        source,
+        options,
+        doc: Document::default(),
+        stack: Vec::new(),
+        run: Run::default(),
+        section: 0,
+        heading: None,
+        anchors: HashMap::new(),
+        code: None,
+        partial_line: None,
+        table: None,
+        row: Vec::new(),
+        in_metadata: false,
+        link_stack: Vec::new(),
+    };
+    extractor.doc.sections.push(Section {
+        level: 0,
+        title: String::new(),
+        anchor: String::new(),
+        parent: None,
+        span: Span::new(0, 0),
+        own_context: None,
+        context: EnvContext::Unknown,
+    });
+    for (event, range) in Parser::new_ext(source, MARKDOWN_OPTIONS).into_offset_iter() {
+        extractor.event(event, Span::from(range));
+    }
+    extractor.flush_run();
+    extractor.finish()
+}
+
+impl Extractor<'_> {
+    fn event(&mut self, event: Event<'_>, span: Span) {
+        if self.in_metadata {
+            if let Event::End(TagEnd::MetadataBlock(_)) = event {
+                self.in_metadata = false;
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, span),
+            Event::End(tag) => self.end(tag, span),
+            Event::Text(text) => {
+                if self.code.is_some() {
+                    self.code_text(&text, span);
+                } else {
+                    self.run.text.push_str(&text);
+                    self.run.extend(span);
+                }
+            }
+            Event::Code(text) => self.inline_code(&text, span),
+            Event::Html(_) | Event::InlineHtml(_) => {
+                if matches!(event, Event::InlineHtml(_)) {
+                    self.run.extend(span);
+                }
+                self.comments(span);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if self.run.span.is_some() {
+                    self.run.text.push(' ');
+                }
+            }
+            Event::TaskListMarker(checked) => {
+                if let Some(Container::Item(item)) = self.stack.last_mut() {
+                    item.task = Some((checked, span));
+                }
+            }
+            Event::FootnoteReference(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
+                self.run.extend(span)
+            }
+            Event::Rule => self.flush_run(),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, span: Span) {
+        match tag {
+            Tag::MetadataBlock(_) => {
+                self.in_metadata = true;
+                self.doc.front_matter = Some(span);
+            }
+            Tag::Paragraph => {
+                self.flush_run();
+                self.stack.push(Container::Paragraph);
+            }
+            Tag::Heading { level, .. } => {
+                self.flush_run();
+                self.heading = Some((level as u8, span));
+                self.stack.push(Container::Heading);
+            }
+            Tag::Item => {
+                self.flush_run();
+                self.stack.push(Container::Item(ItemState::default()));
+            }
+            Tag::List(_) => {
+                self.flush_run();
+                self.stack.push(Container::List);
+            }
+            Tag::BlockQuote(_) => {
+                self.flush_run();
+                self.stack.push(Container::BlockQuote);
+            }
+            Tag::CodeBlock(kind) => {
+                self.flush_run();
+                let (info, indented) = match kind {
+                    CodeBlockKind::Fenced(info) => (info.trim().to_string(), false),
+                    CodeBlockKind::Indented => (String::new(), true),
+                };
+                let lang = info
+                    .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                self.code = Some(CodeBlock {
+                    info,
+                    lang,
+                    indented,
+                    span,
+                    lines: Vec::new(),
+                    section: self.section,
+                    is_shell: false,
+                });
+            }
+            Tag::Table(_) => {
+                self.flush_run();
+                self.table = Some(Table {
+                    header: Vec::new(),
+                    rows: Vec::new(),
+                    span,
+                    section: self.section,
+                });
+            }
+            Tag::TableHead => self.stack.push(Container::TableHead),
+            Tag::TableRow => self.row.clear(),
+            Tag::TableCell => {
+                self.flush_run();
+                self.stack.push(Container::TableCell);
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }
+            | Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            } => {
+                let image = self
+                    .source
+                    .get(span.range())
+                    .is_some_and(|s| s.starts_with("!["));
+                self.doc.links.push(Link {
+                    dest: dest_url.to_string(),
+                    image,
+                    reference: matches!(
+                        link_type,
+                        LinkType::Reference
+                            | LinkType::Collapsed
+                            | LinkType::Shortcut
+                            | LinkType::ReferenceUnknown
+                            | LinkType::CollapsedUnknown
+                            | LinkType::ShortcutUnknown
+                    ),
+                    span,
+                    section: self.section,
+                });
+                self.link_stack.push((span.start, span.end));
+                self.run.extend(span);
+            }
+            Tag::HtmlBlock => self.flush_run(),
+            Tag::FootnoteDefinition(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition => {
+                self.flush_run();
+                self.stack.push(Container::Other);
+            }
+            Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Superscript | Tag::Subscript => {
+                self.run.extend(span)
+            }
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd, span: Span) {
+        match tag {
+            TagEnd::Paragraph
+            | TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::FootnoteDefinition
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => {
+                self.flush_run();
+                self.stack.pop();
+            }
+            TagEnd::Heading(_) => {
+                let title = self.run.text.trim().to_string();
+                self.flush_run();
+                self.stack.pop();
+                self.push_section(title);
+            }
+            TagEnd::Item => {
+                self.flush_run();
+                if let Some(Container::Item(item)) = self.stack.pop() {
+                    if let (Some((checked, marker)), false) = (item.task, item.has_text) {
+                        self.doc.checklist.push(ChecklistItem {
+                            checked,
+                            text: String::new(),
+                            span: marker,
+                            marker,
+                            depth: self.list_depth(),
+                            section: self.section,
+                        });
+                    }
+                }
+            }
+            TagEnd::CodeBlock => {
+                if let Some(line) = self.partial_line.take() {
+                    if let Some(code) = self.code.as_mut() {
+                        code.lines.push(line);
+                    }
+                }
+                if let Some(mut code) = self.code.take() {
+                    let context = self.doc.context_hint(&code);
+                    code.is_shell = commands::is_shell_block(&code);
+                    if code.is_shell {
+                        let block_index = self.doc.code_blocks.len();
+                        commands::from_code_block(
+                            &code,
+                            block_index,
+                            context,
+                            &mut self.doc.commands,
+                        );
+                    }
+                    self.doc.code_blocks.push(code);
+                }
+            }
+            TagEnd::Table => {
+                if let Some(table) = self.table.take() {
+                    self.doc.tables.push(table);
+                }
+            }
+            TagEnd::TableHead => {
+                self.stack.pop();
+                if let Some(table) = self.table.as_mut() {
+                    table.header = std::mem::take(&mut self.row);
+                }
+            }
+            TagEnd::TableRow => {
+                if let Some(table) = self.table.as_mut() {
+                    table.rows.push(std::mem::take(&mut self.row));
+                }
+            }
+            TagEnd::TableCell => {
+                let text = self.run.text.trim().to_string();
+                self.flush_run();
+                self.stack.pop();
+                self.row.push(Cell { text, span });
+            }
+            TagEnd::Link | TagEnd::Image => {
+                if let Some((_, end)) = self.link_stack.pop() {
+                    // The destination part of `[text](dest)` is not prose.
+                    let text_end = self.run.span.map(|s| s.end).unwrap_or(span.start);
+                    if end > text_end {
+                        self.run.code_spans.push(Span::new(text_end.max(span.start), end));
+                    }
+                }
+                self.run.extend(span);
+            }
+            TagEnd::HtmlBlock
+            | TagEnd::MetadataBlock(_)
+            | TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript => {}
+        }
+    }
+
+    fn list_depth(&self) -> usize {
+        self.stack
+            .iter()
+            .filter(|c| matches!(c, Container::List))
+            .count()
+    }
+
+    fn push_section(&mut self, title: String) {
+        let Some((level, span)) = self.heading.take() else {
+            return;
+        };
+        let mut parent = self.section;
+        while parent != 0 && self.doc.sections[parent].level >= level {
+            parent = self.doc.sections[parent].parent.unwrap_or(0);
+        }
+        let base = slug(&title);
+        let count = self.anchors.entry(base.clone()).or_insert(0);
+        let anchor = if *count == 0 {
+            base
+        } else {
+            format!("{base}-{count}")
+        };
+        *count += 1;
+        let own_context = self.options.context_words.classify(&title);
+        self.doc.sections.push(Section {
+            level,
+            title,
+            anchor,
+            parent: Some(parent),
+            span,
+            own_context,
+            context: EnvContext::Unknown,
+        });
+        self.section = self.doc.sections.len() - 1;
+    }
+
+    fn code_text(&mut self, text: &str, span: Span) {
+        let exact = self.source.get(span.range()) == Some(text);
+        let mut offset = span.start;
+        for piece in text.split_inclusive('\n') {
+            let body = piece.strip_suffix('\n').unwrap_or(piece);
+            let body = body.strip_suffix('\r').unwrap_or(body);
+            let line = self.partial_line.get_or_insert_with(|| CodeLine {
+                text: String::new(),
+                offset,
+                exact,
+            });
+            line.text.push_str(body);
+            line.exact &= exact;
+            if piece.ends_with('\n') {
+                let line = self.partial_line.take().expect("line just inserted");
+                if let Some(code) = self.code.as_mut() {
+                    code.lines.push(line);
+                }
+            }
+            if exact {
+                offset += piece.len();
+            }
+        }
+    }
+
+    fn inline_code(&mut self, text: &str, span: Span) {
+        let text_offset = self
+            .source
+            .get(span.range())
+            .and_then(|raw| raw.find(text))
+            .map(|i| span.start + i);
+        self.doc.inline_code.push(InlineCode {
+            text: text.to_string(),
+            span,
+            text_offset,
+            section: self.section,
+            block: self.block_kind(),
+        });
+        self.run.text.push_str(text);
+        self.run.code_spans.push(span);
+        self.run.extend(span);
+    }
+
+    fn comments(&mut self, span: Span) {
+        let Some(raw) = self.source.get(span.range()) else {
+            return;
+        };
+        for found in COMMENT.captures_iter(raw) {
+            let whole = found.get(0).expect("group 0");
+            self.doc.html_comments.push(HtmlComment {
+                body: found[1].trim().to_string(),
+                span: Span::new(span.start + whole.start(), span.start + whole.end()),
+                section: self.section,
+            });
+        }
+    }
+
+    /// Kind of the block the current inline content belongs to.
+    fn block_kind(&self) -> BlockKind {
+        let mut in_paragraph = false;
+        for container in self.stack.iter().rev() {
+            match container {
+                Container::Heading => return BlockKind::Heading,
+                Container::TableCell => {
+                    let in_head = self.stack.iter().any(|c| matches!(c, Container::TableHead));
+                    return if in_head {
+                        BlockKind::TableHeader
+                    } else {
+                        BlockKind::TableCell
+                    };
+                }
+                Container::Paragraph => in_paragraph = true,
+                Container::Item(item) => {
+                    return if item.task.is_some() && !item.has_text {
+                        BlockKind::ChecklistItem
+                    } else {
+                        BlockKind::ListItem
+                    };
+                }
+                Container::BlockQuote | Container::Other => {
+                    return if in_paragraph {
+                        BlockKind::Paragraph
+                    } else {
+                        BlockKind::Other
+                    };
+                }
+                Container::List | Container::TableHead => {}
+            }
+        }
+        if in_paragraph {
+            BlockKind::Paragraph
+        } else {
+            BlockKind::Other
+        }
+    }
+
+    fn flush_run(&mut self) {
+        let run = std::mem::take(&mut self.run);
+        let Some(span) = run.span else {
+            return;
+        };
+        let kind = self.block_kind();
+        let quoted = self
+            .stack
+            .iter()
+            .any(|c| matches!(c, Container::BlockQuote));
+        if kind == BlockKind::ChecklistItem {
+            let depth = self.list_depth();
+            if let Some(Container::Item(item)) = self
+                .stack
+                .iter_mut()
+                .rev()
+                .find(|c| matches!(c, Container::Item(_)))
+            {
+                if let Some((checked, marker)) = item.task {
+                    item.has_text = true;
+                    self.doc.checklist.push(ChecklistItem {
+                        checked,
+                        text: run.text.trim().to_string(),
+                        span,
+                        marker,
+                        depth,
+                        section: self.section,
+                    });
+                }
+            }
+        } else if let Some(Container::Item(item)) = self
+            .stack
+            .iter_mut()
+            .rev()
+            .find(|c| matches!(c, Container::Item(_)))
+        {
+            item.has_text = true;
+        }
+        self.doc.text_blocks.push(TextBlock {
+            kind,
+            span,
+            text: run.text,
+            section: self.section,
+            code_spans: run.code_spans,
+            quoted,
+        });
+    }
+
+    fn finish(mut self) -> Document {
+        self.apply_context_markers();
+        for id in 1..self.doc.sections.len() {
+            let inherited = self.doc.sections[id]
+                .parent
+                .map(|p| self.doc.sections[p].context)
+                .unwrap_or(EnvContext::Unknown);
+            let section = &mut self.doc.sections[id];
+            section.context = section.own_context.unwrap_or(inherited);
+        }
+        let sections = &self.doc.sections;
+        for command in &mut self.doc.commands {
+            if command.context == EnvContext::Unknown {
+                command.context = sections
+                    .get(command.section)
+                    .map(|s| s.context)
+                    .unwrap_or(EnvContext::Unknown);
+            }
+        }
+        let mut inline = Vec::new();
+        for code in &self.doc.inline_code {
+            let context = sections[code.section].context;
+            commands::from_inline_code(code, context, &mut inline);
+        }
+        self.doc.commands.extend(inline);
+        self.doc
+            .commands
+            .sort_by_key(|c| (c.span.start, c.span.end));
+        self.doc
+    }
+
+    /// `<!-- runbook-lint env=production -->` sets the context of the section it is in.
+    fn apply_context_markers(&mut self) {
+        let mut sections_with_marker = Vec::new();
+        for comment in &self.doc.html_comments {
+            if let Some(rest) = comment.body.strip_prefix("runbook-lint") {
+                let rest = rest.trim_start();
+                if let Some(value) = rest.strip_prefix("env=") {
+                    if let Some(context) = EnvContext::parse(value.trim()) {
+                        sections_with_marker.push((comment.section, context));
+                    }
+                }
+            }
+        }
+        for (section, context) in sections_with_marker {
+            self.doc.sections[section].own_context = Some(context);
+        }
+    }
+}
+
+impl Document {
+    /// A context named in a fence's info string after the language (```` ```bash prod ````),
+    /// or `Unknown` to use the section's.
+    fn context_hint(&self, code: &CodeBlock) -> EnvContext {
+        code.info
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '=' || c == '"')
+            .skip(1)
+            .find_map(EnvContext::parse)
+            .unwrap_or(EnvContext::Unknown)
+    }
+}

@@ -1,0 +1,300 @@
+//! The runbook model: a Markdown file parsed once into sections, checklists, code blocks,
+//! tables, links, inline code, HTML comments, text blocks and shell commands.
+//!
+//! This module knows Markdown and shell; it knows nothing of manifests or rules. Every item
+//! carries its byte [`Span`] in the original text and the [`SectionId`] of the heading it is
+//! under, so a rule can ask "which heading is this under, and is that production?".
+
+mod commands;
+pub mod context;
+mod extract;
+
+pub use commands::{is_known_program, Command, CommandOrigin, WorkDir};
+pub use context::{ContextWords, EnvContext};
+
+use crate::span::Span;
+
+/// Index of a section in [`Document::sections`]. Section 0 is the text before the first
+/// heading.
+pub type SectionId = usize;
+
+/// Options that shape parsing.
+#[derive(Debug, Clone, Default)]
+pub struct ParseOptions {
+    /// Heading words that decide each section's environment context.
+    pub context_words: ContextWords,
+}
+
+/// A parsed runbook.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
+    /// Headings as a tree (by `parent`), in document order. Index 0 is the preamble.
+    pub sections: Vec<Section>,
+    /// `- [ ]` and `- [x]` items, nested ones included.
+    pub checklist: Vec<ChecklistItem>,
+    /// Fenced and indented code blocks.
+    pub code_blocks: Vec<CodeBlock>,
+    /// Tables with their cells.
+    pub tables: Vec<Table>,
+    /// Inline and reference links and images.
+    pub links: Vec<Link>,
+    /// Inline code spans.
+    pub inline_code: Vec<InlineCode>,
+    /// HTML comments, block or inline.
+    pub html_comments: Vec<HtmlComment>,
+    /// Runs of inline content (prose) with the block that holds them.
+    pub text_blocks: Vec<TextBlock>,
+    /// Simple shell commands from shell code blocks and command-like inline code.
+    pub commands: Vec<Command>,
+    /// Span of YAML/TOML front matter, if any; nothing inside it is extracted.
+    pub front_matter: Option<Span>,
+}
+
+/// A heading and the part of the document below it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// 1 to 6 for headings, 0 for the preamble.
+    pub level: u8,
+    /// Heading text without markup.
+    pub title: String,
+    /// GitHub-style anchor, unique within the document (`-1`, `-2` suffixes).
+    pub anchor: String,
+    /// The enclosing section.
+    pub parent: Option<SectionId>,
+    /// The heading line.
+    pub span: Span,
+    /// Context from this heading's words or an `env=` marker, before inheritance.
+    pub own_context: Option<EnvContext>,
+    /// Effective context: own, else the nearest ancestor's, else unknown.
+    pub context: EnvContext,
+}
+
+/// A task-list item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecklistItem {
+    /// `[x]` or `[X]`.
+    pub checked: bool,
+    /// The item's own text (not its nested items), without markup.
+    pub text: String,
+    /// The item's own text, or the `[ ]` marker when it has none.
+    pub span: Span,
+    /// The `[ ]` marker.
+    pub marker: Span,
+    /// List nesting depth, 1 for a top-level list.
+    pub depth: usize,
+    /// Section the item is in.
+    pub section: SectionId,
+}
+
+/// A fenced or indented code block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeBlock {
+    /// Full info string of a fenced block (`bash title="x"`), empty otherwise.
+    pub info: String,
+    /// First word of the info string, lower-cased (`bash`), empty when none.
+    pub lang: String,
+    /// True for indented code.
+    pub indented: bool,
+    /// The whole block including fences.
+    pub span: Span,
+    /// Content lines: text without the trailing newline, and the offset of its first byte.
+    pub lines: Vec<CodeLine>,
+    /// Section the block is in.
+    pub section: SectionId,
+    /// True when the block's commands were extracted as shell.
+    pub is_shell: bool,
+}
+
+/// One line of a code block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeLine {
+    /// The line's text, container indentation removed, no newline.
+    pub text: String,
+    /// Offset of the first byte of `text` in the file.
+    pub offset: usize,
+    /// True when `text` is exactly the file's bytes at `offset` (false after tab expansion).
+    pub exact: bool,
+}
+
+impl CodeLine {
+    /// File span of bytes `start..end` of this line's text (approximate when not `exact`).
+    pub fn span_of(&self, start: usize, end: usize) -> Span {
+        if self.exact {
+            Span::new(self.offset + start, self.offset + end)
+        } else {
+            Span::new(self.offset, self.offset + self.text.len())
+        }
+    }
+}
+
+/// A table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// Header cells.
+    pub header: Vec<Cell>,
+    /// Body rows.
+    pub rows: Vec<Vec<Cell>>,
+    /// The whole table.
+    pub span: Span,
+    /// Section the table is in.
+    pub section: SectionId,
+}
+
+/// A table cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// Cell text without markup, trimmed.
+    pub text: String,
+    /// The cell between its pipes.
+    pub span: Span,
+}
+
+/// A link or image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Destination as written (after reference resolution).
+    pub dest: String,
+    /// True for `![...](...)`.
+    pub image: bool,
+    /// True for reference-style links (`[text][ref]`, `[ref]`).
+    pub reference: bool,
+    /// The whole link.
+    pub span: Span,
+    /// Section the link is in.
+    pub section: SectionId,
+}
+
+/// An inline code span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineCode {
+    /// The code, without backticks.
+    pub text: String,
+    /// The span including backticks.
+    pub span: Span,
+    /// Offset of the first byte of `text`, when it could be located exactly.
+    pub text_offset: Option<usize>,
+    /// Section the code is in.
+    pub section: SectionId,
+    /// The kind of block holding it.
+    pub block: BlockKind,
+}
+
+/// An HTML comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtmlComment {
+    /// Text between `<!--` and `-->`, trimmed.
+    pub body: String,
+    /// The whole comment.
+    pub span: Span,
+    /// Section the comment is in.
+    pub section: SectionId,
+}
+
+/// What kind of block a run of inline content sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BlockKind {
+    /// A paragraph outside lists and tables.
+    Paragraph,
+    /// A heading.
+    Heading,
+    /// A list item's own text (tight or loose).
+    ListItem,
+    /// A task-list item's own text.
+    ChecklistItem,
+    /// A table header cell.
+    TableHeader,
+    /// A table body cell.
+    TableCell,
+    /// Anything else (block quotes hold paragraphs, so this is rare).
+    Other,
+}
+
+/// A run of inline content: one paragraph, heading, cell or list item text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextBlock {
+    /// The block kind.
+    pub kind: BlockKind,
+    /// From the first to the last inline element.
+    pub span: Span,
+    /// Plain text: text and code content, markup removed.
+    pub text: String,
+    /// Section the block is in.
+    pub section: SectionId,
+    /// Spans of inline code and link destinations inside the block, which are not prose.
+    pub code_spans: Vec<Span>,
+    /// True inside a block quote.
+    pub quoted: bool,
+}
+
+impl Document {
+    /// Parses Markdown text. Never fails: anything pulldown-cmark accepts (everything) yields a
+    /// model.
+    pub fn parse(text: &str, options: &ParseOptions) -> Document {
+        extract::extract(text, options)
+    }
+
+    /// The section and its ancestors, innermost first.
+    pub fn ancestry(&self, id: SectionId) -> impl Iterator<Item = &Section> {
+        let mut next = Some(id);
+        std::iter::from_fn(move || {
+            let section = self.sections.get(next?)?;
+            next = section.parent;
+            Some(section)
+        })
+    }
+
+    /// Effective environment context of a section.
+    pub fn context(&self, id: SectionId) -> EnvContext {
+        self.sections
+            .get(id)
+            .map(|s| s.context)
+            .unwrap_or(EnvContext::Unknown)
+    }
+
+    /// True when the section's own heading or any ancestor heading contains one of `words`
+    /// (whole words or phrases, case-insensitive).
+    pub fn section_mentions(&self, id: SectionId, words: &[&str]) -> bool {
+        self.ancestry(id).any(|section| {
+            let heading = context::heading_words(&section.title);
+            words.iter().any(|w| context::contains_phrase(&heading, w))
+        })
+    }
+
+    /// True when the section's *own* heading contains one of `words`.
+    pub fn heading_mentions(&self, id: SectionId, words: &[&str]) -> bool {
+        self.sections.get(id).is_some_and(|section| {
+            let heading = context::heading_words(&section.title);
+            words.iter().any(|w| context::contains_phrase(&heading, w))
+        })
+    }
+
+    /// True when `span` lies inside inline code, a code block or a link destination.
+    pub fn in_code(&self, span: Span) -> bool {
+        self.inline_code.iter().any(|c| c.span.contains(span))
+            || self.code_blocks.iter().any(|c| c.span.contains(span))
+    }
+
+    /// Anchors of all headings, for link checks.
+    pub fn anchors(&self) -> impl Iterator<Item = &str> {
+        self.sections.iter().skip(1).map(|s| s.anchor.as_str())
+    }
+}
+
+/// GitHub's anchor for a heading text: lower-case, punctuation dropped except `-` and `_`,
+/// spaces to hyphens. Uniqueness suffixes are added by the caller.
+pub fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            '-' | '_' => Some(c),
+            c if c.is_alphanumeric() => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -8,3 +8,5 @@
 pub mod document;
 pub mod shell;
 pub mod span;
+pub mod argv;
+pub mod facts;

@@ -1,0 +1,110 @@
+//! What a command line really runs: launchers such as `npx`, `pnpm exec`, `cross-env`,
+//! `dotenv --`, `bundle exec` or `python manage.py` are peeled off so that rules and the script
+//! expander see the program that does the work. Shared by the project facts (script bodies) and
+//! the rules (runbook commands).
+
+/// Index of the first word of the effective command in `argv`: the program after launchers,
+/// environment assignments and their flags. Returns `argv.len()` when nothing is left.
+pub fn effective_start<S: AsRef<str>>(argv: &[S]) -> usize {
+    let word = |i: usize| argv.get(i).map(|w| w.as_ref()).unwrap_or("");
+    let mut i = 0;
+    let mut guard = 0;
+    while i < argv.len() && guard < 16 {
+        guard += 1;
+        let w = word(i);
+        let before = i;
+        match w {
+            _ if crate::shell::is_assignment(w) => i += 1,
+            "sudo" | "env" | "time" | "nohup" | "exec" | "command" | "nice" | "cross-env"
+            | "cross-env-shell" => {
+                i += 1;
+                while i < argv.len()
+                    && (word(i).starts_with('-') || crate::shell::is_assignment(word(i)))
+                {
+                    i += 1;
+                }
+            }
+            "npx" | "bunx" | "pnpx" => {
+                i += 1;
+                while i < argv.len() && word(i).starts_with('-') {
+                    // `npx -p pkg cmd`: skip the flag's value too.
+                    if matches!(word(i), "-p" | "--package") {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            "pnpm" | "yarn" | "npm" | "bun"
+                if matches!(word(i + 1), "exec" | "dlx" | "x") =>
+            {
+                i += 2;
+                if word(i) == "--" {
+                    i += 1;
+                }
+            }
+            "bundle" | "poetry" | "pipenv" | "uv" | "rye" | "pdm" | "hatch"
+                if matches!(word(i + 1), "exec" | "run") =>
+            {
+                i += 2;
+            }
+            "dotenv" | "env-cmd" | "dotenvx" => {
+                // `dotenv -e .env.prod -- prisma migrate deploy`
+                match argv.iter().skip(i).position(|w| w.as_ref() == "--") {
+                    Some(dashes) => i += dashes + 1,
+                    None => {
+                        i += 1;
+                        while i < argv.len() && word(i).starts_with('-') {
+                            i += 2;
+                        }
+                    }
+                }
+            }
+            "python" | "python3" | "py" if word(i + 1) == "-m" => i += 2,
+            "python" | "python3" | "py"
+                if word(i + 1).ends_with("manage.py") || word(i + 1).ends_with(".py") =>
+            {
+                i += 1
+            }
+            _ => {}
+        }
+        if i == before {
+            break;
+        }
+    }
+    i.min(argv.len())
+}
+
+/// The file name of a program word: `bin/rails` → `rails`, `./manage.py` → `manage.py`.
+pub fn program_name(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+/// True for a word that is a flag (`-f`, `--force`), not `-` alone.
+pub fn is_flag(word: &str) -> bool {
+    word.len() > 1 && word.starts_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn effective(line: &str) -> Vec<&str> {
+        let argv: Vec<&str> = line.split_whitespace().collect();
+        argv[effective_start(&argv)..].to_vec()
+    }
+
+    #[test]
+    fn peels_launchers() {
+        assert_eq!(effective("npx -y prisma migrate dev"), vec!["prisma", "migrate", "dev"]);
+        assert_eq!(effective("pnpm exec prisma db push"), vec!["prisma", "db", "push"]);
+        assert_eq!(
+            effective("cross-env NODE_ENV=production dotenv -e .env -- knex migrate:latest"),
+            vec!["knex", "migrate:latest"]
+        );
+        assert_eq!(effective("bundle exec rails db:reset"), vec!["rails", "db:reset"]);
+        assert_eq!(effective("python manage.py flush"), vec!["manage.py", "flush"]);
+        assert_eq!(effective("sudo -E FOO=1 make x"), vec!["make", "x"]);
+        assert_eq!(effective("pnpm db:migrate"), vec!["pnpm", "db:migrate"]);
+        assert!(effective("npx").is_empty());
+    }
+}

@@ -1,0 +1,204 @@
+//! Project facts: the repository's manifests, parsed once per project root and shared by every
+//! runbook under it.
+//!
+//! This module knows manifests; it knows nothing of Markdown or rules. It answers questions:
+//! "which scripts does package @acme/api define?", "what does script db:migrate really run?".
+//! A broken manifest never stops a run: it becomes a [`ManifestProblem`] that the engine reports
+//! as an `invalid-manifest` finding, and the rest of the facts are still usable.
+
+pub mod node;
+pub mod yaml;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::span::{LineIndex, Location, Span};
+
+pub use node::{NodeFacts, Package, PackageManager, ScriptCall, ScriptStep};
+
+/// Everything known about one project root.
+#[derive(Debug, Default)]
+pub struct ProjectFacts {
+    /// The project root on disk.
+    pub root: PathBuf,
+    /// Repository files, relative to the root, `/`-separated, .gitignore respected.
+    pub files: BTreeSet<String>,
+    /// Directories that hold at least one listed file (and their ancestors).
+    pub dirs: BTreeSet<String>,
+    /// package.json files, workspaces and scripts.
+    pub node: NodeFacts,
+    /// Manifests that could not be read or parsed.
+    pub problems: Vec<ManifestProblem>,
+}
+
+/// A manifest that could not be read or parsed.
+#[derive(Debug, Clone)]
+pub struct ManifestProblem {
+    /// Path relative to the project root.
+    pub path: String,
+    /// The manifest's text, for showing the broken line.
+    pub source: Arc<str>,
+    /// Where the problem is.
+    pub span: Span,
+    /// What is wrong, lower-case, no trailing period.
+    pub message: String,
+}
+
+impl ManifestProblem {
+    /// A problem at `span` of `source`.
+    pub fn new(path: &str, source: &str, span: Span, message: String) -> Self {
+        ManifestProblem {
+            path: path.to_string(),
+            source: Arc::from(source),
+            span,
+            message,
+        }
+    }
+
+    /// A problem at 1-based `line` and `column`.
+    pub fn at(path: &str, source: &str, line: usize, column: usize, message: String) -> Self {
+        let offset = LineIndex::new(source).offset(source, line.max(1), column.max(1));
+        Self::new(path, source, Span::new(offset, offset), message)
+    }
+
+    /// Line and column of the problem.
+    pub fn location(&self) -> Location {
+        LineIndex::new(&self.source).locate(&self.source, self.span)
+    }
+}
+
+/// Directories never walked for manifests or the file list.
+const SKIPPED_DIRS: &[&str] = &["node_modules", ".git", "target", "vendor", ".venv", "venv"];
+
+impl ProjectFacts {
+    /// Loads the facts of the project at `root`. Never fails: unreadable or broken manifests
+    /// become [`ManifestProblem`]s.
+    pub fn load(root: &Path) -> ProjectFacts {
+        let mut facts = ProjectFacts {
+            root: root.to_path_buf(),
+            ..ProjectFacts::default()
+        };
+        facts.files = list_files(root);
+        for file in &facts.files {
+            let mut dir = file.as_str();
+            while let Some((parent, _)) = dir.rsplit_once('/') {
+                if !facts.dirs.insert(parent.to_string()) {
+                    break;
+                }
+                dir = parent;
+            }
+        }
+        let mut reader = ManifestReader::new(root);
+        facts.node = NodeFacts::load(&mut reader, &facts.files);
+        facts.problems = reader.problems;
+        facts
+    }
+
+    /// True when the repository has this file (relative, `/`-separated).
+    pub fn has_file(&self, path: &str) -> bool {
+        self.files.contains(path)
+    }
+
+    /// True when the repository has this directory.
+    pub fn has_dir(&self, path: &str) -> bool {
+        path.is_empty() || self.dirs.contains(path)
+    }
+}
+
+/// Reads manifest files, turning failures into problems.
+pub struct ManifestReader {
+    root: PathBuf,
+    /// Problems met so far.
+    pub problems: Vec<ManifestProblem>,
+}
+
+/// Manifests over this size are not parsed; no real manifest comes close.
+const MAX_MANIFEST_BYTES: u64 = 10 * 1024 * 1024;
+
+impl ManifestReader {
+    /// A reader for manifests under `root`.
+    pub fn new(root: &Path) -> Self {
+        ManifestReader {
+            root: root.to_path_buf(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Reads `relative` as UTF-8 text; `None` (with a problem recorded) when it cannot be.
+    pub fn read(&mut self, relative: &str) -> Option<String> {
+        let path = self.root.join(relative);
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.len() > MAX_MANIFEST_BYTES => {
+                self.problems.push(ManifestProblem::new(
+                    relative,
+                    "",
+                    Span::default(),
+                    format!("manifest is {} bytes, over the 10 MB limit; not read", meta.len()),
+                ));
+                return None;
+            }
+            _ => {}
+        }
+        match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Some(text),
+                Err(error) => {
+                    let valid = error.utf8_error().valid_up_to();
+                    let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+                    self.problems.push(ManifestProblem::new(
+                        relative,
+                        &lossy,
+                        Span::new(valid, valid),
+                        "manifest is not valid UTF-8".to_string(),
+                    ));
+                    None
+                }
+            },
+            Err(error) => {
+                self.problems.push(ManifestProblem::new(
+                    relative,
+                    "",
+                    Span::default(),
+                    format!("cannot read manifest: {error}"),
+                ));
+                None
+            }
+        }
+    }
+
+    /// Records a problem.
+    pub fn problem(&mut self, problem: ManifestProblem) {
+        self.problems.push(problem);
+    }
+}
+
+/// Repository files under `root`, honouring .gitignore, skipping dependency folders.
+fn list_files(root: &Path) -> BTreeSet<String> {
+    let mut files = BTreeSet::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|entry| {
+            !(entry.depth() > 0
+                && entry.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref()))
+        })
+        .build();
+    for entry in walker.flatten() {
+        if entry.file_type().is_some_and(|t| t.is_dir()) {
+            continue;
+        }
+        if let Ok(relative) = entry.path().strip_prefix(root) {
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            if !relative.is_empty() {
+                files.insert(relative);
+            }
+        }
+    }
+    files
+}

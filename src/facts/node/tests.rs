@@ -1,0 +1,136 @@
+use super::*;
+
+fn package(dir: &str, name: &str, scripts: &[(&str, &str)]) -> Package {
+    Package {
+        name: Some(name.to_string()),
+        dir: dir.to_string(),
+        manifest: if dir.is_empty() {
+            "package.json".into()
+        } else {
+            format!("{dir}/package.json")
+        },
+        scripts: scripts
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        dependencies: ["prisma".to_string()].into_iter().collect(),
+    }
+}
+
+fn facts() -> NodeFacts {
+    NodeFacts {
+        packages: vec![
+            package(
+                "",
+                "acme",
+                &[
+                    ("test", "vitest"),
+                    ("test:e2e", "playwright test"),
+                    ("db:migrate", "pnpm run prisma:dev"),
+                    ("prisma:dev", "dotenv -e .env -- prisma migrate dev"),
+                    ("db:deploy", "prisma migrate deploy"),
+                    ("loop", "pnpm loop"),
+                ],
+            ),
+            package("apps/api", "@acme/api", &[("migrate:deploy", "prisma migrate deploy")]),
+        ],
+        manager: Some(PackageManager::Pnpm),
+    }
+}
+
+fn call(line: &str) -> Option<ScriptCall> {
+    let argv: Vec<&str> = line.split_whitespace().collect();
+    facts().script_call(&argv, "")
+}
+
+#[test]
+fn recognises_script_calls() {
+    let cases = [
+        ("npm run test:e2e", Some(("test:e2e", Target::Dir(String::new())))),
+        ("npm run-script build", Some(("build", Target::Dir(String::new())))),
+        ("npm test", Some(("test", Target::Dir(String::new())))),
+        ("npm --prefix apps/api run migrate", Some(("migrate", Target::Dir("apps/api".into())))),
+        ("npm -w @acme/api run migrate", Some(("migrate", Target::Named("@acme/api".into())))),
+        ("pnpm db:migrate", Some(("db:migrate", Target::Dir(String::new())))),
+        ("pnpm --filter=@acme/api migrate:deploy", Some(("migrate:deploy", Target::Named("@acme/api".into())))),
+        ("pnpm -F api build", Some(("build", Target::Named("api".into())))),
+        ("pnpm -C apps/api run build", Some(("build", Target::Dir("apps/api".into())))),
+        ("pnpm -r build", Some(("build", Target::All))),
+        ("yarn workspace @acme/api build", Some(("build", Target::Named("@acme/api".into())))),
+        ("bun run dev", Some(("dev", Target::Dir(String::new())))),
+        ("pnpm install", None),
+        ("pnpm exec prisma generate", None),
+        ("npm ci", None),
+        ("npm install -g pnpm", None),
+        ("bun test", None),
+        ("yarn dlx create-x", None),
+        ("node server.js", None),
+    ];
+    for (line, expected) in cases {
+        let got = call(line).map(|c| (c.script.clone(), c.target.clone()));
+        let expected = expected.map(|(s, t)| (s.to_string(), t));
+        assert_eq!(got, expected, "{line}");
+    }
+}
+
+#[test]
+fn looks_up_scripts_binaries_and_packages() {
+    let facts = facts();
+    let lookup = |line: &str| {
+        let argv: Vec<&str> = line.split_whitespace().collect();
+        let call = facts.script_call(&argv, "").unwrap();
+        match facts.lookup(&call, &[""]) {
+            Lookup::Found(p) => format!("found in {}", p.manifest),
+            Lookup::Missing(checked) => format!("missing from {}", checked.len()),
+            Lookup::Binary => "binary".into(),
+            Lookup::NoPackage => "no package".into(),
+        }
+    };
+    assert_eq!(lookup("pnpm test:e2e"), "found in package.json");
+    assert_eq!(lookup("pnpm test:auth"), "missing from 1");
+    assert_eq!(lookup("pnpm prisma generate"), "binary");
+    assert_eq!(lookup("pnpm --filter=@acme/api migrate:deploy"), "found in apps/api/package.json");
+    assert_eq!(lookup("pnpm --filter @acme/web build"), "no package");
+}
+
+#[test]
+fn expands_nested_scripts_with_chain() {
+    let facts = facts();
+    let root = facts.root().unwrap();
+    let steps = facts.expand(root, "db:migrate", "pnpm db:migrate");
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0].argv, vec!["prisma", "migrate", "dev"]);
+    assert_eq!(
+        steps[0].chain,
+        vec!["pnpm db:migrate", "pnpm run prisma:dev", "prisma migrate dev"]
+    );
+    // A script calling itself ends instead of looping.
+    assert!(facts.expand(root, "loop", "pnpm loop").is_empty());
+}
+
+#[test]
+fn finds_scripts_running_a_command() {
+    let facts = facts();
+    let found: Vec<&str> = facts
+        .scripts_running(&["prisma", "migrate", "deploy"])
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect();
+    assert_eq!(found, vec!["db:deploy", "migrate:deploy"]);
+}
+
+#[test]
+fn workspace_globs_select_members() {
+    let files: BTreeSet<String> = [
+        "package.json",
+        "apps/api/package.json",
+        "apps/web/package.json",
+        "packages/legacy/package.json",
+        "node_modules/x/package.json",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let members = member_manifests(&["apps/*".into(), "packages/*".into(), "!packages/legacy".into()], &files);
+    assert_eq!(members, vec!["apps/api/package.json", "apps/web/package.json"]);
+}

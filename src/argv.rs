@@ -34,9 +34,7 @@ pub fn effective_start<S: AsRef<str>>(argv: &[S]) -> usize {
                     i += 1;
                 }
             }
-            "pnpm" | "yarn" | "npm" | "bun"
-                if matches!(word(i + 1), "exec" | "dlx" | "x") =>
-            {
+            "pnpm" | "yarn" | "npm" | "bun" if matches!(word(i + 1), "exec" | "dlx" | "x") => {
                 i += 2;
                 if word(i) == "--" {
                     i += 1;
@@ -95,14 +93,26 @@ mod tests {
 
     #[test]
     fn peels_launchers() {
-        assert_eq!(effective("npx -y prisma migrate dev"), vec!["prisma", "migrate", "dev"]);
-        assert_eq!(effective("pnpm exec prisma db push"), vec!["prisma", "db", "push"]);
+        assert_eq!(
+            effective("npx -y prisma migrate dev"),
+            vec!["prisma", "migrate", "dev"]
+        );
+        assert_eq!(
+            effective("pnpm exec prisma db push"),
+            vec!["prisma", "db", "push"]
+        );
         assert_eq!(
             effective("cross-env NODE_ENV=production dotenv -e .env -- knex migrate:latest"),
             vec!["knex", "migrate:latest"]
         );
-        assert_eq!(effective("bundle exec rails db:reset"), vec!["rails", "db:reset"]);
-        assert_eq!(effective("python manage.py flush"), vec!["manage.py", "flush"]);
+        assert_eq!(
+            effective("bundle exec rails db:reset"),
+            vec!["rails", "db:reset"]
+        );
+        assert_eq!(
+            effective("python manage.py flush"),
+            vec!["manage.py", "flush"]
+        );
         assert_eq!(effective("sudo -E FOO=1 make x"), vec!["make", "x"]);
         assert_eq!(effective("pnpm db:migrate"), vec!["pnpm", "db:migrate"]);
         assert!(effective("npx").is_empty());

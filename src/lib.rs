@@ -5,8 +5,16 @@
 
 #![deny(missing_docs)]
 
+pub mod argv;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
 pub mod document;
+pub mod engine;
+pub mod facts;
+pub mod report;
+pub mod rules;
 pub mod shell;
 pub mod span;
-pub mod argv;
-pub mod facts;
+pub mod suppress;

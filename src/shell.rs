@@ -465,7 +465,10 @@ mod tests {
                 "[secure-32-char-key]"
             ]]
         );
-        assert_eq!(words("psql <your db url>"), vec![vec!["psql", "<your db url>"]]);
+        assert_eq!(
+            words("psql <your db url>"),
+            vec![vec!["psql", "<your db url>"]]
+        );
     }
 
     #[test]
@@ -480,7 +483,10 @@ mod tests {
 
     #[test]
     fn comments_and_heredocs() {
-        assert_eq!(words("make deploy # then wait"), vec![vec!["make", "deploy"]]);
+        assert_eq!(
+            words("make deploy # then wait"),
+            vec![vec!["make", "deploy"]]
+        );
         assert_eq!(words("# pnpm db:reset"), Vec::<Vec<String>>::new());
         let split = split("cat <<-'EOF' > config.yml");
         assert_eq!(split.heredocs, vec!["EOF"]);
@@ -491,13 +497,30 @@ mod tests {
     fn command_substitution_stays_in_the_word() {
         assert_eq!(
             words("export TOKEN=$(vault read -field=t secret/x | tr -d '\\n') && echo ok"),
-            vec![vec!["export", "TOKEN=$(vault read -field=t secret/x | tr -d '\\n')"], vec!["echo", "ok"]]
+            vec![
+                vec![
+                    "export",
+                    "TOKEN=$(vault read -field=t secret/x | tr -d '\\n')"
+                ],
+                vec!["echo", "ok"]
+            ]
         );
     }
 
     #[test]
     fn never_panics_on_odd_input() {
-        for line in ["\"unterminated", "'x", "\\", "$(", "`", "<", "<<", "a >", "é|ü&&;", "<é>"] {
+        for line in [
+            "\"unterminated",
+            "'x",
+            "\\",
+            "$(",
+            "`",
+            "<",
+            "<<",
+            "a >",
+            "é|ü&&;",
+            "<é>",
+        ] {
             let _ = split(line);
         }
         assert!(split("echo \"open").unterminated_quote);

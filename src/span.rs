@@ -20,7 +20,10 @@ impl Span {
     /// A span from `start` to `end`, swapped if given the wrong way round.
     pub fn new(start: usize, end: usize) -> Self {
         if end < start {
-            Span { start: end, end: start }
+            Span {
+                start: end,
+                end: start,
+            }
         } else {
             Span { start, end }
         }

@@ -76,7 +76,14 @@ impl Default for ContextWords {
     fn default() -> Self {
         ContextWords {
             production: owned(&["production", "prod", "live", "go-live", "prd"]),
-            staging: owned(&["staging", "stage", "pre-production", "preprod", "pre-prod", "uat"]),
+            staging: owned(&[
+                "staging",
+                "stage",
+                "pre-production",
+                "preprod",
+                "pre-prod",
+                "uat",
+            ]),
             development: owned(&[
                 "local",
                 "locally",
@@ -132,9 +139,14 @@ impl ContextWords {
     /// context word itself ("pre-production" stays whole, "go-to-production" splits).
     fn words_of(&self, heading: &str) -> Vec<String> {
         let known = |w: &str| {
-            [&self.production, &self.staging, &self.development, &self.rollback]
-                .iter()
-                .any(|list| list.iter().any(|k| k == w))
+            [
+                &self.production,
+                &self.staging,
+                &self.development,
+                &self.rollback,
+            ]
+            .iter()
+            .any(|list| list.iter().any(|k| k == w))
         };
         let mut words = Vec::new();
         for word in heading_words(heading) {
@@ -178,7 +190,10 @@ mod tests {
     fn classifies_common_headings() {
         let words = ContextWords::default();
         let cases = [
-            ("Phase 3: Production Deployment", Some(EnvContext::Production)),
+            (
+                "Phase 3: Production Deployment",
+                Some(EnvContext::Production),
+            ),
             ("Local development", Some(EnvContext::Development)),
             ("Deploy to Staging", Some(EnvContext::Staging)),
             ("Production rollback", Some(EnvContext::Rollback)),

@@ -253,9 +253,11 @@ impl Extractor<'_> {
                 self.flush_run();
                 self.stack.push(Container::Other);
             }
-            Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Superscript | Tag::Subscript => {
-                self.run.extend(span)
-            }
+            Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript => self.run.extend(span),
         }
     }
 
@@ -331,16 +333,23 @@ impl Extractor<'_> {
             }
             TagEnd::TableCell => {
                 let text = self.run.text.trim().to_string();
+                // Underline the cell's content, or the whole cell when it is empty.
+                let content = self.run.span.unwrap_or(span);
                 self.flush_run();
                 self.stack.pop();
-                self.row.push(Cell { text, span });
+                self.row.push(Cell {
+                    text,
+                    span: content,
+                });
             }
             TagEnd::Link | TagEnd::Image => {
                 if let Some((_, end)) = self.link_stack.pop() {
                     // The destination part of `[text](dest)` is not prose.
                     let text_end = self.run.span.map(|s| s.end).unwrap_or(span.start);
                     if end > text_end {
-                        self.run.code_spans.push(Span::new(text_end.max(span.start), end));
+                        self.run
+                            .code_spans
+                            .push(Span::new(text_end.max(span.start), end));
                     }
                 }
                 self.run.extend(span);

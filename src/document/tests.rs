@@ -42,7 +42,11 @@ fn nested_checklists_keep_text_state_and_depth() {
         .collect();
     assert_eq!(
         items,
-        vec![("first", false, 1), ("nested pnpm test", true, 2), ("", false, 1)]
+        vec![
+            ("first", false, 1),
+            ("nested pnpm test", true, 2),
+            ("", false, 1)
+        ]
     );
 }
 
@@ -84,7 +88,8 @@ fn front_matter_is_skipped() {
 
 #[test]
 fn prompts_output_and_comments() {
-    let doc = parse("```console\n$ pnpm test\nPASS all\n> done\n# pnpm db:reset\n$ make x # y\n```\n");
+    let doc =
+        parse("```console\n$ pnpm test\nPASS all\n> done\n# pnpm db:reset\n$ make x # y\n```\n");
     let argv: Vec<String> = doc.commands.iter().map(|c| c.text()).collect();
     assert_eq!(argv, vec!["pnpm test", "make x"]);
 }
@@ -98,7 +103,8 @@ fn heredoc_bodies_are_skipped() {
 
 #[test]
 fn cd_is_remembered() {
-    let doc = parse("```bash\ncd apps/api && pnpm migrate\npnpm seed\ncd ../web\npnpm build\n```\n");
+    let doc =
+        parse("```bash\ncd apps/api && pnpm migrate\npnpm seed\ncd ../web\npnpm build\n```\n");
     let dirs: Vec<WorkDir> = doc.commands.iter().map(|c| c.cwd.clone()).collect();
     assert_eq!(
         dirs,
@@ -134,7 +140,11 @@ fn context_comes_from_headings_and_markers() {
     let contexts: Vec<EnvContext> = doc.commands.iter().map(|c| c.context).collect();
     assert_eq!(
         contexts,
-        vec![EnvContext::Production, EnvContext::Development, EnvContext::Staging]
+        vec![
+            EnvContext::Production,
+            EnvContext::Development,
+            EnvContext::Staging
+        ]
     );
 }
 

@@ -134,7 +134,10 @@ impl ManifestReader {
                     relative,
                     "",
                     Span::default(),
-                    format!("manifest is {} bytes, over the 10 MB limit; not read", meta.len()),
+                    format!(
+                        "manifest is {} bytes, over the 10 MB limit; not read",
+                        meta.len()
+                    ),
                 ));
                 return None;
             }

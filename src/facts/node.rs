@@ -131,21 +131,133 @@ pub struct ScriptStep {
 
 /// Package-manager commands that are never scripts.
 const NPM_BUILTINS: &[&str] = &[
-    "access", "adduser", "audit", "bin", "bugs", "cache", "ci", "clean-install", "completion",
-    "config", "dedupe", "deprecate", "diff", "dist-tag", "docs", "doctor", "edit", "exec",
-    "explain", "explore", "find-dupes", "fund", "help", "hook", "i", "init", "install",
-    "install-ci-test", "install-test", "it", "link", "ll", "login", "logout", "ls", "org",
-    "outdated", "owner", "pack", "ping", "pkg", "prefix", "profile", "prune", "publish", "query",
-    "rebuild", "repo", "root", "search", "set", "shrinkwrap", "star", "stars", "team", "token",
-    "uninstall", "unpublish", "unstar", "update", "version", "view", "whoami", "x", "add", "rm",
-    "remove", "up", "upgrade", "create", "list", "why", "dlx", "import", "fetch", "patch",
-    "patch-commit", "licenses", "store", "env", "setup", "server", "deploy", "get", "c",
-    "workspace", "workspaces", "info", "node", "global", "unlink", "cache", "plugin",
-    "constraints", "unplug", "self-update", "approve-builds", "catalog", "pm",
-    "ln", "rb", "un", "uninstall", "upgrade-interactive", "version", "versions", "tag",
-    "generate-lock-entry", "autoclean", "check", "policies", "stage", "sbom", "ignored-builds",
-    "pkg", "run", "run-script", "test", "t", "tst", "start", "stop", "restart", "--version",
-    "-v", "-h", "--help",
+    "access",
+    "adduser",
+    "audit",
+    "bin",
+    "bugs",
+    "cache",
+    "ci",
+    "clean-install",
+    "completion",
+    "config",
+    "dedupe",
+    "deprecate",
+    "diff",
+    "dist-tag",
+    "docs",
+    "doctor",
+    "edit",
+    "exec",
+    "explain",
+    "explore",
+    "find-dupes",
+    "fund",
+    "help",
+    "hook",
+    "i",
+    "init",
+    "install",
+    "install-ci-test",
+    "install-test",
+    "it",
+    "link",
+    "ll",
+    "login",
+    "logout",
+    "ls",
+    "org",
+    "outdated",
+    "owner",
+    "pack",
+    "ping",
+    "pkg",
+    "prefix",
+    "profile",
+    "prune",
+    "publish",
+    "query",
+    "rebuild",
+    "repo",
+    "root",
+    "search",
+    "set",
+    "shrinkwrap",
+    "star",
+    "stars",
+    "team",
+    "token",
+    "uninstall",
+    "unpublish",
+    "unstar",
+    "update",
+    "version",
+    "view",
+    "whoami",
+    "x",
+    "add",
+    "rm",
+    "remove",
+    "up",
+    "upgrade",
+    "create",
+    "list",
+    "why",
+    "dlx",
+    "import",
+    "fetch",
+    "patch",
+    "patch-commit",
+    "licenses",
+    "store",
+    "env",
+    "setup",
+    "server",
+    "deploy",
+    "get",
+    "c",
+    "workspace",
+    "workspaces",
+    "info",
+    "node",
+    "global",
+    "unlink",
+    "cache",
+    "plugin",
+    "constraints",
+    "unplug",
+    "self-update",
+    "approve-builds",
+    "catalog",
+    "pm",
+    "ln",
+    "rb",
+    "un",
+    "uninstall",
+    "upgrade-interactive",
+    "version",
+    "versions",
+    "tag",
+    "generate-lock-entry",
+    "autoclean",
+    "check",
+    "policies",
+    "stage",
+    "sbom",
+    "ignored-builds",
+    "pkg",
+    "run",
+    "run-script",
+    "test",
+    "t",
+    "tst",
+    "start",
+    "stop",
+    "restart",
+    "--version",
+    "-v",
+    "-h",
+    "--help",
 ];
 
 /// npm lifecycle commands that run the script of the same name.
@@ -161,14 +273,75 @@ fn lifecycle(word: &str) -> Option<&'static str> {
 
 /// CLIs commonly run as `pnpm x` / `yarn x` whose package name differs from the binary.
 const WELL_KNOWN_BINARIES: &[&str] = &[
-    "tsc", "prisma", "eslint", "prettier", "jest", "vitest", "playwright", "cypress", "next",
-    "nest", "ng", "turbo", "nx", "lerna", "knex", "sequelize", "typeorm", "drizzle-kit",
-    "ts-node", "tsx", "vite", "webpack", "rollup", "esbuild", "changeset", "husky",
-    "lint-staged", "wrangler", "vercel", "netlify", "firebase", "supabase", "node", "expo",
-    "react-native", "storybook", "nodemon", "concurrently", "rimraf", "tsup", "biome", "oxlint",
-    "mocha", "ava", "c8", "nyc", "serve", "http-server", "pm2", "graphql-codegen", "openapi",
-    "sst", "cdk", "serverless", "sls", "astro", "nuxt", "nuxi", "svelte-kit", "remix", "gatsby",
-    "medusa", "strapi", "directus", "payload", "mikro-orm", "kysely", "zx", "dotenv",
+    "tsc",
+    "prisma",
+    "eslint",
+    "prettier",
+    "jest",
+    "vitest",
+    "playwright",
+    "cypress",
+    "next",
+    "nest",
+    "ng",
+    "turbo",
+    "nx",
+    "lerna",
+    "knex",
+    "sequelize",
+    "typeorm",
+    "drizzle-kit",
+    "ts-node",
+    "tsx",
+    "vite",
+    "webpack",
+    "rollup",
+    "esbuild",
+    "changeset",
+    "husky",
+    "lint-staged",
+    "wrangler",
+    "vercel",
+    "netlify",
+    "firebase",
+    "supabase",
+    "node",
+    "expo",
+    "react-native",
+    "storybook",
+    "nodemon",
+    "concurrently",
+    "rimraf",
+    "tsup",
+    "biome",
+    "oxlint",
+    "mocha",
+    "ava",
+    "c8",
+    "nyc",
+    "serve",
+    "http-server",
+    "pm2",
+    "graphql-codegen",
+    "openapi",
+    "sst",
+    "cdk",
+    "serverless",
+    "sls",
+    "astro",
+    "nuxt",
+    "nuxi",
+    "svelte-kit",
+    "remix",
+    "gatsby",
+    "medusa",
+    "strapi",
+    "directus",
+    "payload",
+    "mikro-orm",
+    "kysely",
+    "zx",
+    "dotenv",
 ];
 
 impl NodeFacts {
@@ -380,7 +553,10 @@ impl NodeFacts {
         if candidates.is_empty() {
             return Lookup::NoPackage;
         }
-        if let Some(found) = candidates.iter().find(|p| p.scripts.contains_key(&call.script)) {
+        if let Some(found) = candidates
+            .iter()
+            .find(|p| p.scripts.contains_key(&call.script))
+        {
             return Lookup::Found(found);
         }
         if call.may_be_binary && !call.script.contains(':') && self.is_binary(&call.script) {
@@ -396,7 +572,9 @@ impl NodeFacts {
                 p.dependencies.iter().any(|dep| {
                     dep == name
                         || dep.rsplit('/').next() == Some(name)
-                        || dep.strip_suffix("-cli").is_some_and(|d| d.rsplit('/').next() == Some(name))
+                        || dep
+                            .strip_suffix("-cli")
+                            .is_some_and(|d| d.rsplit('/').next() == Some(name))
                 })
             })
     }
@@ -406,7 +584,13 @@ impl NodeFacts {
     pub fn expand(&self, package: &Package, script: &str, label: &str) -> Vec<ScriptStep> {
         let mut steps = Vec::new();
         let mut seen = Vec::new();
-        self.expand_into(package, script, vec![label.to_string()], &mut seen, &mut steps);
+        self.expand_into(
+            package,
+            script,
+            vec![label.to_string()],
+            &mut seen,
+            &mut steps,
+        );
         steps
     }
 
@@ -535,17 +719,30 @@ fn read_package(
             .unwrap_or_default()
     };
     let mut dependencies = BTreeSet::new();
-    for field in ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"] {
+    for field in [
+        "dependencies",
+        "devDependencies",
+        "optionalDependencies",
+        "peerDependencies",
+    ] {
         if let Some(map) = json.get(field).and_then(Json::as_object) {
             dependencies.extend(map.keys().cloned());
         }
     }
     let globs: Vec<String> = match json.get("workspaces") {
-        Some(Json::Array(items)) => items.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+        Some(Json::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
         Some(Json::Object(map)) => map
             .get("packages")
             .and_then(Json::as_array)
-            .map(|items| items.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default(),
         _ => Vec::new(),
     };

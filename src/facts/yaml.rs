@@ -41,7 +41,9 @@ impl Node {
 
     /// Value of `key` in a mapping.
     pub fn get(&self, key: &str) -> Option<&Node> {
-        self.entries().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v)
+        self.entries()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
     }
 
     /// Entries of a mapping (empty for anything else).
@@ -153,7 +155,11 @@ mod tests {
     #[test]
     fn syntax_errors_name_line_and_column() {
         let problem = parse("render.yaml", "services:\n  - name: [a\n").unwrap_err();
-        assert!(problem.message.starts_with("invalid YAML"), "{}", problem.message);
+        assert!(
+            problem.message.starts_with("invalid YAML"),
+            "{}",
+            problem.message
+        );
         assert!(problem.location().line >= 2);
     }
 

@@ -32,7 +32,11 @@ fn facts() -> NodeFacts {
                     ("loop", "pnpm loop"),
                 ],
             ),
-            package("apps/api", "@acme/api", &[("migrate:deploy", "prisma migrate deploy")]),
+            package(
+                "apps/api",
+                "@acme/api",
+                &[("migrate:deploy", "prisma migrate deploy")],
+            ),
         ],
         manager: Some(PackageManager::Pnpm),
     }
@@ -46,17 +50,44 @@ fn call(line: &str) -> Option<ScriptCall> {
 #[test]
 fn recognises_script_calls() {
     let cases = [
-        ("npm run test:e2e", Some(("test:e2e", Target::Dir(String::new())))),
-        ("npm run-script build", Some(("build", Target::Dir(String::new())))),
+        (
+            "npm run test:e2e",
+            Some(("test:e2e", Target::Dir(String::new()))),
+        ),
+        (
+            "npm run-script build",
+            Some(("build", Target::Dir(String::new()))),
+        ),
         ("npm test", Some(("test", Target::Dir(String::new())))),
-        ("npm --prefix apps/api run migrate", Some(("migrate", Target::Dir("apps/api".into())))),
-        ("npm -w @acme/api run migrate", Some(("migrate", Target::Named("@acme/api".into())))),
-        ("pnpm db:migrate", Some(("db:migrate", Target::Dir(String::new())))),
-        ("pnpm --filter=@acme/api migrate:deploy", Some(("migrate:deploy", Target::Named("@acme/api".into())))),
-        ("pnpm -F api build", Some(("build", Target::Named("api".into())))),
-        ("pnpm -C apps/api run build", Some(("build", Target::Dir("apps/api".into())))),
+        (
+            "npm --prefix apps/api run migrate",
+            Some(("migrate", Target::Dir("apps/api".into()))),
+        ),
+        (
+            "npm -w @acme/api run migrate",
+            Some(("migrate", Target::Named("@acme/api".into()))),
+        ),
+        (
+            "pnpm db:migrate",
+            Some(("db:migrate", Target::Dir(String::new()))),
+        ),
+        (
+            "pnpm --filter=@acme/api migrate:deploy",
+            Some(("migrate:deploy", Target::Named("@acme/api".into()))),
+        ),
+        (
+            "pnpm -F api build",
+            Some(("build", Target::Named("api".into()))),
+        ),
+        (
+            "pnpm -C apps/api run build",
+            Some(("build", Target::Dir("apps/api".into()))),
+        ),
         ("pnpm -r build", Some(("build", Target::All))),
-        ("yarn workspace @acme/api build", Some(("build", Target::Named("@acme/api".into())))),
+        (
+            "yarn workspace @acme/api build",
+            Some(("build", Target::Named("@acme/api".into()))),
+        ),
         ("bun run dev", Some(("dev", Target::Dir(String::new())))),
         ("pnpm install", None),
         ("pnpm exec prisma generate", None),
@@ -89,7 +120,10 @@ fn looks_up_scripts_binaries_and_packages() {
     assert_eq!(lookup("pnpm test:e2e"), "found in package.json");
     assert_eq!(lookup("pnpm test:auth"), "missing from 1");
     assert_eq!(lookup("pnpm prisma generate"), "binary");
-    assert_eq!(lookup("pnpm --filter=@acme/api migrate:deploy"), "found in apps/api/package.json");
+    assert_eq!(
+        lookup("pnpm --filter=@acme/api migrate:deploy"),
+        "found in apps/api/package.json"
+    );
     assert_eq!(lookup("pnpm --filter @acme/web build"), "no package");
 }
 
@@ -102,7 +136,11 @@ fn expands_nested_scripts_with_chain() {
     assert_eq!(steps[0].argv, vec!["prisma", "migrate", "dev"]);
     assert_eq!(
         steps[0].chain,
-        vec!["pnpm db:migrate", "pnpm run prisma:dev", "prisma migrate dev"]
+        vec![
+            "pnpm db:migrate",
+            "pnpm run prisma:dev",
+            "prisma migrate dev"
+        ]
     );
     // A script calling itself ends instead of looping.
     assert!(facts.expand(root, "loop", "pnpm loop").is_empty());
@@ -131,6 +169,16 @@ fn workspace_globs_select_members() {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    let members = member_manifests(&["apps/*".into(), "packages/*".into(), "!packages/legacy".into()], &files);
-    assert_eq!(members, vec!["apps/api/package.json", "apps/web/package.json"]);
+    let members = member_manifests(
+        &[
+            "apps/*".into(),
+            "packages/*".into(),
+            "!packages/legacy".into(),
+        ],
+        &files,
+    );
+    assert_eq!(
+        members,
+        vec!["apps/api/package.json", "apps/web/package.json"]
+    );
 }

@@ -1,0 +1,202 @@
+//! Command-line interface: `check`, `rules`, `explain`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::engine::{self, CheckOptions};
+use crate::report::{self, Format};
+use crate::rules;
+
+/// Static linter for Markdown runbooks: checks their commands, checklists and env vars
+/// against the repository's own manifests. Never runs a runbook command.
+#[derive(Debug, Parser)]
+#[command(name = "runbook-lint", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint runbooks (every Markdown file under the current directory by default).
+    Check(CheckArgs),
+    /// List every rule with its default severity.
+    Rules,
+    /// Print a rule's documentation.
+    Explain {
+        /// Rule id, e.g. `missing-script`.
+        rule: String,
+    },
+}
+
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Markdown files or directories; manifests (package.json, ...) lint their project's runbooks.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to use colour in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Project root for all files (default: discovered per file).
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// Config file (default: runbook-lint.toml or .runbook-lint.toml at the project root).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+/// Colour choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Exit status: 0 clean, 1 error findings, 2 usage, config or I/O failure.
+pub mod exit {
+    /// No error-severity finding.
+    pub const CLEAN: u8 = 0;
+    /// At least one error-severity finding.
+    pub const FINDINGS: u8 = 1;
+    /// Usage, config or I/O failure.
+    pub const FAILURE: u8 = 2;
+}
+
+/// Runs the CLI and returns the exit status.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules => {
+            let mut out = String::new();
+            for rule in rules::builtin_rules() {
+                let meta = rule.meta();
+                out.push_str(&format!(
+                    "{:<24} {:<8} {}\n",
+                    meta.id,
+                    meta.default_severity.name(),
+                    meta.summary
+                ));
+            }
+            for meta in rules::ENGINE_RULES {
+                out.push_str(&format!(
+                    "{:<24} {:<8} {}\n",
+                    meta.id,
+                    meta.default_severity.name(),
+                    meta.summary
+                ));
+            }
+            print(&out)
+        }
+        Command::Explain { rule } => {
+            let all = rules::builtin_rules();
+            let metas: Vec<rules::RuleMeta<'_>> = all
+                .iter()
+                .map(|r| r.meta())
+                .chain(rules::ENGINE_RULES.iter().copied())
+                .collect();
+            match metas.iter().find(|m| m.id == rule) {
+                Some(meta) => print(&format!(
+                    "# {}\n\nDefault severity: {}\n\n{}\n",
+                    meta.id,
+                    meta.default_severity.name(),
+                    rules::docs_text(meta.docs)
+                )),
+                None => {
+                    let hint =
+                        crate::diagnostic::did_you_mean_text(&rule, metas.iter().map(|m| m.id))
+                            .map(|h| format!(" {h}"))
+                            .unwrap_or_default();
+                    eprintln!("error: unknown rule `{rule}`.{hint} Run `runbook-lint rules` for the list.");
+                    ExitCode::from(exit::FAILURE)
+                }
+            }
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let started = Instant::now();
+    let base = match std::env::current_dir() {
+        Ok(dir) => dir,
+        Err(error) => {
+            eprintln!("error: cannot read the current directory: {error}");
+            return ExitCode::from(exit::FAILURE);
+        }
+    };
+    let options = CheckOptions {
+        paths: args.paths,
+        root: args.root.map(|r| base.join(r)),
+        config: args.config.map(|c| base.join(c)),
+        base,
+    };
+    let result = match engine::check(&options) {
+        Ok(result) => result,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(exit::FAILURE);
+        }
+    };
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let rendered = report::render(&result, args.format, color);
+    let status = print(&rendered);
+    for warning in &result.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for error in &result.errors {
+        eprintln!("error: {error}");
+    }
+    if args.format == Format::Human {
+        eprintln!(
+            "{} ({:.2} s)",
+            report::human::summary(&result),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if status != ExitCode::SUCCESS {
+        return status;
+    }
+    let (errors, _, _) = result.counts();
+    if !result.errors.is_empty() {
+        ExitCode::from(exit::FAILURE)
+    } else if errors > 0 {
+        ExitCode::from(exit::FINDINGS)
+    } else {
+        ExitCode::from(exit::CLEAN)
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is a quiet success, other errors exit 2.
+fn print(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: cannot write output: {error}");
+            ExitCode::from(exit::FAILURE)
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! `runbook-lint.toml` / `.runbook-lint.toml` at the project root → [`Settings`].
+//!
+//! Unknown keys and bad values are errors that name the file, line and key: a typo in a
+//! linter's config must never silently turn a rule off.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::diagnostic::Level;
+use crate::document::{ContextWords, EnvContext};
+use crate::span::LineIndex;
+
+/// Config file names, in the order they are looked for.
+pub const CONFIG_FILES: &[&str] = &["runbook-lint.toml", ".runbook-lint.toml"];
+
+/// A config that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}:{line}:{column}: {message}")]
+pub struct ConfigError {
+    /// The config file.
+    pub path: String,
+    /// 1-based line (0 when the file could not be read).
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong, naming the key.
+    pub message: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ConfigFile {
+    #[serde(default)]
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    unknown_context: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    rules: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
+    #[serde(default)]
+    context: Option<ContextFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ContextFile {
+    production: Option<Vec<String>>,
+    staging: Option<Vec<String>>,
+    development: Option<Vec<String>>,
+    rollback: Option<Vec<String>>,
+}
+
+/// Resolved settings for one project root.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The file they came from, if any.
+    pub path: Option<PathBuf>,
+    /// Only runbooks matching these globs (relative to the root) are linted; empty: all.
+    pub include: Option<GlobSet>,
+    /// Runbooks matching these globs are skipped.
+    pub exclude: Option<GlobSet>,
+    /// What an unknown section context counts as for severities.
+    pub unknown_context: EnvContext,
+    /// Per-rule level overrides.
+    pub levels: BTreeMap<String, Level>,
+    /// Heading words per context.
+    pub context_words: ContextWords,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            path: None,
+            include: None,
+            exclude: None,
+            unknown_context: EnvContext::Production,
+            levels: BTreeMap::new(),
+            context_words: ContextWords::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// Loads the config of the project at `root` (or `explicit`), or defaults when there is
+    /// none. `known_rules` validates `[rules]` keys.
+    pub fn load(
+        root: &Path,
+        explicit: Option<&Path>,
+        known_rules: &[&str],
+    ) -> Result<Settings, ConfigError> {
+        let path = match explicit {
+            Some(path) => Some(path.to_path_buf()),
+            None => CONFIG_FILES
+                .iter()
+                .map(|name| root.join(name))
+                .find(|p| p.is_file()),
+        };
+        let Some(path) = path else {
+            return Ok(Settings::default());
+        };
+        let display = path.display().to_string();
+        let text = std::fs::read_to_string(&path).map_err(|error| ConfigError {
+            path: display.clone(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read config: {error}"),
+        })?;
+        let mut settings = Settings::parse(&display, &text, known_rules)?;
+        settings.path = Some(path);
+        Ok(settings)
+    }
+
+    /// Parses config text; `path` names it in errors.
+    pub fn parse(path: &str, text: &str, known_rules: &[&str]) -> Result<Settings, ConfigError> {
+        let index = LineIndex::new(text);
+        let error_at = |offset: usize, message: String| {
+            let (line, column) = index.position(text, offset);
+            ConfigError {
+                path: path.to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        let file: ConfigFile = toml::from_str(text).map_err(|error| {
+            let offset = error.span().map(|s| s.start).unwrap_or(0);
+            error_at(offset, error.message().trim().to_string())
+        })?;
+        let mut settings = Settings {
+            include: globs(&file.include).map_err(|m| error_at(0, format!("include: {m}")))?,
+            exclude: globs(&file.exclude).map_err(|m| error_at(0, format!("exclude: {m}")))?,
+            ..Settings::default()
+        };
+        if let Some(value) = &file.unknown_context {
+            settings.unknown_context = EnvContext::parse(value.get_ref()).ok_or_else(|| {
+                error_at(
+                    value.span().start,
+                    format!(
+                        "unknown-context: `{}` is not one of production, staging, development, rollback, unknown",
+                        value.get_ref()
+                    ),
+                )
+            })?;
+        }
+        for (rule, level) in &file.rules {
+            if !known_rules.contains(&rule.get_ref().as_str()) {
+                let hint = crate::diagnostic::did_you_mean_text(
+                    rule.get_ref(),
+                    known_rules.iter().copied(),
+                )
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
+                return Err(error_at(
+                    rule.span().start,
+                    format!("rules: unknown rule `{}`{hint}", rule.get_ref()),
+                ));
+            }
+            let parsed = Level::parse(level.get_ref()).ok_or_else(|| {
+                error_at(
+                    level.span().start,
+                    format!(
+                        "rules.{}: `{}` is not one of error, warning, info, off",
+                        rule.get_ref(),
+                        level.get_ref()
+                    ),
+                )
+            })?;
+            settings.levels.insert(rule.get_ref().clone(), parsed);
+        }
+        if let Some(context) = file.context {
+            let words = &mut settings.context_words;
+            if let Some(list) = context.production {
+                words.production = lower(list);
+            }
+            if let Some(list) = context.staging {
+                words.staging = lower(list);
+            }
+            if let Some(list) = context.development {
+                words.development = lower(list);
+            }
+            if let Some(list) = context.rollback {
+                words.rollback = lower(list);
+            }
+        }
+        Ok(settings)
+    }
+
+    /// The level configured for a rule, if any.
+    pub fn level(&self, rule: &str) -> Option<Level> {
+        self.levels.get(rule).copied()
+    }
+
+    /// True when a runbook path (relative to the root) passes include/exclude.
+    pub fn selects(&self, relative: &str) -> bool {
+        self.include
+            .as_ref()
+            .is_none_or(|set| set.is_match(relative))
+            && !self
+                .exclude
+                .as_ref()
+                .is_some_and(|set| set.is_match(relative))
+    }
+}
+
+fn lower(list: Vec<String>) -> Vec<String> {
+    list.into_iter().map(|w| w.to_lowercase()).collect()
+}
+
+fn globs(patterns: &[String]) -> Result<Option<GlobSet>, String> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = Glob::new(pattern.trim_start_matches("./"))
+            .map_err(|e| format!("bad glob `{pattern}`: {e}"))?;
+        builder.add(glob);
+    }
+    builder.build().map(Some).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: &[&str] = &["missing-script", "unsafe-migration"];
+
+    #[test]
+    fn parses_a_full_config() {
+        let text = r#"
+include = ["docs/**/*.md"]
+exclude = ["docs/archive/**"]
+unknown-context = "staging"
+[rules]
+missing-script = "warning"
+unsafe-migration = "off"
+[context]
+production = ["prod", "live", "PRD"]
+"#;
+        let settings = Settings::parse("runbook-lint.toml", text, RULES).unwrap();
+        assert!(settings.selects("docs/deploy.md"));
+        assert!(!settings.selects("docs/archive/old.md"));
+        assert!(!settings.selects("README.md"));
+        assert_eq!(settings.unknown_context, EnvContext::Staging);
+        assert_eq!(settings.level("unsafe-migration"), Some(Level::Off));
+        assert_eq!(
+            settings.context_words.production,
+            vec!["prod", "live", "prd"]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_values_name_line_and_key() {
+        let error =
+            Settings::parse("c.toml", "include = []\nexlude = [\"x\"]\n", RULES).unwrap_err();
+        assert_eq!((error.line, error.column), (2, 1));
+        assert!(error.message.contains("exlude"), "{}", error.message);
+
+        let error =
+            Settings::parse("c.toml", "[rules]\nmissing-scrip = \"off\"\n", RULES).unwrap_err();
+        assert_eq!(error.line, 2);
+        assert!(
+            error.message.contains("did you mean `missing-script`?"),
+            "{}",
+            error.message
+        );
+
+        let error =
+            Settings::parse("c.toml", "[rules]\nmissing-script = \"loud\"\n", RULES).unwrap_err();
+        assert!(error.message.contains("`loud`"));
+        assert_eq!(error.line, 2);
+    }
+}

@@ -1,0 +1,429 @@
+//! The pipeline: discover files, load each project's settings and facts once, lint files in
+//! parallel, apply suppressions and configured severities, and sort the findings.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::{ConfigError, Settings};
+use crate::diagnostic::{Diagnostic, Level, Severity};
+use crate::discover::{self, RootFinder};
+use crate::document::{Document, ParseOptions};
+use crate::facts::ProjectFacts;
+use crate::rules::{self, Rule, RuleContext};
+use crate::span::{LineIndex, Location, Span};
+use crate::suppress::Suppressions;
+
+/// Markdown files over this size are skipped with a warning.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// What to check.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Files and directories; empty means the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Project root for every file, instead of discovering it.
+    pub root: Option<PathBuf>,
+    /// Config file for every project, instead of discovering it.
+    pub config: Option<PathBuf>,
+    /// Base for relative display paths (normally the current directory).
+    pub base: PathBuf,
+}
+
+/// A finding with its resolved position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Rule id.
+    pub rule: String,
+    /// Final severity.
+    pub severity: Severity,
+    /// Byte span in the file.
+    pub span: Span,
+    /// Line and column.
+    pub location: Location,
+    /// Message.
+    pub message: String,
+    /// Label under the underline.
+    pub label: Option<String>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+/// The findings of one file, with its text for rendering.
+#[derive(Debug, Clone)]
+pub struct FileFindings {
+    /// Display path: relative to the base when under it, `/`-separated.
+    pub path: String,
+    /// The file's text (empty when it could not be read).
+    pub source: Arc<str>,
+    /// Sorted findings.
+    pub findings: Vec<Finding>,
+}
+
+/// A problem that is not a finding: the run cannot be trusted (exit 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ToolError {
+    /// A broken config.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A path that could not be read.
+    #[error("{path}: {message}")]
+    Io {
+        /// The path.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// The outcome of a check.
+#[derive(Debug, Default)]
+pub struct CheckResult {
+    /// Files with findings, sorted by path.
+    pub files: Vec<FileFindings>,
+    /// Number of Markdown files linted.
+    pub files_checked: usize,
+    /// Problems that make the run fail with exit 2; the other files were still linted.
+    pub errors: Vec<ToolError>,
+    /// Notes for the user that are not findings (skipped files).
+    pub warnings: Vec<String>,
+}
+
+impl CheckResult {
+    /// Counts of `(errors, warnings, infos)`.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let mut counts = (0, 0, 0);
+        for finding in self.files.iter().flat_map(|f| &f.findings) {
+            match finding.severity {
+                Severity::Error => counts.0 += 1,
+                Severity::Warning => counts.1 += 1,
+                Severity::Info => counts.2 += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// One project root: its settings and facts, shared by its runbooks.
+struct Project {
+    settings: Settings,
+    facts: ProjectFacts,
+}
+
+/// Every rule id the engine knows, for config validation.
+pub fn known_rule_ids(rules: &[Box<dyn Rule>]) -> Vec<String> {
+    rules
+        .iter()
+        .map(|r| r.meta().id.to_string())
+        .chain(rules::ENGINE_RULES.iter().map(|m| m.id.to_string()))
+        .collect()
+}
+
+/// Runs the check. A broken config is fatal (`Err`); unreadable files are collected in
+/// [`CheckResult::errors`] while the other files are still linted.
+pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
+    let rules = rules::builtin_rules();
+    let known: Vec<String> = known_rule_ids(&rules);
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    let mut result = CheckResult::default();
+
+    // 1. Discover files, and the projects whose manifests were named.
+    let paths = if options.paths.is_empty() {
+        vec![options.base.clone()]
+    } else {
+        options.paths.clone()
+    };
+    let mut files: Vec<(PathBuf, bool)> = Vec::new(); // (absolute path, named explicitly)
+    let mut manifest_roots: Vec<PathBuf> = Vec::new();
+    let mut finder = RootFinder::default();
+    for path in &paths {
+        let absolute = absolutize(&options.base, path);
+        match std::fs::metadata(&absolute) {
+            Err(error) => result.errors.push(ToolError::Io {
+                path: display_path(&options.base, &absolute),
+                message: io_message(&error),
+            }),
+            Ok(meta) if meta.is_dir() => files.extend(
+                discover::walk_markdown(&absolute)
+                    .into_iter()
+                    .map(|p| (p, false)),
+            ),
+            Ok(_) if discover::is_manifest(&absolute) && !discover::is_markdown(&absolute) => {
+                let dir = absolute.parent().unwrap_or(Path::new("/"));
+                let root = options.root.clone().unwrap_or_else(|| finder.root_for(dir));
+                manifest_roots.push(root);
+            }
+            Ok(_) => files.push((absolute, true)),
+        }
+    }
+    manifest_roots.sort();
+    manifest_roots.dedup();
+    for root in &manifest_roots {
+        files.extend(
+            discover::walk_markdown(root)
+                .into_iter()
+                .map(|p| (p, false)),
+        );
+    }
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
+
+    // 2. Group by project root; load each project's settings (fatal if broken) and facts.
+    let mut by_root: BTreeMap<PathBuf, Vec<(PathBuf, bool)>> = BTreeMap::new();
+    for (file, explicit) in files {
+        let dir = file.parent().unwrap_or(Path::new("/"));
+        let root = options.root.clone().unwrap_or_else(|| finder.root_for(dir));
+        by_root.entry(root).or_default().push((file, explicit));
+    }
+    for root in &manifest_roots {
+        by_root.entry(root.clone()).or_default();
+    }
+    let mut projects: BTreeMap<PathBuf, Project> = BTreeMap::new();
+    for root in by_root.keys() {
+        let settings = Settings::load(root, options.config.as_deref(), &known)?;
+        projects.insert(
+            root.clone(),
+            Project {
+                settings,
+                facts: ProjectFacts::default(),
+            },
+        );
+    }
+    let roots: Vec<&PathBuf> = projects.keys().collect();
+    let loaded: Vec<ProjectFacts> = roots
+        .par_iter()
+        .map(|root| ProjectFacts::load(root))
+        .collect();
+    let roots: Vec<PathBuf> = roots.into_iter().cloned().collect();
+    for (root, facts) in roots.into_iter().zip(loaded) {
+        if let Some(project) = projects.get_mut(&root) {
+            project.facts = facts;
+        }
+    }
+
+    // 3. Lint every selected file in parallel.
+    let mut jobs: Vec<(&Project, PathBuf, String)> = Vec::new();
+    for (root, files) in &by_root {
+        let project = &projects[root];
+        for (file, explicit) in files {
+            let relative = relative_to(root, file);
+            let selected = if *explicit {
+                project
+                    .settings
+                    .exclude
+                    .as_ref()
+                    .is_none_or(|set| !set.is_match(&relative))
+            } else {
+                project.settings.selects(&relative)
+            };
+            if selected {
+                jobs.push((project, file.clone(), relative));
+            }
+        }
+    }
+    result.files_checked = jobs.len();
+    let outcomes: Vec<FileOutcome> = jobs
+        .par_iter()
+        .map(|(project, file, relative)| lint_file(project, &rules, file, relative, &options.base))
+        .collect();
+    for outcome in outcomes {
+        match outcome {
+            FileOutcome::Linted(findings) => {
+                if !findings.findings.is_empty() {
+                    result.files.push(findings);
+                }
+            }
+            FileOutcome::Skipped(note) => result.warnings.push(note),
+            FileOutcome::Failed(error) => result.errors.push(error),
+        }
+    }
+
+    // 4. Broken manifests, reported once per project.
+    for (root, project) in &projects {
+        for problem in &project.facts.problems {
+            let level = project
+                .settings
+                .level("invalid-manifest")
+                .unwrap_or(Level::On(Severity::Error));
+            let Some(severity) = level.severity() else {
+                continue;
+            };
+            let source = problem.source.clone();
+            let index = LineIndex::new(&source);
+            result.files.push(FileFindings {
+                path: display_path(&options.base, &root.join(&problem.path)),
+                findings: vec![Finding {
+                    rule: "invalid-manifest".to_string(),
+                    severity,
+                    span: problem.span,
+                    location: index.locate(&source, problem.span),
+                    message: problem.message.clone(),
+                    label: None,
+                    help: Some(
+                        "fix the manifest; runbooks are checked against what could be read"
+                            .to_string(),
+                    ),
+                }],
+                source,
+            });
+        }
+    }
+
+    result.files.sort_by(|a, b| a.path.cmp(&b.path));
+    // The same manifest problem can be reached from two roots; report it once.
+    result
+        .files
+        .dedup_by(|a, b| a.path == b.path && a.findings == b.findings);
+    Ok(result)
+}
+
+enum FileOutcome {
+    Linted(FileFindings),
+    Skipped(String),
+    Failed(ToolError),
+}
+
+fn lint_file(
+    project: &Project,
+    rules: &[Box<dyn Rule>],
+    file: &Path,
+    relative: &str,
+    base: &Path,
+) -> FileOutcome {
+    let display = display_path(base, file);
+    match std::fs::metadata(file) {
+        Ok(meta) if meta.len() > DEFAULT_MAX_FILE_BYTES => {
+            return FileOutcome::Skipped(format!(
+                "{display}: skipped, {} bytes is over the {} byte limit",
+                meta.len(),
+                DEFAULT_MAX_FILE_BYTES
+            ));
+        }
+        _ => {}
+    }
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return FileOutcome::Failed(ToolError::Io {
+                path: display,
+                message: io_message(&error),
+            })
+        }
+    };
+    let source: Arc<str> = match String::from_utf8(bytes) {
+        Ok(text) => Arc::from(text),
+        Err(error) => Arc::from(String::from_utf8_lossy(error.as_bytes()).into_owned()),
+    };
+    let findings = lint_source(project, rules, &source, relative);
+    FileFindings {
+        path: display,
+        source,
+        findings,
+    }
+    .into()
+}
+
+impl From<FileFindings> for FileOutcome {
+    fn from(findings: FileFindings) -> Self {
+        FileOutcome::Linted(findings)
+    }
+}
+
+/// Lints one runbook's text; `relative` is its path from the project root.
+fn lint_source(
+    project: &Project,
+    rules: &[Box<dyn Rule>],
+    source: &str,
+    relative: &str,
+) -> Vec<Finding> {
+    let options = ParseOptions {
+        context_words: project.settings.context_words.clone(),
+    };
+    let doc = Document::parse(source, &options);
+    let cx = RuleContext {
+        doc: &doc,
+        source,
+        path: relative,
+        project: &project.facts,
+        settings: &project.settings,
+    };
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for rule in rules {
+        let id = rule.meta().id;
+        if project.settings.level(id) == Some(Level::Off) {
+            continue;
+        }
+        rule.check(&cx, &mut diagnostics);
+    }
+    let index = LineIndex::new(source);
+    let suppressions = Suppressions::from_document(&doc, source, &index);
+    let mut findings: Vec<Finding> = diagnostics
+        .into_iter()
+        .filter_map(|d| {
+            let location = index.locate(source, d.span);
+            if suppressions.suppressed(&d.rule, location.line) {
+                return None;
+            }
+            let severity = match project.settings.level(&d.rule) {
+                Some(Level::Off) => return None,
+                Some(Level::On(severity)) => severity,
+                None => d.severity,
+            };
+            Some(Finding {
+                rule: d.rule,
+                severity,
+                span: d.span,
+                location,
+                message: d.message,
+                label: d.label,
+                help: d.help,
+            })
+        })
+        .collect();
+    findings.sort_by(|a, b| {
+        (a.location.line, a.location.column, &a.rule, &a.message).cmp(&(
+            b.location.line,
+            b.location.column,
+            &b.rule,
+            &b.message,
+        ))
+    });
+    findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
+    findings
+}
+
+fn absolutize(base: &Path, path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        base.join(path)
+    }
+}
+
+/// `path` relative to `base` when under it, `/`-separated, without `./`.
+pub fn display_path(base: &Path, path: &Path) -> String {
+    let shown = path.strip_prefix(base).unwrap_or(path);
+    let text = shown.to_string_lossy().replace('\\', "/");
+    let text = text.trim_start_matches("./").to_string();
+    if text.is_empty() {
+        ".".to_string()
+    } else {
+        text
+    }
+}
+
+fn relative_to(root: &Path, file: &Path) -> String {
+    file.strip_prefix(root)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| file.to_string_lossy().replace('\\', "/"))
+}
+
+fn io_message(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => error.to_string(),
+    }
+}

@@ -1,0 +1,120 @@
+//! Human output: one miette diagnostic per finding, with the source line underlined.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
+    NamedSource,
+};
+
+use crate::diagnostic::Severity;
+use crate::engine::{CheckResult, Finding};
+
+/// A finding dressed for miette.
+struct Rendered<'a> {
+    finding: &'a Finding,
+    source: NamedSource<Arc<str>>,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl MietteDiagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.finding.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.finding
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.finding.span;
+        let label = LabeledSpan::new_primary_with_span(
+            self.finding.label.clone(),
+            (span.start, span.len()),
+        );
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+/// Renders every finding; the summary line is printed separately (to stderr).
+pub fn render(result: &CheckResult, color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false)
+        .with_context_lines(1);
+    let mut out = String::new();
+    for file in &result.files {
+        let source = NamedSource::new(&file.path, file.source.clone());
+        for finding in &file.findings {
+            let rendered = Rendered {
+                finding,
+                source: source.clone(),
+            };
+            if handler.render_report(&mut out, &rendered).is_err() {
+                // Rendering can only fail on a formatter error; fall back to one line.
+                out.push_str(&format!(
+                    "{}:{}:{}: {}[{}] {}\n",
+                    file.path,
+                    finding.location.line,
+                    finding.location.column,
+                    finding.severity.name(),
+                    finding.rule,
+                    finding.message
+                ));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// "3 errors, 2 warnings in 14 files" / "no problems in 14 files".
+pub fn summary(result: &CheckResult) -> String {
+    let (errors, warnings, infos) = result.counts();
+    let files = super::plural(result.files_checked, "file");
+    if errors + warnings + infos == 0 {
+        return format!("no problems found in {files}");
+    }
+    let mut parts = vec![
+        super::plural(errors, "error"),
+        super::plural(warnings, "warning"),
+    ];
+    if infos > 0 {
+        parts.push(super::plural(infos, "info"));
+    }
+    format!("{} in {files}", parts.join(", "))
+}

@@ -1,0 +1,86 @@
+//! `--format json`: typed structs, so the contract cannot drift by accident.
+
+use serde::Serialize;
+
+use crate::engine::CheckResult;
+
+/// The whole report.
+#[derive(Debug, Serialize)]
+pub struct JsonReport<'a> {
+    /// Contract version.
+    pub version: u32,
+    /// Markdown files linted.
+    pub files_checked: usize,
+    /// Findings sorted by path, line, column, rule.
+    pub diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// Counts by severity.
+    pub summary: JsonSummary,
+}
+
+/// One finding.
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic<'a> {
+    /// Rule id.
+    pub rule: &'a str,
+    /// `error`, `warning` or `info`.
+    pub severity: &'a str,
+    /// Path relative to the working directory, `/`-separated.
+    pub path: &'a str,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// 1-based end line.
+    pub end_line: usize,
+    /// 1-based end column (exclusive), in characters.
+    pub end_column: usize,
+    /// What is wrong.
+    pub message: &'a str,
+    /// How to fix it, or null.
+    pub help: Option<&'a str>,
+}
+
+/// Counts by severity.
+#[derive(Debug, Serialize)]
+pub struct JsonSummary {
+    /// Error findings.
+    pub errors: usize,
+    /// Warning findings.
+    pub warnings: usize,
+    /// Info findings.
+    pub infos: usize,
+}
+
+/// The JSON report as a string, with a trailing newline.
+pub fn render(result: &CheckResult) -> String {
+    let (errors, warnings, infos) = result.counts();
+    let report = JsonReport {
+        version: 1,
+        files_checked: result.files_checked,
+        diagnostics: result
+            .files
+            .iter()
+            .flat_map(|file| {
+                file.findings.iter().map(move |f| JsonDiagnostic {
+                    rule: &f.rule,
+                    severity: f.severity.name(),
+                    path: &file.path,
+                    line: f.location.line,
+                    column: f.location.column,
+                    end_line: f.location.end_line,
+                    end_column: f.location.end_column,
+                    message: &f.message,
+                    help: f.help.as_deref(),
+                })
+            })
+            .collect(),
+        summary: JsonSummary {
+            errors,
+            warnings,
+            infos,
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&report).expect("report serialises");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,167 @@
+use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+use crate::document::{Command, WorkDir};
+use crate::facts::node::{Lookup, Target};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that every package script a runbook runs (`npm run x`, `npm test`, `pnpm x`,
+    /// `pnpm --filter pkg x`, `yarn workspace pkg x`, `bun run x` ...) is defined in the
+    /// package.json that would run it, and that a workspace package named with `--filter`,
+    /// `-w` or `yarn workspace` exists.
+    ///
+    /// The package is the one the command runs in: the runbook's nearest package, the
+    /// directory of a preceding `cd`, or the package a filter names; a script of the root
+    /// package is accepted too. `pnpm x` and `yarn x` may also run a dependency's binary, so a
+    /// word naming a dependency is not reported. `--if-present` turns the check off.
+    ///
+    /// ## Why is this bad?
+    /// Scripts get renamed and runbooks do not follow. The step fails with
+    /// `ERR_PNPM_NO_SCRIPT` in the middle of a deploy, and the reader has to guess which
+    /// script was meant.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// 2. Verify the build: `pnpm test:auth`
+    /// ```
+    ///
+    /// Use instead (the script package.json defines):
+    /// ```markdown
+    /// 2. Verify the build: `pnpm test:e2e`
+    /// ```
+    pub struct MissingScript {
+        id: "missing-script",
+        severity: Error,
+        summary: "a package script the runbook runs is not defined in package.json",
+    }
+}
+
+impl Rule for MissingScript {
+    fn meta(&self) -> RuleMeta<'_> {
+        Self::META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let node = &cx.project.node;
+        if node.packages.is_empty() {
+            return;
+        }
+        for command in &cx.doc.commands {
+            let Some(cwd) = command_dir(cx, command) else {
+                continue;
+            };
+            let argv = command.argv();
+            let Some(call) = node.script_call(&argv, &cwd) else {
+                continue;
+            };
+            if call.if_present || call.script.contains('$') {
+                continue;
+            }
+            let span = command.word_span(call.script_word);
+            match node.lookup(&call, &[cx.dir(), ""]) {
+                Lookup::Found(_) | Lookup::Binary => {}
+                Lookup::NoPackage => {
+                    if let Target::Named(name) = &call.target {
+                        if name.contains(['*', '{', '<', '$', '[', '.']) {
+                            continue; // a glob or placeholder filter, not one package
+                        }
+                        let names: Vec<&str> = node
+                            .packages
+                            .iter()
+                            .filter_map(|p| p.name.as_deref())
+                            .collect();
+                        let mut diagnostic = Diagnostic::new(
+                            Self::META.id,
+                            Severity::Error,
+                            command.span,
+                            format!("workspace package `{name}` not found"),
+                        )
+                        .with_label("no package by this name");
+                        let known = if names.is_empty() {
+                            "the workspace has no named packages".to_string()
+                        } else {
+                            format!("workspace packages: {}", list(&names))
+                        };
+                        diagnostic = diagnostic.with_help(
+                            match did_you_mean_text(name, names.iter().copied()) {
+                                Some(hint) => format!("{hint} ({known})"),
+                                None => known,
+                            },
+                        );
+                        out.push(diagnostic);
+                    }
+                }
+                Lookup::Missing(checked) => {
+                    let manifests: Vec<&str> =
+                        checked.iter().map(|p| p.manifest.as_str()).collect();
+                    let scripts: Vec<&str> = checked
+                        .iter()
+                        .flat_map(|p| p.scripts.keys().map(String::as_str))
+                        .collect();
+                    let mut unique = scripts.clone();
+                    unique.sort();
+                    unique.dedup();
+                    let available = if unique.is_empty() {
+                        "it defines no scripts".to_string()
+                    } else {
+                        format!("available: {}", list(&unique))
+                    };
+                    let help = match did_you_mean_text(&call.script, unique.iter().copied()) {
+                        Some(hint) => format!("{hint} ({available})"),
+                        None => format!(
+                            "add it to `scripts` in {}, or fix the name ({available})",
+                            manifests[0]
+                        ),
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            Self::META.id,
+                            Severity::Error,
+                            span,
+                            format!(
+                                "script `{}` not found in {}",
+                                call.script,
+                                manifests.join(" or ")
+                            ),
+                        )
+                        .with_label(format!("`{}` has no such script", call.manager.program()))
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The directory a command runs in, relative to the project root; `None` when unknowable.
+/// A `cd` target is taken relative to the root when that directory exists there, else relative
+/// to the runbook's directory.
+pub(crate) fn command_dir(cx: &RuleContext<'_>, command: &Command) -> Option<String> {
+    match &command.cwd {
+        WorkDir::Default => Some(cx.dir().to_string()),
+        WorkDir::Relative(dir) => {
+            if cx.project.has_dir(dir) {
+                Some(dir.clone())
+            } else {
+                let joined = if cx.dir().is_empty() {
+                    dir.clone()
+                } else {
+                    format!("{}/{dir}", cx.dir())
+                };
+                cx.project.has_dir(&joined).then_some(joined)
+            }
+        }
+        WorkDir::Unknown => None,
+    }
+}
+
+/// `a`, `b`, `c` and 5 more.
+fn list(names: &[&str]) -> String {
+    const SHOWN: usize = 8;
+    let shown: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    if names.len() > SHOWN {
+        format!("{} and {} more", shown.join(", "), names.len() - SHOWN)
+    } else {
+        shown.join(", ")
+    }
+}

@@ -1,0 +1,195 @@
+//! The rules: the only place that knows both the runbook model and the project facts.
+//!
+//! One rule is one file. Its documentation is the `///` block given to [`declare_rule!`], which
+//! becomes rustdoc, `runbook-lint explain RULE` and `docs/rules/RULE.md` alike. A rule never
+//! re-parses Markdown and never reads the disk: it asks the [`Document`] and the
+//! [`ProjectFacts`]. Adding a rule: a file here, a line in [`builtin_rules`], a fixture folder.
+
+pub mod pack;
+
+mod missing_script;
+mod placeholder_contact;
+pub mod placeholders;
+mod unresolved_placeholder;
+mod unsafe_migration;
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Level, Severity};
+use crate::document::{Document, EnvContext};
+use crate::facts::ProjectFacts;
+
+pub use missing_script::MissingScript;
+pub use placeholder_contact::PlaceholderContact;
+pub use unresolved_placeholder::UnresolvedPlaceholder;
+pub use unsafe_migration::UnsafeMigration;
+
+/// What `rules` and `explain` show about a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleMeta<'a> {
+    /// Stable kebab-case id.
+    pub id: &'a str,
+    /// Severity when the config says nothing (context-dependent rules give their strongest).
+    pub default_severity: Severity,
+    /// One line: what the rule finds.
+    pub summary: &'a str,
+    /// Full documentation: What it does / Why is this bad? / Example.
+    pub docs: &'a str,
+}
+
+/// Everything a rule may look at for one runbook.
+pub struct RuleContext<'a> {
+    /// The parsed runbook.
+    pub doc: &'a Document,
+    /// Its text, for slicing spans.
+    pub source: &'a str,
+    /// The runbook's path relative to the project root, `/`-separated.
+    pub path: &'a str,
+    /// The project's facts.
+    pub project: &'a ProjectFacts,
+    /// Resolved configuration.
+    pub settings: &'a Settings,
+}
+
+impl RuleContext<'_> {
+    /// Directory of the runbook relative to the project root (`""` at the root).
+    pub fn dir(&self) -> &str {
+        self.path.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+    }
+
+    /// The context used to pick severities: unknown becomes what the config says (production
+    /// by default, since runbooks are operational documents).
+    pub fn effective_context(&self, context: EnvContext) -> EnvContext {
+        if context == EnvContext::Unknown {
+            self.settings.unknown_context
+        } else {
+            context
+        }
+    }
+
+    /// The text of a span of the runbook.
+    pub fn text(&self, span: crate::span::Span) -> &str {
+        self.source.get(span.range()).unwrap_or("")
+    }
+}
+
+/// A lint rule.
+pub trait Rule: Send + Sync {
+    /// The rule's id, default severity and documentation.
+    fn meta(&self) -> RuleMeta<'_>;
+    /// Appends the rule's findings for one runbook.
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Severity of a context-dependent rule in each context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContextLevels {
+    /// In production sections.
+    pub production: Level,
+    /// In staging sections.
+    pub staging: Level,
+    /// In development or local sections.
+    pub development: Level,
+    /// In rollback, recovery and troubleshooting sections.
+    pub rollback: Level,
+}
+
+impl ContextLevels {
+    /// The level for an effective context (unknown must already be resolved).
+    pub fn for_context(&self, context: EnvContext) -> Level {
+        match context {
+            EnvContext::Production | EnvContext::Unknown => self.production,
+            EnvContext::Staging => self.staging,
+            EnvContext::Development => self.development,
+            EnvContext::Rollback => self.rollback,
+        }
+    }
+}
+
+/// Declares a rule's unit struct and its metadata from a doc comment, like clippy's
+/// `declare_clippy_lint!`: the `///` lines become both rustdoc and the text of
+/// `runbook-lint explain`, so the documentation lives once, next to the code.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            id: $id:literal,
+            severity: $severity:ident,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Default, Clone, Copy)]
+        pub struct $name;
+
+        impl $name {
+            /// The rule's metadata.
+            pub const META: $crate::rules::RuleMeta<'static> = $crate::rules::RuleMeta {
+                id: $id,
+                default_severity: $crate::diagnostic::Severity::$severity,
+                summary: $summary,
+                docs: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// The built-in rules, in the order `runbook-lint rules` lists them.
+pub fn builtin_rules() -> Vec<Box<dyn Rule>> {
+    vec![
+        Box::new(MissingScript),
+        Box::new(UnsafeMigration::new()),
+        Box::new(UnresolvedPlaceholder),
+        Box::new(PlaceholderContact),
+    ]
+}
+
+/// Rule ids produced outside the rule set: by the engine itself.
+pub const ENGINE_RULES: &[RuleMeta<'static>] = &[RuleMeta {
+    id: "invalid-manifest",
+    default_severity: Severity::Error,
+    summary: "a manifest the runbooks are checked against cannot be parsed",
+    docs: " ## What it does\n Reports a package.json, YAML or TOML manifest that cannot be read or parsed,\n with the line and column of the problem.\n\n ## Why is this bad?\n The runbooks that depend on it cannot be checked against it, and the tools the\n runbook calls will fail on it too. The other rules still run.\n",
+}];
+
+/// Doc text with rustdoc's one leading space per line removed.
+pub fn docs_text(docs: &str) -> String {
+    docs.lines()
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_documented() {
+        let rules = builtin_rules();
+        let mut ids: Vec<&str> = rules.iter().map(|r| r.meta().id).collect();
+        ids.extend(ENGINE_RULES.iter().map(|m| m.id));
+        for id in &ids {
+            assert!(
+                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{id} is not kebab-case"
+            );
+        }
+        let count = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "duplicate rule id");
+        for rule in &rules {
+            let docs = docs_text(rule.meta().docs);
+            for heading in ["## What it does", "## Why is this bad?", "## Example"] {
+                assert!(
+                    docs.contains(heading),
+                    "{} docs lack {heading}",
+                    rule.meta().id
+                );
+            }
+        }
+    }
+}

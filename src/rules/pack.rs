@@ -1,0 +1,355 @@
+//! Declarative rule packs: TOML files whose entries match commands by program, subcommand
+//! words and flags. The built-in catalogues live in the top-level `rules/` folder and are
+//! embedded with `include_str!`; users add their own packs in the same format.
+//!
+//! ```toml
+//! rule = "unsafe-migration"          # the rule id findings are reported under
+//! summary = "..."
+//! [severity]                         # per context; unknown follows the config
+//! production = "error"
+//! staging = "warning"
+//! development = "off"
+//! rollback = "warning"
+//!
+//! [[entry]]
+//! id = "prisma-migrate-dev"
+//! tool = "Prisma"
+//! program = ["prisma"]               # after launchers (npx, pnpm exec, bundle exec ...)
+//! args = ["migrate", "dev"]          # consecutive non-flag words; "*" matches any word
+//! flags-any = []                     # at least one of these flags must be present
+//! flags-none = ["--dry-run"]         # none of these may be present
+//! message = "`prisma migrate dev` is a development-only command"
+//! why = "..."
+//! safe = "prisma migrate deploy"     # the safe alternative, as a command
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::ContextLevels;
+use crate::argv;
+use crate::diagnostic::Level;
+
+/// A parsed pack.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    /// Rule id its findings are reported under.
+    pub rule: String,
+    /// One-line summary.
+    pub summary: String,
+    /// Where it came from (`rules/unsafe-migration.toml` or a user path).
+    pub origin: String,
+    /// Default severities per context.
+    pub levels: ContextLevels,
+    /// The entries, in file order.
+    pub entries: Vec<Entry>,
+}
+
+/// One catalogue entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Entry id, unique in the pack.
+    pub id: String,
+    /// The tool it is about ("Prisma").
+    pub tool: String,
+    /// Programs (file names) it applies to.
+    pub programs: Vec<String>,
+    /// Consecutive non-flag words to find.
+    pub args: Vec<String>,
+    /// At least one must be present (empty: no requirement).
+    pub flags_any: Vec<String>,
+    /// None may be present.
+    pub flags_none: Vec<String>,
+    /// The finding's message.
+    pub message: String,
+    /// Why it is dangerous.
+    pub why: String,
+    /// The safe alternative command, if there is one.
+    pub safe: Option<String>,
+    /// Severities per context for this entry.
+    pub levels: ContextLevels,
+}
+
+/// A pack that could not be loaded: file, line, column and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}:{line}:{column}: {message}")]
+pub struct PackError {
+    /// The pack's path.
+    pub origin: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong, naming the key.
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct PackFile {
+    rule: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+    #[serde(default)]
+    entry: Vec<toml::Spanned<EntryFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct EntryFile {
+    id: String,
+    #[serde(default)]
+    tool: String,
+    program: OneOrMany,
+    #[serde(default)]
+    args: Vec<String>,
+    #[serde(default)]
+    flags_any: Vec<String>,
+    #[serde(default)]
+    flags_none: Vec<String>,
+    message: String,
+    #[serde(default)]
+    why: String,
+    safe: Option<String>,
+    #[serde(default)]
+    severity: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Pack {
+    /// Parses a pack from TOML text; `origin` names it in errors.
+    pub fn parse(origin: &str, text: &str) -> Result<Pack, PackError> {
+        let error_at = |offset: usize, message: String| {
+            let index = crate::span::LineIndex::new(text);
+            let (line, column) = index.position(text, offset);
+            PackError {
+                origin: origin.to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        let file: PackFile = toml::from_str(text).map_err(|error| {
+            let offset = error.span().map(|s| s.start).unwrap_or(0);
+            error_at(offset, error.message().trim().to_string())
+        })?;
+        let base = ContextLevels {
+            production: Level::On(crate::diagnostic::Severity::Error),
+            staging: Level::On(crate::diagnostic::Severity::Warning),
+            development: Level::Off,
+            rollback: Level::On(crate::diagnostic::Severity::Warning),
+        };
+        let levels = apply_levels(base, &file.severity).map_err(|m| error_at(0, m))?;
+        let mut entries = Vec::new();
+        let mut ids = Vec::new();
+        for spanned in file.entry {
+            let start = spanned.span().start;
+            let entry = spanned.into_inner();
+            if ids.contains(&entry.id) {
+                return Err(error_at(
+                    start,
+                    format!("duplicate entry id `{}`", entry.id),
+                ));
+            }
+            ids.push(entry.id.clone());
+            let programs = match entry.program {
+                OneOrMany::One(p) => vec![p],
+                OneOrMany::Many(p) => p,
+            };
+            if programs.is_empty() {
+                return Err(error_at(
+                    start,
+                    format!("entry `{}`: `program` is empty", entry.id),
+                ));
+            }
+            let entry_levels = apply_levels(levels, &entry.severity)
+                .map_err(|m| error_at(start, format!("entry `{}`: {m}", entry.id)))?;
+            entries.push(Entry {
+                id: entry.id,
+                tool: entry.tool,
+                programs,
+                args: entry.args,
+                flags_any: entry.flags_any,
+                flags_none: entry.flags_none,
+                message: entry.message,
+                why: entry.why,
+                safe: entry.safe,
+                levels: entry_levels,
+            });
+        }
+        Ok(Pack {
+            rule: file.rule,
+            summary: file.summary,
+            origin: origin.to_string(),
+            levels,
+            entries,
+        })
+    }
+
+    /// The first entry matching a command line.
+    pub fn find<S: AsRef<str>>(&self, argv: &[S]) -> Option<&Entry> {
+        self.entries.iter().find(|entry| entry.matches(argv))
+    }
+}
+
+fn apply_levels(
+    mut levels: ContextLevels,
+    table: &BTreeMap<String, String>,
+) -> Result<ContextLevels, String> {
+    for (context, value) in table {
+        let level = Level::parse(value).ok_or_else(|| {
+            format!("severity.{context}: `{value}` is not one of error, warning, info, off")
+        })?;
+        match context.as_str() {
+            "production" => levels.production = level,
+            "staging" => levels.staging = level,
+            "development" => levels.development = level,
+            "rollback" => levels.rollback = level,
+            other => {
+                return Err(format!(
+                    "unknown key `severity.{other}`; expected production, staging, development or rollback"
+                ))
+            }
+        }
+    }
+    Ok(levels)
+}
+
+impl Entry {
+    /// True when the command line (launchers included) is what this entry describes.
+    pub fn matches<S: AsRef<str>>(&self, argv: &[S]) -> bool {
+        let start = argv::effective_start(argv);
+        let Some(program) = argv.get(start) else {
+            return false;
+        };
+        let program = argv::program_name(program.as_ref());
+        if !self.programs.iter().any(|p| p == program) {
+            return false;
+        }
+        let rest: Vec<&str> = argv[start + 1..].iter().map(|w| w.as_ref()).collect();
+        let positionals: Vec<&str> = rest.iter().copied().filter(|w| !argv::is_flag(w)).collect();
+        if !self.args.is_empty() {
+            let n = self.args.len();
+            let found = positionals.windows(n).any(|window| {
+                window
+                    .iter()
+                    .zip(&self.args)
+                    .all(|(word, pattern)| pattern == "*" || word.eq_ignore_ascii_case(pattern))
+            });
+            if !found {
+                return false;
+            }
+        }
+        let has_flag = |spec: &str| rest.iter().any(|word| flag_matches(spec, word));
+        if !self.flags_any.is_empty() && !self.flags_any.iter().any(|f| has_flag(f)) {
+            return false;
+        }
+        !self.flags_none.iter().any(|f| has_flag(f))
+    }
+
+    /// The entry's command as written in docs: program and args.
+    pub fn command_text(&self) -> String {
+        let mut words = vec![self.programs[0].clone()];
+        words.extend(self.args.iter().cloned());
+        words.join(" ")
+    }
+}
+
+/// `--force` matches `--force` and `--force=x`; `-r` also matches combined short flags (`-rf`).
+fn flag_matches(spec: &str, word: &str) -> bool {
+    if word == spec {
+        return true;
+    }
+    if let Some(rest) = word.strip_prefix(spec) {
+        if rest.starts_with('=') {
+            return true;
+        }
+    }
+    let short = spec.len() == 2 && spec.starts_with('-') && !spec.starts_with("--");
+    short
+        && word.starts_with('-')
+        && !word.starts_with("--")
+        && word[1..].chars().all(|c| c.is_ascii_alphabetic())
+        && word[1..].contains(&spec[1..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PACK: &str = r#"
+rule = "team-rules"
+summary = "team"
+[severity]
+staging = "error"
+
+[[entry]]
+id = "rm-rf"
+program = "rm"
+flags-any = ["-r", "--recursive"]
+message = "recursive delete"
+
+[[entry]]
+id = "django-zero"
+program = ["manage.py", "django-admin"]
+args = ["migrate", "*", "zero"]
+flags-none = ["--plan"]
+message = "unapplies every migration"
+[entry.severity]
+rollback = "off"
+"#;
+
+    #[test]
+    fn matches_by_program_words_and_flags() {
+        let pack = Pack::parse("team.toml", PACK).unwrap();
+        let find = |line: &str| {
+            let argv: Vec<&str> = line.split_whitespace().collect();
+            pack.find(&argv).map(|e| e.id.as_str())
+        };
+        assert_eq!(find("sudo rm -rf /var/x"), Some("rm-rf"));
+        assert_eq!(find("rm -fr build"), Some("rm-rf"));
+        assert_eq!(find("rm file"), None);
+        assert_eq!(
+            find("python manage.py migrate billing zero"),
+            Some("django-zero")
+        );
+        assert_eq!(find("python manage.py migrate billing zero --plan"), None);
+        assert_eq!(find("python manage.py migrate billing 0003"), None);
+        assert_eq!(
+            pack.levels.staging,
+            Level::On(crate::diagnostic::Severity::Error)
+        );
+        assert_eq!(pack.entries[1].levels.rollback, Level::Off);
+    }
+
+    #[test]
+    fn errors_name_file_line_and_key() {
+        let error = Pack::parse(
+            "ops/x.toml",
+            "rule = \"x\"\n[[entry]]\nid = \"a\"\nprogram = \"rm\"\nmessage = \"m\"\nflags = []\n",
+        )
+        .unwrap_err();
+        assert_eq!(error.origin, "ops/x.toml");
+        assert!(
+            error.message.contains("unknown field `flags`"),
+            "{}",
+            error.message
+        );
+        assert!(error.line >= 2);
+        let error = Pack::parse(
+            "x.toml",
+            "rule = \"x\"\n[severity]\nproduction = \"loud\"\n",
+        )
+        .unwrap_err();
+        assert!(error.message.contains("loud"));
+    }
+}

@@ -1,0 +1,150 @@
+use super::{declare_rule, placeholders, Rule, RuleContext, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::BlockKind;
+
+declare_rule! {
+    /// ## What it does
+    /// In a contacts, escalation, on-call or owners section, reports a table cell or list item
+    /// that is empty, TBD-like or a bracketed placeholder such as `[Name]`.
+    ///
+    /// Empty cells in note or comment columns are fine.
+    ///
+    /// ## Why is this bad?
+    /// The escalation table is what an engineer reads when the runbook did not work. A `TBD`
+    /// there means nobody to call.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ## Escalation
+    /// | Role     | Contact |
+    /// |----------|---------|
+    /// | On-call  | [TBD]   |
+    /// ```
+    ///
+    /// Use instead:
+    /// ```markdown
+    /// | On-call  | @payments-oncall in PagerDuty |
+    /// ```
+    pub struct PlaceholderContact {
+        id: "placeholder-contact",
+        severity: Error,
+        summary: "an empty or placeholder entry in a contacts, escalation or on-call section",
+    }
+}
+
+/// Columns that may be left empty.
+const OPTIONAL_COLUMNS: &[&str] = &[
+    "note",
+    "notes",
+    "comment",
+    "comments",
+    "remarks",
+    "description",
+    "optional",
+    "details",
+];
+
+impl Rule for PlaceholderContact {
+    fn meta(&self) -> RuleMeta<'_> {
+        Self::META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let doc = cx.doc;
+        for table in &doc.tables {
+            if !placeholders::is_contact_section(doc, table.section) {
+                continue;
+            }
+            for row in &table.rows {
+                let row_label = row.first().map(|c| c.text.as_str()).unwrap_or("");
+                for (column, cell) in row.iter().enumerate() {
+                    let header = table
+                        .header
+                        .get(column)
+                        .map(|h| h.text.to_lowercase())
+                        .unwrap_or_default();
+                    let optional = OPTIONAL_COLUMNS
+                        .iter()
+                        .any(|w| header.split_whitespace().any(|h| h == *w));
+                    let what = if header.is_empty() {
+                        "entry".to_string()
+                    } else {
+                        format!("`{}`", table.header[column].text)
+                    };
+                    let row_text = if row_label.is_empty() || column == 0 {
+                        String::new()
+                    } else {
+                        format!(" for `{row_label}`")
+                    };
+                    if cell.text.is_empty() {
+                        if !optional {
+                            out.push(
+                                Diagnostic::new(Self::META.id, Severity::Error, cell.span, format!("empty {what}{row_text} in contacts table"))
+                                    .with_help("fill in a reachable person, rota or channel, or remove the row"),
+                            );
+                        }
+                    } else if placeholders::is_only_placeholder(&cell.text)
+                        || !placeholders::find(&cell.text).is_empty()
+                    {
+                        out.push(
+                            Diagnostic::new(
+                                Self::META.id,
+                                Severity::Error,
+                                cell.span,
+                                format!("placeholder {what}{row_text} in contacts table: `{}`", cell.text),
+                            )
+                            .with_help("replace it with a reachable person, rota or channel before this runbook is needed"),
+                        );
+                    }
+                }
+            }
+        }
+        for block in &doc.text_blocks {
+            if !matches!(block.kind, BlockKind::ListItem | BlockKind::ChecklistItem)
+                || !placeholders::is_contact_section(doc, block.section)
+            {
+                continue;
+            }
+            let found = placeholders::in_block(doc, cx.source, block);
+            if let Some((span, text)) = found.first() {
+                out.push(
+                    Diagnostic::new(Self::META.id, Severity::Error, *span, format!("placeholder contact `{text}`"))
+                        .with_help("replace it with a reachable person, rota or channel before this runbook is needed"),
+                );
+            } else if let Some((label, value)) = block.text.split_once(':') {
+                // `- Primary on-call:` with nothing after the colon.
+                if value.trim().is_empty()
+                    && !label.trim().is_empty()
+                    && label.len() < 40
+                    && !has_nested_items(cx.source, block.span.end)
+                {
+                    out.push(
+                        Diagnostic::new(
+                            Self::META.id,
+                            Severity::Error,
+                            block.span,
+                            format!("empty contact `{}`", label.trim()),
+                        )
+                        .with_help("fill in a reachable person, rota or channel"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// True when the lines after `offset` continue the list item with deeper-indented content
+/// (`- Escalation:` followed by nested items is a heading, not an empty value).
+fn has_nested_items(source: &str, offset: usize) -> bool {
+    let line_start = source[..offset.min(source.len())]
+        .rfind('\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let own_indent = indent(&source[line_start..]);
+    source[offset.min(source.len())..]
+        .lines()
+        .skip(1)
+        .find(|line| !line.trim().is_empty())
+        .is_some_and(|next| indent(next) > own_indent)
+}

@@ -1,0 +1,208 @@
+//! Finding text nobody filled in: TBD-like words, "to be determined", `[Contact info]`.
+//! The word lists live in `rules/placeholders.toml`; this module compiles them once.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::document::{Document, SectionId, TextBlock};
+use crate::span::Span;
+
+const PLACEHOLDERS_TOML: &str = include_str!("../../rules/placeholders.toml");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct PlaceholderWords {
+    words: Vec<String>,
+    words_any_case: Vec<String>,
+    phrases: Vec<String>,
+    bracket_cues: Vec<String>,
+}
+
+struct Detector {
+    words: Regex,
+    bracket: Regex,
+    cues: Vec<String>,
+}
+
+static DETECTOR: LazyLock<Detector> = LazyLock::new(|| {
+    let data: PlaceholderWords =
+        toml::from_str(PLACEHOLDERS_TOML).expect("rules/placeholders.toml is valid (unit-tested)");
+    let escape = |list: &[String]| {
+        list.iter()
+            .map(|w| regex::escape(w).replace(' ', r"\s+"))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let words = Regex::new(&format!(
+        r"\b(?:{})\b|(?i:\b(?:{})\b)|(?i:\b(?:{})\b)",
+        escape(&data.words),
+        escape(&data.words_any_case),
+        escape(&data.phrases)
+    ))
+    .expect("placeholder regex");
+    Detector {
+        words,
+        bracket: Regex::new(r"\[([^\[\]\n]{1,80})\]").expect("bracket regex"),
+        cues: data.bracket_cues,
+    }
+});
+
+/// A placeholder found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder {
+    /// Byte range within the searched text.
+    pub range: std::ops::Range<usize>,
+    /// The placeholder as written.
+    pub text: String,
+}
+
+/// Placeholders in `text`: TBD-like words, phrases, and `[bracketed cues]`. A bracket that
+/// contains a TBD word is reported once, as the bracket.
+pub fn find(text: &str) -> Vec<Placeholder> {
+    let detector = &*DETECTOR;
+    let mut found: Vec<Placeholder> = Vec::new();
+    for m in detector.bracket.captures_iter(text) {
+        let whole = m.get(0).expect("group 0");
+        let inner = m[1].trim();
+        // Links, task markers, footnotes, GitHub alerts: not placeholders.
+        let next = text[whole.end()..].chars().next();
+        if matches!(next, Some('(') | Some('[') | Some(':'))
+            || inner.is_empty()
+            || inner.eq_ignore_ascii_case("x")
+            || inner.starts_with('^')
+            || inner.starts_with('!')
+        {
+            continue;
+        }
+        let lower = inner.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let cued = words.iter().any(|w| detector.cues.iter().any(|c| c == w))
+            || detector.words.is_match(inner);
+        if cued {
+            found.push(Placeholder {
+                range: whole.range(),
+                text: whole.as_str().to_string(),
+            });
+        }
+    }
+    for m in detector.words.find_iter(text) {
+        if found
+            .iter()
+            .any(|f| f.range.start <= m.start() && m.end() <= f.range.end)
+        {
+            continue;
+        }
+        found.push(Placeholder {
+            range: m.range(),
+            text: m.as_str().to_string(),
+        });
+    }
+    found.sort_by_key(|p| p.range.start);
+    found
+}
+
+/// True when `text` (a cell or a list value) is nothing but a placeholder.
+pub fn is_only_placeholder(text: &str) -> bool {
+    let trimmed = text
+        .trim()
+        .trim_matches(|c: char| matches!(c, '*' | '_' | '`' | '.' | '-' | '–' | '—' | '?'));
+    if trimmed.is_empty() {
+        return false;
+    }
+    find(trimmed)
+        .first()
+        .is_some_and(|p| p.range.start == 0 && p.range.end == trimmed.len())
+}
+
+/// Placeholders in the prose of a text block, as file spans: inline code, link destinations
+/// and HTML comments are skipped.
+pub fn in_block(doc: &Document, source: &str, block: &TextBlock) -> Vec<(Span, String)> {
+    let Some(text) = source.get(block.span.range()) else {
+        return Vec::new();
+    };
+    find(text)
+        .into_iter()
+        .map(|p| {
+            (
+                Span::new(
+                    block.span.start + p.range.start,
+                    block.span.start + p.range.end,
+                ),
+                p.text,
+            )
+        })
+        .filter(|(span, _)| {
+            !block.code_spans.iter().any(|code| code.overlaps(*span))
+                && !doc.html_comments.iter().any(|c| c.span.overlaps(*span))
+        })
+        .collect()
+}
+
+/// Heading words of contact, escalation, on-call and owner sections.
+pub const CONTACT_SECTION_WORDS: &[&str] = &[
+    "contact",
+    "contacts",
+    "escalation",
+    "escalations",
+    "escalate",
+    "on-call",
+    "oncall",
+    "on call",
+    "owner",
+    "owners",
+    "ownership",
+    "responders",
+    "stakeholders",
+    "point of contact",
+    "points of contact",
+    "who to call",
+    "pagerduty",
+];
+
+/// True when the section or an ancestor is about contacts, escalation, on-call or owners.
+pub fn is_contact_section(doc: &Document, section: SectionId) -> bool {
+    doc.section_mentions(section, CONTACT_SECTION_WORDS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<String> {
+        find(text).into_iter().map(|p| p.text).collect()
+    }
+
+    #[test]
+    fn finds_words_phrases_and_brackets() {
+        assert_eq!(
+            texts("Owner: TBD, date to be determined"),
+            vec!["TBD", "to be determined"]
+        );
+        assert_eq!(
+            texts("Escalate to [Contact info and SLA] now"),
+            vec!["[Contact info and SLA]"]
+        );
+        assert_eq!(texts("| [TBD] |"), vec!["[TBD]"]);
+        assert_eq!(texts("PR #XXX and FIXME"), vec!["XXX", "FIXME"]);
+    }
+
+    #[test]
+    fn ignores_links_tasks_alerts_and_prose() {
+        assert!(texts("[docs](x.md) [ref][1] [x] [ ] [!NOTE] [^1] [1]: y").is_empty());
+        assert!(texts("a todo list, mostly done; [optional] steps; [v2]").is_empty());
+    }
+
+    #[test]
+    fn only_placeholder() {
+        assert!(is_only_placeholder("TBD"));
+        assert!(is_only_placeholder(" [Name] "));
+        assert!(is_only_placeholder("*TBD*"));
+        assert!(!is_only_placeholder("Jane (TBD backup)"));
+        assert!(!is_only_placeholder(""));
+    }
+}

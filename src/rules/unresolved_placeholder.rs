@@ -1,0 +1,64 @@
+use super::{declare_rule, placeholders, Rule, RuleContext, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::BlockKind;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds text nobody filled in: `TBD`, `TBA`, `TODO`, `FIXME`, `XXX`, "to be determined",
+    /// and bracketed placeholders such as `[Contact info and SLA]`, in prose, headings, list
+    /// and checklist items and table cells.
+    ///
+    /// Code is data, so inline code and code blocks are not searched
+    /// (`grep -E '(TODO|CHANGEME)' .env` is fine), nor are `<angle-bracket>` parameters of
+    /// commands. Contact tables and lists are left to `placeholder-contact`.
+    ///
+    /// ## Why is this bad?
+    /// A runbook is read under pressure. A step that says "TBD" or "[link to dashboard]" is a
+    /// step nobody can follow at 3 a.m.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// 3. Verify the deploy on [dashboard link].
+    /// ```
+    ///
+    /// Use instead:
+    /// ```markdown
+    /// 3. Verify the deploy on <https://grafana.example.com/d/deploys>.
+    /// ```
+    pub struct UnresolvedPlaceholder {
+        id: "unresolved-placeholder",
+        severity: Warning,
+        summary: "TBD, TODO or a [bracketed placeholder] left in the runbook's text",
+    }
+}
+
+impl Rule for UnresolvedPlaceholder {
+    fn meta(&self) -> RuleMeta<'_> {
+        Self::META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<crate::diagnostic::Diagnostic>) {
+        for block in &cx.doc.text_blocks {
+            let contact_item = matches!(
+                block.kind,
+                BlockKind::TableCell | BlockKind::ListItem | BlockKind::ChecklistItem
+            ) && placeholders::is_contact_section(cx.doc, block.section);
+            if contact_item {
+                continue;
+            }
+            for (span, text) in placeholders::in_block(cx.doc, cx.source, block) {
+                out.push(
+                    Diagnostic::new(
+                        Self::META.id,
+                        Severity::Warning,
+                        span,
+                        format!("unresolved placeholder `{text}`"),
+                    )
+                    .with_help(
+                        "replace it with the real value, or remove the step until it is known",
+                    ),
+                );
+            }
+        }
+    }
+}

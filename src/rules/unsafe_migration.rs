@@ -1,0 +1,262 @@
+use super::pack::{Entry, Pack};
+use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use crate::diagnostic::Diagnostic;
+use crate::document::Command;
+use crate::facts::node::Lookup;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds development-only or destructive migration commands in production and staging
+    /// steps: written directly (`npx prisma migrate dev`) or reached through a package script
+    /// (`pnpm db:migrate` whose script runs `prisma migrate dev`); the label shows the chain.
+    ///
+    /// The catalogue is `rules/unsafe-migration.toml`: Prisma (`migrate dev`, `migrate reset`,
+    /// `db push`), Rails (`db:drop`, `db:reset`, `db:schema:load`, `db:migrate:reset`), Django
+    /// (`migrate APP zero`, `flush`), Alembic (`downgrade` outside a rollback section), TypeORM
+    /// (`schema:drop`, `schema:sync`), Knex (`migrate:rollback --all`), Sequelize
+    /// (`db:migrate:undo:all`), Flyway (`clean`), Liquibase (`dropAll`), Supabase (`db reset`)
+    /// and Drizzle (`push`).
+    ///
+    /// Severity follows the section's context: error in production (and in sections whose
+    /// context is unknown, unless configured otherwise), warning in staging and rollback
+    /// sections, silent in development sections. When the project has a script that runs the
+    /// safe alternative, the help names it.
+    ///
+    /// ## Why is this bad?
+    /// `prisma migrate dev` resets the database when it detects drift; `rails db:reset` drops
+    /// it. Followed literally against production, the step destroys the data it was meant to
+    /// migrate.
+    ///
+    /// ## Example
+    /// ~~~markdown
+    /// ## Production deployment
+    /// ```bash
+    /// pnpm db:migrate   # package.json: "db:migrate": "prisma migrate dev"
+    /// ```
+    /// ~~~
+    ///
+    /// Use instead:
+    /// ~~~markdown
+    /// ```bash
+    /// pnpm db:deploy    # "db:deploy": "prisma migrate deploy"
+    /// ```
+    /// ~~~
+    pub struct UnsafeMigration {
+        id: "unsafe-migration",
+        severity: Error,
+        summary: "a development-only or destructive migration command in a production step",
+    }
+}
+
+/// The built-in catalogue.
+pub const CATALOGUE: &str = include_str!("../../rules/unsafe-migration.toml");
+
+impl UnsafeMigration {
+    /// The catalogue, parsed once.
+    pub fn catalogue() -> &'static Pack {
+        static PACK: std::sync::LazyLock<Pack> = std::sync::LazyLock::new(|| {
+            Pack::parse("rules/unsafe-migration.toml", CATALOGUE)
+                .expect("the embedded catalogue is valid (unit-tested)")
+        });
+        &PACK
+    }
+
+    /// The rule.
+    pub fn new() -> Self {
+        UnsafeMigration
+    }
+}
+
+impl Rule for UnsafeMigration {
+    fn meta(&self) -> RuleMeta<'_> {
+        Self::META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let pack = Self::catalogue();
+        for command in &cx.doc.commands {
+            let context = cx.effective_context(command.context);
+            let argv = command.argv();
+            if let Some(entry) = pack.find(&argv) {
+                if let Some(severity) = entry.levels.for_context(context).severity() {
+                    let diagnostic = Diagnostic::new(
+                        Self::META.id,
+                        severity,
+                        command.span,
+                        entry.message.clone(),
+                    )
+                    .with_label(format!("in a {} step", context.name()))
+                    .with_help(help(cx, entry, command));
+                    out.push(diagnostic);
+                }
+                continue;
+            }
+            self.check_script(cx, pack, command, context, out);
+        }
+    }
+}
+
+impl UnsafeMigration {
+    fn check_script(
+        &self,
+        cx: &RuleContext<'_>,
+        pack: &Pack,
+        command: &Command,
+        context: crate::document::EnvContext,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let node = &cx.project.node;
+        let Some(cwd) = super::missing_script::command_dir(cx, command) else {
+            return;
+        };
+        let argv = command.argv();
+        let Some(call) = node.script_call(&argv, &cwd) else {
+            return;
+        };
+        let Lookup::Found(package) = node.lookup(&call, &[cx.dir(), ""]) else {
+            return;
+        };
+        let label = argv.join(" ");
+        for step in node.expand(package, &call.script, &label) {
+            let Some(entry) = pack.find(&step.argv) else {
+                continue;
+            };
+            let Some(severity) = entry.levels.for_context(context).severity() else {
+                continue;
+            };
+            let reached = step.argv.join(" ");
+            out.push(
+                Diagnostic::new(
+                    Self::META.id,
+                    severity,
+                    command.span,
+                    format!(
+                        "`{label}` runs `{reached}`: {}",
+                        strip_subject(&entry.message)
+                    ),
+                )
+                .with_label(step.chain.join(" → "))
+                .with_help(help(cx, entry, command)),
+            );
+            break;
+        }
+    }
+}
+
+/// "`prisma migrate dev` is a development-only command" → "a development-only command", so
+/// the chained message does not repeat the command.
+fn strip_subject(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix('`') {
+        if let Some((_, tail)) = rest.split_once('`') {
+            let tail = tail.trim_start();
+            return tail.strip_prefix("is ").unwrap_or(tail).to_string();
+        }
+    }
+    message.to_string()
+}
+
+/// Why, and the safe alternative: a project script that runs it when there is one.
+fn help(cx: &RuleContext<'_>, entry: &Entry, command: &Command) -> String {
+    let Some(safe) = &entry.safe else {
+        return format!(
+            "{}; run it only against a database you can throw away",
+            entry.why
+        );
+    };
+    let words: Vec<&str> = safe.split_whitespace().collect();
+    let node = &cx.project.node;
+    let scripts = node.scripts_running(&words);
+    let manager = command
+        .program()
+        .and_then(|p| match p {
+            "npm" | "pnpm" | "yarn" | "bun" => node.script_call(&[p, "x"], "").map(|c| c.manager),
+            _ => None,
+        })
+        .or(node.manager);
+    if let (Some((package, script)), Some(manager)) = (scripts.first(), manager) {
+        let mut run = manager.run_command(script);
+        if !package.dir.is_empty() {
+            if let Some(name) = &package.name {
+                run = match manager {
+                    crate::facts::PackageManager::Pnpm => format!("pnpm --filter {name} {script}"),
+                    crate::facts::PackageManager::Yarn => format!("yarn workspace {name} {script}"),
+                    _ => format!("npm -w {name} run {script}"),
+                };
+            }
+        }
+        format!("{}; use `{run}` (runs `{safe}`) instead", entry.why)
+    } else {
+        format!("{}; use `{safe}` instead", entry.why)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_parses_and_covers_the_required_tools() {
+        let pack = UnsafeMigration::catalogue();
+        assert_eq!(pack.rule, "unsafe-migration");
+        for tool in [
+            "Prisma",
+            "Rails",
+            "Django",
+            "Alembic",
+            "TypeORM",
+            "Knex",
+            "Sequelize",
+            "Flyway",
+            "Liquibase",
+            "Supabase",
+        ] {
+            assert!(
+                pack.entries.iter().any(|e| e.tool == tool),
+                "{tool} missing"
+            );
+        }
+    }
+
+    #[test]
+    fn catalogue_matches_through_launchers() {
+        let pack = UnsafeMigration::catalogue();
+        let find = |line: &str| {
+            let argv: Vec<&str> = line.split_whitespace().collect();
+            pack.find(&argv).map(|e| e.id.as_str())
+        };
+        assert_eq!(
+            find("npx prisma migrate dev --name init"),
+            Some("prisma-migrate-dev")
+        );
+        assert_eq!(
+            find("pnpm exec prisma db push --accept-data-loss"),
+            Some("prisma-db-push-data-loss")
+        );
+        assert_eq!(find("bundle exec rails db:reset"), Some("rails-db-reset"));
+        assert_eq!(
+            find("bin/rails db:schema:load"),
+            Some("rails-db-schema-load")
+        );
+        assert_eq!(
+            find("python manage.py migrate payments zero"),
+            Some("django-migrate-zero")
+        );
+        assert_eq!(find("alembic downgrade -1"), Some("alembic-downgrade"));
+        assert_eq!(find("alembic downgrade base --sql"), None);
+        assert_eq!(find("npx prisma migrate deploy"), None);
+        assert_eq!(find("rails db:migrate"), None);
+        assert_eq!(find("knex migrate:rollback"), None);
+    }
+
+    #[test]
+    fn chained_messages_drop_the_subject() {
+        assert_eq!(
+            strip_subject("`prisma migrate dev` is a development-only command"),
+            "a development-only command"
+        );
+        assert_eq!(
+            strip_subject("`flyway clean` drops every object"),
+            "drops every object"
+        );
+    }
+}

@@ -16,6 +16,7 @@ const PLACEHOLDERS_TOML: &str = include_str!("../../rules/placeholders.toml");
 struct PlaceholderWords {
     words: Vec<String>,
     words_any_case: Vec<String>,
+    marker_words: Vec<String>,
     phrases: Vec<String>,
     bracket_cues: Vec<String>,
 }
@@ -24,6 +25,7 @@ struct Detector {
     words: Regex,
     bracket: Regex,
     cues: Vec<String>,
+    marker_words: Vec<String>,
 }
 
 static DETECTOR: LazyLock<Detector> = LazyLock::new(|| {
@@ -46,6 +48,7 @@ static DETECTOR: LazyLock<Detector> = LazyLock::new(|| {
         words,
         bracket: Regex::new(r"\[([^\[\]\n]{1,80})\]").expect("bracket regex"),
         cues: data.bracket_cues,
+        marker_words: data.marker_words,
     }
 });
 
@@ -91,9 +94,13 @@ pub fn find(text: &str) -> Vec<Placeholder> {
         }
     }
     for m in detector.words.find_iter(text) {
-        if found
+        let inside_bracket = found
             .iter()
-            .any(|f| f.range.start <= m.start() && m.end() <= f.range.end)
+            .any(|f| f.range.start <= m.start() && m.end() <= f.range.end);
+        let is_marker_word = detector.marker_words.iter().any(|w| w == m.as_str());
+        if inside_bracket
+            || quoted(text, m.range())
+            || (is_marker_word && !reads_as_marker(text, m.range()))
         {
             continue;
         }
@@ -104,6 +111,35 @@ pub fn find(text: &str) -> Vec<Placeholder> {
     }
     found.sort_by_key(|p| p.range.start);
     found
+}
+
+/// True for a word written in quotes: `tags such as "TODO"` talks about the word.
+fn quoted(text: &str, range: std::ops::Range<usize>) -> bool {
+    let before = text[..range.start].chars().next_back();
+    let after = text[range.end..].chars().next();
+    matches!(
+        (before, after),
+        (Some('"'), Some('"'))
+            | (Some('\''), Some('\''))
+            | (Some('“'), Some('”'))
+            | (Some('‘'), Some('’'))
+    )
+}
+
+/// True when a marker word is used as a marker, not as a name: followed by `:`, inside
+/// brackets, glued to `#` or `-` (`PR #XXX`, `555-XXX`), or standing alone.
+fn reads_as_marker(text: &str, range: std::ops::Range<usize>) -> bool {
+    let before = text[..range.start].chars().next_back();
+    let after = text[range.end..].chars().next();
+    let alone = text[..range.start]
+        .trim_matches(|c: char| c.is_whitespace() || "*_-|>".contains(c))
+        .is_empty()
+        && text[range.end..]
+            .trim_matches(|c: char| c.is_whitespace() || "*_.|".contains(c))
+            .is_empty();
+    alone
+        || matches!(after, Some(':') | Some(')') | Some(']') | Some('-'))
+        || matches!(before, Some('#') | Some('(') | Some('[') | Some('-'))
 }
 
 /// True when `text` (a cell or a list value) is nothing but a placeholder.
@@ -189,12 +225,16 @@ mod tests {
         );
         assert_eq!(texts("| [TBD] |"), vec!["[TBD]"]);
         assert_eq!(texts("PR #XXX and FIXME"), vec!["XXX", "FIXME"]);
+        assert_eq!(texts("TODO: write this"), vec!["TODO"]);
+        assert_eq!(texts("**TBD** — later"), vec!["TBD"]);
     }
 
     #[test]
     fn ignores_links_tasks_alerts_and_prose() {
         assert!(texts("[docs](x.md) [ref][1] [x] [ ] [!NOTE] [^1] [1]: y").is_empty());
         assert!(texts("a todo list, mostly done; [optional] steps; [v2]").is_empty());
+        assert!(texts("Create a TODO tag; tags such as \"TODO\" work").is_empty());
+        assert!(texts("ask to be added to the group; settings have to be defined").is_empty());
     }
 
     #[test]

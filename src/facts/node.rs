@@ -517,6 +517,15 @@ impl NodeFacts {
         if script.is_empty() || !looks_like_script_name(script) {
             return None;
         }
+        // npm reads its own flags after the script name too, up to `--`.
+        if argv[script_word..]
+            .iter()
+            .map(|w| w.as_ref())
+            .take_while(|w| *w != "--")
+            .any(|w| w == "--if-present")
+        {
+            if_present = true;
+        }
         Some(ScriptCall {
             manager,
             script: script.to_string(),

@@ -165,3 +165,38 @@ fn list(names: &[&str]) -> String {
         shown.join(", ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check, project};
+
+    #[test]
+    fn reports_missing_scripts_only() {
+        let facts = project(
+            &[("test", "vitest"), ("test:e2e", "playwright test")],
+            &["prisma"],
+        );
+        let markdown = "Run `pnpm test:auth`, `pnpm test:e2e`, `npm test`, `pnpm prisma generate`,\n`npm run lint --if-present`, `pnpm run $SCRIPT` and `pnpm install`.\n\n```bash\nnpm run typecheck\n```\n";
+        let found = check(&MissingScript, markdown, &facts);
+        assert_eq!(
+            found,
+            vec![
+                (
+                    1,
+                    "script `test:auth` not found in package.json".to_string()
+                ),
+                (
+                    5,
+                    "script `typecheck` not found in package.json".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn silent_without_package_json() {
+        let facts = crate::facts::ProjectFacts::default();
+        assert!(check(&MissingScript, "`pnpm anything`\n", &facts).is_empty());
+    }
+}

@@ -162,6 +162,53 @@ pub fn docs_text(docs: &str) -> String {
         .to_string()
 }
 
+/// Helpers for rule unit tests: lint Markdown against in-memory project facts.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::document::ParseOptions;
+    use crate::facts::node::{NodeFacts, Package, PackageManager};
+
+    /// Facts of a project whose root package.json has these scripts and dependencies.
+    pub fn project(scripts: &[(&str, &str)], dependencies: &[&str]) -> ProjectFacts {
+        ProjectFacts {
+            node: NodeFacts {
+                packages: vec![Package {
+                    name: Some("fixture".into()),
+                    dir: String::new(),
+                    manifest: "package.json".into(),
+                    scripts: scripts
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                    dependencies: dependencies.iter().map(|d| d.to_string()).collect(),
+                }],
+                manager: Some(PackageManager::Pnpm),
+            },
+            ..ProjectFacts::default()
+        }
+    }
+
+    /// Runs one rule over `markdown` as `docs/runbook.md`; returns `(line, message)` pairs.
+    pub fn check(rule: &dyn Rule, markdown: &str, project: &ProjectFacts) -> Vec<(usize, String)> {
+        let settings = Settings::default();
+        let doc = Document::parse(markdown, &ParseOptions::default());
+        let cx = RuleContext {
+            doc: &doc,
+            source: markdown,
+            path: "docs/runbook.md",
+            project,
+            settings: &settings,
+        };
+        let mut out = Vec::new();
+        rule.check(&cx, &mut out);
+        let index = crate::span::LineIndex::new(markdown);
+        out.into_iter()
+            .map(|d| (index.position(markdown, d.span.start).0, d.message))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

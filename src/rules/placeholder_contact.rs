@@ -148,3 +148,19 @@ fn has_nested_items(source: &str, offset: usize) -> bool {
         .find(|line| !line.trim().is_empty())
         .is_some_and(|next| indent(next) > own_indent)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check, project};
+
+    #[test]
+    fn finds_placeholders_and_empty_values_in_contact_sections() {
+        let markdown = "## Escalation\n\n| Role | Contact | Notes |\n|---|---|---|\n| Lead | [TBD] | |\n| DBA | Sam | |\n\n- Primary on-call:\n- Secondary: [Name]\n- Escalation path:\n  - Sam\n\n## Other\n\n| A | B |\n|---|---|\n| x | |\n";
+        let found: Vec<usize> = check(&PlaceholderContact, markdown, &project(&[], &[]))
+            .into_iter()
+            .map(|(line, _)| line)
+            .collect();
+        assert_eq!(found, vec![5, 8, 9]);
+    }
+}

@@ -62,3 +62,27 @@ impl Rule for UnresolvedPlaceholder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check, project};
+
+    #[test]
+    fn prose_is_checked_code_is_not() {
+        let markdown = "# Deploy TBD\n\nVerify on [dashboard link].\n\n`grep -E '(TODO)' .env`\n\n```bash\necho TODO\n```\n\n- [ ] FIXME: add smoke test\n";
+        let found: Vec<usize> = check(&UnresolvedPlaceholder, markdown, &project(&[], &[]))
+            .into_iter()
+            .map(|(line, _)| line)
+            .collect();
+        assert_eq!(found, vec![1, 3, 11]);
+    }
+
+    #[test]
+    fn contact_sections_are_left_to_placeholder_contact() {
+        let markdown = "## Contacts\n\n- On-call: TBD\n\nThe list is TBD.\n";
+        let found = check(&UnresolvedPlaceholder, markdown, &project(&[], &[]));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, 5);
+    }
+}

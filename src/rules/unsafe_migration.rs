@@ -249,6 +249,25 @@ mod tests {
     }
 
     #[test]
+    fn severity_follows_context_and_scripts_are_expanded() {
+        use crate::rules::testing::{check, project};
+        let facts = project(
+            &[
+                ("db:migrate", "prisma migrate dev"),
+                ("db:deploy", "prisma migrate deploy"),
+            ],
+            &["prisma"],
+        );
+        let markdown = "# Local development\n\n`pnpm db:migrate`\n\n# Production\n\n`pnpm db:migrate`\n\n`npx prisma migrate reset --force`\n\n`pnpm db:deploy`\n\n# Rollback\n\n`alembic downgrade -1`\n";
+        let found = check(&UnsafeMigration, markdown, &facts);
+        let lines: Vec<usize> = found.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, vec![7, 9]);
+        assert!(found[0]
+            .1
+            .starts_with("`pnpm db:migrate` runs `prisma migrate dev`"));
+    }
+
+    #[test]
     fn chained_messages_drop_the_subject() {
         assert_eq!(
             strip_subject("`prisma migrate dev` is a development-only command"),

@@ -35,17 +35,8 @@ pub const MANIFEST_FILES: &[&str] = &[
 /// Markdown extensions linted when walking directories.
 const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mdown", "mkd"];
 
-/// Directories never walked.
-const SKIPPED_DIRS: &[&str] = &[
-    "node_modules",
-    ".git",
-    "target",
-    "vendor",
-    ".venv",
-    "venv",
-    "dist",
-    "build",
-];
+/// Build output folders: their Markdown is generated, not written.
+const BUILD_DIRS: &[&str] = &["dist", "build"];
 
 /// True for a Markdown file name.
 pub fn is_markdown(path: &Path) -> bool {
@@ -65,25 +56,11 @@ pub fn is_manifest(path: &Path) -> bool {
         || (name.starts_with(".env.") && name != ".env")
 }
 
-/// Markdown files under `dir`, .gitignore respected, sorted.
+/// Markdown files under `dir`, .gitignore respected, hidden and build folders skipped, sorted.
 pub fn walk_markdown(dir: &Path) -> Vec<PathBuf> {
-    let walker = ignore::WalkBuilder::new(dir)
-        .hidden(true)
-        .git_ignore(true)
-        .git_global(false)
-        .git_exclude(true)
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry(|entry| {
-            !(entry.depth() > 0
-                && entry.file_type().is_some_and(|t| t.is_dir())
-                && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref()))
-        })
-        .build();
-    let mut files: Vec<PathBuf> = walker
-        .flatten()
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()) && is_markdown(e.path()))
-        .map(|e| e.into_path())
+    let mut files: Vec<PathBuf> = crate::paths::walk_files(dir, false, BUILD_DIRS)
+        .filter(|entry| is_markdown(entry.path()))
+        .map(|entry| entry.into_path())
         .collect();
     files.sort();
     files

@@ -13,6 +13,7 @@ pub mod discover;
 pub mod document;
 pub mod engine;
 pub mod facts;
+pub mod paths;
 pub mod report;
 pub mod rules;
 pub mod shell;

@@ -614,33 +614,17 @@ fn change_dir(from: &WorkDir, target: Option<&str>) -> WorkDir {
     let Some(target) = target else {
         return WorkDir::Unknown;
     };
-    if target.starts_with('/')
-        || target.starts_with('~')
-        || target.starts_with('$')
-        || target.starts_with('<')
-        || target == "-"
-    {
+    if target.starts_with(['~', '$', '<']) || target == "-" {
         return WorkDir::Unknown;
     }
-    let mut parts: Vec<String> = match from {
-        WorkDir::Default => Vec::new(),
-        WorkDir::Relative(dir) => dir.split('/').map(String::from).collect(),
+    let base = match from {
+        WorkDir::Default => "",
+        WorkDir::Relative(dir) => dir,
         WorkDir::Unknown => return WorkDir::Unknown,
     };
-    for part in target.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.pop().is_none() {
-                    return WorkDir::Unknown;
-                }
-            }
-            other => parts.push(other.to_string()),
-        }
-    }
-    if parts.is_empty() {
-        WorkDir::Default
-    } else {
-        WorkDir::Relative(parts.join("/"))
+    match crate::paths::join(base, target) {
+        Some(dir) if dir.is_empty() => WorkDir::Default,
+        Some(dir) => WorkDir::Relative(dir),
+        None => WorkDir::Unknown,
     }
 }

@@ -68,9 +68,6 @@ impl ManifestProblem {
     }
 }
 
-/// Directories never walked for manifests or the file list.
-const SKIPPED_DIRS: &[&str] = &["node_modules", ".git", "target", "vendor", ".venv", "venv"];
-
 impl ProjectFacts {
     /// Loads the facts of the project at `root`. Never fails: unreadable or broken manifests
     /// become [`ManifestProblem`]s.
@@ -178,30 +175,11 @@ impl ManifestReader {
 
 /// Repository files under `root`, honouring .gitignore, skipping dependency folders.
 fn list_files(root: &Path) -> BTreeSet<String> {
-    let mut files = BTreeSet::new();
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .git_ignore(true)
-        .git_global(false)
-        .git_exclude(false)
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry(|entry| {
-            !(entry.depth() > 0
-                && entry.file_type().is_some_and(|t| t.is_dir())
-                && SKIPPED_DIRS.contains(&entry.file_name().to_string_lossy().as_ref()))
-        })
-        .build();
-    for entry in walker.flatten() {
-        if entry.file_type().is_some_and(|t| t.is_dir()) {
-            continue;
-        }
-        if let Ok(relative) = entry.path().strip_prefix(root) {
+    crate::paths::walk_files(root, true, &[])
+        .filter_map(|entry| {
+            let relative = entry.path().strip_prefix(root).ok()?;
             let relative = relative.to_string_lossy().replace('\\', "/");
-            if !relative.is_empty() {
-                files.insert(relative);
-            }
-        }
-    }
-    files
+            (!relative.is_empty()).then_some(relative)
+        })
+        .collect()
 }

@@ -463,7 +463,10 @@ impl NodeFacts {
                 "-w" | "--workspace-root" => target = Target::Dir(String::new()),
                 "-C" | "--dir" | "--prefix" | "--cwd" => {
                     let dir = value(&mut i);
-                    target = Target::Dir(join_dir(cwd, &dir));
+                    match crate::paths::join(cwd, &dir) {
+                        Some(dir) => target = Target::Dir(dir),
+                        None => return None, // outside the repository: nothing to check
+                    }
                 }
                 "-r" | "--recursive" | "-ws" | "--workspaces" => target = Target::All,
                 "--if-present" => if_present = true,
@@ -672,25 +675,6 @@ fn looks_like_script_name(word: &str) -> bool {
         && !word.ends_with(".ts")
         && !word.ends_with(".mjs")
         && !word.ends_with(".cjs")
-}
-
-/// `cwd` joined with a relative `dir`, normalised; absolute dirs stay as given.
-fn join_dir(cwd: &str, dir: &str) -> String {
-    let mut parts: Vec<&str> = if dir.starts_with('/') {
-        Vec::new()
-    } else {
-        cwd.split('/').filter(|p| !p.is_empty()).collect()
-    };
-    for part in dir.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    parts.join("/")
 }
 
 /// Reads one package.json: the package, its workspace globs and its declared manager.

@@ -317,18 +317,11 @@ fn lint_file(
         Err(error) => Arc::from(String::from_utf8_lossy(error.as_bytes()).into_owned()),
     };
     let findings = lint_source(project, rules, &source, relative);
-    FileFindings {
+    FileOutcome::Linted(FileFindings {
         path: display,
         source,
         findings,
-    }
-    .into()
-}
-
-impl From<FileFindings> for FileOutcome {
-    fn from(findings: FileFindings) -> Self {
-        FileOutcome::Linted(findings)
-    }
+    })
 }
 
 /// Lints one runbook's text; `relative` is its path from the project root.

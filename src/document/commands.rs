@@ -157,16 +157,29 @@ impl LogicalLine {
         }
     }
 
-    fn push(&mut self, text: &str, line: &super::CodeLine, start_in_line: usize) {
-        for i in 0..text.len() {
+    /// Appends `line` from byte `start`; returns true when it ends with a line continuation
+    /// (`\\`, or a trailing `&&`, `||` or `|`), whose backslash is dropped.
+    fn append(&mut self, line: &super::CodeLine, start: usize) -> bool {
+        let body = line.text.get(start..).unwrap_or("");
+        let trimmed = body.trim_end();
+        let (piece, continues) = match trimmed.strip_suffix('\\') {
+            Some(stripped) => (stripped, true),
+            None => {
+                let operator =
+                    trimmed.ends_with("&&") || trimmed.ends_with("||") || trimmed.ends_with('|');
+                (body, operator && !trimmed.trim_start().starts_with('#'))
+            }
+        };
+        for i in 0..piece.len() {
             let offset = if line.exact {
-                line.offset + start_in_line + i
+                line.offset + start + i
             } else {
                 line.offset
             };
             self.offsets.push(offset);
         }
-        self.text.push_str(text);
+        self.text.push_str(piece);
+        continues
     }
 
     fn offset_of(&self, index: usize) -> usize {
@@ -178,6 +191,9 @@ impl LogicalLine {
     }
 }
 
+/// Lines a quoted string may span before the quote is taken as a stray apostrophe.
+const MAX_QUOTED_LINES: usize = 30;
+
 pub(super) fn from_code_block(
     code: &CodeBlock,
     block_index: usize,
@@ -186,66 +202,50 @@ pub(super) fn from_code_block(
 ) {
     let has_prompts = code.lines.iter().any(|l| PROMPT.is_match(&l.text));
     let mut cwd = WorkDir::Default;
-    let mut heredoc: Option<(String, bool)> = None;
-    let mut logical = LogicalLine::new();
-    let mut continuing = false;
-
-    for line in &code.lines {
-        if let Some((delimiter, _)) = &heredoc {
+    let mut heredoc: Option<String> = None;
+    let mut next = 0usize;
+    while next < code.lines.len() {
+        let line = &code.lines[next];
+        next += 1;
+        if let Some(delimiter) = &heredoc {
             if line.text.trim() == delimiter {
                 heredoc = None;
             }
             continue;
         }
-        let mut start = 0usize;
-        if !continuing {
-            if let Some(prompt) = PROMPT.find(&line.text) {
-                start = prompt.end();
-            } else if has_prompts {
-                // In a session transcript, lines without a prompt are output.
-                continue;
-            }
-        } else if let Some(prompt) = CONTINUATION_PROMPT.find(&line.text) {
-            if has_prompts {
-                start = prompt.end();
-            }
-        }
-        let body = &line.text[start..];
-        let trimmed_end = body.trim_end();
-        let (piece, continues) = if let Some(stripped) = trimmed_end.strip_suffix('\\') {
-            (stripped, true)
-        } else {
-            let ends_with_operator = trimmed_end.ends_with("&&")
-                || trimmed_end.ends_with("||")
-                || (trimmed_end.ends_with('|') && !trimmed_end.trim_start().starts_with('#'));
-            (body, ends_with_operator)
+        let Some(start) = command_start(line, has_prompts) else {
+            continue; // output in a session transcript
         };
-        if continuing {
+        let mut logical = LogicalLine::new();
+        let mut continues = logical.append(line, start);
+        let mut split = None;
+        loop {
+            // `\`, a trailing `&&`/`|`, or a quote left open continue on the next line.
+            if !continues {
+                let attempt = shell::split_line(&logical.text, &|i| logical.offset_of(i));
+                if !attempt.unterminated_quote {
+                    split = Some(attempt);
+                    break;
+                }
+                if !quote_closes_within(&code.lines[next..], &logical.text) {
+                    split = Some(attempt);
+                    break;
+                }
+            }
+            let Some(following) = code.lines.get(next) else {
+                break;
+            };
+            next += 1;
+            let start = continuation_start(following, has_prompts);
             logical.text.push(' ');
-            logical.offsets.push(line.offset);
+            logical.offsets.push(following.offset);
+            continues = logical.append(following, start);
         }
-        logical.push(piece, line, start);
-        continuing = continues;
-        if continuing {
-            continue;
-        }
-        let finished = std::mem::replace(&mut logical, LogicalLine::new());
-        let split = shell::split_line(&finished.text, &|i| finished.offset_of(i));
+        let split =
+            split.unwrap_or_else(|| shell::split_line(&logical.text, &|i| logical.offset_of(i)));
         if let Some(delimiter) = split.heredocs.first() {
-            heredoc = Some((delimiter.clone(), true));
+            heredoc = Some(delimiter.clone());
         }
-        push_commands(
-            split.commands,
-            &finished.text,
-            &mut cwd,
-            CommandOrigin::CodeBlock(block_index),
-            code.section,
-            context,
-            out,
-        );
-    }
-    if continuing && !logical.text.is_empty() {
-        let split = shell::split_line(&logical.text, &|i| logical.offset_of(i));
         push_commands(
             split.commands,
             &logical.text,
@@ -256,6 +256,38 @@ pub(super) fn from_code_block(
             out,
         );
     }
+}
+
+/// Where the command text of a line starts after its prompt; `None` for an output line of a
+/// transcript (a block with prompts, and this line has none).
+fn command_start(line: &super::CodeLine, has_prompts: bool) -> Option<usize> {
+    match PROMPT.find(&line.text) {
+        Some(prompt) => Some(prompt.end()),
+        None if has_prompts => None,
+        None => Some(0),
+    }
+}
+
+/// Where a continuation line's text starts: after a `> ` continuation prompt in a transcript.
+fn continuation_start(line: &super::CodeLine, has_prompts: bool) -> usize {
+    match CONTINUATION_PROMPT.find(&line.text) {
+        Some(prompt) if has_prompts => prompt.end(),
+        _ => 0,
+    }
+}
+
+/// True when one of the next few lines closes the quote left open in `text`: a multi-line
+/// `psql -c "..."` rather than a stray apostrophe.
+fn quote_closes_within(lines: &[super::CodeLine], text: &str) -> bool {
+    let mut joined = text.to_string();
+    for line in lines.iter().take(MAX_QUOTED_LINES) {
+        joined.push(' ');
+        joined.push_str(&line.text);
+        if !shell::split(&joined).unterminated_quote {
+            return true;
+        }
+    }
+    false
 }
 
 pub(super) fn from_inline_code(code: &InlineCode, context: EnvContext, out: &mut Vec<Command>) {
@@ -296,6 +328,18 @@ fn push_commands(
 ) {
     for simple in commands {
         let mut words = simple.words;
+        // `if grep -q x file; then` runs `grep`; `fi`, `done`, `for x in ...` run nothing.
+        while words
+            .first()
+            .is_some_and(|w| COMPOUND_OPENERS.contains(&w.text.as_str()))
+        {
+            words.remove(0);
+        }
+        if words.first().is_some_and(|w| !looks_like_program(&w.text))
+            || (words.is_empty() && simple.assignments.is_empty())
+        {
+            continue;
+        }
         let mut assignments = simple.assignments;
         let mut wrappers = Vec::new();
         // `sudo -E env FOO=1 time pnpm x` → program `pnpm`.
@@ -331,6 +375,37 @@ fn push_commands(
             context,
         });
     }
+}
+
+/// Shell keywords that open a compound command whose body follows on the same line.
+const COMPOUND_OPENERS: &[&str] = &[
+    "if", "then", "else", "elif", "do", "while", "until", "!", "{", "time",
+];
+
+/// Words that end or frame a compound command and run nothing themselves.
+const COMPOUND_FRAMES: &[&str] = &[
+    "fi", "done", "esac", "}", ";;", "for", "case", "select", "function", "in",
+];
+
+/// False for words that cannot start a command: shell keywords that frame compound commands,
+/// function definitions, and the prose or YAML that ends up in shell blocks (`- item`,
+/// `* note`, `1.`, `key:`, `{`).
+fn looks_like_program(word: &str) -> bool {
+    if COMPOUND_FRAMES.contains(&word) || word.ends_with("()") {
+        return false;
+    }
+    let Some(first) = word.chars().next() else {
+        return false;
+    };
+    let numbered = word
+        .trim_end_matches('.')
+        .chars()
+        .all(|c| c.is_ascii_digit())
+        && word.ends_with('.');
+    let yaml_key = word.ends_with(':') && !word.contains('/');
+    let starts_well =
+        first.is_alphanumeric() || matches!(first, '.' | '/' | '~' | '_' | '$' | '<' | '[');
+    starts_well && !numbered && !yaml_key
 }
 
 /// The directory after `cd target` from `from`.

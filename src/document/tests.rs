@@ -167,3 +167,19 @@ fn survives_deep_nesting() {
     let doc = parse(&text);
     assert!(!doc.text_blocks.is_empty());
 }
+
+#[test]
+fn compound_commands_and_prose_in_shell_blocks() {
+    let doc = parse("```bash\nif grep -q x f; then\n  make deploy\nfi\nfor s in a b; do echo $s; done\n- a bullet\nspec:\n1. step\n```\n");
+    let argv: Vec<String> = doc.commands.iter().map(|c| c.text()).collect();
+    assert_eq!(argv, vec!["grep -q x f", "make deploy", "echo $s"]);
+}
+
+#[test]
+fn quoted_strings_may_span_lines() {
+    let text = "```bash\npsql \"$DB\" -c \"\n  SELECT 1;\n  DELETE FROM x;\n\"\necho don't\nmake after\n```\n";
+    let doc = parse(text);
+    let programs: Vec<&str> = doc.commands.iter().filter_map(|c| c.program()).collect();
+    assert_eq!(programs, vec!["psql", "echo", "make"]);
+    assert!(doc.commands[0].words[3].text.contains("DELETE FROM x;"));
+}

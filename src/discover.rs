@@ -112,3 +112,69 @@ impl RootFinder {
         root
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(root: &Path, relative: &str) {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "{}").unwrap();
+    }
+
+    #[test]
+    fn monorepo_runbooks_belong_to_the_repository_root() {
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::create_dir(repo.path().join(".git")).unwrap();
+        touch(repo.path(), "package.json");
+        touch(repo.path(), "apps/api/package.json");
+        touch(repo.path(), "apps/api/docs/runbook.md");
+        let mut finder = RootFinder::default();
+        assert_eq!(
+            finder.root_for(&repo.path().join("apps/api/docs")),
+            repo.path()
+        );
+    }
+
+    #[test]
+    fn a_fixture_repo_inside_a_repo_without_manifests_is_its_own_root() {
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::create_dir(repo.path().join(".git")).unwrap();
+        touch(repo.path(), "Cargo.toml");
+        touch(repo.path(), "fixtures/demo/package.json");
+        touch(repo.path(), "fixtures/demo/docs/deploy.md");
+        let mut finder = RootFinder::default();
+        assert_eq!(
+            finder.root_for(&repo.path().join("fixtures/demo/docs")),
+            repo.path().join("fixtures/demo")
+        );
+    }
+
+    #[test]
+    fn a_config_file_marks_the_root() {
+        let repo = tempfile::tempdir().unwrap();
+        touch(repo.path(), "package.json");
+        touch(repo.path(), "ops/runbook-lint.toml");
+        touch(repo.path(), "ops/docs/x.md");
+        let mut finder = RootFinder::default();
+        assert_eq!(
+            finder.root_for(&repo.path().join("ops/docs")),
+            repo.path().join("ops")
+        );
+    }
+
+    #[test]
+    fn walking_skips_dependencies_and_ignored_files() {
+        let repo = tempfile::tempdir().unwrap();
+        touch(repo.path(), "docs/a.md");
+        touch(repo.path(), "node_modules/pkg/README.md");
+        touch(repo.path(), "docs/generated/b.md");
+        std::fs::write(repo.path().join(".gitignore"), "docs/generated/\n").unwrap();
+        let found: Vec<PathBuf> = walk_markdown(repo.path())
+            .into_iter()
+            .map(|p| p.strip_prefix(repo.path()).unwrap().to_path_buf())
+            .collect();
+        assert_eq!(found, vec![PathBuf::from("docs/a.md")]);
+    }
+}

@@ -52,6 +52,18 @@ pub struct CheckArgs {
     /// Config file (default: runbook-lint.toml or .runbook-lint.toml at the project root).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Worker threads (default: one per core). The output is the same for any number.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Skip Markdown files larger than this, with a warning: bytes or "10MB", "512KiB"
+    /// (default: the config's max-file-size, else 10 MB).
+    #[arg(long, value_name = "SIZE", value_parser = parse_file_size)]
+    pub max_file_size: Option<u64>,
+}
+
+fn parse_file_size(text: &str) -> Result<u64, String> {
+    crate::config::parse_size_text(text)
+        .ok_or_else(|| format!("`{text}` is not a size: use bytes or e.g. 10MB, 512KiB"))
 }
 
 /// Colour choice.
@@ -141,6 +153,8 @@ fn check(args: CheckArgs) -> ExitCode {
         root: args.root.map(|r| base.join(r)),
         config: args.config.map(|c| base.join(c)),
         base,
+        threads: args.threads,
+        max_file_size: args.max_file_size,
     };
     let result = match engine::check(&options) {
         Ok(result) => result,

@@ -42,6 +42,7 @@ struct ConfigFile {
     rules: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
     #[serde(default)]
     context: Option<ContextFile>,
+    max_file_size: Option<toml::Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,6 +69,8 @@ pub struct Settings {
     pub levels: BTreeMap<String, Level>,
     /// Heading words per context.
     pub context_words: ContextWords,
+    /// `max-file-size`: Markdown files over this many bytes are skipped with a warning.
+    pub max_file_size: Option<u64>,
 }
 
 impl Default for Settings {
@@ -79,6 +82,7 @@ impl Default for Settings {
             unknown_context: EnvContext::Production,
             levels: BTreeMap::new(),
             context_words: ContextWords::default(),
+            max_file_size: None,
         }
     }
 }
@@ -185,6 +189,14 @@ impl Settings {
                 words.rollback = lower(list);
             }
         }
+        if let Some(value) = &file.max_file_size {
+            settings.max_file_size = Some(parse_size(value.get_ref()).ok_or_else(|| {
+                error_at(
+                    value.span().start,
+                    "max-file-size: expected a number of bytes or a size like \"10 MB\"".to_string(),
+                )
+            })?);
+        }
         Ok(settings)
     }
 
@@ -203,6 +215,32 @@ impl Settings {
                 .as_ref()
                 .is_some_and(|set| set.is_match(relative))
     }
+}
+
+/// `1048576`, `"512 KB"`, `"10MB"`, `"1 GiB"`: binary multiples, as file managers show.
+pub fn parse_size(value: &toml::Value) -> Option<u64> {
+    match value {
+        toml::Value::Integer(n) => u64::try_from(*n).ok(),
+        toml::Value::String(text) => parse_size_text(text),
+        _ => None,
+    }
+}
+
+/// A size with an optional unit (B, KB, MB, GB, KiB, MiB, GiB; case-insensitive).
+pub fn parse_size_text(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let number: u64 = text[..split].parse().ok()?;
+    let factor: u64 = match text[split..].trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return None,
+    };
+    number.checked_mul(factor)
 }
 
 fn lower(list: Vec<String>) -> Vec<String> {
@@ -250,6 +288,19 @@ production = ["prod", "live", "PRD"]
             settings.context_words.production,
             vec!["prod", "live", "prd"]
         );
+    }
+
+    #[test]
+    fn max_file_size_takes_bytes_or_units() {
+        let settings = Settings::parse("c.toml", "max-file-size = \"2 MB\"\n", RULES).unwrap();
+        assert_eq!(settings.max_file_size, Some(2 * 1024 * 1024));
+        let settings = Settings::parse("c.toml", "max-file-size = 1000\n", RULES).unwrap();
+        assert_eq!(settings.max_file_size, Some(1000));
+        let error = Settings::parse("c.toml", "\nmax-file-size = \"huge\"\n", RULES).unwrap_err();
+        assert_eq!(error.line, 2);
+        assert!(error.message.contains("max-file-size"), "{}", error.message);
+        assert_eq!(parse_size_text("512kib"), Some(512 * 1024));
+        assert_eq!(parse_size_text("-1"), None);
     }
 
     #[test]

@@ -30,6 +30,11 @@ pub struct CheckOptions {
     pub config: Option<PathBuf>,
     /// Base for relative display paths (normally the current directory).
     pub base: PathBuf,
+    /// Worker threads for linting; `None` uses every core. Output does not depend on it.
+    pub threads: Option<usize>,
+    /// Markdown files over this many bytes are skipped with a warning; `None` uses the
+    /// project's `max-file-size` setting, else [`DEFAULT_MAX_FILE_BYTES`].
+    pub max_file_size: Option<u64>,
 }
 
 /// A finding with its resolved position.
@@ -124,6 +129,16 @@ pub fn known_rule_ids(rules: &[Box<dyn Rule>]) -> Vec<String> {
 /// Runs the check. A broken config is fatal (`Err`); unreadable files are collected in
 /// [`CheckResult::errors`] while the other files are still linted.
 pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
+    // Always a pool of our own: its threads get a stack deep enough for pathological
+    // nesting (see `robust::WORKER_STACK_BYTES`), and `--threads` sizes it.
+    let pool = crate::robust::thread_pool(options.threads).map_err(|message| ToolError::Io {
+        path: "thread pool".to_string(),
+        message,
+    })?;
+    pool.install(|| check_in_pool(options))
+}
+
+fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     let rules = rules::builtin_rules();
     let known: Vec<String> = known_rule_ids(&rules);
     let known: Vec<&str> = known.iter().map(String::as_str).collect();
@@ -226,11 +241,18 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     result.files_checked = jobs.len();
     let outcomes: Vec<FileOutcome> = jobs
         .par_iter()
-        .map(|(project, file, relative)| lint_file(project, &rules, file, relative, &options.base))
+        .map(|(project, file, relative)| {
+            let limit = options
+                .max_file_size
+                .or(project.settings.max_file_size)
+                .unwrap_or(DEFAULT_MAX_FILE_BYTES);
+            lint_file(project, &rules, file, relative, &options.base, limit)
+        })
         .collect();
     for outcome in outcomes {
         match outcome {
-            FileOutcome::Linted(findings) => {
+            FileOutcome::Linted(findings, note) => {
+                result.warnings.extend(note);
                 if !findings.findings.is_empty() {
                     result.files.push(findings);
                 }
@@ -280,7 +302,8 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
 }
 
 enum FileOutcome {
-    Linted(FileFindings),
+    /// Linted, with a note when the text had to be decoded lossily.
+    Linted(FileFindings, Option<String>),
     Skipped(String),
     Failed(ToolError),
 }
@@ -291,37 +314,38 @@ fn lint_file(
     file: &Path,
     relative: &str,
     base: &Path,
+    max_bytes: u64,
 ) -> FileOutcome {
     let display = display_path(base, file);
-    match std::fs::metadata(file) {
-        Ok(meta) if meta.len() > DEFAULT_MAX_FILE_BYTES => {
-            return FileOutcome::Skipped(format!(
-                "{display}: skipped, {} bytes is over the {} byte limit",
-                meta.len(),
-                DEFAULT_MAX_FILE_BYTES
-            ));
-        }
-        _ => {}
-    }
-    let bytes = match std::fs::read(file) {
-        Ok(bytes) => bytes,
-        Err(error) => {
+    let text = match crate::robust::read_runbook(file, max_bytes) {
+        crate::robust::Read::Text(text) => text,
+        crate::robust::Read::Skip(why) => return FileOutcome::Skipped(format!("{display}: {why}")),
+        crate::robust::Read::Fail(error) => {
             return FileOutcome::Failed(ToolError::Io {
                 path: display,
                 message: io_message(&error),
             })
         }
     };
-    let source: Arc<str> = match String::from_utf8(bytes) {
-        Ok(text) => Arc::from(text),
-        Err(error) => Arc::from(String::from_utf8_lossy(error.as_bytes()).into_owned()),
+    let note = text
+        .lossy
+        .then(|| format!("{display}: not valid UTF-8; invalid bytes were replaced with U+FFFD"));
+    let findings = lint_source(project, rules, &text.text, relative);
+    // Only files with findings keep their text (for rendering), so memory stays bounded by
+    // the findings, not by the size of the tree.
+    let source: Arc<str> = if findings.is_empty() {
+        Arc::from("")
+    } else {
+        Arc::from(text.text)
     };
-    let findings = lint_source(project, rules, &source, relative);
-    FileOutcome::Linted(FileFindings {
-        path: display,
-        source,
-        findings,
-    })
+    FileOutcome::Linted(
+        FileFindings {
+            path: display,
+            source,
+            findings,
+        },
+        note,
+    )
 }
 
 /// Lints one runbook's text; `relative` is its path from the project root.

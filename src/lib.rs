@@ -15,6 +15,7 @@ pub mod engine;
 pub mod facts;
 pub mod paths;
 pub mod report;
+pub mod robust;
 pub mod rules;
 pub mod shell;
 pub mod span;

@@ -3,10 +3,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{
-    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
-    NamedSource,
-};
+use miette::{Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+
+use super::window::WindowedSource;
 
 use crate::diagnostic::Severity;
 use crate::engine::{CheckResult, Finding};
@@ -14,7 +13,7 @@ use crate::engine::{CheckResult, Finding};
 /// A finding dressed for miette.
 struct Rendered<'a> {
     finding: &'a Finding,
-    source: NamedSource<Arc<str>>,
+    source: Arc<WindowedSource>,
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -52,7 +51,7 @@ impl MietteDiagnostic for Rendered<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        Some(&*self.source)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -78,7 +77,7 @@ pub fn render(result: &CheckResult, color: bool) -> String {
         .with_context_lines(1);
     let mut out = String::new();
     for file in &result.files {
-        let source = NamedSource::new(&file.path, file.source.clone());
+        let source = Arc::new(WindowedSource::new(&file.path, file.source.clone()));
         for finding in &file.findings {
             let rendered = Rendered {
                 finding,

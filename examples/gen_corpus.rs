@@ -1,0 +1,218 @@
+//! Writes a deterministic benchmark corpus: `cargo run --release --example gen_corpus -- DIR N`.
+//!
+//! N runbook-style Markdown files spread over projects of 50 runbooks each, every project with
+//! a package.json (every fifth a pnpm workspace with two member packages, every seventh a
+//! render.yaml), under a `.git` folder so root discovery stops at DIR. Same DIR and N, same
+//! bytes: a fixed-seed generator, no clock, no randomness from the OS.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+const RUNBOOKS_PER_PROJECT: usize = 50;
+
+/// xorshift64*: tiny, fixed-seed, good enough to vary the text.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const SCRIPTS: &[(&str, &str)] = &[
+    ("build", "tsc -p tsconfig.json"),
+    ("test", "vitest run"),
+    ("test:e2e", "playwright test"),
+    ("lint", "eslint ."),
+    ("db:migrate", "prisma migrate dev"),
+    ("db:deploy", "prisma migrate deploy"),
+    ("db:seed", "tsx prisma/seed.ts"),
+    ("start", "node dist/server.js"),
+    ("release", "pnpm build && pnpm db:deploy"),
+    ("smoke", "node scripts/smoke.js"),
+];
+
+const RUN_NAMES: &[&str] = &[
+    "build",
+    "test",
+    "test:e2e",
+    "lint",
+    "db:deploy",
+    "db:seed",
+    "start",
+    "release",
+    "smoke",
+    "test:auth",
+    "db:migrate",
+];
+
+const SECTIONS: &[&str] = &[
+    "Production deployment",
+    "Staging rollout",
+    "Local development",
+    "Rollback",
+    "Verify the release",
+    "Incident response",
+    "Database maintenance",
+    "Phase 2: Production cut-over",
+];
+
+const PROSE: &[&str] = &[
+    "Check the dashboards before and after each step and note the time in the incident channel.",
+    "If the health check fails twice, stop and page the on-call engineer.",
+    "The deploy takes about ten minutes; do not start it during the Monday traffic peak.",
+    "Confirm that the feature flags for the release are off in the admin console.",
+    "Keep the previous image tag at hand in case a rollback is needed.",
+    "Owner: TBD. This section still needs a review by the database team.",
+];
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (Some(dir), Some(count)) = (args.next(), args.next()) else {
+        eprintln!("usage: gen_corpus DIR N");
+        std::process::exit(2);
+    };
+    let Ok(count) = count.parse::<usize>() else {
+        eprintln!("N must be a number");
+        std::process::exit(2);
+    };
+    let dir = Path::new(&dir);
+    std::fs::create_dir_all(dir.join(".git")).expect("create DIR/.git");
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let projects = count.div_ceil(RUNBOOKS_PER_PROJECT);
+    for p in 0..projects {
+        let project = dir.join(format!("project-{p:04}"));
+        write_project(&project, p, &mut rng);
+        let first = p * RUNBOOKS_PER_PROJECT;
+        for n in first..count.min(first + RUNBOOKS_PER_PROJECT) {
+            let sub = if n % 3 == 0 { "docs/ops" } else { "docs" };
+            let path = project.join(sub).join(format!("runbook-{n:05}.md"));
+            write(&path, &runbook(n, &mut rng));
+        }
+    }
+    println!("wrote {count} runbooks in {projects} projects under {}", dir.display());
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("create dir");
+    std::fs::write(path, text).expect("write file");
+}
+
+fn package_json(name: &str, scripts: &[(&str, &str)]) -> String {
+    let scripts: Vec<String> = scripts
+        .iter()
+        .map(|(k, v)| format!("    \"{k}\": \"{v}\""))
+        .collect();
+    format!(
+        "{{\n  \"name\": \"{name}\",\n  \"private\": true,\n  \"packageManager\": \"pnpm@9.12.0\",\n  \"scripts\": {{\n{}\n  }},\n  \"devDependencies\": {{ \"prisma\": \"^5.22.0\", \"vitest\": \"^2.1.0\" }}\n}}\n",
+        scripts.join(",\n")
+    )
+}
+
+fn write_project(project: &Path, p: usize, rng: &mut Rng) {
+    // Each project drops one or two scripts so some runbook commands are missing.
+    let dropped = rng.below(SCRIPTS.len());
+    let scripts: Vec<(&str, &str)> = SCRIPTS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != dropped)
+        .map(|(_, s)| *s)
+        .collect();
+    write(
+        &project.join("package.json"),
+        &package_json(&format!("project-{p}"), &scripts),
+    );
+    if p % 5 == 0 {
+        write(
+            &project.join("pnpm-workspace.yaml"),
+            "packages:\n  - 'apps/*'\n",
+        );
+        for app in ["api", "web"] {
+            write(
+                &project.join(format!("apps/{app}/package.json")),
+                &package_json(
+                    &format!("@p{p}/{app}"),
+                    &[("dev", "next dev"), ("build", "next build"), ("test", "vitest")],
+                ),
+            );
+        }
+    }
+    if p % 7 == 0 {
+        write(
+            &project.join("render.yaml"),
+            "services:\n  - type: web\n    name: api\n    buildCommand: pnpm build\n    startCommand: pnpm start\n",
+        );
+    }
+}
+
+fn runbook(n: usize, rng: &mut Rng) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Service {n} runbook\n");
+    let _ = writeln!(out, "{}\n", rng.pick(PROSE));
+    let sections = 4 + rng.below(5);
+    for s in 0..sections {
+        let _ = writeln!(out, "## {}\n", rng.pick(SECTIONS));
+        let _ = writeln!(out, "{} {}\n", rng.pick(PROSE), rng.pick(PROSE));
+        match (n + s) % 4 {
+            0 => {
+                for _ in 0..3 + rng.below(4) {
+                    let _ = writeln!(
+                        out,
+                        "- [ ] Run `pnpm {}` and check the output",
+                        rng.pick(RUN_NAMES)
+                    );
+                }
+                out.push('\n');
+            }
+            1 => {
+                out.push_str("```bash\n");
+                for _ in 0..2 + rng.below(5) {
+                    let _ = match rng.below(5) {
+                        0 => writeln!(out, "cd apps/api && pnpm run {}", rng.pick(RUN_NAMES)),
+                        1 => writeln!(
+                            out,
+                            "DATABASE_URL=$PROD_DB pnpm {} --if-present",
+                            rng.pick(RUN_NAMES)
+                        ),
+                        2 => writeln!(
+                            out,
+                            "kubectl rollout status deploy/api-{n} --timeout=120s | tee log.txt"
+                        ),
+                        3 => writeln!(out, "npx prisma migrate deploy"),
+                        _ => writeln!(out, "pnpm {}", rng.pick(RUN_NAMES)),
+                    };
+                }
+                out.push_str("```\n\n");
+            }
+            2 => {
+                out.push_str("| Role | Name | Phone |\n|---|---|---|\n");
+                let _ = writeln!(out, "| Incident lead | Dana {n} | +1 555 0100 |");
+                let _ = writeln!(
+                    out,
+                    "| Database on-call | {} | |",
+                    rng.pick(&["Sam Reyes", "[TBD]", "Alex Kim"])
+                );
+                out.push('\n');
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "1. See the [deploy guide](../README.md#deploy) and [dashboards](https://example.com/d/{n}).\n2. Export `API_URL` and run:\n\n   ```sh\n   $ pnpm {}\n   ```\n",
+                    rng.pick(RUN_NAMES)
+                );
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,101 @@
+//! A [`miette::SourceCode`] that reads only the lines around a span. miette's own `str`
+//! implementation scans the text from its start for every finding, which is quadratic on a
+//! file with thousands of findings (10 000 findings in a 400 KB file took 19 s); this one finds
+//! the lines with a precomputed [`LineIndex`] and hands miette just that window.
+
+use std::sync::Arc;
+
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+use crate::span::LineIndex;
+
+/// A file's text with its name and line index, shared by all of its findings.
+#[derive(Debug)]
+pub struct WindowedSource {
+    name: String,
+    text: Arc<str>,
+    index: LineIndex,
+}
+
+impl WindowedSource {
+    /// Indexes `text` once.
+    pub fn new(name: &str, text: Arc<str>) -> Self {
+        let index = LineIndex::new(&text);
+        WindowedSource {
+            name: name.to_string(),
+            text,
+            index,
+        }
+    }
+
+    /// 0-based line holding byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.index.position(&self.text, offset).0 - 1
+    }
+
+    /// Byte offset of the start of 0-based `line`, or the end of the text past the last line.
+    fn start_of(&self, line: usize) -> usize {
+        self.index.line_start(line + 1).unwrap_or(self.text.len())
+    }
+}
+
+impl SourceCode for WindowedSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let len = self.text.len();
+        let start = span.offset().min(len);
+        let end = (span.offset() + span.len()).min(len).max(start);
+        // One spare line each side: miette decides itself where the context stops (a span
+        // ending on a newline, CRLF), the window only has to hold what it could want.
+        let first = self.line_of(start).saturating_sub(context_lines_before + 1);
+        let last = self.line_of(end) + context_lines_after + 1;
+        let from = self.start_of(first);
+        let to = self.start_of(last + 1).max(end);
+        let window = &self.text[from..to];
+        let local = SourceSpan::new((start - from).into(), end - start);
+        let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            SourceSpan::new(
+                (contents.span().offset() + from).into(),
+                contents.span().len(),
+            ),
+            contents.line() + first,
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_match_the_whole_text() {
+        let text = "a\nbb\r\nccc\n\ndddd\né\n";
+        let source = WindowedSource::new("f.md", Arc::from(text));
+        for offset in 0..text.len() {
+            if !text.is_char_boundary(offset) {
+                continue;
+            }
+            for len in 0..3 {
+                let span = SourceSpan::new(offset.into(), len.min(text.len() - offset));
+                for context in 0..3 {
+                    let ours = source.read_span(&span, context, context).unwrap();
+                    let theirs = text.read_span(&span, context, context).unwrap();
+                    assert_eq!(ours.data(), theirs.data(), "{offset} {len} {context}");
+                    assert_eq!(ours.line(), theirs.line(), "{offset} {len} {context}");
+                    assert_eq!(ours.column(), theirs.column(), "{offset} {len} {context}");
+                    assert_eq!(ours.span(), theirs.span(), "{offset} {len} {context}");
+                    assert_eq!(ours.name(), Some("f.md"));
+                }
+            }
+        }
+    }
+}

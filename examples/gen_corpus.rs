@@ -101,7 +101,10 @@ fn main() {
             write(&path, &runbook(n, &mut rng));
         }
     }
-    println!("wrote {count} runbooks in {projects} projects under {}", dir.display());
+    println!(
+        "wrote {count} runbooks in {projects} projects under {}",
+        dir.display()
+    );
 }
 
 fn write(path: &Path, text: &str) {
@@ -133,7 +136,7 @@ fn write_project(project: &Path, p: usize, rng: &mut Rng) {
         &project.join("package.json"),
         &package_json(&format!("project-{p}"), &scripts),
     );
-    if p % 5 == 0 {
+    if p.is_multiple_of(5) {
         write(
             &project.join("pnpm-workspace.yaml"),
             "packages:\n  - 'apps/*'\n",
@@ -143,12 +146,16 @@ fn write_project(project: &Path, p: usize, rng: &mut Rng) {
                 &project.join(format!("apps/{app}/package.json")),
                 &package_json(
                     &format!("@p{p}/{app}"),
-                    &[("dev", "next dev"), ("build", "next build"), ("test", "vitest")],
+                    &[
+                        ("dev", "next dev"),
+                        ("build", "next build"),
+                        ("test", "vitest"),
+                    ],
                 ),
             );
         }
     }
-    if p % 7 == 0 {
+    if p.is_multiple_of(7) {
         write(
             &project.join("render.yaml"),
             "services:\n  - type: web\n    name: api\n    buildCommand: pnpm build\n    startCommand: pnpm start\n",

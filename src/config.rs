@@ -193,7 +193,8 @@ impl Settings {
             settings.max_file_size = Some(parse_size(value.get_ref()).ok_or_else(|| {
                 error_at(
                     value.span().start,
-                    "max-file-size: expected a number of bytes or a size like \"10 MB\"".to_string(),
+                    "max-file-size: expected a number of bytes or a size like \"10 MB\""
+                        .to_string(),
                 )
             })?);
         }

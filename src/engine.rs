@@ -257,7 +257,11 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                     result.files.push(findings);
                 }
             }
-            FileOutcome::Skipped(note) => result.warnings.push(note),
+            FileOutcome::Skipped(note) => {
+                // Skipped files were not linted.
+                result.files_checked -= 1;
+                result.warnings.push(note);
+            }
             FileOutcome::Failed(error) => result.errors.push(error),
         }
     }

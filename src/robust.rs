@@ -49,7 +49,9 @@ pub fn read_runbook(path: &Path, max_bytes: u64) -> Read {
         Err(error) => {
             // A symlink whose target is missing or loops back is not a runbook to fail on.
             if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-                return Read::Skip(format!("skipped, broken or looping symbolic link ({error})"));
+                return Read::Skip(format!(
+                    "skipped, broken or looping symbolic link ({error})"
+                ));
             }
             return Read::Fail(error);
         }
@@ -67,7 +69,10 @@ pub fn read_runbook(path: &Path, max_bytes: u64) -> Read {
     };
     // The file may grow between metadata and read: never read past the limit.
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    if let Err(error) = file.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes) {
+    if let Err(error) = file
+        .take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+    {
         return Read::Fail(error);
     }
     if bytes.len() as u64 > max_bytes {

@@ -172,6 +172,10 @@ pub fn heading_words(text: &str) -> Vec<String> {
 
 /// True when `phrase` (one or more space-separated words) occurs in `words`.
 pub fn contains_phrase(words: &[String], phrase: &str) -> bool {
+    // Most phrases are one word: no allocation for them.
+    if !phrase.contains(char::is_whitespace) {
+        return !phrase.is_empty() && words.iter().any(|w| w == phrase);
+    }
     let parts: Vec<&str> = phrase.split_whitespace().collect();
     match parts.len() {
         0 => false,

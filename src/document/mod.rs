@@ -48,6 +48,10 @@ pub struct Document {
     pub commands: Vec<Command>,
     /// Span of YAML/TOML front matter, if any; nothing inside it is extracted.
     pub front_matter: Option<Span>,
+    /// Each section's heading words, computed on first use: rules ask "is this a contacts
+    /// section?" for every text block, and re-splitting the headings each time was a third
+    /// of the lint time on large trees.
+    heading_words: std::sync::OnceLock<Vec<Vec<String>>>,
 }
 
 /// A heading and the part of the document below it.
@@ -254,18 +258,34 @@ impl Document {
     /// True when the section's own heading or any ancestor heading contains one of `words`
     /// (whole words or phrases, case-insensitive).
     pub fn section_mentions(&self, id: SectionId, words: &[&str]) -> bool {
-        self.ancestry(id).any(|section| {
-            let heading = context::heading_words(&section.title);
-            words.iter().any(|w| context::contains_phrase(&heading, w))
-        })
+        let mut next = Some(id);
+        while let Some(section) = next {
+            let heading = self.words_of_heading(section);
+            if words.iter().any(|w| context::contains_phrase(heading, w)) {
+                return true;
+            }
+            next = self.sections.get(section).and_then(|s| s.parent);
+        }
+        false
+    }
+
+    /// Lower-cased words of a section's heading (empty for an unknown id).
+    fn words_of_heading(&self, id: SectionId) -> &[String] {
+        let all = self.heading_words.get_or_init(|| {
+            self.sections
+                .iter()
+                .map(|s| context::heading_words(&s.title))
+                .collect()
+        });
+        all.get(id).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// True when the section's *own* heading contains one of `words`.
     pub fn heading_mentions(&self, id: SectionId, words: &[&str]) -> bool {
-        self.sections.get(id).is_some_and(|section| {
-            let heading = context::heading_words(&section.title);
-            words.iter().any(|w| context::contains_phrase(&heading, w))
-        })
+        id < self.sections.len() && {
+            let heading = self.words_of_heading(id);
+            words.iter().any(|w| context::contains_phrase(heading, w))
+        }
     }
 
     /// True when `span` lies inside inline code, a code block or a link destination.

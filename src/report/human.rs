@@ -75,28 +75,38 @@ pub fn render(result: &CheckResult, color: bool) -> String {
         .with_width(100)
         .with_links(false)
         .with_context_lines(1);
+    // Files render independently (in parallel), then join in path order: the output does
+    // not depend on the thread count.
+    use rayon::prelude::*;
+    let parts: Vec<String> = result
+        .files
+        .par_iter()
+        .map(|file| render_file(&handler, file))
+        .collect();
+    parts.concat()
+}
+
+fn render_file(handler: &GraphicalReportHandler, file: &crate::engine::FileFindings) -> String {
     let mut out = String::new();
-    for file in &result.files {
-        let source = Arc::new(WindowedSource::new(&file.path, file.source.clone()));
-        for finding in &file.findings {
-            let rendered = Rendered {
-                finding,
-                source: source.clone(),
-            };
-            if handler.render_report(&mut out, &rendered).is_err() {
-                // Rendering can only fail on a formatter error; fall back to one line.
-                out.push_str(&format!(
-                    "{}:{}:{}: {}[{}] {}\n",
-                    file.path,
-                    finding.location.line,
-                    finding.location.column,
-                    finding.severity.name(),
-                    finding.rule,
-                    finding.message
-                ));
-            }
-            out.push('\n');
+    let source = Arc::new(WindowedSource::new(&file.path, file.source.clone()));
+    for finding in &file.findings {
+        let rendered = Rendered {
+            finding,
+            source: source.clone(),
+        };
+        if handler.render_report(&mut out, &rendered).is_err() {
+            // Rendering can only fail on a formatter error; fall back to one line.
+            out.push_str(&format!(
+                "{}:{}:{}: {}[{}] {}\n",
+                file.path,
+                finding.location.line,
+                finding.location.column,
+                finding.severity.name(),
+                finding.rule,
+                finding.message
+            ));
         }
+        out.push('\n');
     }
     out
 }

@@ -26,17 +26,85 @@ fn slow_cases() -> u32 {
 /// Pieces that matter to Markdown and shell parsing, mixed with arbitrary text.
 fn fragment() -> impl Strategy<Value = String> {
     let fixed = prop::sample::select(vec![
-        "# ", "## Production deployment\n", "### Rollback\n", "\n", "\r\n", "\r", "```bash\n",
-        "```\n", "~~~sh\n", "````\n", "    ", "\t", "- [ ] ", "- [x] ", "* ", "1. ", "> ",
-        "`", "``", "pnpm run ", "npm run build", "pnpm --filter ", "yarn workspace a b",
-        "cd ../", "cd apps/api && ", " && ", " || ", " | ", "; ", "\\\n", "'", "\"", "$(",
-        ")", "${", "}", "<!-- ", " -->", "<!-- runbook-lint-disable-next-line -->\n",
-        "<!-- runbook-lint env=production -->\n", "<<EOF\n", "<<-'SQL'\n", "EOF\n", "$ ",
-        "> ", "| a | b |\n", "|---|---|\n", "| TBD | [Name] |\n", "[x](../../etc/passwd)",
-        "[y]: /z\n", "![i](a.png)", "---\n", "+++\n", "title: x\n", "é", "😀", "\u{200b}",
-        "\u{0}", "\u{feff}", "TBD", "TODO:", "FIXME", "[Contact info]", "prisma migrate dev",
-        "rails db:reset", "sudo -E env A=1 ", "2>&1 ", "> out.log", "#", "*", "_", "[", "]",
-        "<", ">", "&", "|", "\\", "=",
+        "# ",
+        "## Production deployment\n",
+        "### Rollback\n",
+        "\n",
+        "\r\n",
+        "\r",
+        "```bash\n",
+        "```\n",
+        "~~~sh\n",
+        "````\n",
+        "    ",
+        "\t",
+        "- [ ] ",
+        "- [x] ",
+        "* ",
+        "1. ",
+        "> ",
+        "`",
+        "``",
+        "pnpm run ",
+        "npm run build",
+        "pnpm --filter ",
+        "yarn workspace a b",
+        "cd ../",
+        "cd apps/api && ",
+        " && ",
+        " || ",
+        " | ",
+        "; ",
+        "\\\n",
+        "'",
+        "\"",
+        "$(",
+        ")",
+        "${",
+        "}",
+        "<!-- ",
+        " -->",
+        "<!-- runbook-lint-disable-next-line -->\n",
+        "<!-- runbook-lint env=production -->\n",
+        "<<EOF\n",
+        "<<-'SQL'\n",
+        "EOF\n",
+        "$ ",
+        "> ",
+        "| a | b |\n",
+        "|---|---|\n",
+        "| TBD | [Name] |\n",
+        "[x](../../etc/passwd)",
+        "[y]: /z\n",
+        "![i](a.png)",
+        "---\n",
+        "+++\n",
+        "title: x\n",
+        "é",
+        "😀",
+        "\u{200b}",
+        "\u{0}",
+        "\u{feff}",
+        "TBD",
+        "TODO:",
+        "FIXME",
+        "[Contact info]",
+        "prisma migrate dev",
+        "rails db:reset",
+        "sudo -E env A=1 ",
+        "2>&1 ",
+        "> out.log",
+        "#",
+        "*",
+        "_",
+        "[",
+        "]",
+        "<",
+        ">",
+        "&",
+        "|",
+        "\\",
+        "=",
     ]);
     prop_oneof![
         3 => fixed.prop_map(str::to_string),
@@ -66,7 +134,11 @@ fn check_document(text: &str, doc: &Document) {
     let index = LineIndex::new(text);
     let mut spans: Vec<(Span, &str)> = Vec::new();
     spans.extend(doc.sections.iter().map(|s| (s.span, "section")));
-    spans.extend(doc.checklist.iter().flat_map(|c| [(c.span, "checklist"), (c.marker, "marker")]));
+    spans.extend(
+        doc.checklist
+            .iter()
+            .flat_map(|c| [(c.span, "checklist"), (c.marker, "marker")]),
+    );
     spans.extend(doc.code_blocks.iter().map(|c| (c.span, "code block")));
     spans.extend(doc.tables.iter().map(|t| (t.span, "table")));
     spans.extend(
@@ -79,7 +151,11 @@ fn check_document(text: &str, doc: &Document) {
     spans.extend(doc.inline_code.iter().map(|c| (c.span, "inline code")));
     spans.extend(doc.html_comments.iter().map(|c| (c.span, "comment")));
     spans.extend(doc.text_blocks.iter().map(|b| (b.span, "text block")));
-    spans.extend(doc.text_blocks.iter().flat_map(|b| b.code_spans.iter().map(|s| (*s, "code span"))));
+    spans.extend(
+        doc.text_blocks
+            .iter()
+            .flat_map(|b| b.code_spans.iter().map(|s| (*s, "code span"))),
+    );
     spans.extend(doc.front_matter.iter().map(|s| (*s, "front matter")));
     for command in &doc.commands {
         spans.push((command.span, "command"));
@@ -96,7 +172,11 @@ fn check_document(text: &str, doc: &Document) {
     }
     for code in &doc.code_blocks {
         for line in &code.lines {
-            assert!(line.offset <= text.len(), "code line offset {}", line.offset);
+            assert!(
+                line.offset <= text.len(),
+                "code line offset {}",
+                line.offset
+            );
             if line.exact {
                 assert_eq!(&text[line.offset..line.offset + line.text.len()], line.text);
             }
@@ -106,8 +186,14 @@ fn check_document(text: &str, doc: &Document) {
     for (span, what) in spans {
         assert_span(text, span, what);
         let location = index.locate(text, span);
-        assert!(location.line >= 1 && location.line <= lines, "{what}: {location:?}");
-        assert!(location.column >= 1 && location.end_line >= location.line, "{what}: {location:?}");
+        assert!(
+            location.line >= 1 && location.line <= lines,
+            "{what}: {location:?}"
+        );
+        assert!(
+            location.column >= 1 && location.end_line >= location.line,
+            "{what}: {location:?}"
+        );
     }
     for section in &doc.sections {
         assert!(section.parent.is_none_or(|p| p < doc.sections.len()));
@@ -128,9 +214,37 @@ fn check_yaml_node(text: &str, node: &yaml::Node) {
 
 fn yaml_text() -> impl Strategy<Value = String> {
     let piece = prop::sample::select(vec![
-        "packages:\n", "  - ", "'apps/*'", "\"packages/**\"", "\n", "\t", "- ", ": ", "key",
-        "[", "]", "{", "}", ", ", "&a ", "*a", "!!str ", "|\n", ">-\n", "# c\n", "---\n",
-        "...\n", "é", "😀", "\u{feff}", "? ", "null", "~", "\r\n", "  ", "%YAML 1.2\n",
+        "packages:\n",
+        "  - ",
+        "'apps/*'",
+        "\"packages/**\"",
+        "\n",
+        "\t",
+        "- ",
+        ": ",
+        "key",
+        "[",
+        "]",
+        "{",
+        "}",
+        ", ",
+        "&a ",
+        "*a",
+        "!!str ",
+        "|\n",
+        ">-\n",
+        "# c\n",
+        "---\n",
+        "...\n",
+        "é",
+        "😀",
+        "\u{feff}",
+        "? ",
+        "null",
+        "~",
+        "\r\n",
+        "  ",
+        "%YAML 1.2\n",
     ]);
     prop::collection::vec(
         prop_oneof![4 => piece.prop_map(str::to_string), 1 => "\\PC{0,8}"],
@@ -141,10 +255,37 @@ fn yaml_text() -> impl Strategy<Value = String> {
 
 fn json_text() -> impl Strategy<Value = String> {
     let piece = prop::sample::select(vec![
-        "{", "}", "[", "]", ",", ":", "\"scripts\"", "\"workspaces\"", "\"packageManager\"",
-        "\"pnpm@9\"", "\"name\"", "\"test\"", "\"pnpm run test && prisma migrate dev\"",
-        "\"apps/*\"", "\"dependencies\"", "\"x\"", "1", "-0.5e9", "true", "null", " ", "\n",
-        "\t", "\"\\u00e9\"", "\"\\ud800\"", "é", "😀", "\"", "\\", "//", "/*",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"scripts\"",
+        "\"workspaces\"",
+        "\"packageManager\"",
+        "\"pnpm@9\"",
+        "\"name\"",
+        "\"test\"",
+        "\"pnpm run test && prisma migrate dev\"",
+        "\"apps/*\"",
+        "\"dependencies\"",
+        "\"x\"",
+        "1",
+        "-0.5e9",
+        "true",
+        "null",
+        " ",
+        "\n",
+        "\t",
+        "\"\\u00e9\"",
+        "\"\\ud800\"",
+        "é",
+        "😀",
+        "\"",
+        "\\",
+        "//",
+        "/*",
     ]);
     prop::collection::vec(
         prop_oneof![6 => piece.prop_map(str::to_string), 1 => "\\PC{0,6}"],

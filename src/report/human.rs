@@ -77,13 +77,19 @@ pub fn render(result: &CheckResult, color: bool) -> String {
         .with_context_lines(1);
     // Files render independently (in parallel), then join in path order: the output does
     // not depend on the thread count.
+    // Chunks bound the memory held by rendered-but-not-yet-joined parts.
     use rayon::prelude::*;
-    let parts: Vec<String> = result
-        .files
-        .par_iter()
-        .map(|file| render_file(&handler, file))
-        .collect();
-    parts.concat()
+    let mut out = String::new();
+    for chunk in result.files.chunks(256) {
+        let parts: Vec<String> = chunk
+            .par_iter()
+            .map(|file| render_file(&handler, file))
+            .collect();
+        for part in parts {
+            out.push_str(&part);
+        }
+    }
+    out
 }
 
 fn render_file(handler: &GraphicalReportHandler, file: &crate::engine::FileFindings) -> String {

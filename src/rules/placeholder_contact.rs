@@ -51,8 +51,10 @@ impl Rule for PlaceholderContact {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let doc = cx.doc;
+        let contact = placeholders::contact_sections(doc);
+        let is_contact = |section: usize| contact.get(section).copied().unwrap_or(false);
         for table in &doc.tables {
-            if !placeholders::is_contact_section(doc, table.section) {
+            if !is_contact(table.section) {
                 continue;
             }
             for row in &table.rows {
@@ -101,7 +103,7 @@ impl Rule for PlaceholderContact {
         }
         for block in &doc.text_blocks {
             if !matches!(block.kind, BlockKind::ListItem | BlockKind::ChecklistItem)
-                || !placeholders::is_contact_section(doc, block.section)
+                || !is_contact(block.section)
             {
                 continue;
             }

@@ -205,6 +205,14 @@ pub fn is_contact_section(doc: &Document, section: SectionId) -> bool {
     doc.section_mentions(section, CONTACT_SECTION_WORDS)
 }
 
+/// [`is_contact_section`] for every section at once, indexed by [`SectionId`]: rules ask it
+/// for each text block, and a document has far fewer sections than blocks.
+pub fn contact_sections(doc: &Document) -> Vec<bool> {
+    (0..doc.sections.len())
+        .map(|id| is_contact_section(doc, id))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

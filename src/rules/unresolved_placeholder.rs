@@ -38,11 +38,12 @@ impl Rule for UnresolvedPlaceholder {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<crate::diagnostic::Diagnostic>) {
+        let contact = placeholders::contact_sections(cx.doc);
         for block in &cx.doc.text_blocks {
             let contact_item = matches!(
                 block.kind,
                 BlockKind::TableCell | BlockKind::ListItem | BlockKind::ChecklistItem
-            ) && placeholders::is_contact_section(cx.doc, block.section);
+            ) && contact.get(block.section).copied().unwrap_or(false);
             if contact_item {
                 continue;
             }

@@ -403,25 +403,38 @@ impl Extractor<'_> {
     fn code_text(&mut self, text: &str, span: Span) {
         let exact = self.source.get(span.range()) == Some(text);
         let mut offset = span.start;
-        for piece in text.split_inclusive('\n') {
-            let body = piece.strip_suffix('\n').unwrap_or(piece);
-            let body = body.strip_suffix('\r').unwrap_or(body);
+        let mut rest = text;
+        while !rest.is_empty() {
+            // A line ends at `\n`, `\r\n` or a lone `\r` (CommonMark's line endings).
+            let (body, taken, ended) = match rest.find(['\n', '\r']) {
+                Some(i) => {
+                    let ending = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                    (&rest[..i], i + ending, true)
+                }
+                None => (rest, rest.len(), false),
+            };
             let line = self.partial_line.get_or_insert_with(|| CodeLine {
                 text: String::new(),
                 offset,
                 exact,
             });
+            // pulldown-cmark may leave a gap between two text events of one line (a dropped
+            // `\r`): the line is then no longer the file's bytes at its offset.
+            if line.offset + line.text.len() != offset {
+                line.exact = false;
+            }
             line.text.push_str(body);
             line.exact &= exact;
-            if piece.ends_with('\n') {
+            if ended {
                 let line = self.partial_line.take().expect("line just inserted");
                 if let Some(code) = self.code.as_mut() {
                     code.lines.push(line);
                 }
             }
             if exact {
-                offset += piece.len();
+                offset += taken;
             }
+            rest = &rest[taken..];
         }
     }
 

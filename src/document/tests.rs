@@ -183,3 +183,29 @@ fn quoted_strings_may_span_lines() {
     assert_eq!(programs, vec!["psql", "echo", "make"]);
     assert!(doc.commands[0].words[3].text.contains("DELETE FROM x;"));
 }
+
+/// Found by tests/fuzz.rs: pulldown-cmark splits code text at lone `\r`s and drops some, so
+/// code lines claimed to be exact file bytes at a wrong offset.
+#[test]
+fn lone_carriage_returns_end_code_lines() {
+    for text in [
+        "```bash\n\r\r#",
+        "```bash\na\rb\r\nc\n```\n",
+        "```\npnpm x\rpnpm y\n```\n",
+    ] {
+        let doc = parse(text);
+        for line in doc.code_blocks.iter().flat_map(|c| &c.lines) {
+            if line.exact {
+                assert_eq!(
+                    &text[line.offset..line.offset + line.text.len()],
+                    line.text,
+                    "{text:?}"
+                );
+            }
+            assert!(!line.text.contains('\r'), "{text:?}: {line:?}");
+        }
+    }
+    let doc = parse("```\npnpm x\rpnpm y\n```\n");
+    let argv: Vec<Vec<&str>> = doc.commands.iter().map(|c| c.argv()).collect();
+    assert_eq!(argv, vec![vec!["pnpm", "x"], vec!["pnpm", "y"]]);
+}

@@ -419,8 +419,8 @@ impl Extractor<'_> {
                 exact,
             });
             // pulldown-cmark may leave a gap between two text events of one line (a dropped
-            // `\r`): the line is then no longer the file's bytes at its offset.
-            if line.offset + line.text.len() != offset {
+            // `\r`): text appended after a gap is no longer the file's bytes at the offset.
+            if !body.is_empty() && line.offset + line.text.len() != offset {
                 line.exact = false;
             }
             line.text.push_str(body);

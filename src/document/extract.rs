@@ -404,6 +404,17 @@ impl Extractor<'_> {
         let exact = self.source.get(span.range()) == Some(text);
         let mut offset = span.start;
         let mut rest = text;
+        // pulldown-cmark drops a lone `\r` line ending between two text events: end the line.
+        if let Some(line) = &self.partial_line {
+            let end = line.offset + line.text.len();
+            let gap = self.source.get(end..span.start).unwrap_or("");
+            if line.exact && !gap.is_empty() && gap.bytes().all(|b| b == b'\r') {
+                let line = self.partial_line.take().expect("checked above");
+                if let Some(code) = self.code.as_mut() {
+                    code.lines.push(line);
+                }
+            }
+        }
         while !rest.is_empty() {
             // A line ends at `\n`, `\r\n` or a lone `\r` (CommonMark's line endings).
             let (body, taken, ended) = match rest.find(['\n', '\r']) {
@@ -585,6 +596,21 @@ impl Extractor<'_> {
         self.doc
             .commands
             .sort_by_key(|c| (c.span.start, c.span.end));
+        // Spans of approximate code lines (tab expansion, dropped CRs) are estimates: keep
+        // them inside the text and on character boundaries so no consumer can slice badly.
+        let source = self.source;
+        for command in &mut self.doc.commands {
+            command.span = on_char_boundaries(source, command.span);
+            for word in command
+                .words
+                .iter_mut()
+                .chain(&mut command.assignments)
+                .chain(&mut command.wrappers)
+                .chain(&mut command.redirects)
+            {
+                word.span = on_char_boundaries(source, word.span);
+            }
+        }
         self.doc
     }
 
@@ -605,6 +631,19 @@ impl Extractor<'_> {
             self.doc.sections[section].own_context = Some(context);
         }
     }
+}
+
+/// `span` clamped to `text`, its start moved back and its end forward to char boundaries.
+fn on_char_boundaries(text: &str, span: Span) -> Span {
+    let mut start = span.start.min(text.len());
+    let mut end = span.end.min(text.len()).max(start);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Span::new(start, end)
 }
 
 impl Document {

@@ -205,6 +205,14 @@ fn lone_carriage_returns_end_code_lines() {
             assert!(!line.text.contains('\r'), "{text:?}: {line:?}");
         }
     }
+    // A CR that pulldown-cmark drops between two text events still ends the line.
+    let doc = parse("```bash\n\u{11288}\ra");
+    let lines: Vec<&str> = doc.code_blocks[0]
+        .lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect();
+    assert_eq!(lines, vec!["\u{11288}", "a"]);
     let doc = parse("```\npnpm x\rpnpm y\n```\n");
     let argv: Vec<Vec<&str>> = doc.commands.iter().map(|c| c.argv()).collect();
     assert_eq!(argv, vec![vec!["pnpm", "x"], vec!["pnpm", "y"]]);

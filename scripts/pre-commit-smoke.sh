@@ -18,6 +18,8 @@ if [ ! -x "$venv/bin/pre-commit" ]; then
 fi
 export PRE_COMMIT_HOME="$cache/pre-commit"
 export CARGO_TARGET_DIR="$cache/target"
+# Line tables are for profiling the real binary; the hook build does not need them.
+export CARGO_PROFILE_RELEASE_DEBUG=0
 # try-repo copies the repository; pre-commit's own git calls must not see a parent repo's env.
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
 

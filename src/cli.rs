@@ -75,6 +75,10 @@ pub struct CheckArgs {
     /// manifests changed.
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
+    /// Apply the config's `include` globs to files named on the command line too (the
+    /// pre-commit hook does; `--changed-since` implies it).
+    #[arg(long)]
+    pub force_select: bool,
 }
 
 /// Colour choice.
@@ -194,6 +198,7 @@ fn check(args: CheckArgs) -> ExitCode {
         root: args.root.as_ref().map(|r| base.join(r)),
         config: args.config.as_ref().map(|c| base.join(c)),
         base,
+        force_select: args.force_select || args.changed_since.is_some(),
     };
     let result = match engine::check(&options) {
         Ok(result) => result,

@@ -30,6 +30,9 @@ pub struct CheckOptions {
     pub config: Option<PathBuf>,
     /// Base for relative display paths (normally the current directory).
     pub base: PathBuf,
+    /// Apply `include` to files named explicitly too, not only `exclude`: pre-commit and
+    /// `--changed-since` name every changed Markdown file, not just runbooks.
+    pub force_select: bool,
 }
 
 /// A finding with its resolved position.
@@ -209,7 +212,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         let project = &projects[root];
         for (file, explicit) in files {
             let relative = relative_to(root, file);
-            let selected = if *explicit {
+            let selected = if *explicit && !options.force_select {
                 project
                     .settings
                     .exclude

@@ -377,3 +377,28 @@ fn completions_for_bash_name_the_subcommands() {
     let (_, _, code) = run(&["completions", "tcsh"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn force_select_applies_include_to_named_files() {
+    let dir = copy_fixture();
+    let root = dir.path();
+    std::fs::write(root.join("runbook-lint.toml"), "include = [\"docs/**\"]\n").unwrap();
+    std::fs::write(root.join("NOTES.md"), "# Notes\n\nRun `pnpm nope`.\n").unwrap();
+    let (stdout, _, code) = run_in(root, &["check", "NOTES.md", "--format", "concise"]);
+    assert_eq!(code, 1, "a named file is linted: {stdout}");
+    let (stdout, stderr, code) = run_in(
+        root,
+        &[
+            "check",
+            "--force-select",
+            "NOTES.md",
+            "docs/release.md",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(!stdout.contains("NOTES.md"), "{stdout}");
+    assert!(stdout.contains("docs/release.md"), "{stdout}");
+    assert!(stderr.is_empty() || !stderr.contains("error:"), "{stderr}");
+}

@@ -20,7 +20,10 @@ fn pre_commit_hook_matches_markdown_and_every_manifest() {
     let hook = &hooks[0];
     assert_eq!(hook["id"].as_str(), Some("runbook-lint"));
     assert_eq!(hook["language"].as_str(), Some("rust"));
-    assert_eq!(hook["entry"].as_str(), Some("runbook-lint check"));
+    assert_eq!(
+        hook["entry"].as_str(),
+        Some("runbook-lint check --force-select")
+    );
     // pre-commit applies `files` with Python's re.search; this pattern is in the common subset.
     let files = regex::Regex::new(hook["files"].as_str().unwrap()).unwrap();
     let mut should_match: Vec<String> = vec![

@@ -9,7 +9,8 @@ use std::process::Command;
 use crate::discover;
 
 /// Paths to lint: changed Markdown files, and changed manifests (which the engine expands to
-/// their project's runbooks). Only paths under one of `scope` (all, when empty) are kept.
+/// their project's runbooks). Only paths under one of `scope` (`base`, when empty, like a
+/// plain `check`) are kept.
 pub fn changed_paths(
     base: &Path,
     revision: &str,
@@ -35,6 +36,12 @@ pub fn changed_paths(
         ],
     )
     .map_err(|e| format!("--changed-since: {e}"))?;
+    let base_scope = [base.to_path_buf()];
+    let scope = if scope.is_empty() {
+        &base_scope[..]
+    } else {
+        scope
+    };
     let scope: Vec<PathBuf> = scope
         .iter()
         .map(|p| {
@@ -55,7 +62,7 @@ pub fn changed_paths(
         // Deleted files have nothing to lint; a deleted manifest leaves its runbooks unchecked.
         .filter(|path| path.is_file())
         .filter(|path| discover::is_markdown(path) || discover::is_manifest(path))
-        .filter(|path| scope.is_empty() || scope.iter().any(|s| path.starts_with(s)))
+        .filter(|path| scope.iter().any(|s| path.starts_with(s)))
         .collect();
     paths.sort();
     paths.dedup();

@@ -341,6 +341,16 @@ fn changed_since_lints_changed_runbooks_and_projects_of_changed_manifests() {
     );
     assert!(stdout.contains("docs/release.md:"), "{stdout}");
     assert!(stdout.contains("docs/other.md:"), "{stdout}");
+
+    // Run from a subdirectory, only changes under it count, like a plain `check`.
+    std::fs::create_dir_all(root.join("ops")).unwrap();
+    std::fs::write(root.join("ops/notes.md"), "# Notes\n\nRun `pnpm gone`.\n").unwrap();
+    let (stdout, _, _) = run_in(
+        &root.join("ops"),
+        &["check", "--changed-since", "HEAD", "--format", "concise"],
+    );
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.starts_with("notes.md:"), "{stdout}");
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Command-line interface: `check`, `rules`, `explain`.
+//! Command-line interface: `check`, `rules`, `explain`, `init`, `completions`.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

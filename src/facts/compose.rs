@@ -201,15 +201,30 @@ mod tests {
         )
         .unwrap();
         std::fs::write(dir.path().join("docker-compose.env"), "SECRET_KEY=\n").unwrap();
-        let files: BTreeSet<String> = ["docker-compose.yml".to_string(), "docker-compose.env".to_string()].into();
+        let files: BTreeSet<String> = [
+            "docker-compose.yml".to_string(),
+            "docker-compose.env".to_string(),
+        ]
+        .into();
         let mut reader = ManifestReader::new(dir.path());
         let mut env = EnvFacts::default();
         let facts = ComposeFacts::load(&mut reader, &files, &mut env);
         assert!(reader.problems.is_empty(), "{:?}", reader.problems);
-        let names: Vec<&str> = facts.files[0].services.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = facts.files[0]
+            .services
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
         assert_eq!(names, vec!["web", "celery-worker"]);
         assert!(facts.files[0].profiles.contains("jobs"));
-        for var in ["TAG", "DATABASE_URL", "DEBUG", "REDIS_URL", "SECRET_KEY", "ESCAPED"] {
+        for var in [
+            "TAG",
+            "DATABASE_URL",
+            "DEBUG",
+            "REDIS_URL",
+            "SECRET_KEY",
+            "ESCAPED",
+        ] {
             assert!(env.is_declared(var), "{var}");
         }
         assert!(!env.is_declared("NOT_A_VAR"));

@@ -33,11 +33,14 @@ impl EnvFacts {
     /// Records a declaration.
     pub fn declare(&mut self, name: &str, file: &str, span: Span, owner: Option<&str>) {
         self.manifests.insert(file.to_string());
-        self.vars.entry(name.to_string()).or_default().push(EnvDecl {
-            file: file.to_string(),
-            span,
-            owner: owner.map(String::from),
-        });
+        self.vars
+            .entry(name.to_string())
+            .or_default()
+            .push(EnvDecl {
+                file: file.to_string(),
+                span,
+                owner: owner.map(String::from),
+            });
     }
 
     /// Marks a manifest as an env manifest even when it declares nothing.
@@ -98,7 +101,8 @@ pub fn env_keys(text: &str) -> Vec<(&str, Span)> {
         };
         let name = name.trim_end();
         if crate::shell::is_var_name(name) {
-            let at = start + (line.len() - line.trim_start().len()) + trimmed.find(name).unwrap_or(0);
+            let at =
+                start + (line.len() - line.trim_start().len()) + trimmed.find(name).unwrap_or(0);
             keys.push((name, Span::new(at, at + name.len())));
         }
     }
@@ -111,7 +115,13 @@ mod tests {
 
     #[test]
     fn template_names() {
-        for yes in [".env.example", "apps/api/.env.sample", "example.env", ".env.production.example", "sample.env"] {
+        for yes in [
+            ".env.example",
+            "apps/api/.env.sample",
+            "example.env",
+            ".env.production.example",
+            "sample.env",
+        ] {
             assert!(is_env_template(yes), "{yes}");
         }
         for no in [".env", ".env.local", "env.ts", "README.md", ".envrc"] {
@@ -121,7 +131,8 @@ mod tests {
 
     #[test]
     fn keys_with_spans() {
-        let text = "# comment\nDATABASE_URL=postgres://x\nexport REDIS_URL=\n# SENTRY_DSN=\nnot a line\n";
+        let text =
+            "# comment\nDATABASE_URL=postgres://x\nexport REDIS_URL=\n# SENTRY_DSN=\nnot a line\n";
         let keys: Vec<&str> = env_keys(text).into_iter().map(|(k, _)| k).collect();
         assert_eq!(keys, vec!["DATABASE_URL", "REDIS_URL", "SENTRY_DSN"]);
         let (_, span) = env_keys(text)[1];

@@ -66,7 +66,8 @@ mod tests {
 
     #[test]
     fn heading_and_html_anchors() {
-        let anchors = anchors_of("# Rollback Procedures\n## Steps\n## Steps\n<a name=\"manual\"></a>\n");
+        let anchors =
+            anchors_of("# Rollback Procedures\n## Steps\n## Steps\n<a name=\"manual\"></a>\n");
         for a in ["rollback-procedures", "steps", "steps-1", "manual"] {
             assert!(anchors.contains(a), "{a}: {anchors:?}");
         }

@@ -8,6 +8,7 @@
 
 pub mod compose;
 pub mod env;
+pub mod ignored;
 pub mod markdown;
 pub mod node;
 pub mod procfile;
@@ -51,6 +52,8 @@ pub struct ProjectFacts {
     pub platform: procfile::PlatformFacts,
     /// Heading anchors of the repository's Markdown files, read on first use.
     pub anchors: markdown::AnchorCache,
+    /// The root .gitignore, for paths that are generated or private.
+    pub ignored: ignored::Ignored,
 }
 
 /// A manifest that could not be read or parsed.
@@ -116,6 +119,7 @@ impl ProjectFacts {
         facts.python = python::PythonFacts::load(&mut reader, &facts.files);
         facts.platform = procfile::PlatformFacts::load(&mut reader, &facts.files, &mut facts.env);
         facts.anchors = markdown::AnchorCache::new(root);
+        facts.ignored = ignored::Ignored::load(root);
         facts.problems = reader.problems;
         facts
     }
@@ -216,7 +220,13 @@ pub(crate) fn toml_problem(path: &str, text: &str, error: &toml::de::Error) -> M
 pub(crate) fn json_problem(path: &str, text: &str, error: &serde_json::Error) -> ManifestProblem {
     let message = error.to_string();
     let message = message.split(" at line ").next().unwrap_or(&message);
-    ManifestProblem::at(path, text, error.line(), error.column(), format!("invalid JSON: {message}"))
+    ManifestProblem::at(
+        path,
+        text,
+        error.line(),
+        error.column(),
+        format!("invalid JSON: {message}"),
+    )
 }
 
 /// Repository files under `root`, honouring .gitignore, skipping dependency folders.

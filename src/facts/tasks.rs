@@ -56,7 +56,10 @@ impl TaskFile {
                 .iter()
                 .any(|(pre, suf)| name.starts_with(pre.as_str()) && name.ends_with(suf.as_str()))
             || (self.runner == Runner::Task
-                && self.targets.iter().any(|t| t.ends_with(":*") && name.starts_with(t.trim_end_matches('*'))))
+                && self
+                    .targets
+                    .iter()
+                    .any(|t| t.ends_with(":*") && name.starts_with(t.trim_end_matches('*'))))
     }
 }
 
@@ -69,7 +72,12 @@ pub struct TaskFacts {
 
 const MAKEFILES: &[&str] = &["GNUmakefile", "makefile", "Makefile"];
 const JUSTFILES: &[&str] = &["justfile", "Justfile", ".justfile"];
-const TASKFILES: &[&str] = &["Taskfile.yml", "Taskfile.yaml", "taskfile.yml", "taskfile.yaml"];
+const TASKFILES: &[&str] = &[
+    "Taskfile.yml",
+    "Taskfile.yaml",
+    "taskfile.yml",
+    "taskfile.yaml",
+];
 
 impl TaskFacts {
     /// Reads the task files among `files`.
@@ -258,7 +266,11 @@ fn just_recipes(text: &str, file: &mut TaskFile) {
 
 /// Tasks of a Taskfile; included Taskfiles become `namespace:*`.
 fn taskfile_tasks(root: &Node, file: &mut TaskFile) {
-    for (key, _) in root.get("tasks").map(|t| t.entries().collect::<Vec<_>>()).unwrap_or_default() {
+    for (key, _) in root
+        .get("tasks")
+        .map(|t| t.entries().collect::<Vec<_>>())
+        .unwrap_or_default()
+    {
         if let Some(name) = key.as_str() {
             file.targets.insert(name.to_string());
         }
@@ -289,7 +301,14 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         let mut reader = ManifestReader::new(dir.path());
-        make_targets(&mut reader, &BTreeSet::new(), "", text, &mut file, &mut BTreeSet::new());
+        make_targets(
+            &mut reader,
+            &BTreeSet::new(),
+            "",
+            text,
+            &mut file,
+            &mut BTreeSet::new(),
+        );
         file
     }
 

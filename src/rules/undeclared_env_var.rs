@@ -1,0 +1,164 @@
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that every environment variable a runbook refers to is declared by one of the
+    /// project's env manifests: `render.yaml` (`envVars`, `envVarGroups`), Docker Compose
+    /// (`environment`, `env_file`, `${VAR}` interpolation), `.env.example` and other env
+    /// templates, `fly.toml` `[env]`, `app.json` `env` or `vercel.json` `env`.
+    ///
+    /// References are `$VAR`, `${VAR}`, `${VAR:-x}`, `VAR=value cmd` and `export VAR=` in
+    /// shell code, and backticked `UPPER_SNAKE` names in checklists, lists and tables under
+    /// headings about environment, secrets, configuration or variables. A variable assigned
+    /// earlier in the same code block, shell and CI built-ins (`HOME`, `PATH`, `GITHUB_*`...,
+    /// listed in `rules/env-builtins.toml`) and names listed in the config's `allow-env` are
+    /// not checked. The rule is silent in a project with no env manifest at all.
+    ///
+    /// ## Why is this bad?
+    /// A variable the checklist requires but no manifest declares is never set on the
+    /// platform: the deploy goes out with it missing, or the runbook is asking for a variable
+    /// that was renamed long ago.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// - [ ] `STRIPE_WEBHOOK_SECRET` is set in the dashboard
+    /// ```
+    ///
+    /// Use instead: declare it (in render.yaml, with `sync: false` for a secret) or fix the
+    /// name to the one the manifests use:
+    /// ```yaml
+    /// envVars:
+    ///   - key: STRIPE_WEBHOOK_SECRET
+    ///     sync: false
+    /// ```
+    pub struct UndeclaredEnvVar {
+        id: "undeclared-env-var",
+        severity: Warning,
+        summary: "an env var the runbook refers to is declared by no env manifest",
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Builtins {
+    names: Vec<String>,
+    prefixes: Vec<String>,
+}
+
+static BUILTINS: LazyLock<Builtins> = LazyLock::new(|| {
+    toml::from_str(include_str!("../../rules/env-builtins.toml"))
+        .expect("rules/env-builtins.toml is valid (unit-tested)")
+});
+
+/// True for a variable the shell, CI or a well-known tool sets or reads itself.
+pub fn is_builtin(name: &str) -> bool {
+    BUILTINS.names.iter().any(|n| n == name)
+        || BUILTINS
+            .prefixes
+            .iter()
+            .any(|p| name.starts_with(p.as_str()))
+}
+
+impl Rule for UndeclaredEnvVar {
+    fn meta(&self) -> RuleMeta<'_> {
+        Self::META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let env = &cx.project.env;
+        if env.manifests.is_empty() {
+            return;
+        }
+        let mut reported: BTreeSet<&str> = BTreeSet::new();
+        for reference in &cx.doc.env_refs {
+            let name = reference.name.as_str();
+            if env.is_declared(name)
+                || is_builtin(name)
+                || cx.settings.allow_env.iter().any(|a| a == name)
+            {
+                continue;
+            }
+            // One finding per name: the first mention is where to fix it.
+            if !reported.insert(name) {
+                continue;
+            }
+            let manifests: Vec<&str> = env.manifests.iter().map(String::as_str).collect();
+            let shown = if manifests.len() > 4 {
+                format!(
+                    "{} and {} more",
+                    manifests[..4].join(", "),
+                    manifests.len() - 4
+                )
+            } else {
+                manifests.join(", ")
+            };
+            let place = match cx.project.render.main_service() {
+                Some(service) => format!(
+                    "add it to the `envVars` of service `{}` in {}",
+                    service.name,
+                    cx.project
+                        .render
+                        .files
+                        .first()
+                        .map(String::as_str)
+                        .unwrap_or("render.yaml")
+                ),
+                None => match manifests
+                    .iter()
+                    .find(|m| crate::facts::env::is_env_template(m))
+                {
+                    Some(template) => format!("add it to {template}"),
+                    None => format!("declare it in {}", manifests[0]),
+                },
+            };
+            let help = match did_you_mean_text(name, env.vars.keys().map(String::as_str)) {
+                Some(hint) => format!("{hint} (or {place})"),
+                None => format!("{place}, or list it under `allow-env` in runbook-lint.toml if the platform sets it"),
+            };
+            out.push(
+                Diagnostic::new(
+                    Self::META.id,
+                    Severity::Warning,
+                    reference.span,
+                    format!("env var `{name}` is not declared in {shown}"),
+                )
+                .with_label("declared by no env manifest")
+                .with_help(help),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::check;
+    use crate::span::Span;
+
+    #[test]
+    fn builtins_data_parses() {
+        assert!(is_builtin("HOME") && is_builtin("GITHUB_SHA") && !is_builtin("STRIPE_KEY"));
+    }
+
+    #[test]
+    fn reports_undeclared_once_and_only_with_manifests() {
+        let mut facts = crate::facts::ProjectFacts::default();
+        let md = "## Environment\n\n- [ ] `API_KEY`\n- [ ] `STRIPE_KEY`\n\n```bash\necho $STRIPE_KEY $HOME\n```\n";
+        assert!(check(&UndeclaredEnvVar, md, &facts).is_empty());
+        facts
+            .env
+            .declare("API_KEY", ".env.example", Span::default(), None);
+        let found = check(&UndeclaredEnvVar, md, &facts);
+        assert_eq!(
+            found,
+            vec![(
+                4,
+                "env var `STRIPE_KEY` is not declared in .env.example".to_string()
+            )]
+        );
+    }
+}

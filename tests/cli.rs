@@ -111,10 +111,7 @@ fn bad_config_names_file_line_and_key_and_exits_two() {
         stderr.contains("unknown rule `missing-scripts`"),
         "{stderr}"
     );
-    assert!(
-        stderr.contains("did you mean `missing-script`"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("did you mean `missing-script`"), "{stderr}");
 }
 
 #[test]

@@ -82,7 +82,10 @@ pub(super) fn extract(doc: &Document, source: &str) -> Vec<EnvRef> {
         }
     }
     for code in &doc.inline_code {
-        if doc.code_blocks.iter().any(|b| b.span.contains(code.span)) {
+        // Headings define variables (`### `MAX_WORKERS=<n>``), they do not refer to them.
+        if code.block == BlockKind::Heading
+            || doc.code_blocks.iter().any(|b| b.span.contains(code.span))
+        {
             continue;
         }
         let Some(base) = code.text_offset else {

@@ -74,7 +74,9 @@ impl ComposeFacts {
                 }
                 Ok(None) => {}
                 Err(problem) => {
-                    reader.problem(problem);
+                    if !lenient_flow_close(&text, &problem) {
+                        reader.problem(problem);
+                    }
                     file.partial = true;
                 }
             }
@@ -121,6 +123,17 @@ impl ComposeFacts {
     pub fn file(&self, path: &str) -> Option<&ComposeFile> {
         self.files.iter().find(|f| f.path == path)
     }
+}
+
+/// A flow sequence closed by a `]` at the key's own indentation is invalid YAML 1.2, but
+/// Docker Compose and most parsers accept it: not worth an `invalid-manifest` finding.
+fn lenient_flow_close(text: &str, problem: &super::ManifestProblem) -> bool {
+    let line = problem.location().line;
+    problem.message.contains("indentation")
+        && text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .is_some_and(|l| l.trim_start().starts_with([']', '}']))
 }
 
 fn read_services(

@@ -60,11 +60,15 @@ impl EnvFacts {
 pub fn is_env_template(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     const SUFFIXES: &[&str] = &[".example", ".sample", ".template", ".dist", ".tpl"];
-    (name.starts_with(".env") || name.contains(".env.") || name.ends_with(".env"))
-        && (SUFFIXES.iter().any(|s| name.ends_with(s))
-            || name == "example.env"
-            || name == "sample.env"
-            || name == "template.env")
+    let conf_template = [".conf.example", ".conf.sample", ".conf.template"]
+        .iter()
+        .any(|s| name.ends_with(s));
+    conf_template
+        || (name.starts_with(".env") || name.contains(".env.") || name.ends_with(".env"))
+            && (SUFFIXES.iter().any(|s| name.ends_with(s))
+                || name == "example.env"
+                || name == "sample.env"
+                || name == "template.env")
 }
 
 /// Reads the keys of env templates among `files`.

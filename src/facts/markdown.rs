@@ -16,6 +16,17 @@ pub struct AnchorCache {
     cache: Mutex<HashMap<String, Option<Arc<BTreeSet<String>>>>>,
 }
 
+/// `## Title {#custom-id}`: heading attributes (MkDocs, Pandoc, kramdown) set the anchor.
+static HEADING_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^\s{0,3}#{1,6}\s.*\{[^}]*#([^\s}]+)[^}]*\}\s*$").expect("heading id regex")
+});
+
+/// `## <a name="x"></a> Title`: GitHub slugs the text after the tag without trimming, so the
+/// anchor starts with a hyphen.
+static HEADING_AFTER_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^\s{0,3}#{1,6}\s+(?:<[^>]*>)+(\s.*)$").expect("heading tag regex")
+});
+
 static HTML_ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)<a\s[^>]*\b(?:name|id)\s*=\s*["']([^"']+)["']|\bid\s*=\s*["']([^"']+)["']"#)
         .expect("anchor regex")
@@ -52,6 +63,12 @@ impl AnchorCache {
 pub fn anchors_of(text: &str) -> BTreeSet<String> {
     let doc = Document::parse(text, &ParseOptions::default());
     let mut anchors: BTreeSet<String> = doc.anchors().map(String::from).collect();
+    for found in HEADING_ID.captures_iter(text) {
+        anchors.insert(found[1].to_string());
+    }
+    for found in HEADING_AFTER_TAG.captures_iter(text) {
+        anchors.insert(format!("-{}", crate::document::slug(&found[1])));
+    }
     for found in HTML_ANCHOR.captures_iter(text) {
         if let Some(name) = found.get(1).or_else(|| found.get(2)) {
             anchors.insert(name.as_str().to_string());
@@ -67,8 +84,15 @@ mod tests {
     #[test]
     fn heading_and_html_anchors() {
         let anchors =
-            anchors_of("# Rollback Procedures\n## Steps\n## Steps\n<a name=\"manual\"></a>\n");
-        for a in ["rollback-procedures", "steps", "steps-1", "manual"] {
+            anchors_of("# Rollback Procedures\n## Steps\n## Steps\n<a name=\"manual\"></a>\n### Exporter {#exporter}\n## <a name=\"x\"></a> Known Gotchas\n");
+        for a in [
+            "rollback-procedures",
+            "steps",
+            "steps-1",
+            "manual",
+            "exporter",
+            "-known-gotchas",
+        ] {
             assert!(anchors.contains(a), "{a}: {anchors:?}");
         }
     }

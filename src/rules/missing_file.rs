@@ -56,7 +56,18 @@ impl Rule for MissingFile {
         if cx.project.files.is_empty() {
             return;
         }
-        let created = created_paths(&cx.doc.commands);
+        let mut created = created_paths(&cx.doc.commands);
+        created.extend(shown_files(cx));
+        // Every directory the runbook `cd`s into: a later inline `./run.sh` often runs there.
+        let cd_dirs: Vec<String> = cx
+            .doc
+            .commands
+            .iter()
+            .filter(|c| c.program() == Some("cd"))
+            .filter_map(|c| c.words.get(1))
+            .filter_map(|w| crate::paths::join("", &w.text))
+            .filter(|d| !d.is_empty() && cx.project.has_dir(d))
+            .collect();
         for command in &cx.doc.commands {
             let candidates = file_words(command);
             if candidates.is_empty() {
@@ -67,12 +78,26 @@ impl Rule for MissingFile {
             };
             // Without a `cd`, a path may be written from the runbook's directory or the root.
             let mut bases = vec![cwd.clone()];
-            if command.cwd == WorkDir::Default && !cwd.is_empty() {
-                bases.push(String::new());
+            if command.cwd == WorkDir::Default {
+                if !cwd.is_empty() {
+                    bases.push(String::new());
+                }
+                bases.extend(cd_dirs.iter().cloned());
             }
             for word in candidates {
                 let path = word.text.as_str();
                 if !checkable(path) || is_created(path, &created) {
+                    continue;
+                }
+                // A bare `manage.py` or `./run.sh` that exists elsewhere is run from there.
+                let bare = path.strip_prefix("./").unwrap_or(path);
+                if !bare.contains('/')
+                    && cx
+                        .project
+                        .files
+                        .iter()
+                        .any(|f| f.rsplit('/').next() == Some(bare))
+                {
                     continue;
                 }
                 let resolved: Vec<String> = bases
@@ -220,10 +245,16 @@ fn file_words(command: &Command) -> Vec<&Word> {
                 );
             } else if args
                 .first()
-                .is_some_and(|a| a.text == "build" || a.text == "run" || a.text == "buildx")
+                .is_some_and(|a| a.text == "build" || a.text == "buildx")
             {
                 found.extend(flag_values(args, &["-f", "--file"]));
-                found.extend(flag_values(args, &["--env-file"]));
+            } else if args.first().is_some_and(|a| a.text == "run") {
+                // Only docker's own option: words after the image belong to the container.
+                found.extend(
+                    flag_values(args, &["--env-file"])
+                        .into_iter()
+                        .filter(|w| !is_private_env(&w.text)),
+                );
             }
         }
         "kubectl" | "oc" => {
@@ -304,6 +335,26 @@ fn created_paths(commands: &[Command]) -> BTreeSet<String> {
         }
     }
     created
+}
+
+/// File names a runbook shows the content of (a YAML block titled or commented
+/// `# namespace.yaml`): the reader is meant to create them.
+fn shown_files(cx: &RuleContext<'_>) -> Vec<String> {
+    let mut shown = Vec::new();
+    for block in cx.doc.code_blocks.iter().filter(|b| !b.is_shell) {
+        let head: Vec<&str> = std::iter::once(block.info.as_str())
+            .chain(block.lines.iter().take(3).map(|l| l.text.as_str()))
+            .collect();
+        for text in head {
+            for word in text.split(|c: char| c.is_whitespace() || c == '"' || c == '=') {
+                let word = word.trim_matches(|c: char| c == '#' || c == ':' || c == '`');
+                if word.contains('.') && word.len() > 2 && !word.contains("://") {
+                    shown.push(word.trim_start_matches("./").to_string());
+                }
+            }
+        }
+    }
+    shown
 }
 
 fn is_created(path: &str, created: &BTreeSet<String>) -> bool {

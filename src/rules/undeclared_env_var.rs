@@ -3,6 +3,7 @@ use std::sync::LazyLock;
 
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+use crate::document::EnvRefKind;
 
 declare_rule! {
     /// ## What it does
@@ -63,6 +64,27 @@ pub fn is_builtin(name: &str) -> bool {
             .any(|p| name.starts_with(p.as_str()))
 }
 
+/// Headings under which a command's variables are the application's configuration: narrower
+/// than the words for listed names, since "Production environment" heads ordinary deploy steps.
+const VARIABLE_SECTION_WORDS: &[&str] = &[
+    "environment variables",
+    "environment variable",
+    "env vars",
+    "env var",
+    "variables",
+    "secrets",
+    "configuration",
+];
+
+/// True when a declared name is a likely intended spelling of `name`: at most two edits
+/// away, or the same name with a framework prefix (`SUPABASE_URL` / `NEXT_PUBLIC_SUPABASE_URL`).
+fn near_declared<'a>(name: &str, declared: impl Iterator<Item = &'a String>) -> bool {
+    declared.into_iter().any(|d| {
+        (name.len() >= 6 && strsim::levenshtein(name, d) <= 2)
+            || (d.len() > name.len() && d.ends_with(&format!("_{name}")))
+    })
+}
+
 impl Rule for UndeclaredEnvVar {
     fn meta(&self) -> RuleMeta<'_> {
         Self::META
@@ -79,6 +101,18 @@ impl Rule for UndeclaredEnvVar {
             if env.is_declared(name)
                 || is_builtin(name)
                 || cx.settings.allow_env.iter().any(|a| a == name)
+            {
+                continue;
+            }
+            // `$TAG` or `BACKUP_FILE=...` in a command is usually the operator's own shell
+            // variable. Report it only where the runbook is about configuration, or when it
+            // is one edit away from a declared name (a typo or a rename).
+            let suggestion = did_you_mean_text(name, env.vars.keys().map(String::as_str));
+            if reference.kind != EnvRefKind::Mention
+                && !near_declared(name, env.vars.keys())
+                && !cx
+                    .doc
+                    .section_mentions(reference.section, VARIABLE_SECTION_WORDS)
             {
                 continue;
             }
@@ -115,7 +149,7 @@ impl Rule for UndeclaredEnvVar {
                     None => format!("declare it in {}", manifests[0]),
                 },
             };
-            let help = match did_you_mean_text(name, env.vars.keys().map(String::as_str)) {
+            let help = match suggestion {
                 Some(hint) => format!("{hint} (or {place})"),
                 None => format!("{place}, or list it under `allow-env` in runbook-lint.toml if the platform sets it"),
             };

@@ -87,6 +87,7 @@ const VALUED: &[&str] = &[
     "--status",
     "--env-from-file",
     "--policy",
+    "--profile",
 ];
 
 /// Global compose options that take a value.

@@ -248,7 +248,16 @@ impl Rule for UnknownService {
                 let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
                 let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
                 let available = format!("services: {}", listed.join(", "));
-                let help = match did_you_mean_text(name, names.iter().copied()) {
+                // `worker` for `celery-worker`: a whole part of a longer name is a good guess.
+                let part_of: Vec<&str> = names
+                    .iter()
+                    .copied()
+                    .filter(|n| n.split(['-', '_']).any(|part| part == name))
+                    .collect();
+                let hint = did_you_mean_text(name, names.iter().copied()).or_else(|| {
+                    (part_of.len() == 1).then(|| format!("did you mean `{}`?", part_of[0]))
+                });
+                let help = match hint {
                     Some(hint) => format!("{hint} ({available})"),
                     None => available,
                 };

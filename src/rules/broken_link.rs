@@ -204,13 +204,15 @@ mod tests {
 
     #[test]
     fn reports_missing_files_and_own_anchors() {
-        let mut facts = crate::facts::ProjectFacts::default();
-        facts.files = [
-            "docs/runbook.md".to_string(),
-            "docs/rollback.md".to_string(),
-        ]
-        .into();
-        facts.dirs = ["docs".to_string()].into();
+        let facts = crate::facts::ProjectFacts {
+            files: [
+                "docs/runbook.md".to_string(),
+                "docs/rollback.md".to_string(),
+            ]
+            .into(),
+            dirs: ["docs".to_string()].into(),
+            ..Default::default()
+        };
         let md = "# Deploy\n\n## Steps\n\nSee [r](rollback.md), [gone](old.md), [s](#steps), [x](#nope), [web](https://x/y.md), [up](../README.md).\n";
         let found = check(&BrokenLink, md, &facts);
         assert_eq!(

@@ -257,18 +257,18 @@ fn file_words(command: &Command) -> Vec<&Word> {
                 );
             }
         }
-        "kubectl" | "oc" => {
+        "kubectl" | "oc"
             if args.first().is_some_and(|a| {
                 matches!(
                     a.text.as_str(),
                     "apply" | "create" | "replace" | "delete" | "diff"
                 )
-            }) {
-                found.extend(flag_values(
-                    args,
-                    &["-f", "--filename", "-k", "--kustomize"],
-                ));
-            }
+            }) =>
+        {
+            found.extend(flag_values(
+                args,
+                &["-f", "--filename", "-k", "--kustomize"],
+            ));
         }
         _ => {}
     }
@@ -374,9 +374,11 @@ mod tests {
 
     #[test]
     fn reports_missing_scripts_but_not_created_or_placeholder_paths() {
-        let mut facts = crate::facts::ProjectFacts::default();
-        facts.files = ["scripts/deploy.sh".to_string(), ".env.example".to_string()].into();
-        facts.dirs = ["scripts".to_string()].into();
+        let facts = crate::facts::ProjectFacts {
+            files: ["scripts/deploy.sh".to_string(), ".env.example".to_string()].into(),
+            dirs: ["scripts".to_string()].into(),
+            ..Default::default()
+        };
         let md = "```bash\n./scripts/deploy.sh\nbash scripts/pre-deploy.sh\ncp .env.example .env\ncp .env.sample .env\nsource .env\npython -m http.server\nmkdir -p out && ./out/run.sh\nnode <script>.js\n/usr/local/bin/x.sh\n```\n";
         let found = check(&MissingFile, md, &facts);
         assert_eq!(

@@ -295,9 +295,11 @@ mod tests {
             patterns: Vec::new(),
             open: false,
         };
-        let mut facts = crate::facts::ProjectFacts::default();
-        facts.tasks = TaskFacts {
-            files: vec![file.clone()],
+        let mut facts = crate::facts::ProjectFacts {
+            tasks: TaskFacts {
+                files: vec![file.clone()],
+            },
+            ..Default::default()
         };
         file.runner = Runner::Just;
         file.path = "justfile".into();

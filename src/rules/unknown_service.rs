@@ -285,18 +285,20 @@ mod tests {
 
     #[test]
     fn reports_unknown_services_with_suggestion() {
-        let mut facts = crate::facts::ProjectFacts::default();
-        facts.compose = ComposeFacts {
-            files: vec![ComposeFile {
-                path: "compose.yaml".into(),
-                dir: String::new(),
-                services: vec![
-                    ("web".into(), Span::default()),
-                    ("celery-worker".into(), Span::default()),
-                ],
-                profiles: BTreeSet::new(),
-                partial: false,
-            }],
+        let facts = crate::facts::ProjectFacts {
+            compose: ComposeFacts {
+                files: vec![ComposeFile {
+                    path: "compose.yaml".into(),
+                    dir: String::new(),
+                    services: vec![
+                        ("web".into(), Span::default()),
+                        ("celery-worker".into(), Span::default()),
+                    ],
+                    profiles: BTreeSet::new(),
+                    partial: false,
+                }],
+            },
+            ..Default::default()
         };
         let md = "```bash\ndocker compose exec -u root web bash\ndocker compose -f compose.yaml logs --tail 100 worker web\ndocker-compose restart celery-worker\ndocker compose -f other.yml up nothing\n```\n";
         let found = check(&UnknownService, md, &facts);

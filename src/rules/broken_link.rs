@@ -57,6 +57,25 @@ impl Rule for BrokenLink {
             let target = if path.is_empty() {
                 Some(cx.path.to_string())
             } else if let Some(rooted) = path.strip_prefix('/') {
+                let top = rooted.split('/').next().unwrap_or("");
+                if LOCAL_ROOTS.contains(&top) {
+                    out.push(
+                        Diagnostic::new(
+                            Self::META.id,
+                            Severity::Error,
+                            link.span,
+                            format!("{what} target `{path}` is a file on the author's machine"),
+                        )
+                        .with_label("absolute local path")
+                        .with_help("link to the file relative to this runbook instead"),
+                    );
+                    continue;
+                }
+                // GitHub resolves `/x` from the repository root, but a docs site resolves it
+                // from the site root: check it only when it points into a real top-level entry.
+                if !cx.project.has_dir(top) && !cx.project.has_file(top) {
+                    continue;
+                }
                 crate::paths::join("", rooted)
             } else {
                 crate::paths::join(cx.dir(), &path)
@@ -151,6 +170,9 @@ impl Rule for BrokenLink {
     }
 }
 
+/// First components of absolute paths that only exist on someone's computer.
+const LOCAL_ROOTS: &[&str] = &["Users", "home", "root", "mnt", "private", "tmp", "var"];
+
 /// True for a URL with a scheme (`https:`, `mailto:`) or a protocol-relative `//host`.
 fn is_external(dest: &str) -> bool {
     if dest.starts_with("//") {
@@ -213,7 +235,7 @@ mod tests {
             dirs: ["docs".to_string()].into(),
             ..Default::default()
         };
-        let md = "# Deploy\n\n## Steps\n\nSee [r](rollback.md), [gone](old.md), [s](#steps), [x](#nope), [web](https://x/y.md), [up](../README.md).\n";
+        let md = "# Deploy\n\n## Steps\n\nSee [r](rollback.md), [gone](old.md), [s](#steps), [x](#nope), [web](https://x/y.md), [up](../README.md),\n[site](/guide/intro), [mine](/Users/me/repo/docs/rollback.md), [root](/docs/gone.md).\n";
         let found = check(&BrokenLink, md, &facts);
         assert_eq!(
             found,
@@ -221,6 +243,12 @@ mod tests {
                 (5, "link target `old.md` does not exist".to_string()),
                 (5, "anchor `#nope` not found in this file".to_string()),
                 (5, "link target `../README.md` does not exist".to_string()),
+                (
+                    6,
+                    "link target `/Users/me/repo/docs/rollback.md` is a file on the author's machine"
+                        .to_string()
+                ),
+                (6, "link target `/docs/gone.md` does not exist".to_string()),
             ]
         );
     }

@@ -76,12 +76,26 @@ const VARIABLE_SECTION_WORDS: &[&str] = &[
     "configuration",
 ];
 
+/// Prefixes frameworks require for variables exposed to the browser.
+const FRAMEWORK_PREFIXES: &[&str] = &[
+    "NEXT_PUBLIC_",
+    "VITE_",
+    "REACT_APP_",
+    "NUXT_PUBLIC_",
+    "EXPO_PUBLIC_",
+    "PUBLIC_",
+    "GATSBY_",
+];
+
 /// True when a declared name is a likely intended spelling of `name`: at most two edits
 /// away, or the same name with a framework prefix (`SUPABASE_URL` / `NEXT_PUBLIC_SUPABASE_URL`).
 fn near_declared<'a>(name: &str, declared: impl Iterator<Item = &'a String>) -> bool {
     declared.into_iter().any(|d| {
-        (name.len() >= 6 && strsim::levenshtein(name, d) <= 2)
-            || (d.len() > name.len() && d.ends_with(&format!("_{name}")))
+        let allowed = if name.len() >= 10 { 2 } else { 1 };
+        (name.len() >= 6 && strsim::levenshtein(name, d) <= allowed)
+            || FRAMEWORK_PREFIXES
+                .iter()
+                .any(|p| d.strip_prefix(p) == Some(name))
     })
 }
 
@@ -172,6 +186,46 @@ mod tests {
     use super::*;
     use crate::rules::testing::check;
     use crate::span::Span;
+
+    #[test]
+    fn near_names_are_typos_or_framework_prefixes() {
+        let declared: Vec<String> = [
+            "DATABASE_URL",
+            "NEXT_PUBLIC_SUPABASE_URL",
+            "ANTHROPIC_API_KEY",
+            "DB_PORT",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert!(near_declared("DATABSE_URL", declared.iter()));
+        assert!(near_declared("SUPABASE_URL", declared.iter()));
+        assert!(!near_declared("API_KEY", declared.iter()));
+        assert!(!near_declared("DB_HOST", declared.iter()));
+    }
+
+    #[test]
+    fn operator_variables_in_commands_are_not_reported() {
+        let mut facts = crate::facts::ProjectFacts::default();
+        facts
+            .env
+            .declare("DATABASE_URL", ".env.example", Span::default(), None);
+        let md = "## Deploy\n\n```bash\nkubectl set image deploy/api api=x:$PROD_TAG\npsql $DATABSE_URL\n```\n\n## Environment variables\n\n```bash\nexport STRIPE_KEY=sk\n```\n";
+        let found = check(&UndeclaredEnvVar, md, &facts);
+        assert_eq!(
+            found,
+            vec![
+                (
+                    5,
+                    "env var `DATABSE_URL` is not declared in .env.example".to_string()
+                ),
+                (
+                    11,
+                    "env var `STRIPE_KEY` is not declared in .env.example".to_string()
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn builtins_data_parses() {

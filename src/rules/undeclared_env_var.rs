@@ -3,7 +3,7 @@ use std::sync::LazyLock;
 
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
-use crate::document::EnvRefKind;
+use crate::document::{BlockKind, EnvRefKind};
 
 declare_rule! {
     /// ## What it does
@@ -76,6 +76,58 @@ const VARIABLE_SECTION_WORDS: &[&str] = &[
     "configuration",
 ];
 
+/// True when the name sits in a table row that gives it a default or marks it not required:
+/// an optional knob the templates need not list.
+fn optional_in_table(cx: &RuleContext<'_>, span: crate::span::Span) -> bool {
+    for table in &cx.doc.tables {
+        let Some(row) = table
+            .rows
+            .iter()
+            .find(|row| row.iter().any(|cell| cell.span.contains(span)))
+        else {
+            continue;
+        };
+        if row
+            .iter()
+            .any(|cell| mentions_optional(&cell.text.to_lowercase()))
+        {
+            return true;
+        }
+        for (index, header) in table.header.iter().enumerate() {
+            let title = header.text.to_lowercase();
+            let value = row
+                .get(index)
+                .map(|c| c.text.trim().trim_end_matches('.').to_lowercase())
+                .unwrap_or_default();
+            let empty = matches!(value.as_str(), "" | "-" | "—" | "none" | "n/a" | "unset");
+            if title.contains("default") && !empty {
+                return true;
+            }
+            if (title.contains("required") || title.contains("mandatory"))
+                && (value.starts_with("no") || value == "optional")
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+    false
+}
+
+/// True when the list item holding the name says it is optional or has a default.
+fn optional_in_list(cx: &RuleContext<'_>, span: crate::span::Span) -> bool {
+    cx.doc
+        .text_blocks
+        .iter()
+        .filter(|b| matches!(b.kind, BlockKind::ListItem | BlockKind::ChecklistItem))
+        .find(|b| b.span.contains(span))
+        .is_some_and(|b| mentions_optional(&b.text.to_lowercase()))
+}
+
+fn mentions_optional(text: &str) -> bool {
+    text.contains("optional") || text.contains("default:") || text.contains("defaults to")
+}
+
 /// Prefixes frameworks require for variables exposed to the browser.
 const FRAMEWORK_PREFIXES: &[&str] = &[
     "NEXT_PUBLIC_",
@@ -130,6 +182,11 @@ impl Rule for UndeclaredEnvVar {
             {
                 continue;
             }
+            if reference.kind == EnvRefKind::Mention
+                && (optional_in_table(cx, reference.span) || optional_in_list(cx, reference.span))
+            {
+                continue;
+            }
             // One finding per name: the first mention is where to fix it.
             if !reported.insert(name) {
                 continue;
@@ -163,7 +220,12 @@ impl Rule for UndeclaredEnvVar {
                     None => format!("declare it in {}", manifests[0]),
                 },
             };
-            let help = match suggestion {
+            let prefixed = FRAMEWORK_PREFIXES
+                .iter()
+                .map(|p| format!("{p}{name}"))
+                .find(|n| env.is_declared(n))
+                .map(|n| format!("did you mean `{n}`?"));
+            let help = match suggestion.or(prefixed) {
                 Some(hint) => format!("{hint} (or {place})"),
                 None => format!("{place}, or list it under `allow-env` in runbook-lint.toml if the platform sets it"),
             };
@@ -224,6 +286,23 @@ mod tests {
                     "env var `STRIPE_KEY` is not declared in .env.example".to_string()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn optional_table_rows_are_not_reported() {
+        let mut facts = crate::facts::ProjectFacts::default();
+        facts
+            .env
+            .declare("DATABASE_URL", ".env.example", Span::default(), None);
+        let md = "## Configuration\n\n| Variable | Required | Default |\n|---|---|---|\n| `LOG_LEVEL` | No | `info` |\n| `API_TOKEN` | Yes | - |\n| `SMTP_HOST` | optional relay | - |\n\n- `CACHE_TTL_MS`: cache lifetime. Default: `500`\n";
+        let found = check(&UndeclaredEnvVar, md, &facts);
+        assert_eq!(
+            found,
+            vec![(
+                6,
+                "env var `API_TOKEN` is not declared in .env.example".to_string()
+            )]
         );
     }
 

@@ -225,7 +225,7 @@ impl Rule for UndeclaredEnvVar {
                 .map(|p| format!("{p}{name}"))
                 .find(|n| env.is_declared(n))
                 .map(|n| format!("did you mean `{n}`?"));
-            let help = match suggestion.or(prefixed) {
+            let help = match prefixed.or(suggestion) {
                 Some(hint) => format!("{hint} (or {place})"),
                 None => format!("{place}, or list it under `allow-env` in runbook-lint.toml if the platform sets it"),
             };

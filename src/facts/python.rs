@@ -51,3 +51,40 @@ impl PythonFacts {
         facts
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_and_presence_and_broken_toml() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project.scripts]\nshop = \"shop.cli:main\"\n[tool.poetry.scripts]\nworker = \"shop.worker:run\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("bad")).unwrap();
+        std::fs::write(
+            dir.path().join("bad/pyproject.toml"),
+            "[project\nname = 1\n",
+        )
+        .unwrap();
+        let files: BTreeSet<String> = [
+            "pyproject.toml".to_string(),
+            "bad/pyproject.toml".to_string(),
+            "src/manage.py".to_string(),
+            "alembic.ini".to_string(),
+        ]
+        .into();
+        let mut reader = ManifestReader::new(dir.path());
+        let facts = PythonFacts::load(&mut reader, &files);
+        let scripts: Vec<&str> = facts.scripts.iter().map(String::as_str).collect();
+        assert_eq!(scripts, vec!["shop", "worker"]);
+        assert_eq!(facts.manage_py, vec!["src".to_string()]);
+        assert_eq!(facts.alembic, vec![String::new()]);
+        assert_eq!(reader.problems.len(), 1);
+        assert_eq!(reader.problems[0].path, "bad/pyproject.toml");
+        assert_eq!(reader.problems[0].location().line, 1);
+    }
+}

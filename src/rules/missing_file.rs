@@ -389,4 +389,33 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn paths_follow_cd_and_skip_generated_or_outside_paths() {
+        let facts = crate::facts::ProjectFacts {
+            files: [
+                "apps/api/scripts/seed.ts".to_string(),
+                "k8s/api.yaml".to_string(),
+                "apps/api/compose.yaml".to_string(),
+            ]
+            .into(),
+            dirs: [
+                "apps".to_string(),
+                "apps/api".to_string(),
+                "apps/api/scripts".to_string(),
+                "k8s".to_string(),
+            ]
+            .into(),
+            ..Default::default()
+        };
+        let md = "```bash\nkubectl apply -f k8s/ -f k8s/web.yaml\nnode dist/server.js\ngit clone https://x/tools.git && bash tools/run.sh\ncd apps/api && tsx scripts/seed.ts && tsx scripts/gone.ts\ndocker compose -f compose.yaml up -d\ncd /srv/app && ./deploy.sh\n```\n";
+        let found = check(&MissingFile, md, &facts);
+        assert_eq!(
+            found,
+            vec![
+                (2, "file `k8s/web.yaml` does not exist".to_string()),
+                (5, "file `scripts/gone.ts` does not exist".to_string()),
+            ]
+        );
+    }
 }

@@ -82,3 +82,45 @@ impl PlatformFacts {
 fn key_offset(text: &str, key: &str) -> usize {
     text.find(key).unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platform_manifests_declare_env_and_processes() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write(
+            "Procfile",
+            "web: node server.js\nrelease: npx prisma migrate deploy\n",
+        );
+        write(
+            "fly.toml",
+            "app = \"shop\"\n[env]\n  LOG_LEVEL = \"info\"\n",
+        );
+        write(
+            "app.json",
+            "{\"env\": {\"SECRET_TOKEN\": {\"generator\": \"secret\"}}}",
+        );
+        write(
+            "vercel.json",
+            "{\"build\": {\"env\": {\"NEXT_PUBLIC_API\": \"x\"}},}",
+        );
+        let files: BTreeSet<String> = ["Procfile", "fly.toml", "app.json", "vercel.json"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut reader = ManifestReader::new(dir.path());
+        let mut env = EnvFacts::default();
+        let facts = PlatformFacts::load(&mut reader, &files, &mut env);
+        let processes: Vec<&str> = facts.processes.iter().map(String::as_str).collect();
+        assert_eq!(processes, vec!["release", "web"]);
+        assert!(env.is_declared("LOG_LEVEL") && env.is_declared("SECRET_TOKEN"));
+        // vercel.json has a trailing comma: reported with its position, nothing declared.
+        assert!(!env.is_declared("NEXT_PUBLIC_API"));
+        assert_eq!(reader.problems.len(), 1);
+        assert_eq!(reader.problems[0].path, "vercel.json");
+        assert!(reader.problems[0].message.starts_with("invalid JSON"));
+    }
+}

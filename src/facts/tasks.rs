@@ -339,3 +339,24 @@ mod tests {
         assert_eq!(names, vec!["d", "deploy", "test"]);
     }
 }
+
+#[cfg(test)]
+mod taskfile_tests {
+    use super::*;
+
+    #[test]
+    fn taskfile_tasks_and_included_namespaces() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("Taskfile.yml"),
+            "version: '3'\nincludes:\n  docker: ./docker/Taskfile.yml\ntasks:\n  build:\n    cmds: [go build]\n  deploy:\n    cmds: [echo]\n",
+        )
+        .unwrap();
+        let files: BTreeSet<String> = ["Taskfile.yml".to_string()].into();
+        let mut reader = ManifestReader::new(dir.path());
+        let facts = TaskFacts::load(&mut reader, &files);
+        let file = facts.file_in(Runner::Task, "").unwrap();
+        assert!(file.has("build") && file.has("deploy") && file.has("docker:up"));
+        assert!(!file.has("release"));
+    }
+}

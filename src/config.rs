@@ -42,6 +42,8 @@ struct ConfigFile {
     rules: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
     #[serde(default)]
     context: Option<ContextFile>,
+    #[serde(default)]
+    allow_env: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,6 +70,8 @@ pub struct Settings {
     pub levels: BTreeMap<String, Level>,
     /// Heading words per context.
     pub context_words: ContextWords,
+    /// Env var names `undeclared-env-var` accepts without a declaration (`allow-env`).
+    pub allow_env: Vec<String>,
 }
 
 impl Default for Settings {
@@ -79,6 +83,7 @@ impl Default for Settings {
             unknown_context: EnvContext::Production,
             levels: BTreeMap::new(),
             context_words: ContextWords::default(),
+            allow_env: Vec::new(),
         }
     }
 }
@@ -170,6 +175,7 @@ impl Settings {
             })?;
             settings.levels.insert(rule.get_ref().clone(), parsed);
         }
+        settings.allow_env = file.allow_env;
         if let Some(context) = file.context {
             let words = &mut settings.context_words;
             if let Some(list) = context.production {

@@ -171,8 +171,13 @@ fn sarif_validates_against_the_schema_and_has_what_code_scanning_needs() {
                     .len(),
                 16
             );
+            results += 1;
         }
     }
+    assert!(
+        validated >= 5 && results >= 10,
+        "{validated} logs, {results} results"
+    );
     // The validator does reject a broken log.
     let broken = serde_json::json!({"version": "2.1.0", "runs": [{"results": []}]});
     assert!(!validator.is_valid(&broken));

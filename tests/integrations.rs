@@ -371,6 +371,11 @@ fn changed_since_lints_changed_runbooks_and_projects_of_changed_manifests() {
     assert!(stdout.contains("docs/release.md:"), "{stdout}");
     assert!(stdout.contains("docs/other.md:"), "{stdout}");
 
+    // A revision git does not know: exit 2 with git's reason.
+    let (_, stderr, code) = run_in(root, &["check", "--changed-since", "no-such-rev"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--changed-since no-such-rev"), "{stderr}");
+
     // Run from a subdirectory, only changes under it count, like a plain `check`.
     std::fs::create_dir_all(root.join("ops")).unwrap();
     std::fs::write(root.join("ops/notes.md"), "# Notes\n\nRun `pnpm gone`.\n").unwrap();

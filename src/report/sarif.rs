@@ -17,9 +17,13 @@ pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// Key of our entry in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "runbookLint/v1";
 
-/// Where `docs/rules/RULE.md` is browsable, from the package's `repository` (none: no link).
-fn help_uri(id: &str) -> Option<String> {
-    let repository = option_env!("CARGO_PKG_REPOSITORY").unwrap_or("");
+/// The package's `repository` from Cargo.toml, if set.
+fn repository() -> &'static str {
+    option_env!("CARGO_PKG_REPOSITORY").unwrap_or("")
+}
+
+/// Where `docs/rules/RULE.md` is browsable in `repository` (none: no link).
+fn help_uri(repository: &str, id: &str) -> Option<String> {
     let repository = repository.trim_end_matches('/');
     if repository.is_empty() {
         None
@@ -49,7 +53,7 @@ fn rule_descriptor(doc: &RuleDoc) -> Value {
         "defaultConfiguration": { "level": level(doc.default_severity) },
         "properties": { "tags": ["runbook"] },
     });
-    if let Some(uri) = help_uri(&doc.id) {
+    if let Some(uri) = help_uri(repository(), &doc.id) {
         rule["helpUri"] = Value::String(uri);
     }
     rule
@@ -126,8 +130,8 @@ pub fn render(result: &CheckResult) -> String {
         "semanticVersion": env!("CARGO_PKG_VERSION"),
         "rules": docs.iter().map(rule_descriptor).collect::<Vec<_>>(),
     });
-    if let Some(repository) = option_env!("CARGO_PKG_REPOSITORY").filter(|r| !r.is_empty()) {
-        driver["informationUri"] = json!(repository);
+    if !repository().is_empty() {
+        driver["informationUri"] = json!(repository());
     }
     let log = json!({
         "$schema": SCHEMA,
@@ -154,5 +158,14 @@ mod tests {
         assert_eq!(uri("docs/run book#1.md"), "docs/run%20book%231.md");
         assert_eq!(uri("/abs/a.md"), "file:///abs/a.md");
         assert_eq!(level(Severity::Info), "note");
+        assert_eq!(help_uri("", "missing-script"), None);
+        assert_eq!(
+            help_uri(
+                "https://example.invalid/org/runbook-lint/",
+                "missing-script"
+            )
+            .as_deref(),
+            Some("https://example.invalid/org/runbook-lint/blob/main/docs/rules/missing-script.md")
+        );
     }
 }

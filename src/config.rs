@@ -43,6 +43,8 @@ struct ConfigFile {
     #[serde(default)]
     context: Option<ContextFile>,
     max_file_size: Option<toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    allow_env: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -71,6 +73,8 @@ pub struct Settings {
     pub context_words: ContextWords,
     /// `max-file-size`: Markdown files over this many bytes are skipped with a warning.
     pub max_file_size: Option<u64>,
+    /// Env var names `undeclared-env-var` accepts without a declaration (`allow-env`).
+    pub allow_env: Vec<String>,
 }
 
 impl Default for Settings {
@@ -83,6 +87,7 @@ impl Default for Settings {
             levels: BTreeMap::new(),
             context_words: ContextWords::default(),
             max_file_size: None,
+            allow_env: Vec::new(),
         }
     }
 }
@@ -174,6 +179,7 @@ impl Settings {
             })?;
             settings.levels.insert(rule.get_ref().clone(), parsed);
         }
+        settings.allow_env = file.allow_env;
         if let Some(context) = file.context {
             let words = &mut settings.context_words;
             if let Some(list) = context.production {

@@ -35,6 +35,9 @@ pub struct CheckOptions {
     /// Markdown files over this many bytes are skipped with a warning; `None` uses the
     /// project's `max-file-size` setting, else [`DEFAULT_MAX_FILE_BYTES`].
     pub max_file_size: Option<u64>,
+    /// Apply `include` to files named explicitly too, not only `exclude`: pre-commit and
+    /// `--changed-since` name every changed Markdown file, not just runbooks.
+    pub force_select: bool,
 }
 
 /// A finding with its resolved position.
@@ -224,7 +227,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         let project = &projects[root];
         for (file, explicit) in files {
             let relative = relative_to(root, file);
-            let selected = if *explicit {
+            let selected = if *explicit && !options.force_select {
                 project
                     .settings
                     .exclude

@@ -394,3 +394,51 @@ fn output_is_identical_whatever_the_thread_count() {
     let (four, _, _) = run(&["--threads", "4", "--format", "json"]);
     assert_eq!(one, four);
 }
+
+#[cfg(unix)]
+#[test]
+fn linked_files_outside_the_repository_or_not_regular_are_never_read() {
+    let outer = tempfile::tempdir().unwrap();
+    write(outer.path(), "secret.md", "# Real heading\n");
+    let root = outer.path().join("repo");
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    write(&root, "package.json", PACKAGE);
+    write(&root, "docs/other.md", "# Other\n");
+    std::os::unix::fs::symlink(outer.path().join("secret.md"), root.join("docs/outside.md"))
+        .unwrap();
+    let fifo = root.join("docs/pipe.md");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    write(
+        &root,
+        "docs/deploy.md",
+        "# Deploy\n\n[a](outside.md#no-such-heading) [b](pipe.md#x) [c](other.md#nope)\n",
+    );
+    // Reading the FIFO would block until the timeout in `check`.
+    let (stdout, stderr, code) = check(&root, &["docs/deploy.md", "--format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let messages: Vec<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect();
+    // The in-repository file is read and its missing anchor reported...
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`#nope` not found in `docs/other.md`")),
+        "{messages:?}"
+    );
+    // ...the symlink out of the repository is not followed, so its anchors are unknown.
+    assert!(
+        !messages.iter().any(|m| m.contains("outside.md")),
+        "{messages:?}"
+    );
+    if made.is_ok_and(|s| s.success()) {
+        assert!(
+            !messages.iter().any(|m| m.contains("pipe.md")),
+            "{messages:?}"
+        );
+    }
+}

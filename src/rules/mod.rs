@@ -7,9 +7,14 @@
 
 pub mod pack;
 
+mod broken_link;
+mod missing_file;
+mod missing_make_target;
 mod missing_script;
 mod placeholder_contact;
 pub mod placeholders;
+mod undeclared_env_var;
+mod unknown_service;
 mod unresolved_placeholder;
 mod unsafe_migration;
 
@@ -18,8 +23,13 @@ use crate::diagnostic::{Diagnostic, Level, Severity};
 use crate::document::{Document, EnvContext};
 use crate::facts::ProjectFacts;
 
+pub use broken_link::BrokenLink;
+pub use missing_file::MissingFile;
+pub use missing_make_target::MissingMakeTarget;
 pub use missing_script::MissingScript;
 pub use placeholder_contact::PlaceholderContact;
+pub use undeclared_env_var::UndeclaredEnvVar;
+pub use unknown_service::UnknownService;
 pub use unresolved_placeholder::UnresolvedPlaceholder;
 pub use unsafe_migration::UnsafeMigration;
 
@@ -141,6 +151,11 @@ pub fn builtin_rules() -> Vec<Box<dyn Rule>> {
         Box::new(UnsafeMigration::new()),
         Box::new(UnresolvedPlaceholder),
         Box::new(PlaceholderContact),
+        Box::new(UndeclaredEnvVar),
+        Box::new(UnknownService),
+        Box::new(MissingMakeTarget),
+        Box::new(MissingFile),
+        Box::new(BrokenLink),
     ]
 }
 

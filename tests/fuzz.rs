@@ -294,6 +294,52 @@ fn json_text() -> impl Strategy<Value = String> {
     .prop_map(|parts| parts.concat())
 }
 
+/// Line-oriented manifests: Makefile, justfile, .env, Procfile, TOML.
+fn line_text() -> impl Strategy<Value = String> {
+    let piece = prop::sample::select(vec![
+        "build:",
+        " deps",
+        "\n",
+        "\t",
+        "\tpnpm run build\n",
+        "web: ",
+        "node server.js",
+        "release: ",
+        "KEY=",
+        "value",
+        "export ",
+        "# c\n",
+        "\"",
+        "'",
+        "=",
+        "[",
+        "]",
+        "[tool.poetry.scripts]\n",
+        "[env]\n",
+        "[build]\n",
+        "name = \"x\"\n",
+        ".PHONY: ",
+        "include ",
+        "$(",
+        ")",
+        "${",
+        "}",
+        "\\\n",
+        ":=",
+        "?=",
+        "é",
+        "😀",
+        "\r\n",
+        "@",
+        "-",
+    ]);
+    prop::collection::vec(
+        prop_oneof![5 => piece.prop_map(str::to_string), 1 => "\\PC{0,6}"],
+        0..40,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
 fn write(root: &Path, relative: &str, text: &str) {
     let path = root.join(relative);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -344,11 +390,28 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(slow_cases()))]
 
     #[test]
-    fn manifest_parsers(json in json_text(), member in json_text(), workspace in yaml_text()) {
+    fn manifest_parsers(
+        json in json_text(),
+        member in json_text(),
+        workspace in yaml_text(),
+        other_yaml in yaml_text(),
+        lines in line_text(),
+        other_json in json_text(),
+    ) {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "package.json", &json);
         write(dir.path(), "pnpm-workspace.yaml", &workspace);
         write(dir.path(), "apps/a/package.json", &member);
+        // Every other manifest parser, fed the same kind of text.
+        for yaml_file in ["render.yaml", "docker-compose.yml", "Taskfile.yml"] {
+            write(dir.path(), yaml_file, &other_yaml);
+        }
+        for line_file in ["Makefile", "justfile", ".env.example", "Procfile", "pyproject.toml", "fly.toml"] {
+            write(dir.path(), line_file, &lines);
+        }
+        for json_file in ["app.json", "vercel.json"] {
+            write(dir.path(), json_file, &other_json);
+        }
         let facts = ProjectFacts::load(dir.path());
         check_problems(&facts);
     }

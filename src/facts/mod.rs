@@ -14,6 +14,7 @@ pub mod node;
 pub mod procfile;
 pub mod python;
 pub mod render;
+pub mod script_cache;
 pub mod tasks;
 pub mod yaml;
 
@@ -54,6 +55,8 @@ pub struct ProjectFacts {
     pub anchors: markdown::AnchorCache,
     /// The root .gitignore, for paths that are generated or private.
     pub ignored: ignored::Ignored,
+    /// Script expansions, computed on first use.
+    pub scripts: script_cache::ScriptCache,
 }
 
 /// A manifest that could not be read or parsed.

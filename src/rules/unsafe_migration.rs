@@ -117,7 +117,7 @@ impl UnsafeMigration {
             return;
         };
         let label = argv.join(" ");
-        for step in node.expand(package, &call.script, &label) {
+        for step in cx.project.expand_script(package, &call.script, &label) {
             let Some(entry) = pack.find(&step.argv) else {
                 continue;
             };
@@ -165,7 +165,7 @@ fn help(cx: &RuleContext<'_>, entry: &Entry, command: &Command) -> String {
     };
     let words: Vec<&str> = safe.split_whitespace().collect();
     let node = &cx.project.node;
-    let scripts = node.scripts_running(&words);
+    let scripts = cx.project.scripts_running(&words);
     let manager = command
         .program()
         .and_then(|p| match p {

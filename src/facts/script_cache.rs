@@ -7,13 +7,16 @@ use std::sync::{Arc, Mutex};
 
 use super::{Package, ProjectFacts, ScriptStep};
 
+/// `(package dir, script)` → steps, with the first chain entry left empty.
+type StepMap = HashMap<(String, String), Arc<Vec<ScriptStep>>>;
+/// Prefix words → `(package index, script name)`.
+type RunningMap = HashMap<Vec<String>, Arc<Vec<(usize, String)>>>;
+
 /// Memoised [`super::NodeFacts::expand`] and [`super::NodeFacts::scripts_running`].
 #[derive(Debug, Default)]
 pub struct ScriptCache {
-    /// `(package dir, script)` → steps, with the first chain entry left empty.
-    steps: Mutex<HashMap<(String, String), Arc<Vec<ScriptStep>>>>,
-    /// Prefix words → `(package index, script name)`.
-    running: Mutex<HashMap<Vec<String>, Arc<Vec<(usize, String)>>>>,
+    steps: Mutex<StepMap>,
+    running: Mutex<RunningMap>,
 }
 
 impl ProjectFacts {

@@ -2,7 +2,7 @@
 # Benchmark: `runbook-lint check` against the parse-only floor (walk + read + pulldown-cmark)
 # on generated corpora of 1k and 10k runbooks. Not a test: it prints numbers, asserts nothing.
 #   scripts/bench.sh [SIZES...]        default sizes: 1000 10000
-# Each measurement is the best wall time of 3 runs; peak memory is the max RSS of the check.
+# Each time is the best wall time of 3 runs; peak memory is the largest max-RSS of those runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -12,36 +12,43 @@ bin=target/release
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Best-of-3 wall seconds; also leaves the peak RSS (KB) of the last run in $peak_kb.
-measure() {
-  local best="" t
-  for _ in 1 2 3; do
-    if [ -x /usr/bin/time ]; then
-      /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
-      read -r t peak_kb <"$work/time"
-    else
-      local start end
-      start=$(date +%s.%N)
-      "$@" >/dev/null 2>&1 || true
-      end=$(date +%s.%N)
-      t=$(echo "$end - $start" | bc)
-      peak_kb=$(awk '/VmHWM/ { print $2 }' /proc/self/status) # best effort: this shell's
-    fi
-    if [ -z "$best" ] || awk "BEGIN { exit !($t < $best) }"; then best=$t; fi
-  done
-  echo "$best"
+# Peak RSS in KB of the process just run: /usr/bin/time when present, else the kernel's
+# high-water mark read through a wrapper shell (a close upper bound).
+rss_kb() {
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "%M" -o "$work/rss" "$@" >/dev/null 2>&1 || true
+  else
+    bash -c '"$@" >/dev/null 2>&1; awk "/VmHWM/ { print \$2 }" /proc/$$/status' _ "$@" >"$work/rss" || true
+  fi
+  tail -n 1 "$work/rss"
 }
 
-printf '%-8s %-12s %-12s %-8s %-10s\n' files parse-only check ratio peak-MB
+# Sets $best (seconds, 3 decimals) and $peak (KB) over 3 runs of the command.
+measure() {
+  best="" peak=0
+  for _ in 1 2 3; do
+    local start end t kb
+    start=$(date +%s%N)
+    kb=$(rss_kb "$@")
+    end=$(date +%s%N)
+    t=$(awk "BEGIN { printf \"%.3f\", ($end - $start) / 1e9 }")
+    if [ -z "$best" ] || awk "BEGIN { exit !($t < $best) }"; then best=$t; fi
+    if [ "${kb:-0}" -gt "$peak" ]; then peak=$kb; fi
+  done
+}
+
+printf '%-7s %-11s %-11s %-7s %-8s %-11s %-7s %-8s\n' \
+  files parse-only check ratio peak-MB "check-json" ratio peak-MB
 for n in "${sizes[@]}"; do
   dir="$work/corpus-$n"
   "$bin/examples/gen_corpus" "$dir" "$n" >/dev/null
-  # Warm the page cache so both sides read from memory.
-  "$bin/examples/parse_only" "$dir" >/dev/null
-  floor=$(measure "$bin/examples/parse_only" "$dir")
-  full=$(measure "$bin/runbook-lint" check "$dir" --color never)
-  peak=$peak_kb
-  ratio=$(awk "BEGIN { printf \"%.2f\", $full / ($floor > 0 ? $floor : 0.001) }")
-  printf '%-8s %-12s %-12s %-8s %-10s\n' "$n" "${floor}s" "${full}s" "${ratio}x" "$((peak / 1024))"
+  "$bin/examples/parse_only" "$dir" >/dev/null # warm the page cache
+  measure "$bin/examples/parse_only" "$dir"; floor=$best
+  measure "$bin/runbook-lint" check "$dir" --color never; human=$best human_kb=$peak
+  measure "$bin/runbook-lint" check "$dir" --format json; json=$best json_kb=$peak
+  ratio() { awk "BEGIN { printf \"%.1fx\", $1 / ($floor > 0 ? $floor : 0.001) }"; }
+  printf '%-7s %-11s %-11s %-7s %-8s %-11s %-7s %-8s\n' "$n" "${floor}s" "${human}s" \
+    "$(ratio "$human")" "$((human_kb / 1024))" "${json}s" "$(ratio "$json")" "$((json_kb / 1024))"
 done
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2/1048576 }' /proc/meminfo), $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2/1048576 }' /proc/meminfo)," \
+  "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -213,6 +213,10 @@ fn check(args: CheckArgs) -> ExitCode {
         threads: args.threads,
         max_file_size: args.max_file_size,
         force_select: args.force_select || args.changed_since.is_some(),
+        // Only the human report and fingerprints (SARIF, baselines) read the runbook's text.
+        drop_source: !matches!(args.format, Format::Human | Format::Sarif)
+            && args.baseline.is_none()
+            && args.write_baseline.is_none(),
     };
     let result = match engine::check(&options) {
         Ok(result) => result,

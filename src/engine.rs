@@ -38,6 +38,9 @@ pub struct CheckOptions {
     /// Apply `include` to files named explicitly too, not only `exclude`: pre-commit and
     /// `--changed-since` name every changed Markdown file, not just runbooks.
     pub force_select: bool,
+    /// Drop each file's text once it is linted: for reports that never show source lines
+    /// (JSON, concise, GitHub, JUnit without a baseline), so memory follows the findings only.
+    pub drop_source: bool,
 }
 
 /// A finding with its resolved position.
@@ -249,7 +252,11 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 .max_file_size
                 .or(project.settings.max_file_size)
                 .unwrap_or(DEFAULT_MAX_FILE_BYTES);
-            lint_file(project, &rules, file, relative, &options.base, limit)
+            let mut outcome = lint_file(project, &rules, file, relative, &options.base, limit);
+            if let (true, FileOutcome::Linted(findings, _)) = (options.drop_source, &mut outcome) {
+                findings.source = Arc::from("");
+            }
+            outcome
         })
         .collect();
     for outcome in outcomes {

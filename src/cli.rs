@@ -52,6 +52,13 @@ pub struct CheckArgs {
     /// Config file (default: runbook-lint.toml or .runbook-lint.toml at the project root).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Judge review dates as of this day (YYYY-MM-DD) instead of the clock: reproducible runs.
+    #[arg(long, value_parser = parse_today)]
+    pub today: Option<crate::date::Date>,
+}
+
+fn parse_today(text: &str) -> Result<crate::date::Date, String> {
+    crate::date::Date::parse_iso(text).ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD)"))
 }
 
 /// Colour choice.
@@ -141,6 +148,7 @@ fn check(args: CheckArgs) -> ExitCode {
         root: args.root.map(|r| base.join(r)),
         config: args.config.map(|c| base.join(c)),
         base,
+        today: args.today,
     };
     let result = match engine::check(&options) {
         Ok(result) => result,

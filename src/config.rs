@@ -42,6 +42,14 @@ struct ConfigFile {
     rules: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
     #[serde(default)]
     context: Option<ContextFile>,
+    #[serde(default)]
+    #[allow(dead_code)] // read by `load_packs` before the full parse
+    packs: Vec<String>,
+    #[serde(default)]
+    rule: Vec<toml::Spanned<crate::rules::pack::InlineRuleFile>>,
+    today: Option<toml::Spanned<String>>,
+    review_window_days: Option<toml::Spanned<i64>>,
+    required_sections: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,7 +76,20 @@ pub struct Settings {
     pub levels: BTreeMap<String, Level>,
     /// Heading words per context.
     pub context_words: ContextWords,
+    /// User rule packs (`packs = [...]`) and inline `[[rule]]`s, loaded and validated.
+    pub packs: Vec<crate::rules::pack::Pack>,
+    /// The date runs are judged against (`today = "YYYY-MM-DD"` or `--today`); the clock when
+    /// unset.
+    pub today: Option<crate::date::Date>,
+    /// Review dates older than this many days are stale.
+    pub review_window_days: i64,
+    /// Heading words of sections a deployment or migration runbook must have; each entry
+    /// lists alternatives separated by `|`. `None`: the default (a rollback section).
+    pub required_sections: Option<Vec<String>>,
 }
+
+/// Default of `review-window-days`.
+pub const DEFAULT_REVIEW_WINDOW_DAYS: i64 = 180;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -79,6 +100,10 @@ impl Default for Settings {
             unknown_context: EnvContext::Production,
             levels: BTreeMap::new(),
             context_words: ContextWords::default(),
+            packs: Vec::new(),
+            today: None,
+            review_window_days: DEFAULT_REVIEW_WINDOW_DAYS,
+            required_sections: None,
         }
     }
 }
@@ -108,7 +133,12 @@ impl Settings {
             column: 0,
             message: format!("cannot read config: {error}"),
         })?;
-        let mut settings = Settings::parse(&display, &text, known_rules)?;
+        // User packs first: their rule ids are valid keys of `[rules]`.
+        let packs = load_packs(root, &display, &text)?;
+        let mut known: Vec<&str> = known_rules.to_vec();
+        known.extend(packs.iter().map(|p| p.rule.as_str()));
+        let mut settings = Settings::parse(&display, &text, &known)?;
+        settings.packs.splice(0..0, packs);
         settings.path = Some(path);
         Ok(settings)
     }
@@ -145,8 +175,38 @@ impl Settings {
                 )
             })?;
         }
+        for spanned in file.rule {
+            let start = spanned.span().start;
+            let pack =
+                crate::rules::pack::Pack::from_inline(path, text, start, spanned.into_inner())
+                    .map_err(|e| error_at(start, e.message))?;
+            settings.packs.push(pack);
+        }
+        let inline_ids: Vec<String> = settings.packs.iter().map(|p| p.rule.clone()).collect();
+        if let Some(value) = &file.today {
+            settings.today = Some(crate::date::Date::parse_iso(value.get_ref()).ok_or_else(
+                || {
+                    error_at(
+                        value.span().start,
+                        format!("today: `{}` is not a date (YYYY-MM-DD)", value.get_ref()),
+                    )
+                },
+            )?);
+        }
+        if let Some(value) = &file.review_window_days {
+            if *value.get_ref() < 1 {
+                return Err(error_at(
+                    value.span().start,
+                    "review-window-days: must be at least 1".to_string(),
+                ));
+            }
+            settings.review_window_days = *value.get_ref();
+        }
+        settings.required_sections = file.required_sections;
         for (rule, level) in &file.rules {
-            if !known_rules.contains(&rule.get_ref().as_str()) {
+            if !known_rules.contains(&rule.get_ref().as_str())
+                && !inline_ids.contains(rule.get_ref())
+            {
                 let hint = crate::diagnostic::did_you_mean_text(
                     rule.get_ref(),
                     known_rules.iter().copied(),
@@ -203,6 +263,80 @@ impl Settings {
                 .as_ref()
                 .is_some_and(|set| set.is_match(relative))
     }
+}
+
+#[derive(Deserialize)]
+struct PacksOnly {
+    #[serde(default)]
+    packs: Vec<toml::Spanned<String>>,
+}
+
+/// Loads the pack files named by the config's `packs` globs (relative to the root). A glob
+/// that matches nothing or a malformed pack is an error naming the file, line and key.
+fn load_packs(
+    root: &Path,
+    config: &str,
+    text: &str,
+) -> Result<Vec<crate::rules::pack::Pack>, ConfigError> {
+    // Syntax errors and unknown keys are reported by the full parse; here only `packs`.
+    let Ok(packs) = toml::from_str::<PacksOnly>(text) else {
+        return Ok(Vec::new());
+    };
+    let index = LineIndex::new(text);
+    let mut loaded = Vec::new();
+    for pattern in &packs.packs {
+        let at = |message: String| {
+            let (line, column) = index.position(text, pattern.span().start);
+            ConfigError {
+                path: config.to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        let glob = Glob::new(pattern.get_ref().trim_start_matches("./"))
+            .map_err(|e| at(format!("packs: bad glob `{}`: {e}", pattern.get_ref())))?
+            .compile_matcher();
+        let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(root)
+            .build()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+            .map(|entry| entry.into_path())
+            .filter(|file| {
+                file.strip_prefix(root)
+                    .map(|rel| glob.is_match(rel))
+                    .unwrap_or(false)
+            })
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(at(format!(
+                "packs: `{}` matches no file",
+                pattern.get_ref()
+            )));
+        }
+        for file in files {
+            let shown = file
+                .strip_prefix(root)
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let body = std::fs::read_to_string(&file).map_err(|e| ConfigError {
+                path: shown.clone(),
+                line: 0,
+                column: 0,
+                message: format!("cannot read pack: {e}"),
+            })?;
+            let pack = crate::rules::pack::Pack::parse(&shown, &body).map_err(|e| ConfigError {
+                path: e.origin,
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            })?;
+            loaded.push(pack);
+        }
+    }
+    Ok(loaded)
 }
 
 fn lower(list: Vec<String>) -> Vec<String> {

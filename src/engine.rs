@@ -30,6 +30,8 @@ pub struct CheckOptions {
     pub config: Option<PathBuf>,
     /// Base for relative display paths (normally the current directory).
     pub base: PathBuf,
+    /// The date review dates are judged against (`--today`), over the config's `today`.
+    pub today: Option<crate::date::Date>,
 }
 
 /// A finding with its resolved position.
@@ -110,6 +112,8 @@ impl CheckResult {
 struct Project {
     settings: Settings,
     facts: ProjectFacts,
+    /// Built-in rules plus the project's packs.
+    rules: Vec<Box<dyn Rule>>,
 }
 
 /// Every rule id the engine knows, for config validation.
@@ -124,7 +128,8 @@ pub fn known_rule_ids(rules: &[Box<dyn Rule>]) -> Vec<String> {
 /// Runs the check. A broken config is fatal (`Err`); unreadable files are collected in
 /// [`CheckResult::errors`] while the other files are still linted.
 pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
-    let rules = rules::builtin_rules();
+    let mut rules = rules::builtin_rules();
+    rules.extend(rules::safety_rules());
     let known: Vec<String> = known_rule_ids(&rules);
     let known: Vec<&str> = known.iter().map(String::as_str).collect();
     let mut result = CheckResult::default();
@@ -182,12 +187,17 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     }
     let mut projects: BTreeMap<PathBuf, Project> = BTreeMap::new();
     for root in by_root.keys() {
-        let settings = Settings::load(root, options.config.as_deref(), &known)?;
+        let mut settings = Settings::load(root, options.config.as_deref(), &known)?;
+        if options.today.is_some() {
+            settings.today = options.today;
+        }
+        let project_rules = rules::rule_set(&settings);
         projects.insert(
             root.clone(),
             Project {
                 settings,
                 facts: ProjectFacts::default(),
+                rules: project_rules,
             },
         );
     }
@@ -226,7 +236,9 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     result.files_checked = jobs.len();
     let outcomes: Vec<FileOutcome> = jobs
         .par_iter()
-        .map(|(project, file, relative)| lint_file(project, &rules, file, relative, &options.base))
+        .map(|(project, file, relative)| {
+            lint_file(project, &project.rules, file, relative, &options.base)
+        })
         .collect();
     for outcome in outcomes {
         match outcome {
@@ -317,6 +329,11 @@ fn lint_file(
         Err(error) => Arc::from(String::from_utf8_lossy(error.as_bytes()).into_owned()),
     };
     let findings = lint_source(project, rules, &source, relative);
+    // Secrets are masked in the text every report format prints from (same byte length).
+    let source = match rules::redact(&source) {
+        std::borrow::Cow::Borrowed(_) => source,
+        std::borrow::Cow::Owned(masked) => Arc::from(masked),
+    };
     FileOutcome::Linted(FileFindings {
         path: display,
         source,
@@ -369,9 +386,9 @@ fn lint_source(
                 severity,
                 span: d.span,
                 location,
-                message: d.message,
-                label: d.label,
-                help: d.help,
+                message: rules::redact(&d.message).into_owned(),
+                label: d.label.map(|l| rules::redact(&l).into_owned()),
+                help: d.help.map(|h| rules::redact(&h).into_owned()),
             })
         })
         .collect();

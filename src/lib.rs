@@ -8,6 +8,7 @@
 pub mod argv;
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod diagnostic;
 pub mod discover;
 pub mod document;

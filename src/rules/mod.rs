@@ -6,6 +6,10 @@
 //! [`ProjectFacts`]. Adding a rule: a file here, a line in [`builtin_rules`], a fixture folder.
 
 pub mod pack;
+pub mod pack_rule;
+
+mod destructive_command;
+mod hardcoded_secret;
 
 mod missing_script;
 mod placeholder_contact;
@@ -18,6 +22,7 @@ use crate::diagnostic::{Diagnostic, Level, Severity};
 use crate::document::{Document, EnvContext};
 use crate::facts::ProjectFacts;
 
+pub use hardcoded_secret::{find_secrets, redact, HardcodedSecret, REDACTED_RULES};
 pub use missing_script::MissingScript;
 pub use placeholder_contact::PlaceholderContact;
 pub use unresolved_placeholder::UnresolvedPlaceholder;
@@ -141,6 +146,25 @@ pub fn builtin_rules() -> Vec<Box<dyn Rule>> {
         Box::new(UnsafeMigration::new()),
         Box::new(UnresolvedPlaceholder),
         Box::new(PlaceholderContact),
+    ]
+}
+
+/// The rules of a project: the built-in ones, the built-in packs, then the user's packs and
+/// inline `[[rule]]`s from its config.
+pub fn rule_set(settings: &Settings) -> Vec<Box<dyn Rule>> {
+    let mut rules = builtin_rules();
+    rules.extend(safety_rules());
+    for pack in &settings.packs {
+        rules.push(Box::new(pack_rule::PackRule::new(pack.clone(), "")));
+    }
+    rules
+}
+
+/// The operational safety rules (issue 4), in listing order.
+pub fn safety_rules() -> Vec<Box<dyn Rule>> {
+    vec![
+        Box::new(destructive_command::rule()),
+        Box::new(HardcodedSecret),
     ]
 }
 

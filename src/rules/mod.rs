@@ -9,7 +9,14 @@ pub mod pack;
 pub mod pack_rule;
 
 mod destructive_command;
+mod empty_checklist_item;
 mod hardcoded_secret;
+mod localhost_in_production;
+mod migration_without_backup;
+mod missing_section;
+mod pipe_to_shell;
+pub mod safety;
+mod stale_review_date;
 
 mod missing_script;
 mod placeholder_contact;
@@ -164,7 +171,13 @@ pub fn rule_set(settings: &Settings) -> Vec<Box<dyn Rule>> {
 pub fn safety_rules() -> Vec<Box<dyn Rule>> {
     vec![
         Box::new(destructive_command::rule()),
+        Box::new(pipe_to_shell::PipeToShell),
+        Box::new(migration_without_backup::MigrationWithoutBackup),
         Box::new(HardcodedSecret),
+        Box::new(localhost_in_production::LocalhostInProduction),
+        Box::new(stale_review_date::StaleReviewDate),
+        Box::new(missing_section::MissingSection),
+        Box::new(empty_checklist_item::EmptyChecklistItem),
     ]
 }
 

@@ -39,11 +39,18 @@ declare_rule! {
 }
 
 static LOCAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|[/@=:\s\x22'])(?P<host>localhost|127\.0\.0\.1)(?:[:/\s\x22'?]|$)|://(?P<any>0\.0\.0\.0)\b")
+    Regex::new(r"(?i)(?:^|[/@=:\s\x22'])(?P<host>localhost|127\.0\.0\.1)(?:[:/\s\x22'?]|$)|(?:://|@)(?P<any>0\.0\.0\.0)\b")
         .expect("localhost regex")
 });
 
 /// Programs that tunnel or bind, where localhost is the point.
+/// Probes and output: `curl localhost:9091/metrics` on the production host itself checks that
+/// host, and `echo "open http://localhost:3000"` after a port-forward is a hint, not a target.
+const PROBES: &[&str] = &[
+    "curl", "wget", "http", "https", "nc", "telnet", "grpcurl", "echo", "printf", "open",
+    "xdg-open",
+];
+
 const TUNNELS: &[&str] = &[
     "ssh",
     "autossh",
@@ -97,7 +104,15 @@ impl Rule for LocalhostInProduction {
                 .map(crate::argv::program_name)
                 .unwrap_or("");
             let argv = command.argv();
-            if TUNNELS.contains(&program)
+            // Inside `kubectl exec ... --` or `docker exec`, localhost is the container itself.
+            let runs_inside = crate::argv::effective_start(&argv) > 0
+                && matches!(
+                    program,
+                    "kubectl" | "oc" | "docker" | "podman" | "docker-compose"
+                );
+            if runs_inside
+                || PROBES.contains(&program)
+                || TUNNELS.contains(&program)
                 || (program == "kubectl" && argv.contains(&"port-forward"))
             {
                 continue;
@@ -162,9 +177,9 @@ mod tests {
 
     #[test]
     fn finds_localhost_in_production_only() {
-        let markdown = "# Production deploy\n\n```bash\nDATABASE_URL=postgres://app@localhost:5432/app npx prisma migrate deploy\nnpx next start --host 0.0.0.0\nssh -L 5432:localhost:5432 bastion\ncurl http://0.0.0.0:3000/health\n```\n\n```env\nREDIS_URL=redis://127.0.0.1:6379\n```\n\n# Local development\n\n```bash\ncurl http://localhost:3000\n```\n\n# Live drill\n\nRun this locally first.\n\n```bash\ncurl http://localhost:3000\n```\n";
+        let markdown = "# Production deploy\n\n```bash\nDATABASE_URL=postgres://app@localhost:5432/app npx prisma migrate deploy\nnpx next start --host 0.0.0.0\nssh -L 5432:localhost:5432 bastion\npsql -h 0.0.0.0 -c x\npsql postgres://app@0.0.0.0/app\ncurl http://localhost:9091/metrics\nkubectl exec -n prod deploy/api -- psql -h localhost\n```\n\n```env\nREDIS_URL=redis://127.0.0.1:6379\n```\n\n# Local development\n\n```bash\ncurl http://localhost:3000\n```\n\n# Live drill\n\nRun this locally first.\n\n```bash\ncurl http://localhost:3000\n```\n";
         let found = check(&LocalhostInProduction, markdown, &project(&[], &[]));
         let lines: Vec<usize> = found.iter().map(|(l, _)| *l).collect();
-        assert_eq!(lines, vec![4, 7, 11], "{found:?}");
+        assert_eq!(lines, vec![4, 8, 14], "{found:?}");
     }
 }

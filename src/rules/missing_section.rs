@@ -5,7 +5,7 @@ use regex::Regex;
 use super::safety::{migration_steps, runs};
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::context;
+use crate::document::{context, EnvContext};
 use crate::span::Span;
 
 declare_rule! {
@@ -43,7 +43,15 @@ static DEPLOY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
         .expect("deploy heading regex")
 });
 
-const DEFAULT_REQUIRED: &str = "rollback|roll back|rolling back|revert|reverting|recovery|recover|restore|restoring|downgrade|undo|back out|backout|disaster";
+/// A command word that ships something (`fly deploy`, `helm upgrade`, `vercel --prod`).
+static DEPLOY_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)deploy|release|rollout|publish|^(apply|upgrade|up|push|promote)$|^--prod(uction)?$",
+    )
+    .expect("deploy word regex")
+});
+
+const DEFAULT_REQUIRED: &str = "rollback|roll back|rolling back|revert|reverting|recovery|recover|restore|restoring|downgrade|undo|back out|backout|disaster|fails|failure|abort";
 
 impl Rule for MissingSection {
     fn meta(&self) -> RuleMeta<'_> {
@@ -53,9 +61,23 @@ impl Rule for MissingSection {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let doc = cx.doc;
         let deploys = doc.commands.iter().any(|c| {
-            doc.ancestry(c.section)
-                .any(|s| DEPLOY_HEADING.is_match(&s.title))
-                || runs(cx, migration_steps(), c).is_some()
+            // Steps on a laptop or in a rollback do not make a deployment runbook.
+            let context = cx.effective_context(c.context);
+            if matches!(context, EnvContext::Development | EnvContext::Rollback) {
+                return false;
+            }
+            // Install guides ship nothing: a deploy command counts only under a heading that
+            // says production; a migration counts in production and unknown sections.
+            if runs(cx, migration_steps(), c).is_some() {
+                return true;
+            }
+            if c.context != EnvContext::Production {
+                return false;
+            }
+            c.words.iter().any(|w| DEPLOY_WORD.is_match(&w.text))
+                && doc
+                    .ancestry(c.section)
+                    .any(|s| DEPLOY_HEADING.is_match(&s.title))
         });
         if !deploys {
             return;

@@ -179,20 +179,21 @@ impl Rule for PackRule {
             let argv = command.argv();
             let entry = self.pack.find(&argv).or_else(|| {
                 // `psql -c "DROP TABLE x"`: SQL given to a client on the command line.
-                let program = command.program().map(crate::argv::program_name)?;
+                let start = crate::argv::effective_start(&argv);
+                let program = crate::argv::program_name(argv.get(start)?);
                 if !matches!(
                     program,
                     "psql" | "mysql" | "sqlite3" | "mariadb" | "cockroach"
                 ) {
                     return None;
                 }
-                command
-                    .args()
+                argv[start + 1..]
                     .iter()
-                    .find_map(|w| self.pack.find_text(&w.text))
+                    .find_map(|w| self.pack.find_text(w))
             });
             if let Some(entry) = entry {
-                self.report(cx, entry, command.context, command.span, out);
+                let context = target_context(&argv).unwrap_or(command.context);
+                self.report(cx, entry, context, command.span, out);
             }
         }
         for block in &cx.doc.code_blocks {
@@ -207,6 +208,32 @@ impl Rule for PackRule {
             }
         }
     }
+}
+
+/// The context a command names itself, which beats its section's: `kubectl -n staging`,
+/// `--context dev-cluster`, `--namespace production`.
+fn target_context(argv: &[&str]) -> Option<EnvContext> {
+    let words = crate::document::ContextWords::default();
+    argv.windows(2).find_map(|pair| {
+        let value = match pair[0] {
+            "-n" | "--namespace" | "--context" | "--kube-context" => pair[1],
+            _ => pair[1]
+                .strip_prefix("--namespace=")
+                .or_else(|| pair[1].strip_prefix("--context="))?,
+        };
+        let value = value.to_ascii_lowercase();
+        let parts: Vec<&str> = value.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+        let has = |list: &[String]| parts.iter().any(|p| list.iter().any(|w| w == p));
+        if has(&words.staging) {
+            Some(EnvContext::Staging)
+        } else if has(&words.development) {
+            Some(EnvContext::Development)
+        } else if has(&words.production) {
+            Some(EnvContext::Production)
+        } else {
+            None
+        }
+    })
 }
 
 /// A code block's context: a context word in its info string, else its section's.

@@ -87,28 +87,18 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rules => {
-            let mut out = String::new();
-            for rule in rules::builtin_rules() {
-                let meta = rule.meta();
-                out.push_str(&format!(
-                    "{:<24} {:<8} {}\n",
-                    meta.id,
-                    meta.default_severity.name(),
-                    meta.summary
-                ));
-            }
-            for meta in rules::ENGINE_RULES {
-                out.push_str(&format!(
-                    "{:<24} {:<8} {}\n",
-                    meta.id,
-                    meta.default_severity.name(),
-                    meta.summary
-                ));
-            }
-            print(&out)
+            // The project's packs (config in the current directory) are listed too.
+            let settings = match project_settings() {
+                Ok(settings) => settings,
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    return ExitCode::from(exit::FAILURE);
+                }
+            };
+            print(&rules::listing(&rules::rule_set(&settings)))
         }
         Command::Explain { rule } => {
-            let all = rules::builtin_rules();
+            let all = rules::rule_set(&project_settings().unwrap_or_default());
             let metas: Vec<rules::RuleMeta<'_>> = all
                 .iter()
                 .map(|r| r.meta())
@@ -132,6 +122,16 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         }
     }
+}
+
+/// Settings of the project in the current directory, for `rules` and `explain`.
+fn project_settings() -> Result<crate::config::Settings, crate::config::ConfigError> {
+    let base = std::env::current_dir().unwrap_or_default();
+    let mut builtin = rules::builtin_rules();
+    builtin.extend(rules::safety_rules());
+    let known = engine::known_rule_ids(&builtin);
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    crate::config::Settings::load(&base, None, &known)
 }
 
 fn check(args: CheckArgs) -> ExitCode {

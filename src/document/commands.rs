@@ -347,10 +347,20 @@ fn push_commands(
             if !listed(&PROGRAMS.wrappers, &first.text) {
                 break;
             }
+            let sudo = first.text == "sudo";
             wrappers.push(words.remove(0));
             while let Some(next) = words.first() {
                 if next.text.starts_with('-') && next.text.len() > 1 {
+                    // `sudo -u postgres psql`: the user is the flag's value, not the program.
+                    let takes_value = sudo
+                        && matches!(
+                            next.text.as_str(),
+                            "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-r" | "-t" | "-U" | "-T"
+                        );
                     wrappers.push(words.remove(0));
+                    if takes_value && !words.is_empty() {
+                        wrappers.push(words.remove(0));
+                    }
                 } else if shell::is_assignment(&next.text) {
                     assignments.push(words.remove(0));
                 } else {

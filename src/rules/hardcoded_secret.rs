@@ -287,7 +287,7 @@ impl Rule for HardcodedSecret {
                     Self::META.id,
                     Severity::Error,
                     span,
-                    format!("{} is written in the runbook", secret.kind),
+                    format!("{} written in the runbook", secret.kind),
                 )
                 .with_label("masked in every output")
                 .with_help(

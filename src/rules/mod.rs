@@ -90,6 +90,10 @@ pub trait Rule: Send + Sync {
     fn meta(&self) -> RuleMeta<'_>;
     /// Appends the rule's findings for one runbook.
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>);
+    /// The pack whose entries drive the rule, for `runbook-lint rules` to list them.
+    fn pack(&self) -> Option<&pack::Pack> {
+        None
+    }
 }
 
 /// Severity of a context-dependent rule in each context.
@@ -179,6 +183,33 @@ pub fn safety_rules() -> Vec<Box<dyn Rule>> {
         Box::new(missing_section::MissingSection),
         Box::new(empty_checklist_item::EmptyChecklistItem),
     ]
+}
+
+/// The `runbook-lint rules` listing: every rule with its default severity and summary, and
+/// under a pack-driven rule each entry with its production severity.
+pub fn listing(rules: &[Box<dyn Rule>]) -> String {
+    let mut out = String::new();
+    let metas = rules.iter().map(|r| (r.meta(), r.pack()));
+    let engine = ENGINE_RULES.iter().map(|m| (*m, None));
+    for (meta, pack) in metas.chain(engine) {
+        out.push_str(&format!(
+            "{:<24} {:<8} {}\n",
+            meta.id,
+            meta.default_severity.name(),
+            meta.summary
+        ));
+        for entry in pack.map(|p| p.entries.as_slice()).unwrap_or_default() {
+            let level = match entry.levels.production {
+                crate::diagnostic::Level::On(severity) => severity.name(),
+                crate::diagnostic::Level::Off => "off",
+            };
+            out.push_str(&format!(
+                "  {:<30} {:<8} {}\n",
+                entry.id, level, entry.message
+            ));
+        }
+    }
+    out
 }
 
 /// Rule ids produced outside the rule set: by the engine itself.

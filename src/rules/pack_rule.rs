@@ -171,6 +171,10 @@ impl Rule for PackRule {
         }
     }
 
+    fn pack(&self) -> Option<&Pack> {
+        Some(&self.pack)
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         for command in &cx.doc.commands {
             if is_rehearsal(command) {

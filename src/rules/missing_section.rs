@@ -117,14 +117,12 @@ impl Rule for MissingSection {
                     anchor,
                     format!("runbook has deployment or migration steps but no `{name}` section"),
                 )
-                .with_help(format!(
-                    "add a section whose heading mentions {}",
-                    words
-                        .iter()
-                        .map(|w| format!("`{w}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                .with_help(format!("add a section whose heading mentions {}", {
+                    let shown: Vec<String> =
+                        words.iter().take(4).map(|w| format!("`{w}`")).collect();
+                    let more = if words.len() > 4 { ", ..." } else { "" };
+                    format!("{}{more}", shown.join(", "))
+                })),
             );
         }
     }

@@ -72,7 +72,7 @@ fn destructive_command() {
             ("destructive-command", "runbook.md", 20, "error"), // DROP TABLE
             ("destructive-command", "runbook.md", 21, "error"), // DROP COLUMN
             // Rollback: FLUSHDB warns; restoring the runbook's own snapshot is silent.
-            ("destructive-command", "runbook.md", 53, "warning"),
+            ("destructive-command", "runbook.md", 54, "warning"),
         ],
     );
     insta::assert_snapshot!("destructive_command", human("destructive-command"));

@@ -114,6 +114,11 @@ mod tests {
             Some("pg-restore-clean")
         );
         assert_eq!(find("pg_restore -Fc -d app x.dump"), None);
+        let pack = Pack::parse("x", CATALOGUE).unwrap();
+        let sql = |text: &str| pack.find_text(text).map(|e| e.id.clone());
+        assert_eq!(sql("DROP TABLE latest_prices").as_deref(), Some("sql-drop"));
+        assert_eq!(sql("DROP DATABASE IF EXISTS restore_test"), None);
+        assert_eq!(sql("TRUNCATE audit_log").as_deref(), Some("sql-truncate"));
     }
 
     #[test]

@@ -12,9 +12,11 @@ declare_rule! {
     /// ## What it does
     /// Checks that a runbook with deployment or migration steps has the sections it needs.
     /// By default: a rollback section (a heading with "rollback", "roll back", "revert",
-    /// "recovery", "restore", "downgrade", ...). A runbook has deployment steps when a heading
-    /// about deploying, releasing or migrating has commands under it, or when it runs a
-    /// migration command. Other documents are not checked.
+    /// "recovery", "restore", "downgrade", ...). A runbook has deployment steps when a section
+    /// whose heading says production and deploying, releasing or migrating has a command that
+    /// ships (`deploy`, `apply`, `upgrade`, `push`, `--prod`), or when it runs a migration
+    /// command outside development and rollback sections. Install guides and other documents
+    /// are not checked.
     ///
     /// `required-sections = ["rollback|revert", "contacts|escalation"]` in the config replaces
     /// the default: each entry lists heading words, any of which satisfies it.

@@ -214,8 +214,8 @@ impl Rule for PackRule {
     }
 }
 
-/// The context a command names itself, which beats its section's: `kubectl -n staging`,
-/// `--context dev-cluster`, `--namespace production`.
+/// A lower context a command names itself, which beats its section's: `kubectl -n staging`,
+/// `--context dev-cluster`.
 fn target_context(argv: &[&str]) -> Option<EnvContext> {
     let words = crate::document::ContextWords::default();
     argv.windows(2).find_map(|pair| {
@@ -232,9 +232,8 @@ fn target_context(argv: &[&str]) -> Option<EnvContext> {
             Some(EnvContext::Staging)
         } else if has(&words.development) {
             Some(EnvContext::Development)
-        } else if has(&words.production) {
-            Some(EnvContext::Production)
         } else {
+            // `-n production` in a rollback section stays a rollback step.
             None
         }
     })

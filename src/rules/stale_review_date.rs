@@ -91,6 +91,13 @@ impl Rule for StaleReviewDate {
         }
         // Revision-history tables: the latest entry says when the document last changed.
         for table in &cx.doc.tables {
+            // A "Change Log Template" holds example rows, not history.
+            if cx.doc.ancestry(table.section).take(1).any(|s| {
+                let t = s.title.to_ascii_lowercase();
+                t.contains("template") || t.contains("example") || t.contains("sample")
+            }) {
+                continue;
+            }
             let titled = cx
                 .doc
                 .ancestry(table.section)
@@ -206,7 +213,7 @@ mod tests {
 
     #[test]
     fn stale_and_past_dates() {
-        let markdown = "# Runbook\n\n**Last Updated:** 2025-06-01\n**Last Reviewed:** November 20, 2025\n**Next Review:** Jan 5, 2026\n- Target Date: 2026-03-01\n- Review by: 29/10/2025\n\n| Field | Value |\n|---|---|\n| Last Reviewed | 2025-01 |\n\n`Last Updated: 2020-01-01`\n\n## Revision history\n\n| Version | Date | Change |\n|---|---|---|\n| 1.0 | 2024-01-02 | first |\n| 1.1 | 2024-03-04 | second |\n";
+        let markdown = "# Runbook\n\n**Last Updated:** 2025-06-01\n**Last Reviewed:** November 20, 2025\n**Next Review:** Jan 5, 2026\n- Target Date: 2026-03-01\n- Review by: 29/10/2025\n\n| Field | Value |\n|---|---|\n| Last Reviewed | 2025-01 |\n\n`Last Updated: 2020-01-01`\n\n## Revision history\n\n| Version | Date | Change |\n|---|---|---|\n| 1.0 | 2024-01-02 | first |\n| 1.1 | 2024-03-04 | second |\n\n## Change log template\n\n| Date | Change |\n|---|---|\n| 2024-01-13 | example |\n";
         let found = run(markdown);
         let lines: Vec<usize> = found.iter().map(|(l, _)| *l).collect();
         assert_eq!(lines, vec![3, 5, 11, 20], "{found:?}");

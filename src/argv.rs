@@ -23,12 +23,7 @@ pub fn effective_start<S: AsRef<str>>(argv: &[S]) -> usize {
                     && (word(i).starts_with('-') || crate::shell::is_assignment(word(i)))
                 {
                     // `sudo -u postgres psql`: these sudo flags take a value.
-                    if sudo
-                        && matches!(
-                            word(i),
-                            "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-r" | "-t" | "-U" | "-T"
-                        )
-                    {
+                    if sudo && sudo_flag_takes_value(word(i)) {
                         i += 1;
                     }
                     i += 1;
@@ -106,6 +101,17 @@ pub fn effective_start<S: AsRef<str>>(argv: &[S]) -> usize {
         }
     }
     i.min(argv.len())
+}
+
+/// True for a sudo option that takes a value: `-u`, and clusters ending in one (`-Hu`).
+pub fn sudo_flag_takes_value(flag: &str) -> bool {
+    !flag.starts_with("--")
+        && flag.len() >= 2
+        && flag[1..].chars().all(|c| c.is_ascii_alphabetic())
+        && flag
+            .chars()
+            .last()
+            .is_some_and(|c| matches!(c, 'u' | 'g' | 'C' | 'D' | 'h' | 'p' | 'r' | 't' | 'U' | 'T'))
 }
 
 /// The file name of a program word: `bin/rails` → `rails`, `./manage.py` → `manage.py`.

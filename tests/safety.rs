@@ -94,7 +94,8 @@ fn pipe_to_shell() {
 #[test]
 fn migration_without_backup() {
     // release.md: `supabase db push` with no backup (the `--sql` preview is not a migration);
-    // covered.md takes a pg_dump first; local.md is development only.
+    // covered.md takes a pg_dump first; local.md is development only; install.md is a setup
+    // guide (fresh database).
     expect(
         "migration-without-backup",
         &[("migration-without-backup", "release.md", 10, "warning")],

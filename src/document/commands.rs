@@ -352,11 +352,7 @@ fn push_commands(
             while let Some(next) = words.first() {
                 if next.text.starts_with('-') && next.text.len() > 1 {
                     // `sudo -u postgres psql`: the user is the flag's value, not the program.
-                    let takes_value = sudo
-                        && matches!(
-                            next.text.as_str(),
-                            "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-r" | "-t" | "-U" | "-T"
-                        );
+                    let takes_value = sudo && crate::argv::sudo_flag_takes_value(&next.text);
                     wrappers.push(words.remove(0));
                     if takes_value && !words.is_empty() {
                         wrappers.push(words.remove(0));

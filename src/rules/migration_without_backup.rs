@@ -1,7 +1,7 @@
-use super::safety::{is_backup, migration_steps, runs, BACKUP_WORDS};
+use super::safety::{is_backup, is_production_step, migration_steps, runs, BACKUP_WORDS};
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::document::{EnvContext, SectionId};
+use crate::document::SectionId;
 
 declare_rule! {
     /// ## What it does
@@ -13,8 +13,10 @@ declare_rule! {
     ///
     /// Migration steps are `rules/migration-steps.toml` (`prisma migrate deploy`, `alembic
     /// upgrade`, `rails db:migrate`, `manage.py migrate`, `supabase db push`, ...), written
-    /// directly or reached through a package script. Only production sections count (unknown
-    /// ones follow `unknown-context`); `--sql` and `--dry-run` are rehearsals.
+    /// directly or reached through a package script. Only production sections count, and
+    /// sections with no context in a document whose path or title says it is an operational
+    /// runbook (deploy, release, runbook, upgrade, migration, production, ...): an install
+    /// guide migrates a fresh database. `--sql` and `--dry-run` are rehearsals.
     ///
     /// ## Why is this bad?
     /// A migration that fails halfway or drops the wrong column can only be undone from a
@@ -93,9 +95,7 @@ impl Rule for MigrationWithoutBackup {
         let first_backup = backups.iter().min().copied();
         let mut phases_seen: Vec<SectionId> = Vec::new();
         for command in &cx.doc.commands {
-            if cx.effective_context(command.context) != EnvContext::Production
-                || super::pack_rule::is_rehearsal(command)
-            {
+            if !is_production_step(cx, command) || super::pack_rule::is_rehearsal(command) {
                 continue;
             }
             let Some(entry) = runs(cx, migration_steps(), command) else {

@@ -2,7 +2,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::safety::{migration_steps, runs};
+use super::safety::{is_production_step, migration_steps, runs};
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{context, EnvContext};
@@ -71,7 +71,7 @@ impl Rule for MissingSection {
             // Install guides ship nothing: a deploy command counts only under a heading that
             // says production; a migration counts in production and unknown sections.
             if runs(cx, migration_steps(), c).is_some() {
-                return true;
+                return is_production_step(cx, c);
             }
             if c.context != EnvContext::Production {
                 return false;

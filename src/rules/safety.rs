@@ -67,6 +67,33 @@ pub fn is_backup(cx: &RuleContext<'_>, command: &Command) -> bool {
         || command.words.iter().any(|w| BACKUP_WORDS.is_match(&w.text))
 }
 
+/// Paths and titles of operational runbooks, as opposed to install guides and developer docs.
+static RUNBOOK_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)deploy|release|runbook|rollout|upgrad|migrat|go-?live|cutover|production|prod\b|launch|operat")
+        .expect("runbook name regex")
+});
+
+/// True when a command is a production step: its section says production, or says nothing
+/// (and unknown counts as production) in a document that is an operational runbook by its
+/// path or title. Setup guides run migrations on a fresh install, with nothing to lose.
+pub fn is_production_step(cx: &RuleContext<'_>, command: &Command) -> bool {
+    use crate::document::EnvContext;
+    match command.context {
+        EnvContext::Production => true,
+        EnvContext::Unknown => {
+            cx.settings.unknown_context == EnvContext::Production
+                && (RUNBOOK_NAME.is_match(cx.path)
+                    || cx
+                        .doc
+                        .sections
+                        .iter()
+                        .find(|s| s.level == 1)
+                        .is_some_and(|s| RUNBOOK_NAME.is_match(&s.title)))
+        }
+        _ => false,
+    }
+}
+
 /// The section holding byte `offset`.
 pub fn section_at(cx: &RuleContext<'_>, offset: usize) -> SectionId {
     cx.doc

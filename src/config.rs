@@ -407,4 +407,49 @@ production = ["prod", "live", "PRD"]
         assert!(error.message.contains("`loud`"));
         assert_eq!(error.line, 2);
     }
+
+    #[test]
+    fn safety_keys_and_inline_rules() {
+        let text = r#"
+today = "2026-03-01"
+review-window-days = 90
+required-sections = ["rollback|revert"]
+
+[[rule]]
+id = "no-manual-publish"
+program = "npm"
+args = ["publish"]
+message = "published by CI"
+severity = { production = "error", staging = "off" }
+
+[rules]
+no-manual-publish = "warning"
+"#;
+        let settings = Settings::parse("c.toml", text, RULES).unwrap();
+        assert_eq!(settings.today, crate::date::Date::new(2026, 3, 1));
+        assert_eq!(settings.review_window_days, 90);
+        assert_eq!(
+            settings.required_sections,
+            Some(vec!["rollback|revert".to_string()])
+        );
+        assert_eq!(settings.packs.len(), 1);
+        assert_eq!(settings.packs[0].rule, "no-manual-publish");
+        assert_eq!(
+            settings.packs[0].levels.staging,
+            crate::diagnostic::Level::Off
+        );
+
+        let error = Settings::parse("c.toml", "today = \"29/10/2025\"\n", RULES).unwrap_err();
+        assert_eq!(error.line, 1);
+        assert!(error.message.contains("today"), "{}", error.message);
+
+        let error = Settings::parse(
+            "c.toml",
+            "[[rule]]\nid = \"x\"\nprogram = \"rm\"\nmessage = \"m\"\nflag = []\n",
+            RULES,
+        )
+        .unwrap_err();
+        assert!(error.message.contains("flag"), "{}", error.message);
+        assert!(error.line >= 1);
+    }
 }

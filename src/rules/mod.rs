@@ -283,7 +283,8 @@ mod tests {
 
     #[test]
     fn ids_are_unique_kebab_case_and_documented() {
-        let rules = builtin_rules();
+        let mut rules = builtin_rules();
+        rules.extend(safety_rules());
         let mut ids: Vec<&str> = rules.iter().map(|r| r.meta().id).collect();
         ids.extend(ENGINE_RULES.iter().map(|m| m.id));
         for id in &ids {

@@ -50,6 +50,8 @@ struct ConfigFile {
     today: Option<toml::Spanned<String>>,
     review_window_days: Option<toml::Spanned<i64>>,
     required_sections: Option<Vec<String>>,
+    #[serde(default)]
+    allow_env: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -86,6 +88,8 @@ pub struct Settings {
     /// Heading words of sections a deployment or migration runbook must have; each entry
     /// lists alternatives separated by `|`. `None`: the default (a rollback section).
     pub required_sections: Option<Vec<String>>,
+    /// Env var names `undeclared-env-var` accepts without a declaration (`allow-env`).
+    pub allow_env: Vec<String>,
 }
 
 /// Default of `review-window-days`.
@@ -104,6 +108,7 @@ impl Default for Settings {
             today: None,
             review_window_days: DEFAULT_REVIEW_WINDOW_DAYS,
             required_sections: None,
+            allow_env: Vec::new(),
         }
     }
 }
@@ -230,6 +235,7 @@ impl Settings {
             })?;
             settings.levels.insert(rule.get_ref().clone(), parsed);
         }
+        settings.allow_env = file.allow_env;
         if let Some(context) = file.context {
             let words = &mut settings.context_words;
             if let Some(list) = context.production {

@@ -113,10 +113,7 @@ fn bad_config_names_file_line_and_key_and_exits_two() {
         stderr.contains("unknown rule `missing-scripts`"),
         "{stderr}"
     );
-    assert!(
-        stderr.contains("did you mean `missing-script`?"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("did you mean `missing-script`"), "{stderr}");
 }
 
 #[test]
@@ -148,5 +145,5 @@ fn explain_prints_the_rule_docs() {
     assert!(stdout.contains("## Why is this bad?"));
     let (_, stderr, code) = run(&["explain", "missing-scrip"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("did you mean `missing-script`?"));
+    assert!(stderr.contains("did you mean `missing-script`"));
 }

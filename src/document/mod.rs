@@ -7,10 +7,12 @@
 
 mod commands;
 pub mod context;
+pub mod env_refs;
 mod extract;
 
 pub use commands::{is_known_program, Command, CommandOrigin, WorkDir};
 pub use context::{ContextWords, EnvContext};
+pub use env_refs::{EnvRef, EnvRefKind};
 
 use crate::span::Span;
 
@@ -48,6 +50,8 @@ pub struct Document {
     pub commands: Vec<Command>,
     /// Span of YAML/TOML front matter, if any; nothing inside it is extracted.
     pub front_matter: Option<Span>,
+    /// Env-var references, in document order.
+    pub env_refs: Vec<EnvRef>,
 }
 
 /// A heading and the part of the document below it.
@@ -230,7 +234,9 @@ impl Document {
     /// Parses Markdown text. Never fails: anything pulldown-cmark accepts (everything) yields a
     /// model.
     pub fn parse(text: &str, options: &ParseOptions) -> Document {
-        extract::extract(text, options)
+        let mut doc = extract::extract(text, options);
+        doc.env_refs = env_refs::extract(&doc, text);
+        doc
     }
 
     /// The section and its ancestors, innermost first.

@@ -6,7 +6,15 @@
 //! A broken manifest never stops a run: it becomes a [`ManifestProblem`] that the engine reports
 //! as an `invalid-manifest` finding, and the rest of the facts are still usable.
 
+pub mod compose;
+pub mod env;
+pub mod ignored;
+pub mod markdown;
 pub mod node;
+pub mod procfile;
+pub mod python;
+pub mod render;
+pub mod tasks;
 pub mod yaml;
 
 use std::collections::BTreeSet;
@@ -30,6 +38,22 @@ pub struct ProjectFacts {
     pub node: NodeFacts,
     /// Manifests that could not be read or parsed.
     pub problems: Vec<ManifestProblem>,
+    /// Declared env vars, from every env manifest.
+    pub env: env::EnvFacts,
+    /// render.yaml blueprints.
+    pub render: render::RenderFacts,
+    /// Docker Compose files.
+    pub compose: compose::ComposeFacts,
+    /// Makefiles, justfiles and Taskfiles.
+    pub tasks: tasks::TaskFacts,
+    /// pyproject scripts, alembic.ini and manage.py.
+    pub python: python::PythonFacts,
+    /// Procfile process types (fly.toml, app.json and vercel.json feed `env`).
+    pub platform: procfile::PlatformFacts,
+    /// Heading anchors of the repository's Markdown files, read on first use.
+    pub anchors: markdown::AnchorCache,
+    /// The root .gitignore, for paths that are generated or private.
+    pub ignored: ignored::Ignored,
 }
 
 /// A manifest that could not be read or parsed.
@@ -88,6 +112,14 @@ impl ProjectFacts {
         }
         let mut reader = ManifestReader::new(root);
         facts.node = NodeFacts::load(&mut reader, &facts.files);
+        env::load_templates(&mut reader, &facts.files, &mut facts.env);
+        facts.render = render::RenderFacts::load(&mut reader, &facts.files, &mut facts.env);
+        facts.compose = compose::ComposeFacts::load(&mut reader, &facts.files, &mut facts.env);
+        facts.tasks = tasks::TaskFacts::load(&mut reader, &facts.files);
+        facts.python = python::PythonFacts::load(&mut reader, &facts.files);
+        facts.platform = procfile::PlatformFacts::load(&mut reader, &facts.files, &mut facts.env);
+        facts.anchors = markdown::AnchorCache::new(root);
+        facts.ignored = ignored::Ignored::load(root);
         facts.problems = reader.problems;
         facts
     }
@@ -171,6 +203,30 @@ impl ManifestReader {
     pub fn problem(&mut self, problem: ManifestProblem) {
         self.problems.push(problem);
     }
+}
+
+/// An `invalid-manifest` problem from a TOML parse error.
+pub(crate) fn toml_problem(path: &str, text: &str, error: &toml::de::Error) -> ManifestProblem {
+    let offset = error.span().map(|s| s.start).unwrap_or(0);
+    ManifestProblem::new(
+        path,
+        text,
+        Span::new(offset, offset),
+        format!("invalid TOML: {}", error.message().trim()),
+    )
+}
+
+/// An `invalid-manifest` problem from a JSON parse error.
+pub(crate) fn json_problem(path: &str, text: &str, error: &serde_json::Error) -> ManifestProblem {
+    let message = error.to_string();
+    let message = message.split(" at line ").next().unwrap_or(&message);
+    ManifestProblem::at(
+        path,
+        text,
+        error.line(),
+        error.column(),
+        format!("invalid JSON: {message}"),
+    )
 }
 
 /// Repository files under `root`, honouring .gitignore, skipping dependency folders.

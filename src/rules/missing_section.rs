@@ -18,6 +18,9 @@ declare_rule! {
     /// command outside development and rollback sections. Install guides and other documents
     /// are not checked.
     ///
+    /// A link to another document about it (`[rollback procedures](rollback.md)`) counts as
+    /// the section.
+    ///
     /// `required-sections = ["rollback|revert", "contacts|escalation"]` in the config replaces
     /// the default: each entry lists heading words, any of which satisfies it.
     ///
@@ -108,7 +111,12 @@ impl Rule for MissingSection {
                     .iter()
                     .any(|w| context::contains_phrase(h, &w.to_lowercase()))
             });
-            if present {
+            // A runbook may keep its rollback in another document and link to it.
+            let linked = doc.links.iter().any(|link| {
+                let text = format!("{} {}", link.dest, cx.text(link.span)).to_lowercase();
+                words.iter().any(|w| text.contains(&w.to_lowercase()))
+            });
+            if present || linked {
                 continue;
             }
             let name = words.first().copied().unwrap_or("required");
@@ -142,6 +150,8 @@ mod tests {
         assert_eq!(check(&MissingSection, bare, &facts).len(), 1);
         let with = format!("{bare}\n## Rolling back\n\n`fly releases rollback`\n");
         assert!(check(&MissingSection, &with, &facts).is_empty());
+        let linked = format!("{bare}\nIf it fails, see [the rollback runbook](rollback.md).\n");
+        assert!(check(&MissingSection, &linked, &facts).is_empty());
         let other = "# Incident: API down\n\n## Diagnose\n\n`kubectl get pods`\n";
         assert!(check(&MissingSection, other, &facts).is_empty());
     }

@@ -18,9 +18,14 @@ mod pipe_to_shell;
 pub mod safety;
 mod stale_review_date;
 
+mod broken_link;
+mod missing_file;
+mod missing_make_target;
 mod missing_script;
 mod placeholder_contact;
 pub mod placeholders;
+mod undeclared_env_var;
+mod unknown_service;
 mod unresolved_placeholder;
 mod unsafe_migration;
 
@@ -29,9 +34,14 @@ use crate::diagnostic::{Diagnostic, Level, Severity};
 use crate::document::{Document, EnvContext};
 use crate::facts::ProjectFacts;
 
+pub use broken_link::BrokenLink;
 pub use hardcoded_secret::{find_secrets, redact, HardcodedSecret, REDACTED_RULES};
+pub use missing_file::MissingFile;
+pub use missing_make_target::MissingMakeTarget;
 pub use missing_script::MissingScript;
 pub use placeholder_contact::PlaceholderContact;
+pub use undeclared_env_var::UndeclaredEnvVar;
+pub use unknown_service::UnknownService;
 pub use unresolved_placeholder::UnresolvedPlaceholder;
 pub use unsafe_migration::UnsafeMigration;
 
@@ -157,6 +167,11 @@ pub fn builtin_rules() -> Vec<Box<dyn Rule>> {
         Box::new(UnsafeMigration::new()),
         Box::new(UnresolvedPlaceholder),
         Box::new(PlaceholderContact),
+        Box::new(UndeclaredEnvVar),
+        Box::new(UnknownService),
+        Box::new(MissingMakeTarget),
+        Box::new(MissingFile),
+        Box::new(BrokenLink),
     ]
 }
 

@@ -1,0 +1,246 @@
+//! Docker Compose files: services, their `environment` and `env_file`, profiles, and the
+//! `${VAR}` interpolations the file expects from the environment.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::env::{self, EnvFacts};
+use super::yaml::{self, Node};
+use super::ManifestReader;
+use crate::span::Span;
+
+/// One compose file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComposeFile {
+    /// Path relative to the project root.
+    pub path: String,
+    /// Its directory (`""` at the root).
+    pub dir: String,
+    /// Service names and where they are written.
+    pub services: Vec<(String, Span)>,
+    /// Profiles named by its services.
+    pub profiles: BTreeSet<String>,
+    /// True when it `include`s or `extends` other files, so its service list may be partial.
+    pub partial: bool,
+}
+
+/// The compose files of a project.
+#[derive(Debug, Clone, Default)]
+pub struct ComposeFacts {
+    /// Every compose file read, sorted by path.
+    pub files: Vec<ComposeFile>,
+}
+
+/// True for a compose file name: `compose.yaml`, `docker-compose.yml`, `docker-compose.prod.yml`,
+/// `compose.override.yaml`...
+pub fn is_compose_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    (name.starts_with("docker-compose") || name.starts_with("compose."))
+        && (name.ends_with(".yml") || name.ends_with(".yaml"))
+}
+
+static INTERPOLATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)|\$([A-Za-z_][A-Za-z0-9_]*)")
+        .expect("interpolation regex")
+});
+
+impl ComposeFacts {
+    /// Reads every compose file among `files`, declaring their variables in `env`.
+    pub fn load(
+        reader: &mut ManifestReader,
+        files: &BTreeSet<String>,
+        env: &mut EnvFacts,
+    ) -> ComposeFacts {
+        let mut facts = ComposeFacts::default();
+        for path in files.iter().filter(|f| is_compose_file(f)) {
+            let Some(text) = reader.read(path) else {
+                continue;
+            };
+            let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            let mut file = ComposeFile {
+                path: path.clone(),
+                dir: dir.to_string(),
+                services: Vec::new(),
+                profiles: BTreeSet::new(),
+                partial: false,
+            };
+            env.add_manifest(path);
+            match yaml::parse(path, &text) {
+                Ok(Some(root)) => {
+                    file.partial = root.get("include").is_some();
+                    read_services(&root, &mut file, files, reader, env);
+                }
+                Ok(None) => {}
+                Err(problem) => {
+                    if !lenient_flow_close(&text, &problem) {
+                        reader.problem(problem);
+                    }
+                    file.partial = true;
+                }
+            }
+            // `${VAR}` in a compose file is a variable the operator is expected to set.
+            for line_start in text.match_indices('$').map(|(i, _)| i) {
+                if let Some(found) = INTERPOLATION.captures_at(&text, line_start) {
+                    let whole = found.get(0).expect("match");
+                    if whole.start() != line_start || text[..line_start].ends_with('$') {
+                        continue; // `$$VAR` escapes interpolation
+                    }
+                    let name = found.get(1).or_else(|| found.get(2)).expect("group");
+                    env.declare(
+                        name.as_str(),
+                        path,
+                        Span::new(name.start(), name.end()),
+                        None,
+                    );
+                }
+            }
+            facts.files.push(file);
+        }
+        facts
+    }
+
+    /// The files a compose command in `dir` uses by default: those of the nearest directory
+    /// (`dir`, then its parents) that has any.
+    pub fn default_files(&self, dir: &str) -> Vec<&ComposeFile> {
+        let mut current = Some(dir);
+        while let Some(d) = current {
+            let here: Vec<&ComposeFile> = self.files.iter().filter(|f| f.dir == d).collect();
+            if !here.is_empty() {
+                return here;
+            }
+            current = if d.is_empty() {
+                None
+            } else {
+                Some(d.rsplit_once('/').map(|(p, _)| p).unwrap_or(""))
+            };
+        }
+        Vec::new()
+    }
+
+    /// The file at this path.
+    pub fn file(&self, path: &str) -> Option<&ComposeFile> {
+        self.files.iter().find(|f| f.path == path)
+    }
+}
+
+/// A flow sequence closed by a `]` at the key's own indentation is invalid YAML 1.2, but
+/// Docker Compose and most parsers accept it: not worth an `invalid-manifest` finding.
+fn lenient_flow_close(text: &str, problem: &super::ManifestProblem) -> bool {
+    let line = problem.location().line;
+    problem.message.contains("indentation")
+        && text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .is_some_and(|l| l.trim_start().starts_with([']', '}']))
+}
+
+fn read_services(
+    root: &Node,
+    file: &mut ComposeFile,
+    files: &BTreeSet<String>,
+    reader: &mut ManifestReader,
+    env: &mut EnvFacts,
+) {
+    let Some(services) = root.get("services") else {
+        return;
+    };
+    for (key, service) in services.entries() {
+        let Some(name) = key.as_str() else {
+            continue;
+        };
+        file.services.push((name.to_string(), key.span));
+        if service.get("extends").is_some() {
+            file.partial = true;
+        }
+        for profile in service.get("profiles").map(Node::items).unwrap_or_default() {
+            if let Some(p) = profile.as_str() {
+                file.profiles.insert(p.to_string());
+            }
+        }
+        if let Some(environment) = service.get("environment") {
+            // Map form `KEY: value` and list form `- KEY=value` / `- KEY`.
+            for (k, _) in environment.entries() {
+                if let Some(text) = k.as_str() {
+                    env.declare(text, &file.path, k.span, Some(name));
+                }
+            }
+            for item in environment.items() {
+                if let Some(text) = item.as_str() {
+                    let key = text.split('=').next().unwrap_or(text).trim();
+                    if crate::shell::is_var_name(key) {
+                        env.declare(key, &file.path, item.span, Some(name));
+                    }
+                }
+            }
+        }
+        let env_files: Vec<&Node> = match service.get("env_file") {
+            Some(node) if node.as_str().is_some() => vec![node],
+            Some(node) => node
+                .items()
+                .iter()
+                .map(|i| i.get("path").unwrap_or(i))
+                .collect(),
+            None => Vec::new(),
+        };
+        for node in env_files {
+            let Some(relative) = node.as_str() else {
+                continue;
+            };
+            let Some(target) = crate::paths::join(&file.dir, relative) else {
+                continue;
+            };
+            let base = target.rsplit('/').next().unwrap_or(&target);
+            // A real `.env` (or `.env.local`) holds secrets: never read it.
+            let private = base == ".env" || base.ends_with(".local");
+            if !private && files.contains(&target) && !env.manifests.contains(&target) {
+                env::read_env_file(reader, &target, env);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_services_environment_and_interpolations() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("docker-compose.yml"),
+            "services:\n  web:\n    image: x:${TAG}\n    environment:\n      - DATABASE_URL=postgres://db\n      - DEBUG\n    env_file: docker-compose.env\n  celery-worker:\n    profiles: [jobs]\n    environment:\n      REDIS_URL: redis://r\n      ESCAPED: $$NOT_A_VAR\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("docker-compose.env"), "SECRET_KEY=\n").unwrap();
+        let files: BTreeSet<String> = [
+            "docker-compose.yml".to_string(),
+            "docker-compose.env".to_string(),
+        ]
+        .into();
+        let mut reader = ManifestReader::new(dir.path());
+        let mut env = EnvFacts::default();
+        let facts = ComposeFacts::load(&mut reader, &files, &mut env);
+        assert!(reader.problems.is_empty(), "{:?}", reader.problems);
+        let names: Vec<&str> = facts.files[0]
+            .services
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(names, vec!["web", "celery-worker"]);
+        assert!(facts.files[0].profiles.contains("jobs"));
+        for var in [
+            "TAG",
+            "DATABASE_URL",
+            "DEBUG",
+            "REDIS_URL",
+            "SECRET_KEY",
+            "ESCAPED",
+        ] {
+            assert!(env.is_declared(var), "{var}");
+        }
+        assert!(!env.is_declared("NOT_A_VAR"));
+        assert_eq!(facts.default_files("docs/runbooks").len(), 1);
+    }
+}

@@ -1,0 +1,421 @@
+use std::collections::BTreeSet;
+
+use super::missing_script::command_dir;
+use super::unknown_service::compose_call;
+use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+use crate::document::{Command, WorkDir};
+use crate::shell::Word;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that the repository files a command runs or reads exist: `./x.sh`,
+    /// `bash|sh|zsh x`, `node|python|python3|ruby|ts-node|tsx x`, `chmod +x x`, `source x`,
+    /// the `-f` file of `docker compose`, `docker build` and `kubectl apply`, the source of
+    /// `cp .env.example .env`, and `--env-file x`. Paths are taken from the command's `cd`
+    /// directory; without one, from the runbook's directory or the repository root.
+    ///
+    /// Not checked: absolute and home paths, URLs, placeholders (`<file>`, `$DIR/x`, globs),
+    /// paths leaving the repository, paths the repository ignores or generates (`dist/`,
+    /// `.env`), and paths the runbook itself creates (`mkdir`, `git clone`, `> out`, `cp a b`,
+    /// `curl -o x`...).
+    ///
+    /// ## Why is this bad?
+    /// Scripts get deleted or moved and runbooks keep calling them:
+    /// `./scripts/pre-deploy-check.sh: No such file or directory`, mid-deploy, with nobody sure
+    /// whether the step still matters.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ./scripts/pre-deployment-validation.sh
+    /// ```
+    ///
+    /// Use instead (the script that exists), or delete the step:
+    /// ```markdown
+    /// ./scripts/validate.sh
+    /// ```
+    pub struct MissingFile {
+        id: "missing-file",
+        severity: Error,
+        summary: "a repository file a command runs or reads does not exist",
+    }
+}
+
+/// Interpreters whose first file argument is a script.
+const INTERPRETERS: &[&str] = &[
+    "node", "python", "python3", "ruby", "ts-node", "tsx", "bash", "sh", "zsh", "source", ".",
+    "perl", "php",
+];
+
+impl Rule for MissingFile {
+    fn meta(&self) -> RuleMeta<'_> {
+        Self::META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        if cx.project.files.is_empty() {
+            return;
+        }
+        let mut created = created_paths(&cx.doc.commands);
+        created.extend(shown_files(cx));
+        // Every directory the runbook `cd`s into: a later inline `./run.sh` often runs there.
+        let cd_dirs: Vec<String> = cx
+            .doc
+            .commands
+            .iter()
+            .filter(|c| c.program() == Some("cd"))
+            .filter_map(|c| c.words.get(1))
+            .filter_map(|w| crate::paths::join("", &w.text))
+            .filter(|d| !d.is_empty() && cx.project.has_dir(d))
+            .collect();
+        for command in &cx.doc.commands {
+            let candidates = file_words(command);
+            if candidates.is_empty() {
+                continue;
+            }
+            let Some(cwd) = command_dir(cx, command) else {
+                continue;
+            };
+            // Without a `cd`, a path may be written from the runbook's directory or the root.
+            let mut bases = vec![cwd.clone()];
+            if command.cwd == WorkDir::Default {
+                if !cwd.is_empty() {
+                    bases.push(String::new());
+                }
+                bases.extend(cd_dirs.iter().cloned());
+            }
+            for word in candidates {
+                let path = word.text.as_str();
+                if !checkable(path) || is_created(path, &created) {
+                    continue;
+                }
+                // A bare `manage.py` or `./run.sh` that exists elsewhere is run from there.
+                let bare = path.strip_prefix("./").unwrap_or(path);
+                if !bare.contains('/')
+                    && cx
+                        .project
+                        .files
+                        .iter()
+                        .any(|f| f.rsplit('/').next() == Some(bare))
+                {
+                    continue;
+                }
+                let resolved: Vec<String> = bases
+                    .iter()
+                    .filter_map(|b| crate::paths::join(b, path))
+                    .collect();
+                if resolved.is_empty()
+                    || resolved.iter().any(|p| {
+                        p.is_empty()
+                            || cx.project.has_file(p)
+                            || cx.project.has_dir(p)
+                            || cx.project.ignored.is_ignored(p)
+                    })
+                {
+                    continue;
+                }
+                let name = path.rsplit('/').next().unwrap_or(path);
+                let siblings = cx.project.files.iter().filter_map(|f| f.rsplit('/').next());
+                let help = match did_you_mean_text(name, siblings) {
+                    Some(hint) => format!("{hint}; the path is relative to `{}`", display_dir(&resolved[0])),
+                    None => format!(
+                        "no such file in the repository (looked for `{}`); fix the path or remove the step",
+                        resolved.join("` and `")
+                    ),
+                };
+                out.push(
+                    Diagnostic::new(
+                        Self::META.id,
+                        Severity::Error,
+                        word.span,
+                        format!("file `{path}` does not exist"),
+                    )
+                    .with_label("not in the repository")
+                    .with_help(help),
+                );
+            }
+        }
+    }
+}
+
+fn display_dir(path: &str) -> &str {
+    match path.rsplit_once('/') {
+        Some((dir, _)) => dir,
+        None => "the repository root",
+    }
+}
+
+/// True for a path worth checking: relative, literal, inside the repository.
+fn checkable(path: &str) -> bool {
+    !path.is_empty()
+        && path != "-"
+        && path != "."
+        && !path.starts_with(['/', '~', '-', '@', ':'])
+        && !path.contains([
+            '$', '<', '>', '{', '}', '*', '?', '[', ']', '%', '`', '(', '|', '\\', '=',
+        ])
+        && !path.contains("://")
+        && !path.contains("...")
+        && !is_private_env(path)
+}
+
+/// A real env file (`.env`, `.env.production`, `prod.env`): created by the operator and never
+/// committed.
+fn is_private_env(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    (name.starts_with(".env") || name.ends_with(".env"))
+        && !crate::facts::env::is_env_template(name)
+}
+
+/// The words of a command that name files it runs or reads.
+fn file_words(command: &Command) -> Vec<&Word> {
+    let words = &command.words;
+    let Some(program) = words.first() else {
+        return Vec::new();
+    };
+    let text = program.text.as_str();
+    let args = &words[1..];
+    let mut found = Vec::new();
+    if text.starts_with("./") || text.starts_with("../") {
+        found.push(program);
+    }
+    match text {
+        _ if INTERPRETERS.contains(&text) => {
+            let mut i = 0;
+            while i < args.len() {
+                let arg = args[i].text.as_str();
+                if matches!(arg, "-c" | "-m" | "-e" | "--eval" | "-p" | "--print" | "-") {
+                    break; // inline code or a module, not a file
+                }
+                if matches!(
+                    arg,
+                    "-r" | "--require" | "--import" | "--loader" | "-W" | "-X" | "-o"
+                ) {
+                    i += 2;
+                    continue;
+                }
+                if arg.starts_with('-') {
+                    i += 1;
+                    continue;
+                }
+                let script_like = arg.contains('/')
+                    || [
+                        ".sh", ".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".bash", ".zsh", ".pl",
+                        ".php",
+                    ]
+                    .iter()
+                    .any(|e| arg.ends_with(e));
+                // `node server` or `python manage` without a path or extension may be a module.
+                if script_like || matches!(text, "source" | ".") {
+                    found.push(&args[i]);
+                }
+                break;
+            }
+        }
+        "chmod" => {
+            let mode = args.iter().position(|a| !a.text.starts_with('-'));
+            if let Some(mode) = mode {
+                if args[mode].text.contains('x')
+                    || args[mode].text.chars().all(|c| c.is_ascii_digit())
+                {
+                    found.extend(args[mode + 1..].iter().filter(|a| !a.text.starts_with('-')));
+                }
+            }
+        }
+        "cp" => {
+            let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
+            if positional.len() == 2 {
+                let source = positional[0].text.to_ascii_lowercase();
+                let name = source.rsplit('/').next().unwrap_or(&source);
+                if crate::facts::env::is_env_template(name)
+                    || name.contains("example")
+                    || name.contains("sample")
+                {
+                    found.push(positional[0]);
+                }
+            }
+        }
+        "docker" | "docker-compose" | "podman" => {
+            if let Some(call) = compose_call(words) {
+                found.extend(call.files);
+                found.extend(
+                    call.env_files
+                        .into_iter()
+                        .filter(|w| !is_private_env(&w.text)),
+                );
+            } else if args
+                .first()
+                .is_some_and(|a| a.text == "build" || a.text == "buildx")
+            {
+                found.extend(flag_values(args, &["-f", "--file"]));
+            } else if args.first().is_some_and(|a| a.text == "run") {
+                // Only docker's own option: words after the image belong to the container.
+                found.extend(
+                    flag_values(args, &["--env-file"])
+                        .into_iter()
+                        .filter(|w| !is_private_env(&w.text)),
+                );
+            }
+        }
+        "kubectl" | "oc"
+            if args.first().is_some_and(|a| {
+                matches!(
+                    a.text.as_str(),
+                    "apply" | "create" | "replace" | "delete" | "diff"
+                )
+            }) =>
+        {
+            found.extend(flag_values(
+                args,
+                &["-f", "--filename", "-k", "--kustomize"],
+            ));
+        }
+        _ => {}
+    }
+    found
+}
+
+/// Values of `flag value` pairs.
+fn flag_values<'a>(args: &'a [Word], flags: &[&str]) -> Vec<&'a Word> {
+    args.windows(2)
+        .filter(|pair| flags.contains(&pair[0].text.as_str()))
+        .map(|pair| &pair[1])
+        .collect()
+}
+
+/// Paths the runbook creates somewhere: redirect targets, `mkdir`/`touch` arguments, the
+/// destination of `cp`/`mv`/`ln`/`git clone`, `-o`/`--output` values, and archives unpacked.
+fn created_paths(commands: &[Command]) -> BTreeSet<String> {
+    let mut created = BTreeSet::new();
+    let mut add = |text: &str| {
+        let clean = text.trim_start_matches("./").trim_end_matches('/');
+        if !clean.is_empty() {
+            created.insert(clean.to_string());
+        }
+    };
+    for command in commands {
+        for redirect in &command.redirects {
+            add(&redirect.text);
+        }
+        let words = &command.words;
+        let positional: Vec<&str> = words
+            .iter()
+            .skip(1)
+            .map(|w| w.text.as_str())
+            .filter(|w| !w.starts_with('-'))
+            .collect();
+        for pair in words.windows(2) {
+            if matches!(
+                pair[0].text.as_str(),
+                "-o" | "-O" | "--output" | "-out" | "--out" | "--output-file" | "-d"
+            ) {
+                add(&pair[1].text);
+            }
+        }
+        match command.program() {
+            Some("mkdir" | "touch" | "install") => positional.iter().for_each(|p| add(p)),
+            Some("cp" | "mv" | "ln" | "rsync" | "scp" | "unzip" | "wget" | "curl") => {
+                if let Some(last) = positional.last() {
+                    add(last);
+                }
+            }
+            Some("git") if positional.first() == Some(&"clone") => {
+                if positional.len() >= 3 {
+                    add(positional[positional.len() - 1]);
+                } else if let Some(url) = positional.get(1) {
+                    let name = url.rsplit(['/', ':']).next().unwrap_or(url);
+                    add(name.trim_end_matches(".git"));
+                }
+            }
+            Some("tar") => {
+                // Unpacked archives create paths we cannot list: trust the runbook.
+                positional.iter().for_each(|p| add(p));
+            }
+            _ => {}
+        }
+    }
+    created
+}
+
+/// File names a runbook shows the content of (a YAML block titled or commented
+/// `# namespace.yaml`): the reader is meant to create them.
+fn shown_files(cx: &RuleContext<'_>) -> Vec<String> {
+    let mut shown = Vec::new();
+    for block in cx.doc.code_blocks.iter().filter(|b| !b.is_shell) {
+        let head: Vec<&str> = std::iter::once(block.info.as_str())
+            .chain(block.lines.iter().take(3).map(|l| l.text.as_str()))
+            .collect();
+        for text in head {
+            for word in text.split(|c: char| c.is_whitespace() || c == '"' || c == '=') {
+                let word = word.trim_matches(|c: char| c == '#' || c == ':' || c == '`');
+                if word.contains('.') && word.len() > 2 && !word.contains("://") {
+                    shown.push(word.trim_start_matches("./").to_string());
+                }
+            }
+        }
+    }
+    shown
+}
+
+fn is_created(path: &str, created: &BTreeSet<String>) -> bool {
+    let clean = path.trim_start_matches("./").trim_end_matches('/');
+    created.iter().any(|c| {
+        clean == c
+            || clean.starts_with(&format!("{c}/"))
+            || c.rsplit('/').next() == Some(clean)
+            || clean.rsplit('/').next() == c.rsplit('/').next() && c.contains('/')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::check;
+
+    #[test]
+    fn reports_missing_scripts_but_not_created_or_placeholder_paths() {
+        let facts = crate::facts::ProjectFacts {
+            files: ["scripts/deploy.sh".to_string(), ".env.example".to_string()].into(),
+            dirs: ["scripts".to_string()].into(),
+            ..Default::default()
+        };
+        let md = "```bash\n./scripts/deploy.sh\nbash scripts/pre-deploy.sh\ncp .env.example .env\ncp .env.sample .env\nsource .env\npython -m http.server\nmkdir -p out && ./out/run.sh\nnode <script>.js\n/usr/local/bin/x.sh\n```\n";
+        let found = check(&MissingFile, md, &facts);
+        assert_eq!(
+            found,
+            vec![
+                (3, "file `scripts/pre-deploy.sh` does not exist".to_string()),
+                (5, "file `.env.sample` does not exist".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_follow_cd_and_skip_generated_or_outside_paths() {
+        let facts = crate::facts::ProjectFacts {
+            files: [
+                "apps/api/scripts/seed.ts".to_string(),
+                "k8s/api.yaml".to_string(),
+                "apps/api/compose.yaml".to_string(),
+            ]
+            .into(),
+            dirs: [
+                "apps".to_string(),
+                "apps/api".to_string(),
+                "apps/api/scripts".to_string(),
+                "k8s".to_string(),
+            ]
+            .into(),
+            ..Default::default()
+        };
+        let md = "```bash\nkubectl apply -f k8s/ -f k8s/web.yaml\nnode dist/server.js\ngit clone https://x/tools.git && bash tools/run.sh\ncd apps/api && tsx scripts/seed.ts && tsx scripts/gone.ts\ndocker compose -f compose.yaml up -d\ncd /srv/app && ./deploy.sh\n```\n";
+        let found = check(&MissingFile, md, &facts);
+        assert_eq!(
+            found,
+            vec![
+                (2, "file `k8s/web.yaml` does not exist".to_string()),
+                (5, "file `scripts/gone.ts` does not exist".to_string()),
+            ]
+        );
+    }
+}

@@ -1,0 +1,331 @@
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+use crate::document::{BlockKind, EnvRefKind};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that every environment variable a runbook refers to is declared by one of the
+    /// project's env manifests: `render.yaml` (`envVars`, `envVarGroups`), Docker Compose
+    /// (`environment`, `env_file`, `${VAR}` interpolation), `.env.example` and other env
+    /// templates, `fly.toml` `[env]`, `app.json` `env` or `vercel.json` `env`.
+    ///
+    /// References are `$VAR`, `${VAR}`, `${VAR:-x}`, `VAR=value cmd` and `export VAR=` in
+    /// shell code, and backticked `UPPER_SNAKE` names in checklists, lists and tables under
+    /// headings about environment, secrets, configuration or variables. A variable assigned
+    /// earlier in the same code block, shell and CI built-ins (`HOME`, `PATH`, `GITHUB_*`...,
+    /// listed in `rules/env-builtins.toml`) and names listed in the config's `allow-env` are
+    /// not checked. The rule is silent in a project with no env manifest at all.
+    ///
+    /// ## Why is this bad?
+    /// A variable the checklist requires but no manifest declares is never set on the
+    /// platform: the deploy goes out with it missing, or the runbook is asking for a variable
+    /// that was renamed long ago.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// - [ ] `STRIPE_WEBHOOK_SECRET` is set in the dashboard
+    /// ```
+    ///
+    /// Use instead: declare it (in render.yaml, with `sync: false` for a secret) or fix the
+    /// name to the one the manifests use:
+    /// ```yaml
+    /// envVars:
+    ///   - key: STRIPE_WEBHOOK_SECRET
+    ///     sync: false
+    /// ```
+    pub struct UndeclaredEnvVar {
+        id: "undeclared-env-var",
+        severity: Warning,
+        summary: "an env var the runbook refers to is declared by no env manifest",
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Builtins {
+    names: Vec<String>,
+    prefixes: Vec<String>,
+}
+
+static BUILTINS: LazyLock<Builtins> = LazyLock::new(|| {
+    toml::from_str(include_str!("../../rules/env-builtins.toml"))
+        .expect("rules/env-builtins.toml is valid (unit-tested)")
+});
+
+/// True for a variable the shell, CI or a well-known tool sets or reads itself.
+pub fn is_builtin(name: &str) -> bool {
+    BUILTINS.names.iter().any(|n| n == name)
+        || BUILTINS
+            .prefixes
+            .iter()
+            .any(|p| name.starts_with(p.as_str()))
+}
+
+/// Headings under which a command's variables are the application's configuration: narrower
+/// than the words for listed names, since "Production environment" heads ordinary deploy steps.
+const VARIABLE_SECTION_WORDS: &[&str] = &[
+    "environment variables",
+    "environment variable",
+    "env vars",
+    "env var",
+    "variables",
+    "secrets",
+    "configuration",
+];
+
+/// True when the name sits in a table row that gives it a default or marks it not required:
+/// an optional knob the templates need not list.
+fn optional_in_table(cx: &RuleContext<'_>, span: crate::span::Span) -> bool {
+    for table in &cx.doc.tables {
+        let Some(row) = table
+            .rows
+            .iter()
+            .find(|row| row.iter().any(|cell| cell.span.contains(span)))
+        else {
+            continue;
+        };
+        if row
+            .iter()
+            .any(|cell| mentions_optional(&cell.text.to_lowercase()))
+        {
+            return true;
+        }
+        for (index, header) in table.header.iter().enumerate() {
+            let title = header.text.to_lowercase();
+            let value = row
+                .get(index)
+                .map(|c| c.text.trim().trim_end_matches('.').to_lowercase())
+                .unwrap_or_default();
+            let empty = matches!(value.as_str(), "" | "-" | "—" | "none" | "n/a" | "unset");
+            if title.contains("default") && !empty {
+                return true;
+            }
+            if (title.contains("required") || title.contains("mandatory"))
+                && (value.starts_with("no") || value == "optional")
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+    false
+}
+
+/// True when the list item holding the name says it is optional or has a default.
+fn optional_in_list(cx: &RuleContext<'_>, span: crate::span::Span) -> bool {
+    cx.doc
+        .text_blocks
+        .iter()
+        .filter(|b| matches!(b.kind, BlockKind::ListItem | BlockKind::ChecklistItem))
+        .find(|b| b.span.contains(span))
+        .is_some_and(|b| mentions_optional(&b.text.to_lowercase()))
+}
+
+fn mentions_optional(text: &str) -> bool {
+    text.contains("optional") || text.contains("default:") || text.contains("defaults to")
+}
+
+/// Prefixes frameworks require for variables exposed to the browser.
+const FRAMEWORK_PREFIXES: &[&str] = &[
+    "NEXT_PUBLIC_",
+    "VITE_",
+    "REACT_APP_",
+    "NUXT_PUBLIC_",
+    "EXPO_PUBLIC_",
+    "PUBLIC_",
+    "GATSBY_",
+];
+
+/// True when a declared name is a likely intended spelling of `name`: at most two edits
+/// away, or the same name with a framework prefix (`SUPABASE_URL` / `NEXT_PUBLIC_SUPABASE_URL`).
+fn near_declared<'a>(name: &str, declared: impl Iterator<Item = &'a String>) -> bool {
+    declared.into_iter().any(|d| {
+        let allowed = if name.len() >= 10 { 2 } else { 1 };
+        (name.len() >= 6 && strsim::levenshtein(name, d) <= allowed)
+            || FRAMEWORK_PREFIXES
+                .iter()
+                .any(|p| d.strip_prefix(p) == Some(name))
+    })
+}
+
+impl Rule for UndeclaredEnvVar {
+    fn meta(&self) -> RuleMeta<'_> {
+        Self::META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let env = &cx.project.env;
+        if env.manifests.is_empty() {
+            return;
+        }
+        let mut reported: BTreeSet<&str> = BTreeSet::new();
+        for reference in &cx.doc.env_refs {
+            let name = reference.name.as_str();
+            if env.is_declared(name)
+                || is_builtin(name)
+                || cx.settings.allow_env.iter().any(|a| a == name)
+            {
+                continue;
+            }
+            // `$TAG` or `BACKUP_FILE=...` in a command is usually the operator's own shell
+            // variable. Report it only where the runbook is about configuration, or when it
+            // is one edit away from a declared name (a typo or a rename).
+            let suggestion = did_you_mean_text(name, env.vars.keys().map(String::as_str));
+            if reference.kind != EnvRefKind::Mention
+                && !near_declared(name, env.vars.keys())
+                && !cx
+                    .doc
+                    .section_mentions(reference.section, VARIABLE_SECTION_WORDS)
+            {
+                continue;
+            }
+            if reference.kind == EnvRefKind::Mention
+                && (optional_in_table(cx, reference.span) || optional_in_list(cx, reference.span))
+            {
+                continue;
+            }
+            // One finding per name: the first mention is where to fix it.
+            if !reported.insert(name) {
+                continue;
+            }
+            let manifests: Vec<&str> = env.manifests.iter().map(String::as_str).collect();
+            let shown = if manifests.len() > 4 {
+                format!(
+                    "{} and {} more",
+                    manifests[..4].join(", "),
+                    manifests.len() - 4
+                )
+            } else {
+                manifests.join(", ")
+            };
+            let place = match cx.project.render.main_service() {
+                Some(service) => format!(
+                    "add it to the `envVars` of service `{}` in {}",
+                    service.name,
+                    cx.project
+                        .render
+                        .files
+                        .first()
+                        .map(String::as_str)
+                        .unwrap_or("render.yaml")
+                ),
+                None => match manifests
+                    .iter()
+                    .find(|m| crate::facts::env::is_env_template(m))
+                {
+                    Some(template) => format!("add it to {template}"),
+                    None => format!("declare it in {}", manifests[0]),
+                },
+            };
+            let prefixed = FRAMEWORK_PREFIXES
+                .iter()
+                .map(|p| format!("{p}{name}"))
+                .find(|n| env.is_declared(n))
+                .map(|n| format!("did you mean `{n}`?"));
+            let help = match prefixed.or(suggestion) {
+                Some(hint) => format!("{hint} (or {place})"),
+                None => format!("{place}, or list it under `allow-env` in runbook-lint.toml if the platform sets it"),
+            };
+            out.push(
+                Diagnostic::new(
+                    Self::META.id,
+                    Severity::Warning,
+                    reference.span,
+                    format!("env var `{name}` is not declared in {shown}"),
+                )
+                .with_label("declared by no env manifest")
+                .with_help(help),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::check;
+    use crate::span::Span;
+
+    #[test]
+    fn near_names_are_typos_or_framework_prefixes() {
+        let declared: Vec<String> = [
+            "DATABASE_URL",
+            "NEXT_PUBLIC_SUPABASE_URL",
+            "ANTHROPIC_API_KEY",
+            "DB_PORT",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert!(near_declared("DATABSE_URL", declared.iter()));
+        assert!(near_declared("SUPABASE_URL", declared.iter()));
+        assert!(!near_declared("API_KEY", declared.iter()));
+        assert!(!near_declared("DB_HOST", declared.iter()));
+    }
+
+    #[test]
+    fn operator_variables_in_commands_are_not_reported() {
+        let mut facts = crate::facts::ProjectFacts::default();
+        facts
+            .env
+            .declare("DATABASE_URL", ".env.example", Span::default(), None);
+        let md = "## Deploy\n\n```bash\nkubectl set image deploy/api api=x:$PROD_TAG\npsql $DATABSE_URL\n```\n\n## Environment variables\n\n```bash\nexport STRIPE_KEY=sk\n```\n";
+        let found = check(&UndeclaredEnvVar, md, &facts);
+        assert_eq!(
+            found,
+            vec![
+                (
+                    5,
+                    "env var `DATABSE_URL` is not declared in .env.example".to_string()
+                ),
+                (
+                    11,
+                    "env var `STRIPE_KEY` is not declared in .env.example".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn optional_table_rows_are_not_reported() {
+        let mut facts = crate::facts::ProjectFacts::default();
+        facts
+            .env
+            .declare("DATABASE_URL", ".env.example", Span::default(), None);
+        let md = "## Configuration\n\n| Variable | Required | Default |\n|---|---|---|\n| `LOG_LEVEL` | No | `info` |\n| `API_TOKEN` | Yes | - |\n| `SMTP_HOST` | optional relay | - |\n\n- `CACHE_TTL_MS`: cache lifetime. Default: `500`\n";
+        let found = check(&UndeclaredEnvVar, md, &facts);
+        assert_eq!(
+            found,
+            vec![(
+                6,
+                "env var `API_TOKEN` is not declared in .env.example".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn builtins_data_parses() {
+        assert!(is_builtin("HOME") && is_builtin("GITHUB_SHA") && !is_builtin("STRIPE_KEY"));
+    }
+
+    #[test]
+    fn reports_undeclared_once_and_only_with_manifests() {
+        let mut facts = crate::facts::ProjectFacts::default();
+        let md = "## Environment\n\n- [ ] `API_KEY`\n- [ ] `STRIPE_KEY`\n\n```bash\necho $STRIPE_KEY $HOME\n```\n";
+        assert!(check(&UndeclaredEnvVar, md, &facts).is_empty());
+        facts
+            .env
+            .declare("API_KEY", ".env.example", Span::default(), None);
+        let found = check(&UndeclaredEnvVar, md, &facts);
+        assert_eq!(
+            found,
+            vec![(
+                4,
+                "env var `STRIPE_KEY` is not declared in .env.example".to_string()
+            )]
+        );
+    }
+}

@@ -39,6 +39,25 @@ const FETCHERS: &[&str] = &["curl", "wget", "iwr", "irm", "http", "https"];
 static SUBSTITUTED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:\$\(|<\(|`)\s*(?:curl|wget)\b").expect("substitution regex"));
 
+/// True when the pipeline ending just before the shell (`commands`' tail, on the same line)
+/// starts with or passes through a download (`curl ... | tee x | sh`).
+fn pipeline_fetches(commands: &[crate::document::Command], line: &str) -> bool {
+    for previous in commands.iter().rev() {
+        if previous.line != line {
+            return false;
+        }
+        let program = previous.program().map(crate::argv::program_name);
+        if program.is_some_and(|p| FETCHERS.contains(&p)) {
+            return true;
+        }
+        // The start of the pipeline: nothing before it feeds the shell.
+        if previous.joint != Joint::Pipe {
+            return false;
+        }
+    }
+    false
+}
+
 impl Rule for PipeToShell {
     fn meta(&self) -> RuleMeta<'_> {
         Self::META
@@ -53,23 +72,8 @@ impl Rule for PipeToShell {
             if !SHELLS.contains(&program) {
                 continue;
             }
-            let piped = command.joint == Joint::Pipe
-                && commands[..i]
-                    .iter()
-                    .rev()
-                    .take_while(|c| c.line == command.line)
-                    .scan(true, |go, c| {
-                        // Walk back along the pipeline only.
-                        let this = *go;
-                        *go = c.joint == Joint::Pipe;
-                        Some((this, c))
-                    })
-                    .take_while(|(go, _)| *go)
-                    .any(|(_, c)| {
-                        c.program()
-                            .map(crate::argv::program_name)
-                            .is_some_and(|p| FETCHERS.contains(&p))
-                    });
+            let piped =
+                command.joint == Joint::Pipe && pipeline_fetches(&commands[..i], &command.line);
             let substituted = command.args().iter().any(|w| SUBSTITUTED.is_match(&w.text))
                 || SUBSTITUTED.is_match(cx.text(command.span));
             // On a developer's own machine, running an installer this way is their call.
@@ -98,9 +102,9 @@ mod tests {
 
     #[test]
     fn finds_pipes_and_substitutions() {
-        let markdown = "# Setup\n\n```bash\ncurl -fsSL https://x.io/i.sh | sudo bash\nwget -qO- https://x.io/i.sh | sh -s -- -y\nbash -c \"$(curl -fsSL https://x.io/i.sh)\"\ncurl -fsSLo i.sh https://x.io/i.sh\ncurl https://x.io/data.json | jq .\n# curl https://x.io/i.sh | sh\n```\n";
+        let markdown = "# Setup\n\n```bash\ncurl -fsSL https://x.io/i.sh | sudo bash\nwget -qO- https://x.io/i.sh | sh -s -- -y\nbash -c \"$(curl -fsSL https://x.io/i.sh)\"\ncurl -fsSLo i.sh https://x.io/i.sh\ncurl https://x.io/data.json | jq .\ncurl -s https://x.io/i.sh | tee i.sh | bash\necho ok; curl -o x https://x.io && sh x\n# curl https://x.io/i.sh | sh\n```\n";
         let found = check(&PipeToShell, markdown, &project(&[], &[]));
         let lines: Vec<usize> = found.iter().map(|(l, _)| *l).collect();
-        assert_eq!(lines, vec![4, 5, 6], "{found:?}");
+        assert_eq!(lines, vec![4, 5, 6, 9], "{found:?}");
     }
 }

@@ -53,7 +53,7 @@ static HISTORY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 fn is_deadline(label: &str) -> bool {
     let label = label.to_ascii_lowercase();
     label.starts_with("next")
-        || label.starts_with("review") && !label.starts_with("reviewed")
+        || (label.starts_with("review") && !label.starts_with("reviewed"))
         || label.starts_with("target")
 }
 

@@ -85,6 +85,18 @@ mod tests {
         );
         assert_eq!(find("kubectl delete pod web-1 -n ns"), None);
         assert_eq!(
+            find("kubectl -n shop delete namespace shop").as_deref(),
+            Some("kubectl-delete-namespace")
+        );
+        assert_eq!(
+            find("kubectl delete -n shop pvc data").as_deref(),
+            Some("kubectl-delete-namespace")
+        );
+        assert_eq!(
+            find("redis-cli -h redis.internal -p 6379 FLUSHALL").as_deref(),
+            Some("redis-flush")
+        );
+        assert_eq!(
             find("kubectl delete pods --all").as_deref(),
             Some("kubectl-delete-all")
         );

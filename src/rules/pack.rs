@@ -390,7 +390,7 @@ impl Entry {
             return false;
         }
         let rest: Vec<&str> = argv[start + 1..].iter().map(|w| w.as_ref()).collect();
-        let positionals: Vec<&str> = rest.iter().copied().filter(|w| !argv::is_flag(w)).collect();
+        let positionals = positionals(program, &rest);
         // Index of the positional after the matched `args` window (0 when there are no args).
         let mut after = 0;
         if !self.args.is_empty() {
@@ -448,6 +448,97 @@ impl Entry {
 }
 
 /// `--force` matches `--force` and `--force=x`; `-r` also matches combined short flags (`-rf`).
+/// Flags whose value is the next word, per program: `kubectl -n shop delete ns x` has the
+/// positionals `delete ns x`, not `shop delete ns x`.
+const VALUE_FLAGS: &[(&str, &[&str])] = &[
+    (
+        "kubectl",
+        &[
+            "-n",
+            "--namespace",
+            "--context",
+            "-l",
+            "--selector",
+            "--kubeconfig",
+            "-o",
+            "--output",
+            "-c",
+            "--container",
+            "--cluster",
+            "--user",
+        ],
+    ),
+    (
+        "oc",
+        &[
+            "-n",
+            "--namespace",
+            "--context",
+            "-l",
+            "--selector",
+            "-o",
+            "--output",
+        ],
+    ),
+    (
+        "helm",
+        &[
+            "-n",
+            "--namespace",
+            "--kube-context",
+            "-f",
+            "--values",
+            "--set",
+            "--version",
+            "-o",
+            "--output",
+        ],
+    ),
+    (
+        "redis-cli",
+        &["-h", "-p", "-a", "-n", "-u", "--user", "--pass"],
+    ),
+    ("git", &["-C", "-c"]),
+    (
+        "docker",
+        &[
+            "-f",
+            "--file",
+            "-p",
+            "--project-name",
+            "--context",
+            "-H",
+            "--host",
+            "--profile",
+            "--env-file",
+        ],
+    ),
+    ("terraform", &["-chdir", "-var", "-var-file", "-target"]),
+];
+
+/// The non-flag words of a command, without the values of the program's value flags.
+fn positionals<'a>(program: &str, rest: &[&'a str]) -> Vec<&'a str> {
+    let value_flags = VALUE_FLAGS
+        .iter()
+        .find(|(p, _)| *p == program)
+        .map(|(_, flags)| *flags)
+        .unwrap_or(&[]);
+    let mut out = Vec::new();
+    let mut skip = false;
+    for word in rest {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if argv::is_flag(word) {
+            skip = value_flags.contains(word);
+            continue;
+        }
+        out.push(*word);
+    }
+    out
+}
+
 /// A spec ending in `!` (`-c!`) matches only that exact word, not combined short flags.
 fn flag_matches(spec: &str, word: &str) -> bool {
     if let Some(exact) = spec.strip_suffix('!') {

@@ -262,7 +262,11 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
             let Some(severity) = level.severity() else {
                 continue;
             };
-            let source = problem.source.clone();
+            // A manifest excerpt (an env file) may hold a secret too.
+            let source: Arc<str> = match rules::redact(&problem.source) {
+                std::borrow::Cow::Borrowed(_) => problem.source.clone(),
+                std::borrow::Cow::Owned(masked) => Arc::from(masked),
+            };
             let index = LineIndex::new(&source);
             result.files.push(FileFindings {
                 path: display_path(&options.base, &root.join(&problem.path)),

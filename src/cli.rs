@@ -1,13 +1,13 @@
-//! Command-line interface: `check`, `rules`, `explain`.
+//! Command-line interface: `check`, `rules`, `explain`, `init`, `completions`.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::engine::{self, CheckOptions};
+use crate::engine::{self, CheckOptions, CheckResult};
 use crate::report::{self, Format};
 use crate::rules;
 
@@ -33,6 +33,13 @@ pub enum Command {
         /// Rule id, e.g. `missing-script`.
         rule: String,
     },
+    /// Write a commented starter `runbook-lint.toml` in the current directory.
+    Init,
+    /// Print a shell completion script, e.g. `runbook-lint completions bash`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Arguments of `check`.
@@ -52,6 +59,26 @@ pub struct CheckArgs {
     /// Config file (default: runbook-lint.toml or .runbook-lint.toml at the project root).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Write the report to this file instead of stdout (the summary still goes to stderr).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print how many findings each rule produced (to stderr).
+    #[arg(long)]
+    pub statistics: bool,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and report them as usual).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Lint only runbooks changed since this git revision, and the runbooks of projects whose
+    /// manifests changed.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// Apply the config's `include` globs to files named on the command line too (the
+    /// pre-commit hook does; `--changed-since` implies it).
+    #[arg(long)]
+    pub force_select: bool,
     /// Judge review dates as of this day (YYYY-MM-DD) instead of the clock: reproducible runs.
     #[arg(long, value_parser = parse_today)]
     pub today: Option<crate::date::Date>,
@@ -121,14 +148,29 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
             }
         }
+        Command::Init => match crate::init::write_starter(Path::new(".")) {
+            Ok(name) => {
+                eprintln!("wrote {name}");
+                ExitCode::from(exit::CLEAN)
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(exit::FAILURE)
+            }
+        },
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "runbook-lint", &mut script);
+            print(&String::from_utf8_lossy(&script))
+        }
     }
 }
 
 /// Settings of the project in the current directory, for `rules` and `explain`.
 fn project_settings() -> Result<crate::config::Settings, crate::config::ConfigError> {
     let base = std::env::current_dir().unwrap_or_default();
-    let mut builtin = rules::builtin_rules();
-    builtin.extend(rules::safety_rules());
+    let builtin = rules::builtin_rules();
     let known = engine::known_rule_ids(&builtin);
     let known: Vec<&str> = known.iter().map(String::as_str).collect();
     crate::config::Settings::load(&base, None, &known)
@@ -143,12 +185,27 @@ fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(exit::FAILURE);
         }
     };
+    let mut paths = args.paths.clone();
+    if let Some(revision) = &args.changed_since {
+        match crate::changed::changed_paths(&base, revision, &paths) {
+            // Nothing changed: lint nothing (an empty list would mean "everything").
+            Ok(changed) if changed.is_empty() => {
+                return finish_check(&args, CheckResult::default(), started)
+            }
+            Ok(changed) => paths = changed,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(exit::FAILURE);
+            }
+        }
+    }
     let options = CheckOptions {
-        paths: args.paths,
-        root: args.root.map(|r| base.join(r)),
-        config: args.config.map(|c| base.join(c)),
+        paths,
+        root: args.root.as_ref().map(|r| base.join(r)),
+        config: args.config.as_ref().map(|c| base.join(c)),
         base,
         today: args.today,
+        force_select: args.force_select || args.changed_since.is_some(),
     };
     let result = match engine::check(&options) {
         Ok(result) => result,
@@ -157,6 +214,27 @@ fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(exit::FAILURE);
         }
     };
+    finish_check(&args, result, started)
+}
+
+/// Baseline, rendering, output file, statistics, summary and exit status of a check.
+fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> ExitCode {
+    if let Some(path) = &args.write_baseline {
+        if let Err(error) = crate::baseline::Baseline::from_result(&result).write(path) {
+            eprintln!("error: {error}");
+            return ExitCode::from(exit::FAILURE);
+        }
+    }
+    let mut baselined = 0;
+    if let Some(path) = &args.baseline {
+        match crate::baseline::Baseline::load(path) {
+            Ok(baseline) => baselined = baseline.filter(&mut result),
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(exit::FAILURE);
+            }
+        }
+    }
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -165,15 +243,34 @@ fn check(args: CheckArgs) -> ExitCode {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
+    let color = color && args.output.is_none();
     let rendered = report::render(&result, args.format, color);
-    let status = print(&rendered);
+    let status = match &args.output {
+        Some(path) => match std::fs::write(path, &rendered) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: cannot write {}: {error}", path.display());
+                ExitCode::from(exit::FAILURE)
+            }
+        },
+        None => print(&rendered),
+    };
+    if args.statistics {
+        eprint!("{}", report::statistics::render(&result));
+    }
+    if baselined > 0 {
+        eprintln!(
+            "note: {} recorded in the baseline not shown",
+            report::plural(baselined, "finding")
+        );
+    }
     for warning in &result.warnings {
         eprintln!("warning: {warning}");
     }
     for error in &result.errors {
         eprintln!("error: {error}");
     }
-    if args.format == Format::Human {
+    if args.format == Format::Human || args.output.is_some() {
         eprintln!(
             "{} ({:.2} s)",
             report::human::summary(&result),

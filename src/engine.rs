@@ -32,6 +32,9 @@ pub struct CheckOptions {
     pub base: PathBuf,
     /// The date review dates are judged against (`--today`), over the config's `today`.
     pub today: Option<crate::date::Date>,
+    /// Apply `include` to files named explicitly too, not only `exclude`: pre-commit and
+    /// `--changed-since` name every changed Markdown file, not just runbooks.
+    pub force_select: bool,
 }
 
 /// A finding with its resolved position.
@@ -128,8 +131,7 @@ pub fn known_rule_ids(rules: &[Box<dyn Rule>]) -> Vec<String> {
 /// Runs the check. A broken config is fatal (`Err`); unreadable files are collected in
 /// [`CheckResult::errors`] while the other files are still linted.
 pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
-    let mut rules = rules::builtin_rules();
-    rules.extend(rules::safety_rules());
+    let rules = rules::builtin_rules();
     let known: Vec<String> = known_rule_ids(&rules);
     let known: Vec<&str> = known.iter().map(String::as_str).collect();
     let mut result = CheckResult::default();
@@ -219,7 +221,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         let project = &projects[root];
         for (file, explicit) in files {
             let relative = relative_to(root, file);
-            let selected = if *explicit {
+            let selected = if *explicit && !options.force_select {
                 project
                     .settings
                     .exclude

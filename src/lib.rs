@@ -6,6 +6,8 @@
 #![deny(missing_docs)]
 
 pub mod argv;
+pub mod baseline;
+pub mod changed;
 pub mod cli;
 pub mod config;
 pub mod date;
@@ -14,8 +16,10 @@ pub mod discover;
 pub mod document;
 pub mod engine;
 pub mod facts;
+pub mod init;
 pub mod paths;
 pub mod report;
+pub mod ruledocs;
 pub mod rules;
 pub mod shell;
 pub mod span;

@@ -3,6 +3,13 @@
 pub mod human;
 pub mod json;
 
+pub mod concise;
+pub mod fingerprint;
+pub mod github;
+pub mod junit;
+pub mod sarif;
+pub mod statistics;
+
 use crate::engine::CheckResult;
 
 /// Output formats.
@@ -12,6 +19,14 @@ pub enum Format {
     Human,
     /// The stable JSON contract (`version: 1`).
     Json,
+    /// `path:line:col: severity[rule] message`, one line each (editors, grep).
+    Concise,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// JUnit XML for CI dashboards.
+    Junit,
 }
 
 /// Renders a result in `format`.
@@ -19,6 +34,10 @@ pub fn render(result: &CheckResult, format: Format, color: bool) -> String {
     match format {
         Format::Human => human::render(result, color),
         Format::Json => json::render(result),
+        Format::Concise => concise::render(result),
+        Format::Github => github::render(result),
+        Format::Sarif => sarif::render(result),
+        Format::Junit => junit::render(result),
     }
 }
 

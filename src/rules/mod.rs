@@ -172,23 +172,7 @@ pub fn builtin_rules() -> Vec<Box<dyn Rule>> {
         Box::new(MissingMakeTarget),
         Box::new(MissingFile),
         Box::new(BrokenLink),
-    ]
-}
-
-/// The rules of a project: the built-in ones, the built-in packs, then the user's packs and
-/// inline `[[rule]]`s from its config.
-pub fn rule_set(settings: &Settings) -> Vec<Box<dyn Rule>> {
-    let mut rules = builtin_rules();
-    rules.extend(safety_rules());
-    for pack in &settings.packs {
-        rules.push(Box::new(pack_rule::PackRule::new(pack.clone(), "")));
-    }
-    rules
-}
-
-/// The operational safety rules (issue 4), in listing order.
-pub fn safety_rules() -> Vec<Box<dyn Rule>> {
-    vec![
+        // Operational safety rules.
         Box::new(destructive_command::rule()),
         Box::new(pipe_to_shell::PipeToShell),
         Box::new(migration_without_backup::MigrationWithoutBackup),
@@ -198,6 +182,16 @@ pub fn safety_rules() -> Vec<Box<dyn Rule>> {
         Box::new(missing_section::MissingSection),
         Box::new(empty_checklist_item::EmptyChecklistItem),
     ]
+}
+
+/// The rules of a project: the built-in ones (built-in packs included), then the user's packs and
+/// inline `[[rule]]`s from its config.
+pub fn rule_set(settings: &Settings) -> Vec<Box<dyn Rule>> {
+    let mut rules = builtin_rules();
+    for pack in &settings.packs {
+        rules.push(Box::new(pack_rule::PackRule::new(pack.clone(), "")));
+    }
+    rules
 }
 
 /// The `runbook-lint rules` listing: every rule with its default severity and summary, and
@@ -298,8 +292,7 @@ mod tests {
 
     #[test]
     fn ids_are_unique_kebab_case_and_documented() {
-        let mut rules = builtin_rules();
-        rules.extend(safety_rules());
+        let rules = builtin_rules();
         let mut ids: Vec<&str> = rules.iter().map(|r| r.meta().id).collect();
         ids.extend(ENGINE_RULES.iter().map(|m| m.id));
         for id in &ids {

@@ -1,0 +1,90 @@
+//! `--changed-since REV`: the runbooks changed since a git revision, plus every runbook of a
+//! project whose manifests changed (renaming a script breaks runbooks that did not change).
+//!
+//! This runs the `git` binary, the only external program runbook-lint ever runs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::discover;
+
+/// Paths to lint: changed Markdown files, and changed manifests (which the engine expands to
+/// their project's runbooks). Only paths under one of `scope` (`base`, when empty, like a
+/// plain `check`) are kept.
+pub fn changed_paths(
+    base: &Path,
+    revision: &str,
+    scope: &[PathBuf],
+) -> Result<Vec<PathBuf>, String> {
+    let toplevel = git(base, &["rev-parse", "--show-toplevel"])
+        .map_err(|e| format!("--changed-since needs a git repository: {e}"))?;
+    let toplevel = PathBuf::from(toplevel.trim());
+    // Committed, staged and unstaged changes since the revision, and new untracked files.
+    let diff = git(
+        base,
+        &["diff", "--name-only", "--no-renames", "-z", revision, "--"],
+    )
+    .map_err(|e| format!("--changed-since {revision}: {e}"))?;
+    let untracked = git(
+        base,
+        &[
+            "ls-files",
+            "--others",
+            "--exclude-standard",
+            "-z",
+            "--full-name",
+        ],
+    )
+    .map_err(|e| format!("--changed-since: {e}"))?;
+    let base_scope = [base.to_path_buf()];
+    let scope = if scope.is_empty() {
+        &base_scope[..]
+    } else {
+        scope
+    };
+    let scope: Vec<PathBuf> = scope
+        .iter()
+        .map(|p| {
+            let p = if p.is_absolute() {
+                p.clone()
+            } else {
+                base.join(p)
+            };
+            p.canonicalize().unwrap_or(p)
+        })
+        .collect();
+    let toplevel = toplevel.canonicalize().unwrap_or(toplevel);
+    let mut paths: Vec<PathBuf> = diff
+        .split('\0')
+        .chain(untracked.split('\0'))
+        .filter(|name| !name.is_empty())
+        .map(|name| toplevel.join(name))
+        // Deleted files have nothing to lint; a deleted manifest leaves its runbooks unchecked.
+        .filter(|path| path.is_file())
+        .filter(|path| discover::is_markdown(path) || discover::is_manifest(path))
+        .filter(|path| scope.iter().any(|s| path.starts_with(s)))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    Ok(paths)
+}
+
+/// Runs git in `dir`; stdout on success, git's first stderr line otherwise.
+fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        Err(stderr
+            .lines()
+            .next()
+            .unwrap_or("git failed")
+            .trim()
+            .to_string())
+    }
+}

@@ -1,0 +1,78 @@
+//! `--format junit`: JUnit XML for CI dashboards. One test suite per file with findings, one
+//! failed test case per finding; a clean run is one passing case, so dashboards show a run.
+
+use crate::engine::CheckResult;
+
+/// The JUnit XML document.
+pub fn render(result: &CheckResult) -> String {
+    let total: usize = result.files.iter().map(|f| f.findings.len()).sum();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"runbook-lint\" tests=\"{}\" failures=\"{total}\">\n",
+        total.max(1)
+    ));
+    if total == 0 {
+        out.push_str(&format!(
+            "  <testsuite name=\"runbook-lint\" tests=\"1\" failures=\"0\">\n    \
+             <testcase name=\"{} checked\" classname=\"runbook-lint\"/>\n  </testsuite>\n",
+            super::plural(result.files_checked, "file")
+        ));
+    }
+    for file in &result.files {
+        let path = escape(&file.path);
+        out.push_str(&format!(
+            "  <testsuite name=\"{path}\" tests=\"{n}\" failures=\"{n}\">\n",
+            n = file.findings.len()
+        ));
+        for f in &file.findings {
+            let message = escape(&f.message);
+            out.push_str(&format!(
+                "    <testcase name=\"{rule} at {line}:{col}\" classname=\"{path}\">\n      \
+                 <failure message=\"{message}\" type=\"{severity}\">{path}:{line}:{col}: {severity}[{rule}] {message}",
+                rule = escape(&f.rule),
+                line = f.location.line,
+                col = f.location.column,
+                severity = f.severity.name(),
+            ));
+            if let Some(help) = &f.help {
+                out.push_str(&format!("\nhelp: {}", escape(help)));
+            }
+            out.push_str("</failure>\n    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// XML attribute and text escaping; control characters XML 1.0 cannot hold are dropped.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' | '\r' => out.push(' '),
+            c if (c as u32) < 0x20 => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape("<a href=\"x\">&'\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it.
+//!
+//! The driver carries every rule's metadata (descriptions, help from the rule's docs, default
+//! level, a link to its docs page); each result carries a region and a `partialFingerprints`
+//! entry from [`super::fingerprint`], so code scanning keeps tracking an alert when lines move.
+//! Only messages are printed, never source text: a finding may sit on a line holding a secret.
+
+use serde_json::{json, Value};
+
+use crate::diagnostic::Severity;
+use crate::engine::CheckResult;
+use crate::ruledocs::{self, RuleDoc};
+
+/// The schema URI written into the log.
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Key of our entry in `partialFingerprints`.
+pub const FINGERPRINT_KEY: &str = "runbookLint/v1";
+
+/// The package's `repository` from Cargo.toml, if set.
+fn repository() -> &'static str {
+    option_env!("CARGO_PKG_REPOSITORY").unwrap_or("")
+}
+
+/// Where `docs/rules/RULE.md` is browsable in `repository` (none: no link).
+fn help_uri(repository: &str, id: &str) -> Option<String> {
+    let repository = repository.trim_end_matches('/');
+    if repository.is_empty() {
+        None
+    } else {
+        Some(format!(
+            "{repository}/blob/main/{}/{id}.md",
+            ruledocs::DOCS_DIR
+        ))
+    }
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn rule_descriptor(doc: &RuleDoc) -> Value {
+    let mut rule = json!({
+        "id": doc.id,
+        "name": pascal_case(&doc.id),
+        "shortDescription": { "text": doc.summary },
+        "fullDescription": { "text": doc.what_it_does() },
+        "help": { "text": doc.docs, "markdown": doc.docs },
+        "defaultConfiguration": { "level": level(doc.default_severity) },
+        "properties": { "tags": ["runbook"] },
+    });
+    if let Some(uri) = help_uri(repository(), &doc.id) {
+        rule["helpUri"] = Value::String(uri);
+    }
+    rule
+}
+
+/// `missing-script` → `MissingScript`, SARIF's convention for `name`.
+fn pascal_case(id: &str) -> String {
+    id.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// A relative path as a URI reference: `/`-separated, reserved characters percent-encoded.
+fn uri(path: &str) -> String {
+    let mut out = String::new();
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    if path.starts_with('/') {
+        format!("file://{out}")
+    } else {
+        out
+    }
+}
+
+/// The SARIF log as pretty JSON with a trailing newline.
+pub fn render(result: &CheckResult) -> String {
+    let docs = ruledocs::all();
+    let mut results = Vec::new();
+    for file in &result.files {
+        let prints = super::fingerprint::fingerprints(file);
+        for (f, print) in file.findings.iter().zip(prints) {
+            let mut text = f.message.clone();
+            if let Some(help) = &f.help {
+                text.push_str("\nhelp: ");
+                text.push_str(help);
+            }
+            let mut entry = json!({
+                "ruleId": f.rule,
+                "level": level(f.severity),
+                "message": { "text": text },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&file.path), "uriBaseId": "%SRCROOT%" },
+                        "region": {
+                            "startLine": f.location.line,
+                            "startColumn": f.location.column,
+                            "endLine": f.location.end_line,
+                            "endColumn": f.location.end_column,
+                        }
+                    }
+                }],
+                "partialFingerprints": { FINGERPRINT_KEY: print },
+            });
+            if let Some(index) = docs.iter().position(|d| d.id == f.rule) {
+                entry["ruleIndex"] = json!(index);
+            }
+            results.push(entry);
+        }
+    }
+    let mut driver = json!({
+        "name": "runbook-lint",
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": docs.iter().map(rule_descriptor).collect::<Vec<_>>(),
+    });
+    if !repository().is_empty() {
+        driver["informationUri"] = json!(repository());
+    }
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": driver },
+            "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "the directory runbook-lint ran in" } } },
+            "results": results,
+        }]
+    });
+    let mut text = serde_json::to_string_pretty(&log).expect("SARIF serialises");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_uris() {
+        assert_eq!(pascal_case("missing-script"), "MissingScript");
+        assert_eq!(uri("docs/run book#1.md"), "docs/run%20book%231.md");
+        assert_eq!(uri("/abs/a.md"), "file:///abs/a.md");
+        assert_eq!(level(Severity::Info), "note");
+        assert_eq!(help_uri("", "missing-script"), None);
+        assert_eq!(
+            help_uri(
+                "https://example.invalid/org/runbook-lint/",
+                "missing-script"
+            )
+            .as_deref(),
+            Some("https://example.invalid/org/runbook-lint/blob/main/docs/rules/missing-script.md")
+        );
+    }
+}

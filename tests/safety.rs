@@ -126,15 +126,13 @@ fn hardcoded_secret_is_found_and_never_printed() {
     )
     .unwrap();
     let text = human("hardcoded-secret");
-    let (json, _, _) = run(&[
-        "check",
-        "fixtures/safety/hardcoded-secret",
-        "--format",
-        "json",
-    ]);
-    for secret in secrets.lines().filter(|s| !s.is_empty()) {
-        assert!(!text.contains(secret), "human output prints a secret");
-        assert!(!json.contains(secret), "JSON output prints a secret");
+    for format in ["human", "json", "concise", "github", "sarif", "junit"] {
+        let path = "fixtures/safety/hardcoded-secret";
+        let (out, _, _) = run(&["check", path, "--format", format]);
+        assert!(out.contains("hardcoded-secret"), "{format}: {out}");
+        for secret in secrets.lines().filter(|s| !s.is_empty()) {
+            assert!(!out.contains(secret), "{format} output prints a secret");
+        }
     }
     assert!(!text.contains("admin/admin"));
     insta::assert_snapshot!("hardcoded_secret", text);

@@ -12,7 +12,7 @@ pub const DOCS: &str = " ## What it does
  Finds commands and SQL statements that delete data or infrastructure: `redis-cli FLUSHALL`,
  `rm -rf` on `/`, `~`, `*` or a variable, `docker compose down -v`, `docker system prune
  --volumes`, `kubectl delete` of namespaces, PVCs or `--all`, `helm uninstall`, `terraform
- destroy`, `git push --force` (not `--force-with-lease`), `git reset --hard` to an older
+ destroy`, `git push --force` or a `+branch` refspec (not `--force-with-lease`), `git reset --hard` to an older
  commit, `dropdb`, `pg_restore --clean`, and in SQL code blocks (or `psql -c`) `DROP
  DATABASE|SCHEMA|TABLE`, `TRUNCATE`, `DELETE FROM`/`UPDATE` without `WHERE`, `ALTER TABLE ...
  DROP COLUMN`. The catalogue is `rules/destructive-command.toml`.
@@ -115,6 +115,11 @@ mod tests {
         );
         assert_eq!(find("git push -f").as_deref(), Some("git-push-force"));
         assert_eq!(find("git push --force-with-lease"), None);
+        assert_eq!(
+            find("git push origin +main").as_deref(),
+            Some("git-push-plus-refspec")
+        );
+        assert_eq!(find("git push origin main"), None);
         assert_eq!(
             find("git reset --hard HEAD~1").as_deref(),
             Some("git-reset-hard")

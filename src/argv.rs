@@ -17,10 +17,41 @@ pub fn effective_start<S: AsRef<str>>(argv: &[S]) -> usize {
             _ if crate::shell::is_assignment(w) => i += 1,
             "sudo" | "env" | "time" | "nohup" | "exec" | "command" | "nice" | "cross-env"
             | "cross-env-shell" => {
+                let sudo = w == "sudo";
                 i += 1;
                 while i < argv.len()
                     && (word(i).starts_with('-') || crate::shell::is_assignment(word(i)))
                 {
+                    // `sudo -u postgres psql`: these sudo flags take a value.
+                    if sudo && sudo_flag_takes_value(word(i)) {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            // `kubectl exec -it pod -n ns -- redis-cli FLUSHALL`: the command after `--`.
+            "kubectl" | "oc" if word(i + 1) == "exec" => {
+                match argv.iter().skip(i).position(|w| w.as_ref() == "--") {
+                    Some(dashes) => i += dashes + 1,
+                    None => break,
+                }
+            }
+            // `docker exec -it db psql ...`, `docker compose exec -T db psql ...`.
+            "docker" | "podman" | "docker-compose"
+                if word(i + 1) == "exec" || (word(i + 1) == "compose" && word(i + 2) == "exec") =>
+            {
+                i += if word(i + 1) == "exec" { 2 } else { 3 };
+                while i < argv.len() && word(i).starts_with('-') {
+                    if matches!(
+                        word(i),
+                        "-e" | "-u" | "-w" | "--env" | "--user" | "--workdir" | "--index"
+                    ) {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                // The container or service name.
+                if i < argv.len() {
                     i += 1;
                 }
             }
@@ -72,6 +103,17 @@ pub fn effective_start<S: AsRef<str>>(argv: &[S]) -> usize {
     i.min(argv.len())
 }
 
+/// True for a sudo option that takes a value: `-u`, and clusters ending in one (`-Hu`).
+pub fn sudo_flag_takes_value(flag: &str) -> bool {
+    !flag.starts_with("--")
+        && flag.len() >= 2
+        && flag[1..].chars().all(|c| c.is_ascii_alphabetic())
+        && flag
+            .chars()
+            .last()
+            .is_some_and(|c| matches!(c, 'u' | 'g' | 'C' | 'D' | 'h' | 'p' | 'r' | 't' | 'U' | 'T'))
+}
+
 /// The file name of a program word: `bin/rails` → `rails`, `./manage.py` → `manage.py`.
 pub fn program_name(word: &str) -> &str {
     word.rsplit('/').next().unwrap_or(word)
@@ -114,6 +156,23 @@ mod tests {
             vec!["manage.py", "flush"]
         );
         assert_eq!(effective("sudo -E FOO=1 make x"), vec!["make", "x"]);
+        assert_eq!(
+            effective("sudo -u postgres dropdb app"),
+            vec!["dropdb", "app"]
+        );
+        assert_eq!(
+            effective("kubectl exec -it deploy/redis -n prod -- redis-cli FLUSHALL"),
+            vec!["redis-cli", "FLUSHALL"]
+        );
+        assert_eq!(
+            effective("docker compose exec -T db psql -c x"),
+            vec!["psql", "-c", "x"]
+        );
+        assert_eq!(effective("docker exec -it web sh"), vec!["sh"]);
+        assert_eq!(
+            effective("kubectl exec pod ls"),
+            vec!["kubectl", "exec", "pod", "ls"]
+        );
         assert_eq!(effective("pnpm db:migrate"), vec!["pnpm", "db:migrate"]);
         assert!(effective("npx").is_empty());
     }

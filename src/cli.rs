@@ -86,11 +86,18 @@ pub struct CheckArgs {
     /// (default: the config's max-file-size, else 10 MB).
     #[arg(long, value_name = "SIZE", value_parser = parse_file_size)]
     pub max_file_size: Option<u64>,
+    /// Judge review dates as of this day (YYYY-MM-DD) instead of the clock: reproducible runs.
+    #[arg(long, value_parser = parse_today)]
+    pub today: Option<crate::date::Date>,
 }
 
 fn parse_file_size(text: &str) -> Result<u64, String> {
     crate::config::parse_size_text(text)
         .ok_or_else(|| format!("`{text}` is not a size: use bytes or e.g. 10MB, 512KiB"))
+}
+
+fn parse_today(text: &str) -> Result<crate::date::Date, String> {
+    crate::date::Date::parse_iso(text).ok_or_else(|| format!("`{text}` is not a date (YYYY-MM-DD)"))
 }
 
 /// Colour choice.
@@ -119,28 +126,18 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rules => {
-            let mut out = String::new();
-            for rule in rules::builtin_rules() {
-                let meta = rule.meta();
-                out.push_str(&format!(
-                    "{:<24} {:<8} {}\n",
-                    meta.id,
-                    meta.default_severity.name(),
-                    meta.summary
-                ));
-            }
-            for meta in rules::ENGINE_RULES {
-                out.push_str(&format!(
-                    "{:<24} {:<8} {}\n",
-                    meta.id,
-                    meta.default_severity.name(),
-                    meta.summary
-                ));
-            }
-            print(&out)
+            // The project's packs (config in the current directory) are listed too.
+            let settings = match project_settings() {
+                Ok(settings) => settings,
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    return ExitCode::from(exit::FAILURE);
+                }
+            };
+            print(&rules::listing(&rules::rule_set(&settings)))
         }
         Command::Explain { rule } => {
-            let all = rules::builtin_rules();
+            let all = rules::rule_set(&project_settings().unwrap_or_default());
             let metas: Vec<rules::RuleMeta<'_>> = all
                 .iter()
                 .map(|r| r.meta())
@@ -182,6 +179,15 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// Settings of the project in the current directory, for `rules` and `explain`.
+fn project_settings() -> Result<crate::config::Settings, crate::config::ConfigError> {
+    let base = std::env::current_dir().unwrap_or_default();
+    let builtin = rules::builtin_rules();
+    let known = engine::known_rule_ids(&builtin);
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    crate::config::Settings::load(&base, None, &known)
+}
+
 fn check(args: CheckArgs) -> ExitCode {
     let started = Instant::now();
     let base = match std::env::current_dir() {
@@ -212,6 +218,7 @@ fn check(args: CheckArgs) -> ExitCode {
         base,
         threads: args.threads,
         max_file_size: args.max_file_size,
+        today: args.today,
         force_select: args.force_select || args.changed_since.is_some(),
         // Only the human report and fingerprints (SARIF, baselines) read the runbook's text.
         drop_source: !matches!(args.format, Format::Human | Format::Sarif)

@@ -44,6 +44,14 @@ struct ConfigFile {
     context: Option<ContextFile>,
     max_file_size: Option<toml::Spanned<toml::Value>>,
     #[serde(default)]
+    #[allow(dead_code)] // read by `load_packs` before the full parse
+    packs: Vec<String>,
+    #[serde(default)]
+    rule: Vec<toml::Spanned<crate::rules::pack::InlineRuleFile>>,
+    today: Option<toml::Spanned<String>>,
+    review_window_days: Option<toml::Spanned<i64>>,
+    required_sections: Option<Vec<String>>,
+    #[serde(default)]
     allow_env: Vec<String>,
 }
 
@@ -73,9 +81,22 @@ pub struct Settings {
     pub context_words: ContextWords,
     /// `max-file-size`: Markdown files over this many bytes are skipped with a warning.
     pub max_file_size: Option<u64>,
+    /// User rule packs (`packs = [...]`) and inline `[[rule]]`s, loaded and validated.
+    pub packs: Vec<crate::rules::pack::Pack>,
+    /// The date runs are judged against (`today = "YYYY-MM-DD"` or `--today`); the clock when
+    /// unset.
+    pub today: Option<crate::date::Date>,
+    /// Review dates older than this many days are stale.
+    pub review_window_days: i64,
+    /// Heading words of sections a deployment or migration runbook must have; each entry
+    /// lists alternatives separated by `|`. `None`: the default (a rollback section).
+    pub required_sections: Option<Vec<String>>,
     /// Env var names `undeclared-env-var` accepts without a declaration (`allow-env`).
     pub allow_env: Vec<String>,
 }
+
+/// Default of `review-window-days`.
+pub const DEFAULT_REVIEW_WINDOW_DAYS: i64 = 180;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -87,6 +108,10 @@ impl Default for Settings {
             levels: BTreeMap::new(),
             context_words: ContextWords::default(),
             max_file_size: None,
+            packs: Vec::new(),
+            today: None,
+            review_window_days: DEFAULT_REVIEW_WINDOW_DAYS,
+            required_sections: None,
             allow_env: Vec::new(),
         }
     }
@@ -117,7 +142,12 @@ impl Settings {
             column: 0,
             message: format!("cannot read config: {error}"),
         })?;
-        let mut settings = Settings::parse(&display, &text, known_rules)?;
+        // User packs first: their rule ids are valid keys of `[rules]`.
+        let packs = load_packs(root, &display, &text)?;
+        let mut known: Vec<&str> = known_rules.to_vec();
+        known.extend(packs.iter().map(|p| p.rule.as_str()));
+        let mut settings = Settings::parse(&display, &text, &known)?;
+        settings.packs.splice(0..0, packs);
         settings.path = Some(path);
         Ok(settings)
     }
@@ -154,8 +184,38 @@ impl Settings {
                 )
             })?;
         }
+        for spanned in file.rule {
+            let start = spanned.span().start;
+            let pack =
+                crate::rules::pack::Pack::from_inline(path, text, start, spanned.into_inner())
+                    .map_err(|e| error_at(start, e.message))?;
+            settings.packs.push(pack);
+        }
+        let inline_ids: Vec<String> = settings.packs.iter().map(|p| p.rule.clone()).collect();
+        if let Some(value) = &file.today {
+            settings.today = Some(crate::date::Date::parse_iso(value.get_ref()).ok_or_else(
+                || {
+                    error_at(
+                        value.span().start,
+                        format!("today: `{}` is not a date (YYYY-MM-DD)", value.get_ref()),
+                    )
+                },
+            )?);
+        }
+        if let Some(value) = &file.review_window_days {
+            if *value.get_ref() < 1 {
+                return Err(error_at(
+                    value.span().start,
+                    "review-window-days: must be at least 1".to_string(),
+                ));
+            }
+            settings.review_window_days = *value.get_ref();
+        }
+        settings.required_sections = file.required_sections;
         for (rule, level) in &file.rules {
-            if !known_rules.contains(&rule.get_ref().as_str()) {
+            if !known_rules.contains(&rule.get_ref().as_str())
+                && !inline_ids.contains(rule.get_ref())
+            {
                 let hint = crate::diagnostic::did_you_mean_text(
                     rule.get_ref(),
                     known_rules.iter().copied(),
@@ -250,6 +310,80 @@ pub fn parse_size_text(text: &str) -> Option<u64> {
     number.checked_mul(factor)
 }
 
+#[derive(Deserialize)]
+struct PacksOnly {
+    #[serde(default)]
+    packs: Vec<toml::Spanned<String>>,
+}
+
+/// Loads the pack files named by the config's `packs` globs (relative to the root). A glob
+/// that matches nothing or a malformed pack is an error naming the file, line and key.
+fn load_packs(
+    root: &Path,
+    config: &str,
+    text: &str,
+) -> Result<Vec<crate::rules::pack::Pack>, ConfigError> {
+    // Syntax errors and unknown keys are reported by the full parse; here only `packs`.
+    let Ok(packs) = toml::from_str::<PacksOnly>(text) else {
+        return Ok(Vec::new());
+    };
+    let index = LineIndex::new(text);
+    let mut loaded = Vec::new();
+    for pattern in &packs.packs {
+        let at = |message: String| {
+            let (line, column) = index.position(text, pattern.span().start);
+            ConfigError {
+                path: config.to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        let glob = Glob::new(pattern.get_ref().trim_start_matches("./"))
+            .map_err(|e| at(format!("packs: bad glob `{}`: {e}", pattern.get_ref())))?
+            .compile_matcher();
+        let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(root)
+            .build()
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+            .map(|entry| entry.into_path())
+            .filter(|file| {
+                file.strip_prefix(root)
+                    .map(|rel| glob.is_match(rel))
+                    .unwrap_or(false)
+            })
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(at(format!(
+                "packs: `{}` matches no file",
+                pattern.get_ref()
+            )));
+        }
+        for file in files {
+            let shown = file
+                .strip_prefix(root)
+                .unwrap_or(&file)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let body = std::fs::read_to_string(&file).map_err(|e| ConfigError {
+                path: shown.clone(),
+                line: 0,
+                column: 0,
+                message: format!("cannot read pack: {e}"),
+            })?;
+            let pack = crate::rules::pack::Pack::parse(&shown, &body).map_err(|e| ConfigError {
+                path: e.origin,
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            })?;
+            loaded.push(pack);
+        }
+    }
+    Ok(loaded)
+}
+
 fn lower(list: Vec<String>) -> Vec<String> {
     list.into_iter().map(|w| w.to_lowercase()).collect()
 }
@@ -330,5 +464,50 @@ production = ["prod", "live", "PRD"]
             Settings::parse("c.toml", "[rules]\nmissing-script = \"loud\"\n", RULES).unwrap_err();
         assert!(error.message.contains("`loud`"));
         assert_eq!(error.line, 2);
+    }
+
+    #[test]
+    fn safety_keys_and_inline_rules() {
+        let text = r#"
+today = "2026-03-01"
+review-window-days = 90
+required-sections = ["rollback|revert"]
+
+[[rule]]
+id = "no-manual-publish"
+program = "npm"
+args = ["publish"]
+message = "published by CI"
+severity = { production = "error", staging = "off" }
+
+[rules]
+no-manual-publish = "warning"
+"#;
+        let settings = Settings::parse("c.toml", text, RULES).unwrap();
+        assert_eq!(settings.today, crate::date::Date::new(2026, 3, 1));
+        assert_eq!(settings.review_window_days, 90);
+        assert_eq!(
+            settings.required_sections,
+            Some(vec!["rollback|revert".to_string()])
+        );
+        assert_eq!(settings.packs.len(), 1);
+        assert_eq!(settings.packs[0].rule, "no-manual-publish");
+        assert_eq!(
+            settings.packs[0].levels.staging,
+            crate::diagnostic::Level::Off
+        );
+
+        let error = Settings::parse("c.toml", "today = \"29/10/2025\"\n", RULES).unwrap_err();
+        assert_eq!(error.line, 1);
+        assert!(error.message.contains("today"), "{}", error.message);
+
+        let error = Settings::parse(
+            "c.toml",
+            "[[rule]]\nid = \"x\"\nprogram = \"rm\"\nmessage = \"m\"\nflag = []\n",
+            RULES,
+        )
+        .unwrap_err();
+        assert!(error.message.contains("flag"), "{}", error.message);
+        assert!(error.line >= 1);
     }
 }

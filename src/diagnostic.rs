@@ -131,7 +131,15 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
         .filter(|(score, _)| *score >= 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.into_iter().take(3).map(|(_, c)| c).collect()
+    // A near-exact match (`missing-scripts` → `missing-script`) hides the merely similar ones.
+    let best = scored.first().map(|s| s.0).unwrap_or(0.0);
+    let floor = if best >= 0.97 { best - 0.03 } else { 0.0 };
+    scored
+        .into_iter()
+        .filter(|(score, _)| *score >= floor)
+        .take(3)
+        .map(|(_, c)| c)
+        .collect()
 }
 
 /// "did you mean `a`?" / "did you mean `a` or `b`?", or `None`.

@@ -35,6 +35,8 @@ pub struct CheckOptions {
     /// Markdown files over this many bytes are skipped with a warning; `None` uses the
     /// project's `max-file-size` setting, else [`DEFAULT_MAX_FILE_BYTES`].
     pub max_file_size: Option<u64>,
+    /// The date review dates are judged against (`--today`), over the config's `today`.
+    pub today: Option<crate::date::Date>,
     /// Apply `include` to files named explicitly too, not only `exclude`: pre-commit and
     /// `--changed-since` name every changed Markdown file, not just runbooks.
     pub force_select: bool,
@@ -121,6 +123,8 @@ impl CheckResult {
 struct Project {
     settings: Settings,
     facts: ProjectFacts,
+    /// Built-in rules plus the project's packs.
+    rules: Vec<Box<dyn Rule>>,
 }
 
 /// Every rule id the engine knows, for config validation.
@@ -203,12 +207,17 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     }
     let mut projects: BTreeMap<PathBuf, Project> = BTreeMap::new();
     for root in by_root.keys() {
-        let settings = Settings::load(root, options.config.as_deref(), &known)?;
+        let mut settings = Settings::load(root, options.config.as_deref(), &known)?;
+        if options.today.is_some() {
+            settings.today = options.today;
+        }
+        let project_rules = rules::rule_set(&settings);
         projects.insert(
             root.clone(),
             Project {
                 settings,
                 facts: ProjectFacts::default(),
+                rules: project_rules,
             },
         );
     }
@@ -252,7 +261,14 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 .max_file_size
                 .or(project.settings.max_file_size)
                 .unwrap_or(DEFAULT_MAX_FILE_BYTES);
-            let mut outcome = lint_file(project, &rules, file, relative, &options.base, limit);
+            let mut outcome = lint_file(
+                project,
+                &project.rules,
+                file,
+                relative,
+                &options.base,
+                limit,
+            );
             if let (true, FileOutcome::Linted(findings, _)) = (options.drop_source, &mut outcome) {
                 findings.source = Arc::from("");
             }
@@ -286,7 +302,11 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
             let Some(severity) = level.severity() else {
                 continue;
             };
-            let source = problem.source.clone();
+            // A manifest excerpt (an env file) may hold a secret too.
+            let source: Arc<str> = match rules::redact(&problem.source) {
+                std::borrow::Cow::Borrowed(_) => problem.source.clone(),
+                std::borrow::Cow::Owned(masked) => Arc::from(masked),
+            };
             let index = LineIndex::new(&source);
             result.files.push(FileFindings {
                 path: display_path(&options.base, &root.join(&problem.path)),
@@ -352,6 +372,11 @@ fn lint_file(
     } else {
         Arc::from(text.text)
     };
+    // Secrets are masked in the text every report format prints from (same byte length).
+    let source = match rules::redact(&source) {
+        std::borrow::Cow::Borrowed(_) => source,
+        std::borrow::Cow::Owned(masked) => Arc::from(masked),
+    };
     FileOutcome::Linted(
         FileFindings {
             path: display,
@@ -407,9 +432,9 @@ fn lint_source(
                 severity,
                 span: d.span,
                 location,
-                message: d.message,
-                label: d.label,
-                help: d.help,
+                message: rules::redact(&d.message).into_owned(),
+                label: d.label.map(|l| rules::redact(&l).into_owned()),
+                help: d.help.map(|h| rules::redact(&h).into_owned()),
             })
         })
         .collect();

@@ -10,6 +10,7 @@ pub mod baseline;
 pub mod changed;
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod diagnostic;
 pub mod discover;
 pub mod document;

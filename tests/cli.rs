@@ -23,7 +23,7 @@ fn demo_human_output() {
     let (stdout, stderr, code) = run(&["check", "fixtures/demo", "--color", "never"]);
     assert_eq!(code, 1, "error findings exit 1; stderr: {stderr}");
     assert!(
-        stderr.contains("5 errors, 0 warnings in 1 file"),
+        stderr.contains("5 errors, 2 warnings in 1 file"),
         "{stderr}"
     );
     insta::assert_snapshot!("demo_human", stdout);
@@ -55,8 +55,10 @@ fn demo_findings_are_exactly_the_expected_ones() {
         })
         .collect();
     let expected = [
-        ("missing-script", 18),   // pnpm test:auth
-        ("unsafe-migration", 34), // pnpm db:migrate under Production deployment
+        ("missing-section", 1),           // deploys, but no rollback section
+        ("missing-script", 18),           // pnpm test:auth
+        ("migration-without-backup", 34), // no snapshot before the first migration
+        ("unsafe-migration", 34),         // pnpm db:migrate under Production deployment
         ("placeholder-contact", 48),
         ("placeholder-contact", 48),
         ("placeholder-contact", 49),

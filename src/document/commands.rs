@@ -347,10 +347,16 @@ fn push_commands(
             if !listed(&PROGRAMS.wrappers, &first.text) {
                 break;
             }
+            let sudo = first.text == "sudo";
             wrappers.push(words.remove(0));
             while let Some(next) = words.first() {
                 if next.text.starts_with('-') && next.text.len() > 1 {
+                    // `sudo -u postgres psql`: the user is the flag's value, not the program.
+                    let takes_value = sudo && crate::argv::sudo_flag_takes_value(&next.text);
                     wrappers.push(words.remove(0));
+                    if takes_value && !words.is_empty() {
+                        wrappers.push(words.remove(0));
+                    }
                 } else if shell::is_assignment(&next.text) {
                     assignments.push(words.remove(0));
                 } else {

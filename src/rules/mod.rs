@@ -6,6 +6,17 @@
 //! [`ProjectFacts`]. Adding a rule: a file here, a line in [`builtin_rules`], a fixture folder.
 
 pub mod pack;
+pub mod pack_rule;
+
+mod destructive_command;
+mod empty_checklist_item;
+mod hardcoded_secret;
+mod localhost_in_production;
+mod migration_without_backup;
+mod missing_section;
+mod pipe_to_shell;
+pub mod safety;
+mod stale_review_date;
 
 mod broken_link;
 mod missing_file;
@@ -24,6 +35,7 @@ use crate::document::{Document, EnvContext};
 use crate::facts::ProjectFacts;
 
 pub use broken_link::BrokenLink;
+pub use hardcoded_secret::{find_secrets, redact, HardcodedSecret, REDACTED_RULES};
 pub use missing_file::MissingFile;
 pub use missing_make_target::MissingMakeTarget;
 pub use missing_script::MissingScript;
@@ -88,6 +100,10 @@ pub trait Rule: Send + Sync {
     fn meta(&self) -> RuleMeta<'_>;
     /// Appends the rule's findings for one runbook.
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>);
+    /// The pack whose entries drive the rule, for `runbook-lint rules` to list them.
+    fn pack(&self) -> Option<&pack::Pack> {
+        None
+    }
 }
 
 /// Severity of a context-dependent rule in each context.
@@ -156,7 +172,53 @@ pub fn builtin_rules() -> Vec<Box<dyn Rule>> {
         Box::new(MissingMakeTarget),
         Box::new(MissingFile),
         Box::new(BrokenLink),
+        // Operational safety rules.
+        Box::new(destructive_command::rule()),
+        Box::new(pipe_to_shell::PipeToShell),
+        Box::new(migration_without_backup::MigrationWithoutBackup),
+        Box::new(HardcodedSecret),
+        Box::new(localhost_in_production::LocalhostInProduction),
+        Box::new(stale_review_date::StaleReviewDate),
+        Box::new(missing_section::MissingSection),
+        Box::new(empty_checklist_item::EmptyChecklistItem),
     ]
+}
+
+/// The rules of a project: the built-in ones (built-in packs included), then the user's packs and
+/// inline `[[rule]]`s from its config.
+pub fn rule_set(settings: &Settings) -> Vec<Box<dyn Rule>> {
+    let mut rules = builtin_rules();
+    for pack in &settings.packs {
+        rules.push(Box::new(pack_rule::PackRule::new(pack.clone(), "")));
+    }
+    rules
+}
+
+/// The `runbook-lint rules` listing: every rule with its default severity and summary, and
+/// under a pack-driven rule each entry with its production severity.
+pub fn listing(rules: &[Box<dyn Rule>]) -> String {
+    let mut out = String::new();
+    let metas = rules.iter().map(|r| (r.meta(), r.pack()));
+    let engine = ENGINE_RULES.iter().map(|m| (*m, None));
+    for (meta, pack) in metas.chain(engine) {
+        out.push_str(&format!(
+            "{:<24} {:<8} {}\n",
+            meta.id,
+            meta.default_severity.name(),
+            meta.summary
+        ));
+        for entry in pack.map(|p| p.entries.as_slice()).unwrap_or_default() {
+            let level = match entry.levels.production {
+                crate::diagnostic::Level::On(severity) => severity.name(),
+                crate::diagnostic::Level::Off => "off",
+            };
+            out.push_str(&format!(
+                "  {:<30} {:<8} {}\n",
+                entry.id, level, entry.message
+            ));
+        }
+    }
+    out
 }
 
 /// Rule ids produced outside the rule set: by the engine itself.

@@ -69,6 +69,13 @@ pub struct Entry {
     pub safe: Option<String>,
     /// Severities per context for this entry.
     pub levels: ContextLevels,
+    /// At least one non-flag argument must match (`rm -rf` on `/`, `~`, `*` or a variable).
+    pub arg_regex: Option<regex::Regex>,
+    /// Free-text pattern: over the command line, or over SQL statements when `programs` is
+    /// empty.
+    pub regex: Option<regex::Regex>,
+    /// The text must NOT match this (`DELETE FROM` without `WHERE`).
+    pub unless: Option<regex::Regex>,
 }
 
 /// A pack that could not be loaded: file, line, column and what is wrong.
@@ -97,15 +104,18 @@ struct PackFile {
     entry: Vec<toml::Spanned<EntryFile>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct EntryFile {
+pub(crate) struct EntryFile {
     id: String,
     #[serde(default)]
     tool: String,
-    program: OneOrMany,
+    program: Option<OneOrMany>,
     #[serde(default)]
     args: Vec<String>,
+    arg_regex: Option<String>,
+    regex: Option<String>,
+    unless: Option<String>,
     #[serde(default)]
     flags_any: Vec<String>,
     #[serde(default)]
@@ -118,7 +128,39 @@ struct EntryFile {
     severity: BTreeMap<String, String>,
 }
 
-#[derive(Deserialize)]
+/// A single rule written inline in the config (`[[rule]]`): an entry whose id is also the
+/// rule id; `severity` is one level for every context or a per-context table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct InlineRuleFile {
+    id: String,
+    #[serde(default)]
+    summary: String,
+    program: Option<OneOrMany>,
+    #[serde(default)]
+    args: Vec<String>,
+    arg_regex: Option<String>,
+    regex: Option<String>,
+    unless: Option<String>,
+    #[serde(default)]
+    flags_any: Vec<String>,
+    #[serde(default)]
+    flags_none: Vec<String>,
+    message: String,
+    #[serde(default)]
+    why: String,
+    safe: Option<String>,
+    severity: Option<SeverityFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum SeverityFile {
+    All(String),
+    Table(BTreeMap<String, String>),
+}
+
+#[derive(Debug, Deserialize)]
 #[serde(untagged)]
 enum OneOrMany {
     One(String),
@@ -161,30 +203,10 @@ impl Pack {
                 ));
             }
             ids.push(entry.id.clone());
-            let programs = match entry.program {
-                OneOrMany::One(p) => vec![p],
-                OneOrMany::Many(p) => p,
-            };
-            if programs.is_empty() {
-                return Err(error_at(
-                    start,
-                    format!("entry `{}`: `program` is empty", entry.id),
-                ));
-            }
             let entry_levels = apply_levels(levels, &entry.severity)
                 .map_err(|m| error_at(start, format!("entry `{}`: {m}", entry.id)))?;
-            entries.push(Entry {
-                id: entry.id,
-                tool: entry.tool,
-                programs,
-                args: entry.args,
-                flags_any: entry.flags_any,
-                flags_none: entry.flags_none,
-                message: entry.message,
-                why: entry.why,
-                safe: entry.safe,
-                levels: entry_levels,
-            });
+            let built = build_entry(entry, entry_levels).map_err(|m| error_at(start, m))?;
+            entries.push(built);
         }
         Ok(Pack {
             rule: file.rule,
@@ -199,6 +221,138 @@ impl Pack {
     pub fn find<S: AsRef<str>>(&self, argv: &[S]) -> Option<&Entry> {
         self.entries.iter().find(|entry| entry.matches(argv))
     }
+
+    /// The first program-less (free-text) entry matching a SQL statement or text.
+    pub fn find_text(&self, text: &str) -> Option<&Entry> {
+        self.entries
+            .iter()
+            .find(|entry| entry.programs.is_empty() && entry.matches_text(text))
+    }
+
+    /// A one-entry pack from an inline `[[rule]]` of the config; `offset` is where it starts
+    /// in `text` (the config), for error positions.
+    pub fn from_inline(
+        origin: &str,
+        text: &str,
+        offset: usize,
+        rule: InlineRuleFile,
+    ) -> Result<Pack, PackError> {
+        let error_at = |message: String| {
+            let index = crate::span::LineIndex::new(text);
+            let (line, column) = index.position(text, offset);
+            PackError {
+                origin: origin.to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        let warning = Level::On(crate::diagnostic::Severity::Warning);
+        let mut levels = ContextLevels {
+            production: warning,
+            staging: warning,
+            development: Level::Off,
+            rollback: warning,
+        };
+        match &rule.severity {
+            None => {}
+            Some(SeverityFile::All(value)) => {
+                let level = Level::parse(value).ok_or_else(|| {
+                    error_at(format!(
+                        "rule `{}`: severity `{value}` is not one of error, warning, info, off",
+                        rule.id
+                    ))
+                })?;
+                levels = ContextLevels {
+                    production: level,
+                    staging: level,
+                    development: level,
+                    rollback: level,
+                };
+            }
+            Some(SeverityFile::Table(table)) => {
+                levels = apply_levels(levels, table)
+                    .map_err(|m| error_at(format!("rule `{}`: {m}", rule.id)))?;
+            }
+        }
+        if !rule
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(error_at(format!(
+                "rule `{}`: `id` must be kebab-case",
+                rule.id
+            )));
+        }
+        let summary = if rule.summary.is_empty() {
+            rule.message.clone()
+        } else {
+            rule.summary.clone()
+        };
+        let id = rule.id.clone();
+        let entry = EntryFile {
+            id: rule.id,
+            tool: String::new(),
+            program: rule.program,
+            args: rule.args,
+            arg_regex: rule.arg_regex,
+            regex: rule.regex,
+            unless: rule.unless,
+            flags_any: rule.flags_any,
+            flags_none: rule.flags_none,
+            message: rule.message,
+            why: rule.why,
+            safe: rule.safe,
+            severity: BTreeMap::new(),
+        };
+        let entry = build_entry(entry, levels).map_err(error_at)?;
+        Ok(Pack {
+            rule: id,
+            summary,
+            origin: origin.to_string(),
+            levels,
+            entries: vec![entry],
+        })
+    }
+}
+
+fn build_entry(entry: EntryFile, levels: ContextLevels) -> Result<Entry, String> {
+    let programs = match entry.program {
+        Some(OneOrMany::One(p)) => vec![p],
+        Some(OneOrMany::Many(p)) => p,
+        None => Vec::new(),
+    };
+    let compile = |key: &str, pattern: Option<String>| -> Result<Option<regex::Regex>, String> {
+        pattern
+            .map(|p| {
+                regex::Regex::new(&p)
+                    .map_err(|e| format!("entry `{}`: `{key}` is not a valid regex: {e}", entry.id))
+            })
+            .transpose()
+    };
+    let regex = compile("regex", entry.regex)?;
+    if programs.is_empty() && regex.is_none() {
+        return Err(format!(
+            "entry `{}`: `program` is empty and there is no `regex`",
+            entry.id
+        ));
+    }
+    Ok(Entry {
+        arg_regex: compile("arg-regex", entry.arg_regex)?,
+        unless: compile("unless", entry.unless)?,
+        regex,
+        id: entry.id,
+        tool: entry.tool,
+        programs,
+        args: entry.args,
+        flags_any: entry.flags_any,
+        flags_none: entry.flags_none,
+        message: entry.message,
+        why: entry.why,
+        safe: entry.safe,
+        levels,
+    })
 }
 
 fn apply_levels(
@@ -236,36 +390,160 @@ impl Entry {
             return false;
         }
         let rest: Vec<&str> = argv[start + 1..].iter().map(|w| w.as_ref()).collect();
-        let positionals: Vec<&str> = rest.iter().copied().filter(|w| !argv::is_flag(w)).collect();
+        let positionals = positionals(program, &rest);
+        // Index of the positional after the matched `args` window (0 when there are no args).
+        let mut after = 0;
         if !self.args.is_empty() {
             let n = self.args.len();
-            let found = positionals.windows(n).any(|window| {
+            let found = positionals.windows(n).position(|window| {
                 window
                     .iter()
                     .zip(&self.args)
                     .all(|(word, pattern)| pattern == "*" || word.eq_ignore_ascii_case(pattern))
             });
-            if !found {
-                return false;
+            match found {
+                Some(index) => after = index + n,
+                None => return false,
             }
         }
         let has_flag = |spec: &str| rest.iter().any(|word| flag_matches(spec, word));
         if !self.flags_any.is_empty() && !self.flags_any.iter().any(|f| has_flag(f)) {
             return false;
         }
-        !self.flags_none.iter().any(|f| has_flag(f))
+        if self.flags_none.iter().any(|f| has_flag(f)) {
+            return false;
+        }
+        if let Some(pattern) = &self.arg_regex {
+            // With `args`, the word right after them (`kubectl delete ns`); else any argument.
+            let matched = if self.args.is_empty() {
+                positionals.iter().any(|w| pattern.is_match(w))
+            } else {
+                positionals.get(after).is_some_and(|w| pattern.is_match(w))
+            };
+            if !matched {
+                return false;
+            }
+        }
+        match &self.regex {
+            Some(_) => self.matches_text(&rest.join(" ")),
+            None => true,
+        }
+    }
+
+    /// True when the free-text pattern matches `text` and `unless` does not.
+    pub fn matches_text(&self, text: &str) -> bool {
+        self.regex.as_ref().is_some_and(|r| r.is_match(text))
+            && !self.unless.as_ref().is_some_and(|u| u.is_match(text))
     }
 
     /// The entry's command as written in docs: program and args.
     pub fn command_text(&self) -> String {
-        let mut words = vec![self.programs[0].clone()];
+        let Some(program) = self.programs.first() else {
+            return self.id.clone();
+        };
+        let mut words = vec![program.clone()];
         words.extend(self.args.iter().cloned());
         words.join(" ")
     }
 }
 
 /// `--force` matches `--force` and `--force=x`; `-r` also matches combined short flags (`-rf`).
+/// Flags whose value is the next word, per program: `kubectl -n shop delete ns x` has the
+/// positionals `delete ns x`, not `shop delete ns x`.
+const VALUE_FLAGS: &[(&str, &[&str])] = &[
+    (
+        "kubectl",
+        &[
+            "-n",
+            "--namespace",
+            "--context",
+            "-l",
+            "--selector",
+            "--kubeconfig",
+            "-o",
+            "--output",
+            "-c",
+            "--container",
+            "--cluster",
+            "--user",
+        ],
+    ),
+    (
+        "oc",
+        &[
+            "-n",
+            "--namespace",
+            "--context",
+            "-l",
+            "--selector",
+            "-o",
+            "--output",
+        ],
+    ),
+    (
+        "helm",
+        &[
+            "-n",
+            "--namespace",
+            "--kube-context",
+            "-f",
+            "--values",
+            "--set",
+            "--version",
+            "-o",
+            "--output",
+        ],
+    ),
+    (
+        "redis-cli",
+        &["-h", "-p", "-a", "-n", "-u", "--user", "--pass"],
+    ),
+    ("git", &["-C", "-c"]),
+    (
+        "docker",
+        &[
+            "-f",
+            "--file",
+            "-p",
+            "--project-name",
+            "--context",
+            "-H",
+            "--host",
+            "--profile",
+            "--env-file",
+        ],
+    ),
+    ("terraform", &["-chdir", "-var", "-var-file", "-target"]),
+];
+
+/// The non-flag words of a command, without the values of the program's value flags.
+fn positionals<'a>(program: &str, rest: &[&'a str]) -> Vec<&'a str> {
+    let value_flags = VALUE_FLAGS
+        .iter()
+        .find(|(p, _)| *p == program)
+        .map(|(_, flags)| *flags)
+        .unwrap_or(&[]);
+    let mut out = Vec::new();
+    let mut skip = false;
+    for word in rest {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if argv::is_flag(word) {
+            skip = value_flags.contains(word);
+            continue;
+        }
+        out.push(*word);
+    }
+    out
+}
+
+/// A spec ending in `!` (`-c!`) matches only that exact word, not combined short flags.
 fn flag_matches(spec: &str, word: &str) -> bool {
+    if let Some(exact) = spec.strip_suffix('!') {
+        return word == exact;
+    }
     if word == spec {
         return true;
     }

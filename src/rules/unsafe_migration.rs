@@ -72,6 +72,10 @@ impl Rule for UnsafeMigration {
         Self::META
     }
 
+    fn pack(&self) -> Option<&Pack> {
+        Some(Self::catalogue())
+    }
+
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let pack = Self::catalogue();
         for command in &cx.doc.commands {

@@ -1,0 +1,151 @@
+//! `destructive-command`: the built-in pack `rules/destructive-command.toml`, run by
+//! [`PackRule`](super::pack_rule::PackRule).
+
+use super::pack::Pack;
+use super::pack_rule::PackRule;
+
+/// The embedded catalogue.
+pub const CATALOGUE: &str = include_str!("../../rules/destructive-command.toml");
+
+/// The rule's documentation, for `explain`.
+pub const DOCS: &str = " ## What it does
+ Finds commands and SQL statements that delete data or infrastructure: `redis-cli FLUSHALL`,
+ `rm -rf` on `/`, `~`, `*` or a variable, `docker compose down -v`, `docker system prune
+ --volumes`, `kubectl delete` of namespaces, PVCs or `--all`, `helm uninstall`, `terraform
+ destroy`, `git push --force` or a `+branch` refspec (not `--force-with-lease`), `git reset --hard` to an older
+ commit, `dropdb`, `pg_restore --clean`, and in SQL code blocks (or `psql -c`) `DROP
+ DATABASE|SCHEMA|TABLE`, `TRUNCATE`, `DELETE FROM`/`UPDATE` without `WHERE`, `ALTER TABLE ...
+ DROP COLUMN`. The catalogue is `rules/destructive-command.toml`.
+
+ Error in production (and unknown) sections, warning in staging and in rollback, recovery or
+ troubleshooting sections, silent in development sections. Commented-out lines are not
+ commands; `--dry-run`, `--sql` and `plan` variants are rehearsals and stay silent.
+
+ ## Why is this bad?
+ Followed literally at 3 a.m., the step destroys the data it was meant to protect, with no
+ undo. A destructive step needs a backup before it and a deliberate, reviewed target.
+
+ ## Example
+ ~~~markdown
+ ## Fix the stuck worker queue (production)
+ ```bash
+ redis-cli FLUSHALL
+ ```
+ ~~~
+
+ Use instead:
+ ~~~markdown
+ ```bash
+ redis-cli --scan --pattern 'bull:emails:*' | xargs redis-cli del
+ ```
+ ~~~
+";
+
+/// The rule.
+pub fn rule() -> PackRule {
+    static PACK: std::sync::LazyLock<Pack> = std::sync::LazyLock::new(|| {
+        Pack::parse("rules/destructive-command.toml", CATALOGUE)
+            .expect("the embedded catalogue is valid (unit-tested)")
+    });
+    PackRule::new(PACK.clone(), DOCS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check, project};
+
+    fn find(line: &str) -> Option<String> {
+        let pack = Pack::parse("x", CATALOGUE).unwrap();
+        let argv: Vec<&str> = line.split_whitespace().collect();
+        pack.find(&argv).map(|e| e.id.clone())
+    }
+
+    #[test]
+    fn catalogue_matches_destructive_commands_only() {
+        assert_eq!(
+            find("redis-cli -h h FLUSHALL").as_deref(),
+            Some("redis-flush")
+        );
+        assert_eq!(find("redis-cli flushdb").as_deref(), Some("redis-flush"));
+        assert_eq!(find("redis-cli get x"), None);
+        assert_eq!(find("sudo rm -rf /").as_deref(), Some("rm-rf-root"));
+        assert_eq!(find("rm -rf $BUILD_DIR").as_deref(), Some("rm-rf-root"));
+        assert_eq!(find("rm -rf ~/").as_deref(), Some("rm-rf-root"));
+        assert_eq!(find("rm -rf node_modules"), None);
+        assert_eq!(find("rm -f *"), None);
+        assert_eq!(
+            find("docker compose down -v").as_deref(),
+            Some("docker-compose-down-volumes")
+        );
+        assert_eq!(find("docker compose down"), None);
+        assert_eq!(
+            find("kubectl delete namespace shop").as_deref(),
+            Some("kubectl-delete-namespace")
+        );
+        assert_eq!(find("kubectl delete pod web-1 -n ns"), None);
+        assert_eq!(
+            find("kubectl -n shop delete namespace shop").as_deref(),
+            Some("kubectl-delete-namespace")
+        );
+        assert_eq!(
+            find("kubectl delete -n shop pvc data").as_deref(),
+            Some("kubectl-delete-namespace")
+        );
+        assert_eq!(
+            find("redis-cli -h redis.internal -p 6379 FLUSHALL").as_deref(),
+            Some("redis-flush")
+        );
+        assert_eq!(
+            find("kubectl delete pods --all").as_deref(),
+            Some("kubectl-delete-all")
+        );
+        assert_eq!(
+            find("helm uninstall web").as_deref(),
+            Some("helm-uninstall")
+        );
+        assert_eq!(
+            find("terraform destroy").as_deref(),
+            Some("terraform-destroy")
+        );
+        assert_eq!(find("terraform plan -destroy"), None);
+        assert_eq!(
+            find("git push --force origin main").as_deref(),
+            Some("git-push-force")
+        );
+        assert_eq!(find("git push -f").as_deref(), Some("git-push-force"));
+        assert_eq!(find("git push --force-with-lease"), None);
+        assert_eq!(
+            find("git push origin +main").as_deref(),
+            Some("git-push-plus-refspec")
+        );
+        assert_eq!(find("git push origin main"), None);
+        assert_eq!(
+            find("git reset --hard HEAD~1").as_deref(),
+            Some("git-reset-hard")
+        );
+        assert_eq!(find("git reset --hard origin/main"), None);
+        assert_eq!(find("dropdb app").as_deref(), Some("dropdb"));
+        assert_eq!(
+            find("pg_restore --clean -d app x.dump").as_deref(),
+            Some("pg-restore-clean")
+        );
+        assert_eq!(find("pg_restore -Fc -d app x.dump"), None);
+        let pack = Pack::parse("x", CATALOGUE).unwrap();
+        let sql = |text: &str| pack.find_text(text).map(|e| e.id.clone());
+        assert_eq!(sql("DROP TABLE latest_prices").as_deref(), Some("sql-drop"));
+        assert_eq!(sql("DROP DATABASE IF EXISTS restore_test"), None);
+        assert_eq!(sql("TRUNCATE audit_log").as_deref(), Some("sql-truncate"));
+    }
+
+    #[test]
+    fn sql_blocks_and_context() {
+        let markdown = "# Production\n\n```sql\nDELETE FROM sessions;\nDELETE FROM users WHERE id = 1;\nUPDATE users\nSET a = 1;\nALTER TABLE users DROP COLUMN legacy;\nALTER TABLE users DROP CONSTRAINT c;\n```\n\n# Local development\n\n```bash\ndocker compose down -v\n```\n\n# Rollback\n\n```bash\n# DO NOT RUN: redis-cli FLUSHALL\nredis-cli FLUSHALL\nalembic upgrade head --sql\n```\n";
+        let found = check(&rule(), markdown, &project(&[], &[]));
+        let mut lines: Vec<usize> = found.iter().map(|(l, _)| *l).collect();
+        lines.sort();
+        // DELETE without WHERE, UPDATE without WHERE, DROP COLUMN; the FLUSHALL in rollback
+        // (as a warning); not the commented one, dev `down -v`, nor `--sql`.
+        assert_eq!(lines, vec![4, 6, 8, 22], "{found:?}");
+    }
+}

@@ -1,0 +1,158 @@
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::safety::{is_production_step, migration_steps, runs};
+use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::{context, EnvContext};
+use crate::span::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that a runbook with deployment or migration steps has the sections it needs.
+    /// By default: a rollback section (a heading with "rollback", "roll back", "revert",
+    /// "recovery", "restore", "downgrade", ...). A runbook has deployment steps when a section
+    /// whose heading says production and deploying, releasing or migrating has a command that
+    /// ships (`deploy`, `apply`, `upgrade`, `push`, `--prod`), or when it runs a migration
+    /// command outside development and rollback sections. Install guides and other documents
+    /// are not checked.
+    ///
+    /// A link to another document about it (`[rollback procedures](rollback.md)`) counts as
+    /// the section.
+    ///
+    /// `required-sections = ["rollback|revert", "contacts|escalation"]` in the config replaces
+    /// the default: each entry lists heading words, any of which satisfies it.
+    ///
+    /// ## Why is this bad?
+    /// A deployment that goes wrong at 3 a.m. needs the way back written down before it starts;
+    /// improvising a rollback under pressure is how an incident becomes an outage.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// # Release 2.4
+    /// ## Deploy
+    /// `pnpm db:deploy && pnpm deploy`
+    /// ```
+    ///
+    /// Use instead: add `## Rollback` with the steps that undo the deploy.
+    pub struct MissingSection {
+        id: "missing-section",
+        severity: Warning,
+        summary: "a deployment or migration runbook without a rollback (or configured) section",
+    }
+}
+
+static DEPLOY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(deploy|deploying|deployment|deployments|release|releasing|rollout|roll out|migrations?|migrating|go-live|cutover)\b")
+        .expect("deploy heading regex")
+});
+
+/// A command word that ships something (`fly deploy`, `helm upgrade`, `vercel --prod`).
+static DEPLOY_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)deploy|release|rollout|publish|^(apply|upgrade|up|push|promote)$|^--prod(uction)?$",
+    )
+    .expect("deploy word regex")
+});
+
+const DEFAULT_REQUIRED: &str = "rollback|roll back|rolling back|revert|reverting|recovery|recover|restore|restoring|downgrade|undo|back out|backout|disaster|fails|failure|abort";
+
+impl Rule for MissingSection {
+    fn meta(&self) -> RuleMeta<'_> {
+        Self::META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let doc = cx.doc;
+        let deploys = doc.commands.iter().any(|c| {
+            // Steps on a laptop or in a rollback do not make a deployment runbook.
+            let context = cx.effective_context(c.context);
+            if matches!(context, EnvContext::Development | EnvContext::Rollback) {
+                return false;
+            }
+            // Install guides ship nothing: a deploy command counts only under a heading that
+            // says production; a migration counts in production and unknown sections.
+            if runs(cx, migration_steps(), c).is_some() {
+                return is_production_step(cx, c);
+            }
+            if c.context != EnvContext::Production {
+                return false;
+            }
+            c.words.iter().any(|w| DEPLOY_WORD.is_match(&w.text))
+                && doc
+                    .ancestry(c.section)
+                    .any(|s| DEPLOY_HEADING.is_match(&s.title))
+        });
+        if !deploys {
+            return;
+        }
+        let default = vec![DEFAULT_REQUIRED.to_string()];
+        let required = cx.settings.required_sections.as_ref().unwrap_or(&default);
+        let headings: Vec<Vec<String>> = doc
+            .sections
+            .iter()
+            .skip(1)
+            .map(|s| context::heading_words(&s.title))
+            .collect();
+        let anchor = doc
+            .sections
+            .get(1)
+            .map(|s| s.span)
+            .unwrap_or(Span::new(0, 0));
+        for requirement in required {
+            let words: Vec<&str> = requirement
+                .split('|')
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .collect();
+            let present = headings.iter().any(|h| {
+                words
+                    .iter()
+                    .any(|w| context::contains_phrase(h, &w.to_lowercase()))
+            });
+            // A runbook may keep its rollback in another document and link to it.
+            let linked = doc.links.iter().any(|link| {
+                let text = format!("{} {}", link.dest, cx.text(link.span)).to_lowercase();
+                words.iter().any(|w| text.contains(&w.to_lowercase()))
+            });
+            if present || linked {
+                continue;
+            }
+            let name = words.first().copied().unwrap_or("required");
+            out.push(
+                Diagnostic::new(
+                    Self::META.id,
+                    Severity::Warning,
+                    anchor,
+                    format!("runbook has deployment or migration steps but no `{name}` section"),
+                )
+                .with_help(format!("add a section whose heading mentions {}", {
+                    let shown: Vec<String> =
+                        words.iter().take(4).map(|w| format!("`{w}`")).collect();
+                    let more = if words.len() > 4 { ", ..." } else { "" };
+                    format!("{}{more}", shown.join(", "))
+                })),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::{check, project};
+
+    #[test]
+    fn deploy_runbooks_need_a_rollback_section() {
+        let facts = project(&[], &[]);
+        let bare = "# Release\n\n## Deploy to production\n\n```bash\nfly deploy\n```\n";
+        assert_eq!(check(&MissingSection, bare, &facts).len(), 1);
+        let with = format!("{bare}\n## Rolling back\n\n`fly releases rollback`\n");
+        assert!(check(&MissingSection, &with, &facts).is_empty());
+        let linked = format!("{bare}\nIf it fails, see [the rollback runbook](rollback.md).\n");
+        assert!(check(&MissingSection, &linked, &facts).is_empty());
+        let other = "# Incident: API down\n\n## Diagnose\n\n`kubectl get pods`\n";
+        assert!(check(&MissingSection, other, &facts).is_empty());
+    }
+}

@@ -1,0 +1,223 @@
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use crate::date::{find_date, Date, FoundDate};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::span::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Reads the review fields of a runbook ("Last Updated", "Last Reviewed", "Next Review",
+    /// "Review by", "Target Date", in prose, lists, tables or front matter) and the latest date
+    /// of a revision-history table. Reports a "last" date older than the review window
+    /// (`review-window-days`, default 180) and a review or target date already past.
+    ///
+    /// Dates are read as people write them: `2025-10-29`, `November 20, 2025`, `Feb 5, 2026`,
+    /// `2025-10`. `29/10/2025` is skipped: day and month order cannot be known. Runs are made
+    /// reproducible with `--today YYYY-MM-DD` or the config key `today`.
+    ///
+    /// ## Why is this bad?
+    /// A runbook nobody has reviewed for half a year describes a system that has changed since;
+    /// a missed review date is a promise the team did not keep.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// **Last Reviewed:** 2024-01-15
+    /// **Next Review:** 2024-07-15
+    /// ```
+    ///
+    /// Use instead: review the runbook and update both dates.
+    pub struct StaleReviewDate {
+        id: "stale-review-date",
+        severity: Warning,
+        summary: "a review date older than the review window, or a review deadline already past",
+    }
+}
+
+/// A field label followed by its date. `deadline` labels are dates to meet, the others dates
+/// something happened.
+static FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?im)(?:^|[\s*_|>\x22'(-])(?P<label>last[\s_-]+(?:updated|reviewed|review|modified|revised|verified)|updated[\s_-]+on|next[\s_-]+review(?:[\s_-]+date)?|review[\s_-]+(?:by|due|date)|target[\s_-]+date|reviewed[\s_-]+on)\b[\s*_:|\-–—]*",
+    )
+    .expect("field regex")
+});
+
+static HISTORY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(revision|change|document|version|review)\s+(history|log)\b|\bchangelog\b")
+        .expect("history regex")
+});
+
+fn is_deadline(label: &str) -> bool {
+    let label = label.to_ascii_lowercase();
+    label.starts_with("next")
+        || (label.starts_with("review") && !label.starts_with("reviewed"))
+        || label.starts_with("target")
+}
+
+impl Rule for StaleReviewDate {
+    fn meta(&self) -> RuleMeta<'_> {
+        Self::META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        let today = cx.settings.today.unwrap_or_else(Date::today);
+        let window = cx.settings.review_window_days;
+        let source = cx.source;
+        for caps in FIELD.captures_iter(source) {
+            let (Some(label), Some(whole)) = (caps.name("label"), caps.get(0)) else {
+                continue;
+            };
+            let rest = &source[whole.end()..];
+            let line_end = rest.find('\n').unwrap_or(rest.len());
+            let Some(found) = find_date(&rest[..line_end.min(60)]) else {
+                continue;
+            };
+            // The date must follow the label, not sit somewhere later in the sentence.
+            if found.start > 2 {
+                continue;
+            }
+            let span = Span::new(whole.end() + found.start, whole.end() + found.end);
+            let in_front_matter = cx.doc.front_matter.is_some_and(|f| f.contains(span));
+            if cx.doc.in_code(span) && !in_front_matter {
+                continue;
+            }
+            let label = label.as_str().replace(['_', '-'], " ");
+            if let Some(d) = judge(&label, &found, today, window, is_deadline(&label)) {
+                out.push(Diagnostic { span, ..d });
+            }
+        }
+        // Revision-history tables: the latest entry says when the document last changed.
+        for table in &cx.doc.tables {
+            // A "Change Log Template" holds example rows, not history.
+            if cx.doc.ancestry(table.section).take(1).any(|s| {
+                let t = s.title.to_ascii_lowercase();
+                t.contains("template") || t.contains("example") || t.contains("sample")
+            }) {
+                continue;
+            }
+            let titled = cx
+                .doc
+                .ancestry(table.section)
+                .take(1)
+                .any(|s| HISTORY_HEADING.is_match(&s.title));
+            let headed = table
+                .header
+                .iter()
+                .any(|c| c.text.eq_ignore_ascii_case("date"))
+                && table.header.iter().any(|c| {
+                    let t = c.text.to_ascii_lowercase();
+                    t.contains("version") || t.contains("revision") || t.contains("change")
+                });
+            if !titled && !headed {
+                continue;
+            }
+            let mut latest: Option<(FoundDate, Span)> = None;
+            for cell in table.rows.iter().flatten() {
+                let text = cx.text(cell.span);
+                if let Some(found) = find_date(text) {
+                    let span =
+                        Span::new(cell.span.start + found.start, cell.span.start + found.end);
+                    if latest.is_none_or(|(l, _)| found.latest() > l.latest()) {
+                        latest = Some((found, span));
+                    }
+                }
+            }
+            if let Some((found, span)) = latest {
+                if let Some(d) = judge("latest revision", &found, today, window, false) {
+                    out.push(Diagnostic { span, ..d });
+                }
+            }
+        }
+    }
+}
+
+fn judge(
+    label: &str,
+    found: &FoundDate,
+    today: Date,
+    window: i64,
+    deadline: bool,
+) -> Option<Diagnostic> {
+    let age = today.days() - found.latest().days();
+    let written = found.date;
+    let shown = if found.month_only {
+        format!("{:04}-{:02}", written.year, written.month)
+    } else {
+        written.to_string()
+    };
+    let label = capitalise(label);
+    let message = if deadline {
+        (age > 0).then(|| format!("{label} {shown} has passed ({age} days ago)"))?
+    } else {
+        (age > window)
+            .then(|| format!("{label} {shown} is {age} days old (review window: {window} days)"))?
+    };
+    Some(
+        Diagnostic::new(
+            StaleReviewDate::META.id,
+            Severity::Warning,
+            Span::new(0, 0),
+            message,
+        )
+        .with_help("review the runbook against the system as it is today, then update the date"),
+    )
+}
+
+fn capitalise(label: &str) -> String {
+    let words: Vec<String> = label
+        .split_whitespace()
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| {
+                    f.to_uppercase()
+                        .chain(c.flat_map(|x| x.to_lowercase()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    format!("`{}`", words.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+    use crate::document::{Document, ParseOptions};
+
+    fn run(markdown: &str) -> Vec<(usize, String)> {
+        let settings = Settings {
+            today: Date::new(2026, 1, 31),
+            ..Settings::default()
+        };
+        let doc = Document::parse(markdown, &ParseOptions::default());
+        let project = crate::facts::ProjectFacts::default();
+        let cx = RuleContext {
+            doc: &doc,
+            source: markdown,
+            path: "r.md",
+            project: &project,
+            settings: &settings,
+        };
+        let mut out = Vec::new();
+        StaleReviewDate.check(&cx, &mut out);
+        let index = crate::span::LineIndex::new(markdown);
+        out.into_iter()
+            .map(|d| (index.position(markdown, d.span.start).0, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn stale_and_past_dates() {
+        let markdown = "# Runbook\n\n**Last Updated:** 2025-06-01\n**Last Reviewed:** November 20, 2025\n**Next Review:** Jan 5, 2026\n- Target Date: 2026-03-01\n- Review by: 29/10/2025\n\n| Field | Value |\n|---|---|\n| Last Reviewed | 2025-01 |\n\n`Last Updated: 2020-01-01`\n\n## Revision history\n\n| Version | Date | Change |\n|---|---|---|\n| 1.0 | 2024-01-02 | first |\n| 1.1 | 2024-03-04 | second |\n\n## Change log template\n\n| Date | Change |\n|---|---|\n| 2024-01-13 | example |\n";
+        let found = run(markdown);
+        let lines: Vec<usize> = found.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![3, 5, 11, 20], "{found:?}");
+        assert!(found[0].1.contains("244 days old"), "{}", found[0].1);
+        assert!(found[1].1.contains("has passed"), "{}", found[1].1);
+    }
+}

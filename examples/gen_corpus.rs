@@ -98,7 +98,8 @@ fn main() {
         for n in first..count.min(first + RUNBOOKS_PER_PROJECT) {
             let sub = if n % 3 == 0 { "docs/ops" } else { "docs" };
             let path = project.join(sub).join(format!("runbook-{n:05}.md"));
-            write(&path, &runbook(n, &mut rng));
+            let up = if sub == "docs" { "../" } else { "../../" };
+            write(&path, &runbook(n, up, &mut rng));
         }
     }
     println!(
@@ -133,6 +134,10 @@ fn write_project(project: &Path, p: usize, rng: &mut Rng) {
         .map(|(_, s)| *s)
         .collect();
     write(
+        &project.join("README.md"),
+        &format!("# Project {p}\n\n## Deploy\n\nSee docs/.\n"),
+    );
+    write(
         &project.join("package.json"),
         &package_json(&format!("project-{p}"), &scripts),
     );
@@ -163,7 +168,8 @@ fn write_project(project: &Path, p: usize, rng: &mut Rng) {
     }
 }
 
-fn runbook(n: usize, rng: &mut Rng) -> String {
+/// `up` leads from the runbook's folder back to the project root (where README.md is).
+fn runbook(n: usize, up: &str, rng: &mut Rng) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Service {n} runbook\n");
     let _ = writeln!(out, "{}\n", rng.pick(PROSE));
@@ -215,7 +221,7 @@ fn runbook(n: usize, rng: &mut Rng) -> String {
             _ => {
                 let _ = writeln!(
                     out,
-                    "1. See the [deploy guide](../README.md#deploy) and [dashboards](https://example.com/d/{n}).\n2. Export `API_URL` and run:\n\n   ```sh\n   $ pnpm {}\n   ```\n",
+                    "1. See the [deploy guide]({up}README.md#deploy) and [dashboards](https://example.com/d/{n}).\n2. Export `API_URL` and run:\n\n   ```sh\n   $ pnpm {}\n   ```\n",
                     rng.pick(RUN_NAMES)
                 );
             }

@@ -49,7 +49,8 @@ pub fn runs<'p>(cx: &RuleContext<'_>, pack: &'p Pack, command: &Command) -> Opti
     let Lookup::Found(package) = node.lookup(&call, &[cx.dir(), ""]) else {
         return None;
     };
-    node.expand(package, &call.script, "")
+    cx.project
+        .expand_script(package, &call.script, "")
         .iter()
         .find_map(|step| pack.find(&step.argv))
 }

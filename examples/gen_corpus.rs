@@ -1,4 +1,10 @@
-//! Writes a deterministic benchmark corpus: `cargo run --release --example gen_corpus -- DIR N`.
+//! Writes a deterministic benchmark corpus:
+//! `cargo run --release --example gen_corpus -- [--defects] DIR N`.
+//!
+//! By default the runbooks are realistic: correct, complete runbooks of the usual size, with
+//! about one finding per ten files (a real docs folder has a finding every few files). With
+//! `--defects` every runbook is riddled with problems (about 7 findings per file): a stress
+//! test of diagnostics and reporting rather than a picture of a real repository.
 //!
 //! N runbook-style Markdown files spread over projects of 50 runbooks each, every project with
 //! a package.json (every fifth a pnpm workspace with two member packages, every seventh a
@@ -78,9 +84,12 @@ const PROSE: &[&str] = &[
 ];
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let defects = args.iter().any(|a| a == "--defects");
+    args.retain(|a| a != "--defects");
+    let mut args = args.into_iter();
     let (Some(dir), Some(count)) = (args.next(), args.next()) else {
-        eprintln!("usage: gen_corpus DIR N");
+        eprintln!("usage: gen_corpus [--defects] DIR N");
         std::process::exit(2);
     };
     let Ok(count) = count.parse::<usize>() else {
@@ -93,13 +102,18 @@ fn main() {
     let projects = count.div_ceil(RUNBOOKS_PER_PROJECT);
     for p in 0..projects {
         let project = dir.join(format!("project-{p:04}"));
-        write_project(&project, p, &mut rng);
+        write_project(&project, p, defects, &mut rng);
         let first = p * RUNBOOKS_PER_PROJECT;
         for n in first..count.min(first + RUNBOOKS_PER_PROJECT) {
             let sub = if n % 3 == 0 { "docs/ops" } else { "docs" };
             let path = project.join(sub).join(format!("runbook-{n:05}.md"));
             let up = if sub == "docs" { "../" } else { "../../" };
-            write(&path, &runbook(n, up, &mut rng));
+            let text = if defects {
+                runbook(n, up, &mut rng)
+            } else {
+                realistic_runbook(n, up, &mut rng)
+            };
+            write(&path, &text);
         }
     }
     println!(
@@ -124,9 +138,13 @@ fn package_json(name: &str, scripts: &[(&str, &str)]) -> String {
     )
 }
 
-fn write_project(project: &Path, p: usize, rng: &mut Rng) {
-    // Each project drops one or two scripts so some runbook commands are missing.
-    let dropped = rng.below(SCRIPTS.len());
+fn write_project(project: &Path, p: usize, defects: bool, rng: &mut Rng) {
+    // With defects, each project drops a script so some runbook commands are missing.
+    let dropped = if defects {
+        rng.below(SCRIPTS.len())
+    } else {
+        usize::MAX
+    };
     let scripts: Vec<(&str, &str)> = SCRIPTS
         .iter()
         .enumerate()
@@ -227,5 +245,74 @@ fn runbook(n: usize, up: &str, rng: &mut Rng) -> String {
             }
         }
     }
+    out
+}
+
+/// Scripts every realistic project has (`SCRIPTS`), used by the realistic runbooks.
+const GOOD_RUNS: &[&str] = &["build", "test", "lint", "smoke", "test:e2e"];
+
+const OWNERS: &[&str] = &["Sam Reyes", "Alex Kim", "Priya Natarajan", "Jordan Lee"];
+
+/// A correct runbook of the usual shape: context, prerequisites, a production deploy with a
+/// backup before its migration, verification, rollback, contacts. One file in ten carries a
+/// single mistake a reviewer could make (a script name that does not exist).
+fn realistic_runbook(n: usize, up: &str, rng: &mut Rng) -> String {
+    let mut out = String::new();
+    let owner = rng.pick(OWNERS);
+    let _ = writeln!(
+        out,
+        "# Service {n} deployment runbook
+"
+    );
+    let _ = writeln!(
+        out,
+        "Owner: {owner}. {} {}\n",
+        PROSE[rng.below(5)],
+        PROSE[rng.below(5)]
+    );
+    out.push_str("## Prerequisites\n\n");
+    for _ in 0..2 + rng.below(3) {
+        let _ = writeln!(
+            out,
+            "- [ ] Run `pnpm {}` on the release branch and check the output",
+            rng.pick(GOOD_RUNS)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "- [ ] Read the [deploy guide]({up}README.md#deploy) and open the [dashboards](https://example.com/d/{n}).\n"
+    );
+    out.push_str("## Production deployment\n\n");
+    let _ = writeln!(out, "{}\n", PROSE[rng.below(5)]);
+    out.push_str("```bash\n");
+    out.push_str("pg_dump -Fc \"$DATABASE_URL\" > pre-deploy.dump\n");
+    for _ in 0..1 + rng.below(4) {
+        let _ = writeln!(out, "pnpm {}", rng.pick(GOOD_RUNS));
+    }
+    out.push_str("pnpm db:deploy\n");
+    let _ = writeln!(out, "kubectl rollout status deploy/api-{n} --timeout=120s");
+    out.push_str("```\n\n");
+    if n.is_multiple_of(10) {
+        // The one defect: a script the project does not define.
+        out.push_str("Then warm the caches with `pnpm cache:warm`.\n\n");
+    }
+    out.push_str("## Verify the release\n\n");
+    let _ = writeln!(
+        out,
+        "1. Run the smoke test:\n\n   ```sh\n   pnpm smoke\n   ```\n\n2. {}\n",
+        PROSE[rng.below(5)]
+    );
+    out.push_str("## Rollback\n\n");
+    let _ = writeln!(
+        out,
+        "Redeploy the previous image tag, then restore the dump if the migration changed data:\n\n```bash\nkubectl rollout undo deploy/api-{n}\npg_restore --clean -d \"$DATABASE_URL\" pre-deploy.dump\n```\n"
+    );
+    out.push_str("## Contacts\n\n| Role | Name | Phone |\n|---|---|---|\n");
+    let _ = writeln!(out, "| Incident lead | Dana {n} | +1 555 0100 |");
+    let _ = writeln!(
+        out,
+        "| Database on-call | {} | +1 555 0101 |",
+        rng.pick(OWNERS)
+    );
     out
 }

@@ -219,7 +219,15 @@ impl Pack {
 
     /// The first entry matching a command line.
     pub fn find<S: AsRef<str>>(&self, argv: &[S]) -> Option<&Entry> {
-        self.entries.iter().find(|entry| entry.matches(argv))
+        // The program is the same for every entry: find it once and only try the entries
+        // about it (this runs for every command of every file, against every pack).
+        let program = argv
+            .get(argv::effective_start(argv))
+            .map(|word| argv::program_name(word.as_ref()))?;
+        self.entries
+            .iter()
+            .filter(|entry| entry.programs.iter().any(|p| p == program))
+            .find(|entry| entry.matches(argv))
     }
 
     /// The first program-less (free-text) entry matching a SQL statement or text.

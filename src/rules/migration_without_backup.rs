@@ -70,29 +70,33 @@ impl Rule for MigrationWithoutBackup {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        // Offsets of every backup mention: commands, and headings/items/prose about backups.
-        let mut backups: Vec<usize> = cx
-            .doc
-            .commands
-            .iter()
-            .filter(|c| is_backup(cx, c))
-            .map(|c| c.span.start)
-            .collect();
-        backups.extend(
-            cx.doc
+        // Offset of the first backup mention: commands, and headings/items/prose about
+        // backups. Computed only once a production migration is found (most documents have
+        // none), and commands are in source order, so the first backup command is the earliest.
+        let first_backup = std::cell::OnceCell::new();
+        let find_first_backup = || {
+            let command = cx
+                .doc
+                .commands
+                .iter()
+                .find(|c| is_backup(cx, c))
+                .map(|c| c.span.start);
+            let text = cx
+                .doc
                 .text_blocks
                 .iter()
                 .filter(|t| BACKUP_WORDS.is_match(&t.text))
-                .map(|t| t.span.start),
-        );
-        backups.extend(
-            cx.doc
+                .map(|t| t.span.start)
+                .min();
+            let title = cx
+                .doc
                 .sections
                 .iter()
                 .filter(|s| BACKUP_WORDS.is_match(&s.title))
-                .map(|s| s.span.start),
-        );
-        let first_backup = backups.iter().min().copied();
+                .map(|s| s.span.start)
+                .min();
+            [command, text, title].into_iter().flatten().min()
+        };
         let mut phases_seen: Vec<SectionId> = Vec::new();
         for command in &cx.doc.commands {
             if !is_production_step(cx, command) || super::pack_rule::is_rehearsal(command) {
@@ -106,6 +110,7 @@ impl Rule for MigrationWithoutBackup {
                 continue;
             }
             phases_seen.push(phase);
+            let first_backup: Option<usize> = *first_backup.get_or_init(find_first_backup);
             if first_backup.is_some_and(|b| b < command.span.start) {
                 continue;
             }

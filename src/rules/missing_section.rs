@@ -73,16 +73,21 @@ impl Rule for MissingSection {
             }
             // Install guides ship nothing: a deploy command counts only under a heading that
             // says production; a migration counts in production and unknown sections.
-            if runs(cx, migration_steps(), c).is_some() {
-                return is_production_step(cx, c);
+            // The cheap tests first: the pack search runs only where its answer matters.
+            match c.context {
+                EnvContext::Production => {
+                    (c.words.iter().any(|w| DEPLOY_WORD.is_match(&w.text))
+                        && doc
+                            .ancestry(c.section)
+                            .any(|s| DEPLOY_HEADING.is_match(&s.title)))
+                        || runs(cx, migration_steps(), c).is_some()
+                }
+                // A migration there counts when the document is an operational runbook.
+                EnvContext::Unknown => {
+                    is_production_step(cx, c) && runs(cx, migration_steps(), c).is_some()
+                }
+                _ => false,
             }
-            if c.context != EnvContext::Production {
-                return false;
-            }
-            c.words.iter().any(|w| DEPLOY_WORD.is_match(&w.text))
-                && doc
-                    .ancestry(c.section)
-                    .any(|s| DEPLOY_HEADING.is_match(&s.title))
         });
         if !deploys {
             return;
@@ -100,23 +105,29 @@ impl Rule for MissingSection {
             .get(1)
             .map(|s| s.span)
             .unwrap_or(Span::new(0, 0));
+        let link_texts: Vec<String> = doc
+            .links
+            .iter()
+            .map(|link| format!("{} {}", link.dest, cx.text(link.span)).to_lowercase())
+            .collect();
         for requirement in required {
             let words: Vec<&str> = requirement
                 .split('|')
                 .map(str::trim)
                 .filter(|w| !w.is_empty())
                 .collect();
-            let present = headings.iter().any(|h| {
-                words
-                    .iter()
-                    .any(|w| context::contains_phrase(h, &w.to_lowercase()))
-            });
+            // Lower-cased once per requirement, not per heading and link.
+            let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+            let present = headings
+                .iter()
+                .any(|h| lower.iter().any(|w| context::contains_phrase(h, w)));
             // A runbook may keep its rollback in another document and link to it.
-            let linked = doc.links.iter().any(|link| {
-                let text = format!("{} {}", link.dest, cx.text(link.span)).to_lowercase();
-                words.iter().any(|w| text.contains(&w.to_lowercase()))
-            });
-            if present || linked {
+            let linked = || {
+                link_texts
+                    .iter()
+                    .any(|text| lower.iter().any(|w| text.contains(w.as_str())))
+            };
+            if present || linked() {
                 continue;
             }
             let name = words.first().copied().unwrap_or("required");

@@ -208,9 +208,18 @@ pub fn is_contact_section(doc: &Document, section: SectionId) -> bool {
 /// [`is_contact_section`] for every section at once, indexed by [`SectionId`]: rules ask it
 /// for each text block, and a document has far fewer sections than blocks.
 pub fn contact_sections(doc: &Document) -> Vec<bool> {
-    (0..doc.sections.len())
-        .map(|id| is_contact_section(doc, id))
-        .collect()
+    // Each heading is tested once and the answer inherited from the parent, which comes
+    // first (a parent is an earlier section), instead of re-walking every ancestry.
+    let mut contact: Vec<bool> = Vec::with_capacity(doc.sections.len());
+    for (id, section) in doc.sections.iter().enumerate() {
+        let inherited = match section.parent {
+            Some(parent) if parent < id => contact[parent],
+            Some(_) => is_contact_section(doc, id),
+            None => false,
+        };
+        contact.push(inherited || doc.heading_mentions(id, CONTACT_SECTION_WORDS));
+    }
+    contact
 }
 
 #[cfg(test)]

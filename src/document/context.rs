@@ -176,13 +176,16 @@ pub fn contains_phrase(words: &[String], phrase: &str) -> bool {
     if !phrase.contains(char::is_whitespace) {
         return !phrase.is_empty() && words.iter().any(|w| w == phrase);
     }
-    let parts: Vec<&str> = phrase.split_whitespace().collect();
-    match parts.len() {
+    // No allocation here either: it runs for every heading against every word list.
+    let n = phrase.split_whitespace().count();
+    match n {
         0 => false,
-        1 => words.iter().any(|w| w == parts[0]),
-        n => words
-            .windows(n)
-            .any(|window| window.iter().zip(&parts).all(|(w, p)| w == p)),
+        _ => words.windows(n).any(|window| {
+            window
+                .iter()
+                .zip(phrase.split_whitespace())
+                .all(|(w, p)| w == p)
+        }),
     }
 }
 

@@ -70,6 +70,26 @@ pub fn walk_markdown(dir: &Path) -> Vec<PathBuf> {
 #[derive(Default)]
 pub struct RootFinder {
     cache: HashMap<PathBuf, PathBuf>,
+    /// What each ancestor directory holds: sibling folders share their ancestors, and each
+    /// answer costs a `stat` per config and manifest name.
+    dirs: HashMap<PathBuf, DirKind>,
+}
+
+/// What a directory holds, as far as root discovery cares (the config file wins).
+#[derive(Clone, Copy)]
+enum DirKind {
+    Config,
+    Other { manifest: bool, git: bool },
+}
+
+fn dir_kind(dir: &Path) -> DirKind {
+    if CONFIG_FILES.iter().any(|name| dir.join(name).is_file()) {
+        return DirKind::Config;
+    }
+    DirKind::Other {
+        manifest: MANIFEST_FILES.iter().any(|name| dir.join(name).is_file()),
+        git: dir.join(".git").exists(),
+    }
 }
 
 impl RootFinder {
@@ -87,20 +107,22 @@ impl RootFinder {
         let mut outermost_manifest_dir: Option<&Path> = None;
         let mut root = None;
         for ancestor in dir.ancestors() {
-            if CONFIG_FILES
-                .iter()
-                .any(|name| ancestor.join(name).is_file())
-            {
+            let kind = match self.dirs.get(ancestor) {
+                Some(kind) => *kind,
+                None => {
+                    let kind = dir_kind(ancestor);
+                    self.dirs.insert(ancestor.to_path_buf(), kind);
+                    kind
+                }
+            };
+            let DirKind::Other { manifest, git } = kind else {
                 root = Some(ancestor.to_path_buf());
                 break;
-            }
-            if MANIFEST_FILES
-                .iter()
-                .any(|name| ancestor.join(name).is_file())
-            {
+            };
+            if manifest {
                 outermost_manifest_dir = Some(ancestor);
             }
-            if ancestor.join(".git").exists() {
+            if git {
                 root = Some(outermost_manifest_dir.unwrap_or(ancestor).to_path_buf());
                 break;
             }

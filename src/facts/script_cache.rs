@@ -22,6 +22,30 @@ pub struct ScriptCache {
 impl ProjectFacts {
     /// [`super::NodeFacts::expand`], cached per project.
     pub fn expand_script(&self, package: &Package, script: &str, label: &str) -> Vec<ScriptStep> {
+        self.cached_steps(package, script)
+            .iter()
+            .map(|step| {
+                let mut step = step.clone();
+                if let Some(first) = step.chain.first_mut() {
+                    *first = label.to_string();
+                }
+                step
+            })
+            .collect()
+    }
+
+    /// `f` over the cached expansion, without copying it (the first chain entry is empty):
+    /// for callers that only look at the steps' argv, once per command of every file.
+    pub fn with_script_steps<R>(
+        &self,
+        package: &Package,
+        script: &str,
+        f: impl FnOnce(&[ScriptStep]) -> R,
+    ) -> R {
+        f(&self.cached_steps(package, script))
+    }
+
+    fn cached_steps(&self, package: &Package, script: &str) -> Arc<Vec<ScriptStep>> {
         let key = (package.dir.clone(), script.to_string());
         let cached = self
             .scripts
@@ -40,15 +64,6 @@ impl ProjectFacts {
             }
         };
         steps
-            .iter()
-            .map(|step| {
-                let mut step = step.clone();
-                if let Some(first) = step.chain.first_mut() {
-                    *first = label.to_string();
-                }
-                step
-            })
-            .collect()
     }
 
     /// [`super::NodeFacts::scripts_running`], cached per project.
@@ -116,6 +131,8 @@ mod tests {
                     .node
                     .expand(package, "db:migrate", "pnpm db:migrate")
             );
+            let fresh = project.node.expand(package, "db:migrate", "");
+            project.with_script_steps(package, "db:migrate", |steps| assert_eq!(steps, fresh));
             assert_eq!(
                 project.scripts_running(&["prisma", "migrate", "deploy"]),
                 project

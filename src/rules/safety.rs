@@ -50,9 +50,9 @@ pub fn runs<'p>(cx: &RuleContext<'_>, pack: &'p Pack, command: &Command) -> Opti
         return None;
     };
     cx.project
-        .expand_script(package, &call.script, "")
-        .iter()
-        .find_map(|step| pack.find(&step.argv))
+        .with_script_steps(package, &call.script, |steps| {
+            steps.iter().find_map(|step| pack.find(&step.argv))
+        })
 }
 
 /// Words that say a step is a backup or snapshot.

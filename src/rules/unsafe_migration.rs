@@ -120,6 +120,15 @@ impl UnsafeMigration {
         let Lookup::Found(package) = node.lookup(&call, &[cx.dir(), ""]) else {
             return;
         };
+        // Most scripts run nothing from the pack: ask the cached expansion before copying it.
+        let reaches = cx
+            .project
+            .with_script_steps(package, &call.script, |steps| {
+                steps.iter().any(|step| pack.find(&step.argv).is_some())
+            });
+        if !reaches {
+            return;
+        }
         let label = argv.join(" ");
         for step in cx.project.expand_script(package, &call.script, &label) {
             let Some(entry) = pack.find(&step.argv) else {

@@ -2,6 +2,9 @@
 # Benchmark: `runbook-lint check` against the parse-only floor (walk + read + pulldown-cmark)
 # on generated corpora of 1k and 10k runbooks. Not a test: it prints numbers, asserts nothing.
 #   scripts/bench.sh [SIZES...]        default sizes: 1000 10000
+# Two corpora per size: "realistic" (correct runbooks, ~1 finding per 10 files: the headline
+# number) and "defects" (`gen_corpus --defects`, ~7 findings per file: a stress number for
+# diagnostics and reporting).
 # Each time is the best wall time of 3 runs; peak memory is the largest max-RSS of those runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,18 +40,24 @@ measure() {
   done
 }
 
-printf '%-7s %-11s %-11s %-7s %-8s %-11s %-7s %-8s\n' \
-  files parse-only check ratio peak-MB "check-json" ratio peak-MB
-for n in "${sizes[@]}"; do
-  dir="$work/corpus-$n"
-  "$bin/examples/gen_corpus" "$dir" "$n" >/dev/null
-  "$bin/examples/parse_only" "$dir" >/dev/null # warm the page cache
-  measure "$bin/examples/parse_only" "$dir"; floor=$best
-  measure "$bin/runbook-lint" check "$dir" --color never; human=$best human_kb=$peak
-  measure "$bin/runbook-lint" check "$dir" --format json; json=$best json_kb=$peak
-  ratio() { awk "BEGIN { printf \"%.1fx\", $1 / ($floor > 0 ? $floor : 0.001) }"; }
-  printf '%-7s %-11s %-11s %-7s %-8s %-11s %-7s %-8s\n' "$n" "${floor}s" "${human}s" \
-    "$(ratio "$human")" "$((human_kb / 1024))" "${json}s" "$(ratio "$json")" "$((json_kb / 1024))"
+printf '%-10s %-7s %-11s %-11s %-7s %-8s %-11s %-7s %-8s\n' \
+  corpus files parse-only check ratio peak-MB "check-json" ratio peak-MB
+for kind in realistic defects; do
+  flag=()
+  [ "$kind" = defects ] && flag=(--defects)
+  for n in "${sizes[@]}"; do
+    dir="$work/$kind-$n"
+    "$bin/examples/gen_corpus" "${flag[@]}" "$dir" "$n" >/dev/null
+    "$bin/examples/parse_only" "$dir" >/dev/null # warm the page cache
+    measure "$bin/examples/parse_only" "$dir"; floor=$best
+    measure "$bin/runbook-lint" check "$dir" --color never; human=$best human_kb=$peak
+    measure "$bin/runbook-lint" check "$dir" --format json; json=$best json_kb=$peak
+    ratio() { awk "BEGIN { printf \"%.1fx\", $1 / ($floor > 0 ? $floor : 0.001) }"; }
+    printf '%-10s %-7s %-11s %-11s %-7s %-8s %-11s %-7s %-8s\n' "$kind" "$n" "${floor}s" \
+      "${human}s" "$(ratio "$human")" "$((human_kb / 1024))" "${json}s" "$(ratio "$json")" \
+      "$((json_kb / 1024))"
+    rm -rf "$dir"
+  done
 done
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2/1048576 }' /proc/meminfo)," \
   "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); load average $(cut -d' ' -f1-3 /proc/loadavg)"

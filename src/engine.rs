@@ -125,6 +125,8 @@ struct Project {
     facts: ProjectFacts,
     /// Built-in rules plus the project's packs.
     rules: Vec<Box<dyn Rule>>,
+    /// Parse options from the settings, built once per project rather than per file.
+    parse_options: ParseOptions,
 }
 
 /// Every rule id the engine knows, for config validation.
@@ -215,6 +217,9 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         projects.insert(
             root.clone(),
             Project {
+                parse_options: ParseOptions {
+                    context_words: settings.context_words.clone(),
+                },
                 settings,
                 facts: ProjectFacts::default(),
                 rules: project_rules,
@@ -394,10 +399,7 @@ fn lint_source(
     source: &str,
     relative: &str,
 ) -> Vec<Finding> {
-    let options = ParseOptions {
-        context_words: project.settings.context_words.clone(),
-    };
-    let doc = Document::parse(source, &options);
+    let doc = Document::parse(source, &project.parse_options);
     let cx = RuleContext {
         doc: &doc,
         source,

@@ -102,15 +102,7 @@ fn render_file(handler: &GraphicalReportHandler, file: &crate::engine::FileFindi
         };
         if handler.render_report(&mut out, &rendered).is_err() {
             // Rendering can only fail on a formatter error; fall back to one line.
-            out.push_str(&format!(
-                "{}:{}:{}: {}[{}] {}\n",
-                file.path,
-                finding.location.line,
-                finding.location.column,
-                finding.severity.name(),
-                finding.rule,
-                finding.message
-            ));
+            out.push_str(&super::concise::line(&file.path, finding));
         }
         out.push('\n');
     }

@@ -321,6 +321,10 @@ fn unreadable_files_fail_the_run_but_the_others_are_linted() {
         "{stderr}"
     );
     assert!(stdout.contains("missing-script"), "{stdout}");
+    assert!(
+        stderr.contains("in 1 file; 1 path not checked"),
+        "the summary must not read as a clean run: {stderr}"
+    );
 
     #[cfg(unix)]
     {

@@ -5,7 +5,9 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
+mod common;
+
+use common::run_in;
 
 /// A temporary repository (with `.git`, so root discovery stops there).
 fn repo() -> tempfile::TempDir {
@@ -27,23 +29,12 @@ const RUNBOOK: &str = "# Deploy\n\nRun `pnpm build`, then `pnpm nope`.\n\nOwner:
 
 /// Runs `check ARGS` in `dir`; returns (stdout, stderr, exit code).
 fn check(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let output = Command::cargo_bin("runbook-lint")
-        .expect("binary builds")
-        .current_dir(dir)
-        .arg("check")
-        .args(args)
-        .args(["--color", "never"])
-        .timeout(std::time::Duration::from_secs(120))
-        .output()
-        .expect("binary runs");
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-        output
-            .status
-            .code()
-            .expect("exited, not killed by a signal"),
-    )
+    let args: Vec<&str> = ["check"]
+        .into_iter()
+        .chain(args.iter().copied())
+        .chain(["--color", "never"])
+        .collect();
+    run_in(dir, &args)
 }
 
 /// `(rule, path, line, column)` of every diagnostic in JSON output.
@@ -330,6 +321,10 @@ fn unreadable_files_fail_the_run_but_the_others_are_linted() {
         "{stderr}"
     );
     assert!(stdout.contains("missing-script"), "{stdout}");
+    assert!(
+        stderr.contains("in 1 file; 1 path not checked"),
+        "the summary must not read as a clean run: {stderr}"
+    );
 
     #[cfg(unix)]
     {

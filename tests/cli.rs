@@ -1,22 +1,8 @@
 //! End-to-end tests of the binary on the fixture repositories: output contracts and exit codes.
 
-use assert_cmd::Command;
+mod common;
 
-fn runbook_lint() -> Command {
-    let mut cmd = Command::cargo_bin("runbook-lint").expect("binary builds");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd.env_remove("NO_COLOR");
-    cmd
-}
-
-fn run(args: &[&str]) -> (String, String, i32) {
-    let output = runbook_lint().args(args).output().expect("binary runs");
-    (
-        String::from_utf8(output.stdout).expect("utf-8 stdout"),
-        String::from_utf8(output.stderr).expect("utf-8 stderr"),
-        output.status.code().expect("exit code"),
-    )
-}
+use common::run;
 
 #[test]
 fn demo_human_output() {

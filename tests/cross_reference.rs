@@ -1,25 +1,13 @@
 //! The cross-reference rules end to end: a Render + Compose project whose runbook has exactly
 //! one defect of each kind, and a project whose manifests are broken.
 
-use assert_cmd::Command;
+mod common;
 
-fn run(args: &[&str]) -> (String, i32) {
-    let output = Command::cargo_bin("runbook-lint")
-        .expect("binary builds")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .args(args)
-        .output()
-        .expect("binary runs");
-    (
-        String::from_utf8(output.stdout).expect("utf-8 stdout"),
-        output.status.code().expect("exit code"),
-    )
-}
+use common::run;
 
 /// `(file, line, column, rule, message)` of every finding.
 fn findings(fixture: &str) -> Vec<(String, u64, u64, String, String)> {
-    let (stdout, _) = run(&["check", fixture, "--format", "json"]);
+    let (stdout, _, _) = run(&["check", fixture, "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
     json["diagnostics"]
         .as_array()
@@ -65,7 +53,7 @@ fn render_compose_findings_are_exactly_the_expected_ones() {
 
 #[test]
 fn render_compose_human_output() {
-    let (stdout, code) = run(&["check", "fixtures/render-compose", "--color", "never"]);
+    let (stdout, _, code) = run(&["check", "fixtures/render-compose", "--color", "never"]);
     assert_eq!(code, 1, "errors exit 1");
     assert!(stdout.contains("did you mean `celery-worker`?"), "{stdout}");
     assert!(stdout.contains("did you mean `deploy`?"), "{stdout}");

@@ -4,29 +4,11 @@
 use std::path::Path;
 use std::process::Command as Process;
 
-use assert_cmd::Command;
+mod common;
+
+use common::{run, run_in};
 
 const FIXTURE: &str = "fixtures/formats";
-
-fn runbook_lint(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("runbook-lint").expect("binary builds");
-    cmd.current_dir(dir);
-    cmd.env_remove("NO_COLOR");
-    cmd
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> (String, String, i32) {
-    let output = runbook_lint(dir).args(args).output().expect("binary runs");
-    (
-        String::from_utf8(output.stdout).expect("utf-8 stdout"),
-        String::from_utf8(output.stderr).expect("utf-8 stderr"),
-        output.status.code().expect("exit code"),
-    )
-}
-
-fn run(args: &[&str]) -> (String, String, i32) {
-    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
 
 fn format(name: &str) -> String {
     let (stdout, stderr, code) = run(&["check", FIXTURE, "--format", name, "--color", "never"]);

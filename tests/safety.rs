@@ -2,22 +2,9 @@
 //! each fixture holds positive and negative cases; the human output is snapshotted and the
 //! exact (rule, line) list is asserted, so a new false alarm fails the test.
 
-use assert_cmd::Command;
+mod common;
 
-fn run(args: &[&str]) -> (String, String, i32) {
-    let output = Command::cargo_bin("runbook-lint")
-        .expect("binary builds")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .args(args)
-        .output()
-        .expect("binary runs");
-    (
-        String::from_utf8(output.stdout).expect("utf-8 stdout"),
-        String::from_utf8(output.stderr).expect("utf-8 stderr"),
-        output.status.code().expect("exit code"),
-    )
-}
+use common::{run, run_in};
 
 /// `(rule, path suffix, line, severity)` of every finding of a fixture, in output order.
 fn findings(fixture: &str) -> Vec<(String, String, u64, String)> {
@@ -236,16 +223,13 @@ fn rules_lists_pack_entries_and_user_packs() {
     assert!(stdout.contains("destructive-command"));
     assert!(stdout.contains("  git-push-force"));
     assert!(stdout.contains("  prisma-migrate-dev"));
-    let output = Command::cargo_bin("runbook-lint")
-        .unwrap()
-        .current_dir(concat!(
+    let (stdout, _, _) = run_in(
+        std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/fixtures/safety/user-pack"
-        ))
-        .arg("rules")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
+        )),
+        &["rules"],
+    );
     assert!(stdout.contains("kubectl-needs-context"), "{stdout}");
     assert!(stdout.contains("  kubectl-without-context"), "{stdout}");
     assert!(stdout.contains("no-manual-publish"), "{stdout}");

@@ -102,15 +102,7 @@ fn render_file(handler: &GraphicalReportHandler, file: &crate::engine::FileFindi
         };
         if handler.render_report(&mut out, &rendered).is_err() {
             // Rendering can only fail on a formatter error; fall back to one line.
-            out.push_str(&format!(
-                "{}:{}:{}: {}[{}] {}\n",
-                file.path,
-                finding.location.line,
-                finding.location.column,
-                finding.severity.name(),
-                finding.rule,
-                finding.message
-            ));
+            out.push_str(&super::concise::line(&file.path, finding));
         }
         out.push('\n');
     }
@@ -121,7 +113,19 @@ fn render_file(handler: &GraphicalReportHandler, file: &crate::engine::FileFindi
 pub fn summary(result: &CheckResult) -> String {
     let (errors, warnings, infos) = result.counts();
     let files = super::plural(result.files_checked, "file");
+    // A path that could not be read is not a clean run: say so rather than "no problems".
+    let unreadable = if result.errors.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} not checked",
+            super::plural(result.errors.len(), "path")
+        )
+    };
     if errors + warnings + infos == 0 {
+        if !unreadable.is_empty() {
+            return format!("no findings in {files}{unreadable}");
+        }
         return format!("no problems found in {files}");
     }
     let mut parts = vec![
@@ -131,5 +135,5 @@ pub fn summary(result: &CheckResult) -> String {
     if infos > 0 {
         parts.push(super::plural(infos, "info"));
     }
-    format!("{} in {files}", parts.join(", "))
+    format!("{} in {files}{unreadable}", parts.join(", "))
 }

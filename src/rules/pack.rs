@@ -104,10 +104,15 @@ struct PackFile {
     entry: Vec<toml::Spanned<EntryFile>>,
 }
 
+/// One entry as written: a pack's `[[entry]]` or the config's inline `[[rule]]` (whose id is
+/// also the rule id, and which may carry a `summary`). `severity` is one level for every
+/// context or a per-context table over the pack's (or an inline rule's) defaults.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub(crate) struct EntryFile {
+pub struct EntryFile {
     id: String,
+    #[serde(default)]
+    summary: String,
     #[serde(default)]
     tool: String,
     program: Option<OneOrMany>,
@@ -124,34 +129,11 @@ pub(crate) struct EntryFile {
     #[serde(default)]
     why: String,
     safe: Option<String>,
-    #[serde(default)]
-    severity: BTreeMap<String, String>,
-}
-
-/// A single rule written inline in the config (`[[rule]]`): an entry whose id is also the
-/// rule id; `severity` is one level for every context or a per-context table.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct InlineRuleFile {
-    id: String,
-    #[serde(default)]
-    summary: String,
-    program: Option<OneOrMany>,
-    #[serde(default)]
-    args: Vec<String>,
-    arg_regex: Option<String>,
-    regex: Option<String>,
-    unless: Option<String>,
-    #[serde(default)]
-    flags_any: Vec<String>,
-    #[serde(default)]
-    flags_none: Vec<String>,
-    message: String,
-    #[serde(default)]
-    why: String,
-    safe: Option<String>,
     severity: Option<SeverityFile>,
 }
+
+/// A single rule written inline in the config (`[[rule]]`).
+pub type InlineRuleFile = EntryFile;
 
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
@@ -202,8 +184,17 @@ impl Pack {
                     format!("duplicate entry id `{}`", entry.id),
                 ));
             }
+            if !entry.summary.is_empty() {
+                return Err(error_at(
+                    start,
+                    format!(
+                        "entry `{}`: `summary` belongs to the pack, not to an entry",
+                        entry.id
+                    ),
+                ));
+            }
             ids.push(entry.id.clone());
-            let entry_levels = apply_levels(levels, &entry.severity)
+            let entry_levels = entry_levels(levels, &entry.severity)
                 .map_err(|m| error_at(start, format!("entry `{}`: {m}", entry.id)))?;
             let built = build_entry(entry, entry_levels).map_err(|m| error_at(start, m))?;
             entries.push(built);
@@ -256,33 +247,14 @@ impl Pack {
             }
         };
         let warning = Level::On(crate::diagnostic::Severity::Warning);
-        let mut levels = ContextLevels {
+        let defaults = ContextLevels {
             production: warning,
             staging: warning,
             development: Level::Off,
             rollback: warning,
         };
-        match &rule.severity {
-            None => {}
-            Some(SeverityFile::All(value)) => {
-                let level = Level::parse(value).ok_or_else(|| {
-                    error_at(format!(
-                        "rule `{}`: severity `{value}` is not one of error, warning, info, off",
-                        rule.id
-                    ))
-                })?;
-                levels = ContextLevels {
-                    production: level,
-                    staging: level,
-                    development: level,
-                    rollback: level,
-                };
-            }
-            Some(SeverityFile::Table(table)) => {
-                levels = apply_levels(levels, table)
-                    .map_err(|m| error_at(format!("rule `{}`: {m}", rule.id)))?;
-            }
-        }
+        let levels = entry_levels(defaults, &rule.severity)
+            .map_err(|m| error_at(format!("rule `{}`: {m}", rule.id)))?;
         if !rule
             .id
             .chars()
@@ -299,22 +271,7 @@ impl Pack {
             rule.summary.clone()
         };
         let id = rule.id.clone();
-        let entry = EntryFile {
-            id: rule.id,
-            tool: String::new(),
-            program: rule.program,
-            args: rule.args,
-            arg_regex: rule.arg_regex,
-            regex: rule.regex,
-            unless: rule.unless,
-            flags_any: rule.flags_any,
-            flags_none: rule.flags_none,
-            message: rule.message,
-            why: rule.why,
-            safe: rule.safe,
-            severity: BTreeMap::new(),
-        };
-        let entry = build_entry(entry, levels).map_err(error_at)?;
+        let entry = build_entry(rule, levels).map_err(error_at)?;
         Ok(Pack {
             rule: id,
             summary,
@@ -361,6 +318,28 @@ fn build_entry(entry: EntryFile, levels: ContextLevels) -> Result<Entry, String>
         safe: entry.safe,
         levels,
     })
+}
+
+/// An entry's levels: its `severity` (one level, or a per-context table) over `defaults`.
+fn entry_levels(
+    defaults: ContextLevels,
+    severity: &Option<SeverityFile>,
+) -> Result<ContextLevels, String> {
+    match severity {
+        None => Ok(defaults),
+        Some(SeverityFile::All(value)) => {
+            let level = Level::parse(value).ok_or_else(|| {
+                format!("severity `{value}` is not one of error, warning, info, off")
+            })?;
+            Ok(ContextLevels {
+                production: level,
+                staging: level,
+                development: level,
+                rollback: level,
+            })
+        }
+        Some(SeverityFile::Table(table)) => apply_levels(defaults, table),
+    }
 }
 
 fn apply_levels(
@@ -637,5 +616,36 @@ rollback = "off"
         )
         .unwrap_err();
         assert!(error.message.contains("loud"));
+        let error = Pack::parse(
+            "x.toml",
+            "rule = \"x\"\n[[entry]]\nid = \"a\"\nsummary = \"s\"\nprogram = \"rm\"\nmessage = \"m\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            error.message.contains("`summary` belongs to the pack"),
+            "{}",
+            error.message
+        );
+        assert_eq!(error.line, 2);
+    }
+
+    #[test]
+    fn an_entry_severity_may_be_one_level_for_every_context() {
+        let pack = Pack::parse(
+            "x.toml",
+            "rule = \"x\"\n[[entry]]\nid = \"a\"\nprogram = \"rm\"\nmessage = \"m\"\nseverity = \"info\"\n",
+        )
+        .unwrap();
+        let info = Level::On(crate::diagnostic::Severity::Info);
+        let levels = pack.entries[0].levels;
+        assert_eq!(
+            [
+                levels.production,
+                levels.staging,
+                levels.development,
+                levels.rollback
+            ],
+            [info; 4]
+        );
     }
 }

@@ -85,6 +85,27 @@ fn invalid_json_manifest_is_reported_with_position_and_other_rules_run() {
 }
 
 #[test]
+fn invalid_toml_manifest_is_reported_with_position_and_other_rules_run() {
+    let dir = repo();
+    write(dir.path(), "package.json", PACKAGE);
+    // An unclosed string on line 3 of fly.toml.
+    write(
+        dir.path(),
+        "fly.toml",
+        "app = \"shop\"\n[env]\nLOG_LEVEL = \"info\n",
+    );
+    write(dir.path(), "docs/deploy.md", RUNBOOK);
+    let (stdout, stderr, code) = check(dir.path(), &["--format", "json"]);
+    assert_eq!(code, 1, "invalid-manifest is an error; stderr: {stderr}");
+    let found = findings(&stdout);
+    let manifest: Vec<_> = found.iter().filter(|f| f.0 == "invalid-manifest").collect();
+    assert_eq!(manifest.len(), 1, "{found:?}");
+    assert_eq!(manifest[0].1, "fly.toml");
+    assert_eq!(manifest[0].2, 3, "{found:?}");
+    assert!(has(&found, "missing-script", "docs/deploy.md"), "{found:?}");
+}
+
+#[test]
 fn invalid_yaml_manifest_is_reported_and_scripts_are_still_checked() {
     let dir = repo();
     write(dir.path(), "package.json", PACKAGE);

@@ -7,7 +7,26 @@
 //! delimiter of any heredoc so the caller can skip its body. It knows nothing of Markdown or of
 //! manifests; both the document model and the project facts (script bodies) use it.
 
+use std::sync::LazyLock;
+
+use regex::{Captures, Match, Regex};
+
 use crate::span::Span;
+
+/// `$NAME` or `${NAME...}`: a variable expansion, in shell and in compose interpolation alike.
+/// [`expanded_name`] gives the name of a match.
+pub static VARIABLE_EXPANSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)|\$([A-Za-z_][A-Za-z0-9_]*)")
+        .expect("variable expansion regex")
+});
+
+/// The variable name of a [`VARIABLE_EXPANSION`] match.
+pub fn expanded_name<'t>(found: &Captures<'t>) -> Match<'t> {
+    found
+        .get(1)
+        .or_else(|| found.get(2))
+        .expect("one of the two alternatives matched")
+}
 
 /// One shell word with quotes removed, and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{BlockKind, CommandOrigin, Document, SectionId};
+use crate::shell::{expanded_name, VARIABLE_EXPANSION};
 use crate::span::Span;
 
 /// How a variable was referenced.
@@ -53,9 +54,6 @@ const ENV_SECTION_WORDS: &[&str] = &[
     "credentials",
 ];
 
-static EXPANSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)|\$([A-Za-z_][A-Za-z0-9_]*)").expect("expansion regex")
-});
 static LOOP_OR_READ: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b|\bread\s+(?:-[a-zA-Z]+\s+(?:\S+\s+)?)*([A-Za-z_][A-Za-z0-9_]*)")
         .expect("loop regex")
@@ -108,8 +106,8 @@ pub(super) fn extract(doc: &Document, source: &str) -> Vec<EnvRef> {
             }
         }
         if text.starts_with('$') {
-            if let Some(found) = EXPANSION.captures(text) {
-                let name = found.get(1).or_else(|| found.get(2)).expect("group");
+            if let Some(found) = VARIABLE_EXPANSION.captures(text) {
+                let name = expanded_name(&found);
                 if found.get(0).is_some_and(|m| m.start() == 0) && is_env_name(name.as_str()) {
                     refs.push(EnvRef {
                         name: name.as_str().to_string(),
@@ -190,12 +188,12 @@ fn from_shell_block(doc: &Document, index: usize, refs: &mut Vec<EnvRef>) {
         if text.trim_start().starts_with('#') {
             continue;
         }
-        for found in EXPANSION.captures_iter(text) {
+        for found in VARIABLE_EXPANSION.captures_iter(text) {
             let whole = found.get(0).expect("match");
             if text[..whole.start()].ends_with(['$', '\\']) {
                 continue; // `$$` (pid) or an escaped dollar
             }
-            let name = found.get(1).or_else(|| found.get(2)).expect("group");
+            let name = expanded_name(&found);
             let span = line.span_of(name.start(), name.end());
             let local = assigned
                 .iter()

@@ -5,6 +5,7 @@
 //! carries its byte [`Span`] in the original text and the [`SectionId`] of the heading it is
 //! under, so a rule can ask "which heading is this under, and is that production?".
 
+mod anchors;
 mod commands;
 pub mod context;
 pub mod env_refs;

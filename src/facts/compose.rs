@@ -2,9 +2,6 @@
 //! `${VAR}` interpolations the file expects from the environment.
 
 use std::collections::BTreeSet;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 use super::env::{self, EnvFacts};
 use super::yaml::{self, Node};
@@ -40,11 +37,6 @@ pub fn is_compose_file(path: &str) -> bool {
     (name.starts_with("docker-compose") || name.starts_with("compose."))
         && (name.ends_with(".yml") || name.ends_with(".yaml"))
 }
-
-static INTERPOLATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\$\{([A-Za-z_][A-Za-z0-9_]*)|\$([A-Za-z_][A-Za-z0-9_]*)")
-        .expect("interpolation regex")
-});
 
 impl ComposeFacts {
     /// Reads every compose file among `files`, declaring their variables in `env`.
@@ -82,12 +74,13 @@ impl ComposeFacts {
             }
             // `${VAR}` in a compose file is a variable the operator is expected to set.
             for line_start in text.match_indices('$').map(|(i, _)| i) {
-                if let Some(found) = INTERPOLATION.captures_at(&text, line_start) {
+                if let Some(found) = crate::shell::VARIABLE_EXPANSION.captures_at(&text, line_start)
+                {
                     let whole = found.get(0).expect("match");
                     if whole.start() != line_start || text[..line_start].ends_with('$') {
                         continue; // `$$VAR` escapes interpolation
                     }
-                    let name = found.get(1).or_else(|| found.get(2)).expect("group");
+                    let name = crate::shell::expanded_name(&found);
                     env.declare(
                         name.as_str(),
                         path,

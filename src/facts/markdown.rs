@@ -3,9 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::{Arc, LazyLock, Mutex};
-
-use regex::Regex;
+use std::sync::{Arc, Mutex};
 
 use crate::document::{Document, ParseOptions};
 
@@ -15,22 +13,6 @@ pub struct AnchorCache {
     root: PathBuf,
     cache: Mutex<HashMap<String, Option<Arc<BTreeSet<String>>>>>,
 }
-
-/// `## Title {#custom-id}`: heading attributes (MkDocs, Pandoc, kramdown) set the anchor.
-static HEADING_ID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^\s{0,3}#{1,6}\s.*\{[^}]*#([^\s}]+)[^}]*\}\s*$").expect("heading id regex")
-});
-
-/// `## <a name="x"></a> Title`: GitHub slugs the text after the tag without trimming, so the
-/// anchor starts with a hyphen.
-static HEADING_AFTER_TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^\s{0,3}#{1,6}\s+(?:<[^>]*>)+(\s.*)$").expect("heading tag regex")
-});
-
-static HTML_ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)<a\s[^>]*\b(?:name|id)\s*=\s*["']([^"']+)["']|\bid\s*=\s*["']([^"']+)["']"#)
-        .expect("anchor regex")
-});
 
 impl AnchorCache {
     /// A cache for files under `root`.
@@ -76,20 +58,7 @@ impl AnchorCache {
 
 /// Every anchor a Markdown text defines.
 pub fn anchors_of(text: &str) -> BTreeSet<String> {
-    let doc = Document::parse(text, &ParseOptions::default());
-    let mut anchors: BTreeSet<String> = doc.anchors().map(String::from).collect();
-    for found in HEADING_ID.captures_iter(text) {
-        anchors.insert(found[1].to_string());
-    }
-    for found in HEADING_AFTER_TAG.captures_iter(text) {
-        anchors.insert(format!("-{}", crate::document::slug(&found[1])));
-    }
-    for found in HTML_ANCHOR.captures_iter(text) {
-        if let Some(name) = found.get(1).or_else(|| found.get(2)) {
-            anchors.insert(name.as_str().to_string());
-        }
-    }
-    anchors
+    Document::parse(text, &ParseOptions::default()).link_anchors(text)
 }
 
 #[cfg(test)]

@@ -39,6 +39,8 @@ impl Rule for BrokenLink {
         if cx.project.files.is_empty() {
             return;
         }
+        // Computed on the first in-page anchor link, then shared by the others.
+        let own_anchors = std::cell::OnceCell::new();
         for link in &cx.doc.links {
             let dest = link.dest.trim();
             if dest.is_empty() || is_external(dest) {
@@ -132,13 +134,14 @@ impl Rule for BrokenLink {
             {
                 continue;
             }
-            let anchors: Vec<String> = if target == cx.path {
-                let mut own: Vec<String> = cx.doc.anchors().map(String::from).collect();
-                own.extend(crate::facts::markdown::anchors_of(cx.source));
-                own
+            // This runbook's own anchors come from its model; another file's from the cache.
+            let anchors = if target == cx.path {
+                own_anchors
+                    .get_or_init(|| std::sync::Arc::new(cx.doc.link_anchors(cx.source)))
+                    .clone()
             } else {
                 match cx.project.anchors.anchors(&target) {
-                    Some(set) => set.iter().cloned().collect(),
+                    Some(set) => set,
                     None => continue,
                 }
             };

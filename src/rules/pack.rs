@@ -92,6 +92,19 @@ pub struct PackError {
     pub message: String,
 }
 
+impl PackError {
+    /// An error at byte `offset` of `text`, the file named `origin`.
+    fn at(origin: &str, text: &str, offset: usize, message: String) -> PackError {
+        let (line, column) = crate::span::LineIndex::new(text).position(text, offset);
+        PackError {
+            origin: origin.to_string(),
+            line,
+            column,
+            message,
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct PackFile {
@@ -152,16 +165,8 @@ enum OneOrMany {
 impl Pack {
     /// Parses a pack from TOML text; `origin` names it in errors.
     pub fn parse(origin: &str, text: &str) -> Result<Pack, PackError> {
-        let error_at = |offset: usize, message: String| {
-            let index = crate::span::LineIndex::new(text);
-            let (line, column) = index.position(text, offset);
-            PackError {
-                origin: origin.to_string(),
-                line,
-                column,
-                message,
-            }
-        };
+        let error_at =
+            |offset: usize, message: String| PackError::at(origin, text, offset, message);
         let file: PackFile = toml::from_str(text).map_err(|error| {
             let offset = error.span().map(|s| s.start).unwrap_or(0);
             error_at(offset, error.message().trim().to_string())
@@ -236,16 +241,7 @@ impl Pack {
         offset: usize,
         rule: InlineRuleFile,
     ) -> Result<Pack, PackError> {
-        let error_at = |message: String| {
-            let index = crate::span::LineIndex::new(text);
-            let (line, column) = index.position(text, offset);
-            PackError {
-                origin: origin.to_string(),
-                line,
-                column,
-                message,
-            }
-        };
+        let error_at = |message: String| PackError::at(origin, text, offset, message);
         let warning = Level::On(crate::diagnostic::Severity::Warning);
         let defaults = ContextLevels {
             production: warning,

@@ -89,6 +89,19 @@ pub enum ToolError {
         /// What went wrong.
         message: String,
     },
+    /// A bug met while linting one file or loading one project: that file (or the project's
+    /// files) went unchecked, the others were still linted and reported.
+    #[error(
+        "internal error while {task} {path}: {message} (a bug in runbook-lint; please report it)"
+    )]
+    Internal {
+        /// What was being done ("linting", "loading the project at").
+        task: &'static str,
+        /// The file or project root.
+        path: String,
+        /// The panic's message and where it happened.
+        message: String,
+    },
 }
 
 /// The outcome of a check.
@@ -121,6 +134,10 @@ impl CheckResult {
 
 /// One project root: its settings and facts, shared by its runbooks.
 struct Project {
+    /// The canonical root runbooks must resolve inside (`None`: it could not be resolved).
+    contained: Option<crate::fsio::Root>,
+    /// False when loading the facts failed (a bug): its runbooks are not linted.
+    loaded: bool,
     settings: Settings,
     facts: ProjectFacts,
     /// Built-in rules plus the project's packs.
@@ -164,6 +181,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     };
     let mut files: Vec<(PathBuf, bool)> = Vec::new(); // (absolute path, named explicitly)
     let mut manifest_roots: Vec<PathBuf> = Vec::new();
+    let mut walk_problems: Vec<crate::paths::WalkProblem> = Vec::new();
     let mut finder = RootFinder::default();
     for path in &paths {
         let absolute = absolutize(&options.base, path);
@@ -172,11 +190,18 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 path: display_path(&options.base, &absolute),
                 message: io_message(&error),
             }),
-            Ok(meta) if meta.is_dir() => files.extend(
-                discover::walk_markdown(&absolute)
-                    .into_iter()
-                    .map(|p| (p, false)),
-            ),
+            Ok(meta) if meta.is_dir() => {
+                let root = options
+                    .root
+                    .clone()
+                    .unwrap_or_else(|| finder.root_for(&absolute));
+                let (found, problems) = discover::walk_markdown(
+                    &absolute,
+                    &crate::paths::ignore_boundary(&absolute, &root),
+                );
+                files.extend(found.into_iter().map(|p| (p, false)));
+                walk_problems.extend(problems);
+            }
             Ok(_) if discover::is_manifest(&absolute) && !discover::is_markdown(&absolute) => {
                 let dir = absolute.parent().unwrap_or(Path::new("/"));
                 let root = options.root.clone().unwrap_or_else(|| finder.root_for(dir));
@@ -188,11 +213,10 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     manifest_roots.sort();
     manifest_roots.dedup();
     for root in &manifest_roots {
-        files.extend(
-            discover::walk_markdown(root)
-                .into_iter()
-                .map(|p| (p, false)),
-        );
+        let (found, problems) =
+            discover::walk_markdown(root, &crate::paths::ignore_boundary(root, root));
+        files.extend(found.into_iter().map(|p| (p, false)));
+        walk_problems.extend(problems);
     }
     files.sort();
     files.dedup_by(|a, b| a.0 == b.0);
@@ -209,7 +233,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     }
     let mut projects: BTreeMap<PathBuf, Project> = BTreeMap::new();
     for root in by_root.keys() {
-        let mut settings = Settings::load(root, options.config.as_deref(), &known)?;
+        let mut settings = Settings::load(root, options.config.as_deref(), &options.base, &known)?;
         if options.today.is_some() {
             settings.today = options.today;
         }
@@ -217,6 +241,8 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         projects.insert(
             root.clone(),
             Project {
+                contained: crate::fsio::Root::new(root).ok(),
+                loaded: true,
                 parse_options: ParseOptions {
                     context_words: settings.context_words.clone(),
                 },
@@ -227,14 +253,45 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         );
     }
     let roots: Vec<&PathBuf> = projects.keys().collect();
-    let loaded: Vec<ProjectFacts> = roots
+    // A bug in a manifest loader costs that project's runbooks, not the run.
+    let loaded: Vec<Result<ProjectFacts, String>> = roots
         .par_iter()
-        .map(|root| ProjectFacts::load(root))
+        .map(|root| isolated(|| ProjectFacts::load(root)))
         .collect();
     let roots: Vec<PathBuf> = roots.into_iter().cloned().collect();
     for (root, facts) in roots.into_iter().zip(loaded) {
-        if let Some(project) = projects.get_mut(&root) {
-            project.facts = facts;
+        let Some(project) = projects.get_mut(&root) else {
+            continue;
+        };
+        match facts {
+            Ok(facts) => {
+                walk_problems.extend(facts.walk_problems.iter().cloned());
+                project.facts = facts;
+            }
+            Err(message) => {
+                project.loaded = false;
+                result.errors.push(ToolError::Internal {
+                    task: "loading the project at",
+                    path: display_path(&options.base, &root),
+                    message,
+                });
+            }
+        }
+    }
+    // Unreadable directories fail the run (files may be missing); ignore files that were not
+    // read only warn (more files were linted, none lost). The same directory can be met by
+    // several walks.
+    walk_problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
+    walk_problems.dedup();
+    for problem in walk_problems {
+        let path = display_path(&options.base, &problem.path);
+        if problem.fatal {
+            result.errors.push(ToolError::Io {
+                path,
+                message: problem.message,
+            });
+        } else {
+            result.warnings.push(format!("{path}: {}", problem.message));
         }
     }
 
@@ -242,6 +299,9 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     let mut jobs: Vec<(&Project, PathBuf, String)> = Vec::new();
     for (root, files) in &by_root {
         let project = &projects[root];
+        if !project.loaded {
+            continue;
+        }
         for (file, explicit) in files {
             let relative = relative_to(root, file);
             let selected = if *explicit && !options.force_select {
@@ -332,6 +392,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         }
     }
 
+    result.errors.dedup();
     result.files.sort_by(|a, b| a.path.cmp(&b.path));
     // The same manifest problem can be reached from two roots; report it once.
     result
@@ -356,20 +417,36 @@ fn lint_file(
     max_bytes: u64,
 ) -> FileOutcome {
     let display = display_path(base, file);
-    let text = match crate::robust::read_runbook(file, max_bytes) {
+    let Some(root) = &project.contained else {
+        return FileOutcome::Failed(ToolError::Io {
+            path: display,
+            message: "its project root cannot be resolved".to_string(),
+        });
+    };
+    let text = match crate::robust::read_runbook(file, root, max_bytes) {
         crate::robust::Read::Text(text) => text,
         crate::robust::Read::Skip(why) => return FileOutcome::Skipped(format!("{display}: {why}")),
-        crate::robust::Read::Fail(error) => {
+        crate::robust::Read::Fail(message) => {
             return FileOutcome::Failed(ToolError::Io {
                 path: display,
-                message: io_message(&error),
+                message,
             })
         }
     };
     let note = text
         .lossy
         .then(|| format!("{display}: not valid UTF-8; invalid bytes were replaced with U+FFFD"));
-    let findings = lint_source(project, rules, &text.text, relative);
+    // A bug in one rule on one odd file costs that file, never the run.
+    let findings = match isolated(|| lint_source(project, rules, &text.text, relative)) {
+        Ok(findings) => findings,
+        Err(message) => {
+            return FileOutcome::Failed(ToolError::Internal {
+                task: "linting",
+                path: display,
+                message,
+            })
+        }
+    };
     // Only files with findings keep their text (for rendering), so memory stays bounded by
     // the findings, not by the size of the tree.
     let source: Arc<str> = if findings.is_empty() {
@@ -479,9 +556,52 @@ fn relative_to(root: &Path, file: &Path) -> String {
 }
 
 fn io_message(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => error.to_string(),
-    }
+    crate::fsio::io_message(error)
+}
+
+thread_local! {
+    /// True while this thread runs [`isolated`] work: its panics are reported, not printed.
+    static ISOLATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Where the last isolated panic on this thread happened.
+    static PANIC_LOCATION: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `work`, turning a panic into an error message: the panic's first line (masked, at
+/// most 120 characters: it may quote the runbook) and where it happened. Requires unwinding
+/// panics (never build with `panic = "abort"`).
+fn isolated<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if ISOLATED.with(|flag| flag.get()) {
+                let location = info
+                    .location()
+                    .map(|l| format!("{}:{}", l.file(), l.line()));
+                PANIC_LOCATION.with(|slot| *slot.borrow_mut() = location);
+            } else {
+                default(info);
+            }
+        }));
+    });
+    let outer = ISOLATED.with(|flag| flag.replace(true));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    ISOLATED.with(|flag| flag.set(outer));
+    outcome.map_err(|payload| {
+        let text = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string());
+        let first = text.lines().next().unwrap_or("");
+        let mut shown: String = first.chars().take(120).collect();
+        if shown.len() < first.len() {
+            shown.push_str("...");
+        }
+        let shown = rules::redact(&shown).into_owned();
+        match PANIC_LOCATION.with(|slot| slot.borrow_mut().take()) {
+            Some(location) => format!("{shown} (at {location})"),
+            None => shown,
+        }
+    })
 }

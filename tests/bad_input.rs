@@ -3,6 +3,8 @@
 //! findings of the good files. Each test builds its repository in a temporary directory
 //! (binary files, symlinks and FIFOs do not belong in the source tree).
 
+#![allow(clippy::disallowed_methods)] // fixtures are written and read directly
+
 use std::path::Path;
 
 mod common;

@@ -1,6 +1,8 @@
 //! The cross-reference rules end to end: a Render + Compose project whose runbook has exactly
 //! one defect of each kind, and a project whose manifests are broken.
 
+#![allow(clippy::disallowed_methods)] // fixtures are written and read directly
+
 mod common;
 
 use common::run;

@@ -1,6 +1,8 @@
 //! `docs/rules/*.md` are generated from the rules' doc comments; this test fails when they are
 //! out of date. Regenerate with `UPDATE_DOCS=1 cargo test --test docs`.
 
+#![allow(clippy::disallowed_methods)] // fixtures are written and read directly
+
 use std::collections::BTreeMap;
 use std::path::Path;
 

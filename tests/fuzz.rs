@@ -4,6 +4,8 @@
 //! fuzz/README.md for why this is not cargo-fuzz and how to run it longer
 //! (`PROPTEST_CASES=100000 cargo test --release --test fuzz`).
 
+#![allow(clippy::disallowed_methods)] // fixtures are written and read directly
+
 use std::path::Path;
 
 use proptest::prelude::*;

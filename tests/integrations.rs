@@ -1,6 +1,8 @@
 //! Where users run it: every output format, `--output`, baselines, `--changed-since`,
 //! `--statistics`, `init` and `completions`, on `fixtures/formats/`.
 
+#![allow(clippy::disallowed_methods)] // fixtures are written and read directly
+
 use std::path::Path;
 use std::process::Command as Process;
 

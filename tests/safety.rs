@@ -2,6 +2,8 @@
 //! each fixture holds positive and negative cases; the human output is snapshotted and the
 //! exact (rule, line) list is asserted, so a new false alarm fails the test.
 
+#![allow(clippy::disallowed_methods)] // fixtures are written and read directly
+
 mod common;
 
 use common::{run, run_in};

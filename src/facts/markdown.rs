@@ -43,13 +43,12 @@ impl AnchorCache {
     /// broken symlinks skipped) and only when it resolves inside the root: a symlink to a file
     /// outside the repository is never read.
     fn read(&self, relative: &str) -> Option<String> {
-        let path = self.root.join(relative);
-        let real = path.canonicalize().ok()?;
-        let root = self.root.canonicalize().ok()?;
-        if !real.starts_with(&root) {
-            return None;
-        }
-        match crate::robust::read_runbook(&real, crate::engine::DEFAULT_MAX_FILE_BYTES) {
+        let root = crate::fsio::Root::new(&self.root).ok()?;
+        match crate::robust::read_runbook(
+            &self.root.join(relative),
+            &root,
+            crate::engine::DEFAULT_MAX_FILE_BYTES,
+        ) {
             crate::robust::Read::Text(text) => Some(text.text),
             _ => None,
         }

@@ -64,12 +64,17 @@ impl Baseline {
         let text =
             crate::fsio::read_string(path, contained.as_ref(), crate::fsio::MAX_BASELINE_BYTES)
                 .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-        // serde's message may quote a value from the file: shown masked and cut short.
+        // serde's message quotes values from the file: only its kind and position are shown.
         let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
+            let kind = match e.classify() {
+                serde_json::error::Category::Data => "unexpected content",
+                _ => "invalid JSON",
+            };
             format!(
-                "{}: not a runbook-lint baseline: {}",
+                "{}:{}:{}: not a runbook-lint baseline ({kind})",
                 path.display(),
-                crate::text::shown(&e.to_string())
+                e.line(),
+                e.column()
             )
         })?;
         if baseline.version != 1 {

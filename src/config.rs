@@ -173,13 +173,14 @@ impl Settings {
     /// Parses config text; `path` names it in errors.
     pub fn parse(path: &str, text: &str, known_rules: &[&str]) -> Result<Settings, ConfigError> {
         let index = LineIndex::new(text);
+        // Messages quote values from the file: masked, escaped and cut short.
         let error_at = |offset: usize, message: String| {
             let (line, column) = index.position(text, offset);
             ConfigError {
                 path: path.to_string(),
                 line,
                 column,
-                message,
+                message: crate::text::shown_message(&message),
             }
         };
         let file: ConfigFile = toml::from_str(text).map_err(|error| {
@@ -197,7 +198,7 @@ impl Settings {
                     value.span().start,
                     format!(
                         "unknown-context: `{}` is not one of production, staging, development, rollback, unknown",
-                        value.get_ref()
+                        crate::text::shown(value.get_ref())
                     ),
                 )
             })?;
@@ -215,7 +216,10 @@ impl Settings {
                 || {
                     error_at(
                         value.span().start,
-                        format!("today: `{}` is not a date (YYYY-MM-DD)", value.get_ref()),
+                        format!(
+                            "today: `{}` is not a date (YYYY-MM-DD)",
+                            crate::text::shown(value.get_ref())
+                        ),
                     )
                 },
             )?);
@@ -242,7 +246,10 @@ impl Settings {
                 .unwrap_or_default();
                 return Err(error_at(
                     rule.span().start,
-                    format!("rules: unknown rule `{}`{hint}", rule.get_ref()),
+                    format!(
+                        "rules: unknown rule `{}`{hint}",
+                        crate::text::shown(rule.get_ref())
+                    ),
                 ));
             }
             let parsed = Level::parse(level.get_ref()).ok_or_else(|| {
@@ -250,8 +257,8 @@ impl Settings {
                     level.span().start,
                     format!(
                         "rules.{}: `{}` is not one of error, warning, info, off",
-                        rule.get_ref(),
-                        level.get_ref()
+                        crate::text::shown(rule.get_ref()),
+                        crate::text::shown(level.get_ref())
                     ),
                 )
             })?;
@@ -354,7 +361,7 @@ fn load_packs(
                 path: config.to_string(),
                 line,
                 column,
-                message,
+                message: crate::text::shown_message(&message),
             }
         };
         let glob = Glob::new(pattern.get_ref().trim_start_matches("./"))

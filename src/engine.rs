@@ -256,7 +256,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     // A bug in a manifest loader costs that project's runbooks, not the run.
     let loaded: Vec<Result<ProjectFacts, String>> = roots
         .par_iter()
-        .map(|root| isolated(|| ProjectFacts::load(root)))
+        .map(|root| crate::robust::isolated(|| ProjectFacts::load(root)))
         .collect();
     let roots: Vec<PathBuf> = roots.into_iter().cloned().collect();
     for (root, facts) in roots.into_iter().zip(loaded) {
@@ -368,7 +368,8 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 continue;
             };
             // A manifest excerpt (an env file) may hold a secret too.
-            let source: Arc<str> = match rules::redact(&problem.source) {
+            let masker = rules::Masker::new(&problem.source);
+            let source: Arc<str> = match masker.mask_source(&problem.source) {
                 std::borrow::Cow::Borrowed(_) => problem.source.clone(),
                 std::borrow::Cow::Owned(masked) => Arc::from(masked),
             };
@@ -380,7 +381,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                     severity,
                     span: problem.span,
                     location: index.locate(&source, problem.span),
-                    message: problem.message.clone(),
+                    message: masker.mask(&problem.message).into_owned(),
                     label: None,
                     help: Some(
                         "fix the manifest; runbooks are checked against what could be read"
@@ -437,16 +438,17 @@ fn lint_file(
         .lossy
         .then(|| format!("{display}: not valid UTF-8; invalid bytes were replaced with U+FFFD"));
     // A bug in one rule on one odd file costs that file, never the run.
-    let findings = match isolated(|| lint_source(project, rules, &text.text, relative)) {
-        Ok(findings) => findings,
-        Err(message) => {
-            return FileOutcome::Failed(ToolError::Internal {
-                task: "linting",
-                path: display,
-                message,
-            })
-        }
-    };
+    let (findings, masker) =
+        match crate::robust::isolated(|| lint_source(project, rules, &text.text, relative)) {
+            Ok(linted) => linted,
+            Err(message) => {
+                return FileOutcome::Failed(ToolError::Internal {
+                    task: "linting",
+                    path: display,
+                    message,
+                })
+            }
+        };
     // Only files with findings keep their text (for rendering), so memory stays bounded by
     // the findings, not by the size of the tree.
     let source: Arc<str> = if findings.is_empty() {
@@ -455,7 +457,7 @@ fn lint_file(
         Arc::from(text.text)
     };
     // Secrets are masked in the text every report format prints from (same byte length).
-    let source = match rules::redact(&source) {
+    let source = match masker.mask_source(&source) {
         std::borrow::Cow::Borrowed(_) => source,
         std::borrow::Cow::Owned(masked) => Arc::from(masked),
     };
@@ -469,13 +471,25 @@ fn lint_file(
     )
 }
 
-/// Lints one runbook's text; `relative` is its path from the project root.
+/// Lints one runbook's text; `relative` is its path from the project root. Returns the
+/// findings (masked) and the masker of the text's secrets.
 fn lint_source(
     project: &Project,
     rules: &[Box<dyn Rule>],
     source: &str,
     relative: &str,
-) -> Vec<Finding> {
+) -> (Vec<Finding>, rules::Masker) {
+    crate::diagnostic::with_suggestion_budget(crate::diagnostic::SUGGESTION_BUDGET_PER_FILE, || {
+        lint_parsed(project, rules, source, relative)
+    })
+}
+
+fn lint_parsed(
+    project: &Project,
+    rules: &[Box<dyn Rule>],
+    source: &str,
+    relative: &str,
+) -> (Vec<Finding>, rules::Masker) {
     let doc = Document::parse(source, &project.parse_options);
     let cx = RuleContext {
         doc: &doc,
@@ -494,6 +508,9 @@ fn lint_source(
     }
     let index = LineIndex::new(source);
     let suppressions = Suppressions::from_document(&doc, source, &index);
+    // Every string built from the text is masked after detection: messages, labels and help
+    // may carry a secret transformed (a heading slug in a did-you-mean).
+    let masker = rules::Masker::new(source);
     let mut findings: Vec<Finding> = diagnostics
         .into_iter()
         .filter_map(|d| {
@@ -511,9 +528,9 @@ fn lint_source(
                 severity,
                 span: d.span,
                 location,
-                message: rules::redact(&d.message).into_owned(),
-                label: d.label.map(|l| rules::redact(&l).into_owned()),
-                help: d.help.map(|h| rules::redact(&h).into_owned()),
+                message: masker.mask(&d.message).into_owned(),
+                label: d.label.map(|l| masker.mask(&l).into_owned()),
+                help: d.help.map(|h| masker.mask(&h).into_owned()),
             })
         })
         .collect();
@@ -526,7 +543,7 @@ fn lint_source(
         ))
     });
     findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
-    findings
+    (findings, masker)
 }
 
 fn absolutize(base: &Path, path: &Path) -> PathBuf {
@@ -559,49 +576,87 @@ fn io_message(error: &std::io::Error) -> String {
     crate::fsio::io_message(error)
 }
 
-thread_local! {
-    /// True while this thread runs [`isolated`] work: its panics are reported, not printed.
-    static ISOLATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    /// Where the last isolated panic on this thread happened.
-    static PANIC_LOCATION: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Diagnostic;
+    use crate::rules::RuleMeta;
 
-/// Runs `work`, turning a panic into an error message: the panic's first line (masked, at
-/// most 120 characters: it may quote the runbook) and where it happened. Requires unwinding
-/// panics (never build with `panic = "abort"`).
-fn isolated<T>(work: impl FnOnce() -> T) -> Result<T, String> {
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if ISOLATED.with(|flag| flag.get()) {
-                let location = info
-                    .location()
-                    .map(|l| format!("{}:{}", l.file(), l.line()));
-                PANIC_LOCATION.with(|slot| *slot.borrow_mut() = location);
-            } else {
-                default(info);
+    /// A rule with a bug: it panics on a runbook that says BOOM, and reports every other one.
+    struct Fragile;
+
+    impl Rule for Fragile {
+        fn meta(&self) -> RuleMeta<'_> {
+            RuleMeta {
+                id: "fragile",
+                default_severity: Severity::Warning,
+                summary: "test",
+                docs: "",
             }
-        }));
-    });
-    let outer = ISOLATED.with(|flag| flag.replace(true));
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
-    ISOLATED.with(|flag| flag.set(outer));
-    outcome.map_err(|payload| {
-        let text = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic".to_string());
-        let first = text.lines().next().unwrap_or("");
-        let mut shown: String = first.chars().take(120).collect();
-        if shown.len() < first.len() {
-            shown.push_str("...");
         }
-        let shown = rules::redact(&shown).into_owned();
-        match PANIC_LOCATION.with(|slot| slot.borrow_mut().take()) {
-            Some(location) => format!("{shown} (at {location})"),
-            None => shown,
+
+        fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+            if cx.source.contains("BOOM") {
+                let text: &str = cx.source;
+                let _ = &text[..text.find('é').unwrap() + 1]; // a slice inside `é`
+            }
+            out.push(Diagnostic::new(
+                "fragile",
+                Severity::Warning,
+                Span::new(0, 1),
+                "found",
+            ));
         }
-    })
+    }
+
+    #[test]
+    fn a_panicking_rule_fails_its_file_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bad.md"), "# BOOM José\n").unwrap();
+        std::fs::write(dir.path().join("good.md"), "# Fine\n").unwrap();
+        let rules: Vec<Box<dyn Rule>> = vec![Box::new(Fragile)];
+        let project = Project {
+            contained: crate::fsio::Root::new(dir.path()).ok(),
+            loaded: true,
+            settings: Settings::default(),
+            facts: ProjectFacts::default(),
+            rules: Vec::new(),
+            parse_options: ParseOptions::default(),
+        };
+        let lint = |name: &str| {
+            lint_file(
+                &project,
+                &rules,
+                &dir.path().join(name),
+                name,
+                dir.path(),
+                DEFAULT_MAX_FILE_BYTES,
+            )
+        };
+        match lint("bad.md") {
+            FileOutcome::Failed(ToolError::Internal {
+                task,
+                path,
+                message,
+            }) => {
+                assert_eq!((task, path.as_str()), ("linting", "bad.md"));
+                assert!(message.contains("not a char boundary"), "{message}");
+                let shown = ToolError::Internal {
+                    task,
+                    path,
+                    message,
+                }
+                .to_string();
+                assert!(
+                    shown.starts_with("internal error while linting bad.md: "),
+                    "{shown}"
+                );
+            }
+            _ => panic!("expected an internal error"),
+        }
+        match lint("good.md") {
+            FileOutcome::Linted(findings, _) => assert_eq!(findings.findings.len(), 1),
+            _ => panic!("the next file is linted"),
+        }
+    }
 }

@@ -81,6 +81,53 @@ pub fn decode(mut bytes: Vec<u8>) -> Read {
     }
 }
 
+thread_local! {
+    /// True while this thread runs [`isolated`] work: its panics are reported, not printed.
+    static ISOLATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Where the last isolated panic on this thread happened.
+    static PANIC_LOCATION: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `work`, turning a panic into an error message: the panic's first line (masked, at
+/// most 120 characters: it may quote the runbook) and where it happened. Requires unwinding
+/// panics (never build with `panic = "abort"`).
+pub fn isolated<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if ISOLATED.with(|flag| flag.get()) {
+                let location = info
+                    .location()
+                    .map(|l| format!("{}:{}", l.file(), l.line()));
+                PANIC_LOCATION.with(|slot| *slot.borrow_mut() = location);
+            } else {
+                default(info);
+            }
+        }));
+    });
+    let outer = ISOLATED.with(|flag| flag.replace(true));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    ISOLATED.with(|flag| flag.set(outer));
+    outcome.map_err(|payload| {
+        let text = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string());
+        let first = text.lines().next().unwrap_or("");
+        let mut shown: String = first.chars().take(120).collect();
+        if shown.len() < first.len() {
+            shown.push_str("...");
+        }
+        let shown = crate::rules::redact(&shown).into_owned();
+        match PANIC_LOCATION.with(|slot| slot.borrow_mut().take()) {
+            Some(location) => format!("{shown} (at {location})"),
+            None => shown,
+        }
+    })
+}
+
 fn too_big(len: u64, max: u64) -> String {
     format!("skipped, {len} bytes is over the {max} byte limit (max-file-size)")
 }
@@ -94,6 +141,20 @@ mod tests {
             Read::Skip(note) => note,
             other => panic!("expected a skip, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn panics_become_masked_messages_and_the_thread_carries_on() {
+        let key = "AKIAQ7XK2MZP4LNB8WRT";
+        let error = isolated(|| -> usize { panic!("bad slice of `{key}` {}", "x".repeat(300)) })
+            .unwrap_err();
+        assert!(error.starts_with("bad slice of `****"), "{error}");
+        assert!(!error.contains(key));
+        assert!(
+            error.contains("...") && error.contains("(at src/robust.rs:"),
+            "{error}"
+        );
+        assert_eq!(isolated(|| 7), Ok(7));
     }
 
     #[test]

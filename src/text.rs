@@ -56,6 +56,28 @@ pub fn shown(value: &str) -> String {
     out
 }
 
+/// Most characters of an error message built around such values.
+const SHOWN_MESSAGE_CHARS: usize = 300;
+
+/// An error message that may quote a file's content (a TOML parser's "invalid type: string
+/// ..."), as printed: secrets masked, control characters escaped, at most 300 characters.
+pub fn shown_message(message: &str) -> String {
+    let masked = crate::rules::redact(message);
+    let mut out = String::new();
+    for (count, c) in masked.chars().enumerate() {
+        if count == SHOWN_MESSAGE_CHARS {
+            out.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

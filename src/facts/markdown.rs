@@ -11,7 +11,15 @@ use crate::document::{Document, ParseOptions};
 #[derive(Debug, Default)]
 pub struct AnchorCache {
     root: PathBuf,
-    cache: Mutex<HashMap<String, Option<Arc<BTreeSet<String>>>>>,
+    cache: Mutex<HashMap<String, Option<Linked>>>,
+}
+
+/// What is kept of a linked file: its anchors, and its secrets (a did-you-mean that offers
+/// one of its headings must not print a secret of that file).
+#[derive(Debug, Clone)]
+struct Linked {
+    anchors: Arc<BTreeSet<String>>,
+    masker: Arc<crate::rules::Masker>,
 }
 
 impl AnchorCache {
@@ -26,10 +34,26 @@ impl AnchorCache {
     /// Anchors of the Markdown file at `relative` (headings with GitHub's `-1` suffixes, and
     /// HTML `id`/`name` anchors); `None` when it cannot be read.
     pub fn anchors(&self, relative: &str) -> Option<Arc<BTreeSet<String>>> {
+        self.linked(relative).map(|linked| linked.anchors)
+    }
+
+    /// `text` (built from the anchors of the file at `relative`) with that file's secrets
+    /// masked.
+    pub fn mask(&self, relative: &str, text: &str) -> String {
+        match self.linked(relative) {
+            Some(linked) => linked.masker.mask(text).into_owned(),
+            None => crate::rules::redact(text).into_owned(),
+        }
+    }
+
+    fn linked(&self, relative: &str) -> Option<Linked> {
         if let Some(found) = self.cache.lock().ok()?.get(relative) {
             return found.clone();
         }
-        let computed = self.read(relative).map(|text| Arc::new(anchors_of(&text)));
+        let computed = self.read(relative).map(|text| Linked {
+            anchors: Arc::new(anchors_of(&text)),
+            masker: Arc::new(crate::rules::Masker::new(&text)),
+        });
         self.cache
             .lock()
             .ok()?

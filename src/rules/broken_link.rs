@@ -41,6 +41,9 @@ impl Rule for BrokenLink {
         }
         // Computed on the first in-page anchor link, then shared by the others.
         let own_anchors = std::cell::OnceCell::new();
+        // One did-you-mean per distinct broken anchor of a file, not per link to it.
+        let mut suggestions: std::collections::HashMap<(String, String), Option<String>> =
+            std::collections::HashMap::new();
         for link in &cx.doc.links {
             let dest = link.dest.trim();
             if dest.is_empty() || is_external(dest) {
@@ -91,12 +94,12 @@ impl Rule for BrokenLink {
                 && !cx.project.ignored.is_ignored(&target)
             {
                 let name = target.rsplit('/').next().unwrap_or(&target);
-                let candidates = cx
+                let moved: Vec<&String> = cx
                     .project
-                    .files
-                    .iter()
-                    .filter(|f| f.rsplit('/').next() == Some(name));
-                let moved: Vec<&String> = candidates.take(3).collect();
+                    .files_by_name()
+                    .get(name)
+                    .map(|found| found.iter().take(3).collect())
+                    .unwrap_or_default();
                 let help = if moved.is_empty() {
                     format!(
                         "`{target}` is not in the repository; fix the path or remove the {what}"
@@ -155,7 +158,13 @@ impl Rule for BrokenLink {
             } else {
                 format!("`{target}`")
             };
-            let help = match did_you_mean_text(wanted, anchors.iter().map(String::as_str)) {
+            let hint = suggestions
+                .entry((target.clone(), wanted.to_string()))
+                .or_insert_with(|| did_you_mean_text(wanted, anchors.iter().map(String::as_str)))
+                .clone();
+            let help = match hint {
+                // Another file's heading may hold one of its secrets.
+                Some(hint) if target != cx.path => cx.project.anchors.mask(&target, &hint),
                 Some(hint) => hint,
                 None => format!("{file} has no heading with this anchor"),
             };

@@ -91,13 +91,7 @@ impl Rule for MissingFile {
                 }
                 // A bare `manage.py` or `./run.sh` that exists elsewhere is run from there.
                 let bare = path.strip_prefix("./").unwrap_or(path);
-                if !bare.contains('/')
-                    && cx
-                        .project
-                        .files
-                        .iter()
-                        .any(|f| f.rsplit('/').next() == Some(bare))
-                {
+                if !bare.contains('/') && cx.project.files_by_name().contains_key(bare) {
                     continue;
                 }
                 let resolved: Vec<String> = bases
@@ -115,7 +109,7 @@ impl Rule for MissingFile {
                     continue;
                 }
                 let name = path.rsplit('/').next().unwrap_or(path);
-                let siblings = cx.project.files.iter().filter_map(|f| f.rsplit('/').next());
+                let siblings = cx.project.files_by_name().keys().map(String::as_str);
                 let help = match did_you_mean_text(name, siblings) {
                     Some(hint) => format!("{hint}; the path is relative to `{}`", display_dir(&resolved[0])),
                     None => format!(

@@ -35,7 +35,7 @@ use crate::document::{Document, EnvContext};
 use crate::facts::ProjectFacts;
 
 pub use broken_link::BrokenLink;
-pub use hardcoded_secret::{find_secrets, redact, HardcodedSecret, REDACTED_RULES};
+pub use hardcoded_secret::{find_secrets, redact, HardcodedSecret, Masker, REDACTED_RULES};
 pub use missing_file::MissingFile;
 pub use missing_make_target::MissingMakeTarget;
 pub use missing_script::MissingScript;

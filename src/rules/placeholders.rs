@@ -174,7 +174,7 @@ pub fn in_block(doc: &Document, source: &str, block: &TextBlock) -> Vec<(Span, S
         })
         .filter(|(span, _)| {
             !block.code_spans.iter().any(|code| code.overlaps(*span))
-                && !doc.html_comments.iter().any(|c| c.span.overlaps(*span))
+                && !doc.overlaps_comment(*span)
         })
         .collect()
 }

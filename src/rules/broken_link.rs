@@ -41,6 +41,11 @@ impl Rule for BrokenLink {
         }
         // Computed on the first in-page anchor link, then shared by the others.
         let own_anchors = std::cell::OnceCell::new();
+        // Each target's anchors lower-cased once, not once per link to it.
+        let mut lowered: std::collections::HashMap<
+            String,
+            std::rc::Rc<std::collections::HashSet<String>>,
+        > = std::collections::HashMap::new();
         // One did-you-mean per distinct broken anchor of a file, not per link to it.
         let mut suggestions: std::collections::HashMap<(String, String), Option<String>> =
             std::collections::HashMap::new();
@@ -150,7 +155,13 @@ impl Rule for BrokenLink {
             };
             let wanted = anchor.to_lowercase();
             let wanted = wanted.strip_prefix("user-content-").unwrap_or(&wanted);
-            if anchors.iter().any(|a| a.to_lowercase() == wanted) {
+            let known = lowered
+                .entry(target.clone())
+                .or_insert_with(|| {
+                    std::rc::Rc::new(anchors.iter().map(|a| a.to_lowercase()).collect())
+                })
+                .clone();
+            if known.contains(wanted) {
                 continue;
             }
             let file = if target == cx.path {

@@ -14,15 +14,19 @@ declare_rule! {
     /// ## What it does
     /// Finds credentials written into a runbook, with high-confidence patterns only: AWS access
     /// key ids, GitHub and GitLab tokens, Slack tokens and webhooks, Stripe live keys, private
-    /// key blocks, JWTs, passwords in connection URLs (`postgres://user:pw@db.example.com`) and
-    /// default credentials given as the ones to use (`admin/admin`).
+    /// key blocks (block-quoted, or on one line with `\n` escapes, too), JWTs, passwords in
+    /// connection URLs (`postgres://user:pw@db.example.com`, `redis://:pw@cache.internal`) and
+    /// default credentials given as the ones to use (`admin/admin`). A key glued to other text
+    /// (`AKIA..._VAR`) is still a key.
     ///
-    /// Placeholders are not secrets: `<token>`, `$TOKEN`, `${TOKEN}`, `xxx`, `****`,
-    /// `[secure-32-char-key]`, `changeme`, `your-...`, AWS's documented `...EXAMPLE` keys, and
-    /// connection URLs to `localhost`.
+    /// Placeholders are not reported: `<token>`, `$TOKEN`, `${TOKEN}`, `xxx`, `****`,
+    /// `[secure-32-char-key]`, `changeme`, `your-...`, values made of little but words like
+    /// `secret`, `test` or `here`, AWS's documented `...EXAMPLE` keys, and connection URLs to
+    /// `localhost` or a compose service (`@db:5432`).
     ///
-    /// The secret itself is never printed: messages name only its kind, and every output
-    /// format masks it in source excerpts (see `REDACTED_RULES`).
+    /// Nothing credential-shaped is ever printed, reported or not: messages name only the
+    /// secret's kind, and every output format masks it in source excerpts, messages and help
+    /// (see `REDACTED_RULES` and `Masker`).
     ///
     /// ## Why is this bad?
     /// A runbook is read by many people and copied into tickets and chats; a live credential in

@@ -12,7 +12,6 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-bin=${RUNBOOK_LINT_BIN:-runbook-lint}
 # Word splitting of paths and args is intended: they are lists. `${args[@]+...}`: an empty
 # array is "unbound" to macOS's bash 3.2 under set -u.
 # shellcheck disable=SC2206
@@ -24,7 +23,7 @@ if [ "${RUNBOOK_LINT_JOB_SUMMARY:-true}" = true ] && [ -n "${GITHUB_STEP_SUMMARY
   if command -v jq >/dev/null 2>&1; then
     work=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/runbook-lint-summary.XXXXXX")
     # Its stderr (warnings, the totals line) repeats what the logged run prints.
-    "$bin" check "${paths[@]}" ${args[@]+"${args[@]}"} --format json --output "$work/report.json" \
+    runbook-lint check "${paths[@]}" ${args[@]+"${args[@]}"} --format json --output "$work/report.json" \
       2>"$work/stderr" || true
     bash "$here/action-summary.sh" "$work/report.json" "$work/stderr" >>"$GITHUB_STEP_SUMMARY"
     rm -rf "$work"
@@ -35,11 +34,11 @@ fi
 
 if [ -n "${RUNBOOK_LINT_SARIF:-}" ]; then
   status=0
-  "$bin" check "${paths[@]}" ${args[@]+"${args[@]}"} --format sarif --output "$RUNBOOK_LINT_SARIF" || status=$?
+  runbook-lint check "${paths[@]}" ${args[@]+"${args[@]}"} --format sarif --output "$RUNBOOK_LINT_SARIF" || status=$?
   # Findings (1) still make a SARIF log; a failed check (2) is reported by the run below.
   if [ "$status" -gt 1 ]; then
     echo "::warning title=runbook-lint::the SARIF run exited with $status"
   fi
 fi
 
-exec "$bin" check "${paths[@]}" ${args[@]+"${args[@]}"} --format "${RUNBOOK_LINT_FORMAT:-github}"
+exec runbook-lint check "${paths[@]}" ${args[@]+"${args[@]}"} --format "${RUNBOOK_LINT_FORMAT:-github}"

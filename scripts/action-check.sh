@@ -25,7 +25,12 @@ if [ "${RUNBOOK_LINT_JOB_SUMMARY:-true}" = true ] && [ -n "${GITHUB_STEP_SUMMARY
     # Its stderr (warnings, the totals line) repeats what the logged run prints.
     runbook-lint check "${paths[@]}" ${args[@]+"${args[@]}"} --format json --output "$work/report.json" \
       2>"$work/stderr" || true
-    bash "$here/action-summary.sh" "$work/report.json" "$work/stderr" >>"$GITHUB_STEP_SUMMARY"
+    # A summary that cannot be written is worth a warning, not a failed lint step.
+    if ! bash "$here/action-summary.sh" "$work/report.json" "$work/stderr" >"$work/summary.md"; then
+      echo "::warning title=runbook-lint::the job summary could not be written"
+    else
+      cat "$work/summary.md" >>"$GITHUB_STEP_SUMMARY"
+    fi
     rm -rf "$work"
   else
     echo "::warning title=runbook-lint::jq is not installed: no job summary"

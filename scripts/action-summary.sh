@@ -24,7 +24,7 @@ fi
 
 echo "### runbook-lint"
 echo
-if [ ! -s "$report" ] || ! jq -e '.version == 1' "$report" >/dev/null 2>&1; then
+if [ ! -s "$report" ] || ! jq -e '(.diagnostics | type) == "array"' "$report" >/dev/null 2>&1; then
   echo "The check did not complete: no report was written. The step log has the details."
   if [ -n "$stderr_file" ] && [ -s "$stderr_file" ]; then
     echo

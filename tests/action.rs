@@ -401,6 +401,20 @@ fn the_summary_lists_only_the_first_findings_and_can_be_turned_off() {
     );
     assert_eq!(code, 1);
     assert_eq!(summary, "");
+
+    // A bad limit costs the summary, not the lint step.
+    let dir = tempfile::tempdir().unwrap();
+    let (out, code, summary) = check_step(
+        dir.path(),
+        &[
+            ("RUNBOOK_LINT_PATHS", "fixtures/formats"),
+            ("RUNBOOK_LINT_SUMMARY_LIMIT", "all"),
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("::warning title=runbook-lint::the job summary could not be written"));
+    assert!(out.contains("::error file="), "{out}");
+    assert_eq!(summary, "");
 }
 
 #[test]

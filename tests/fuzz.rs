@@ -447,8 +447,7 @@ fn lint(text: &str, json: &str) -> Vec<(String, usize, usize, String)> {
     found
 }
 
-const SCRIPTS: &str =
-    r#"{"scripts":{"build":"tsc","db:migrate":"prisma migrate dev","test":"pnpm build && vitest"}}"#;
+const SCRIPTS: &str = r#"{"scripts":{"build":"tsc","db:migrate":"prisma migrate dev","test":"pnpm build && vitest"}}"#;
 
 fn check_problems(facts: &ProjectFacts) {
     for problem in &facts.problems {

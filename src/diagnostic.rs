@@ -136,6 +136,15 @@ pub fn with_suggestion_budget<T>(budget: usize, work: impl FnOnce() -> T) -> T {
     out
 }
 
+/// Takes one comparison from this thread's budget; false when it is spent.
+pub fn spend_suggestion_budget() -> bool {
+    SUGGESTION_BUDGET.with(|budget| {
+        let left = budget.get();
+        budget.set(left.saturating_sub(1));
+        left > 0
+    })
+}
+
 /// The closest candidates to `word` by edit distance, best first, for "did you mean".
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     if word.len() > SUGGESTION_MAX_BYTES {
@@ -144,13 +153,7 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()
         .filter(|c| *c != word && c.len() <= SUGGESTION_MAX_BYTES)
-        .take_while(|_| {
-            SUGGESTION_BUDGET.with(|budget| {
-                let left = budget.get();
-                budget.set(left.saturating_sub(1));
-                left > 0
-            })
-        })
+        .take_while(|_| spend_suggestion_budget())
         .map(|c| {
             let mut score = strsim::jaro_winkler(word, c);
             // `test:auth` vs `test:e2e`: a shared prefix up to a separator is a strong hint.

@@ -424,6 +424,9 @@ fn looks_like_program(word: &str) -> bool {
     starts_well && !numbered && !yaml_key
 }
 
+/// Longest working directory followed; past it the directory is unknown.
+const MAX_WORKDIR_BYTES: usize = 1024;
+
 /// The directory after `cd target` from `from`.
 fn change_dir(from: &WorkDir, target: Option<&str>) -> WorkDir {
     let Some(target) = target else {
@@ -439,6 +442,9 @@ fn change_dir(from: &WorkDir, target: Option<&str>) -> WorkDir {
     };
     match crate::paths::join(base, target) {
         Some(dir) if dir.is_empty() => WorkDir::Default,
+        // Deeper than any repository: a runbook of `cd a` lines would otherwise give every
+        // command a copy of an ever longer path (quadratic memory: 14 GB for 40 000 lines).
+        Some(dir) if dir.len() > MAX_WORKDIR_BYTES => WorkDir::Unknown,
         Some(dir) => WorkDir::Relative(dir),
         None => WorkDir::Unknown,
     }

@@ -330,6 +330,15 @@ impl Document {
         after > 0 && spans[after - 1].contains(span)
     }
 
+    /// True when `span` lies inside a code block (blocks are in document order and never
+    /// nest).
+    pub fn in_code_block(&self, span: Span) -> bool {
+        let after = self
+            .code_blocks
+            .partition_point(|b| b.span.start <= span.start);
+        after > 0 && self.code_blocks[after - 1].span.contains(span)
+    }
+
     /// True when `span` shares a byte with an HTML comment.
     pub fn overlaps_comment(&self, span: Span) -> bool {
         let spans = self

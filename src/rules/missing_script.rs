@@ -46,6 +46,11 @@ impl Rule for MissingScript {
         if node.packages.is_empty() {
             return;
         }
+        // The scripts of each set of packages, sorted once: per finding, collecting and sorting
+        // every script was quadratic on a large package.json.
+        let mut scripts_of: std::collections::HashMap<Vec<&str>, Vec<&str>> =
+            std::collections::HashMap::new();
+        let package_names = std::cell::OnceCell::new();
         for command in &cx.doc.commands {
             let Some(cwd) = command_dir(cx, command) else {
                 continue;
@@ -65,11 +70,12 @@ impl Rule for MissingScript {
                         if name.contains(['*', '{', '<', '$', '[', '.']) {
                             continue; // a glob or placeholder filter, not one package
                         }
-                        let names: Vec<&str> = node
-                            .packages
-                            .iter()
-                            .filter_map(|p| p.name.as_deref())
-                            .collect();
+                        let names: &Vec<&str> = package_names.get_or_init(|| {
+                            node.packages
+                                .iter()
+                                .filter_map(|p| p.name.as_deref())
+                                .collect()
+                        });
                         let mut diagnostic = Diagnostic::new(
                             Self::META.id,
                             Severity::Error,
@@ -80,7 +86,7 @@ impl Rule for MissingScript {
                         let known = if names.is_empty() {
                             "the workspace has no named packages".to_string()
                         } else {
-                            format!("workspace packages: {}", list(&names))
+                            format!("workspace packages: {}", list(names))
                         };
                         diagnostic = diagnostic.with_help(
                             match did_you_mean_text(name, names.iter().copied()) {
@@ -94,17 +100,19 @@ impl Rule for MissingScript {
                 Lookup::Missing(checked) => {
                     let manifests: Vec<&str> =
                         checked.iter().map(|p| p.manifest.as_str()).collect();
-                    let scripts: Vec<&str> = checked
-                        .iter()
-                        .flat_map(|p| p.scripts.keys().map(String::as_str))
-                        .collect();
-                    let mut unique = scripts.clone();
-                    unique.sort();
-                    unique.dedup();
+                    let unique = scripts_of.entry(manifests.clone()).or_insert_with(|| {
+                        let mut unique: Vec<&str> = checked
+                            .iter()
+                            .flat_map(|p| p.scripts.keys().map(String::as_str))
+                            .collect();
+                        unique.sort();
+                        unique.dedup();
+                        unique
+                    });
                     let available = if unique.is_empty() {
                         "it defines no scripts".to_string()
                     } else {
-                        format!("available: {}", list(&unique))
+                        format!("available: {}", list(unique))
                     };
                     let help = match did_you_mean_text(&call.script, unique.iter().copied()) {
                         Some(hint) => format!("{hint} ({available})"),

@@ -200,6 +200,11 @@ impl Rule for UnknownService {
         if compose.files.is_empty() {
             return;
         }
+        // What each distinct set of compose files offers, worked out once: per command, the
+        // names of every service (and per finding, their listing) made a runbook of `docker
+        // compose exec` lines against a large compose file quadratic in time and output.
+        let mut offers: std::collections::HashMap<Vec<&str>, Offer<'_>> =
+            std::collections::HashMap::new();
         for command in &cx.doc.commands {
             let Some(call) = compose_call(&command.words) else {
                 continue;
@@ -233,45 +238,88 @@ impl Rule for UnknownService {
             if files.is_empty() || files.iter().any(|f| f.partial) {
                 continue;
             }
-            let names: BTreeSet<&str> = files
-                .iter()
-                .flat_map(|f| f.services.iter().map(|(n, _)| n.as_str()))
-                .collect();
+            let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            let offer = offers.entry(paths).or_insert_with(|| Offer::new(&files));
             for word in &call.services {
                 let name = word.text.as_str();
-                if names.contains(name)
+                if offer.names.contains(name)
                     || name.contains(['$', '<', '{', '[', '*'])
                     || name.chars().all(|c| c.is_ascii_digit())
                 {
                     continue;
                 }
-                let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-                let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-                let available = format!("services: {}", listed.join(", "));
                 // `worker` for `celery-worker`: a whole part of a longer name is a good guess.
-                let part_of: Vec<&str> = names
-                    .iter()
-                    .copied()
-                    .filter(|n| n.split(['-', '_']).any(|part| part == name))
-                    .collect();
-                let hint = did_you_mean_text(name, names.iter().copied()).or_else(|| {
+                let part_of = offer.parts.get(name).map(Vec::as_slice).unwrap_or_default();
+                let hint = did_you_mean_text(name, offer.names.iter().copied()).or_else(|| {
                     (part_of.len() == 1).then(|| format!("did you mean `{}`?", part_of[0]))
                 });
                 let help = match hint {
-                    Some(hint) => format!("{hint} ({available})"),
-                    None => available,
+                    Some(hint) => format!("{hint} ({})", offer.available),
+                    None => offer.available.clone(),
                 };
                 out.push(
                     Diagnostic::new(
                         Self::META.id,
                         Severity::Error,
                         word.span,
-                        format!("service `{name}` is not defined in {}", paths.join(" or ")),
+                        format!("service `{name}` is not defined in {}", offer.paths),
                     )
                     .with_label("no such compose service")
                     .with_help(help),
                 );
             }
+        }
+    }
+}
+
+/// The services a set of compose files defines, for checking and for help texts.
+struct Offer<'a> {
+    names: BTreeSet<&'a str>,
+    /// Each `-`/`_` part of a name → the names holding it.
+    parts: std::collections::HashMap<&'a str, Vec<&'a str>>,
+    /// `services: `a`, `b` and 3 more`.
+    available: String,
+    /// `compose.yaml or compose.override.yaml`.
+    paths: String,
+}
+
+/// Services listed by name in a help; the rest are counted.
+const LISTED_SERVICES: usize = 20;
+
+impl<'a> Offer<'a> {
+    fn new(files: &[&'a ComposeFile]) -> Self {
+        let names: BTreeSet<&str> = files
+            .iter()
+            .flat_map(|f| f.services.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        let mut parts: std::collections::HashMap<&str, Vec<&str>> =
+            std::collections::HashMap::new();
+        for name in &names {
+            let mut seen: Vec<&str> = Vec::new();
+            for part in name.split(['-', '_']) {
+                if !seen.contains(&part) {
+                    seen.push(part);
+                    parts.entry(part).or_default().push(name);
+                }
+            }
+        }
+        let listed: Vec<String> = names
+            .iter()
+            .take(LISTED_SERVICES)
+            .map(|n| format!("`{n}`"))
+            .collect();
+        let more = names.len().saturating_sub(LISTED_SERVICES);
+        let available = if more > 0 {
+            format!("services: {} and {more} more", listed.join(", "))
+        } else {
+            format!("services: {}", listed.join(", "))
+        };
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        Offer {
+            names,
+            parts,
+            available,
+            paths: paths.join(" or "),
         }
     }
 }

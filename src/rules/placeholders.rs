@@ -93,10 +93,12 @@ pub fn find(text: &str) -> Vec<Placeholder> {
             });
         }
     }
+    // The brackets, in order and disjoint: one binary search per word, not a scan of every
+    // placeholder found so far.
+    let brackets: Vec<std::ops::Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
     for m in detector.words.find_iter(text) {
-        let inside_bracket = found
-            .iter()
-            .any(|f| f.range.start <= m.start() && m.end() <= f.range.end);
+        let before = brackets.partition_point(|b| b.start <= m.start());
+        let inside_bracket = before > 0 && m.end() <= brackets[before - 1].end;
         let is_marker_word = detector.marker_words.iter().any(|w| w == m.as_str());
         if inside_bracket
             || quoted(text, m.range())
@@ -161,6 +163,23 @@ pub fn in_block(doc: &Document, source: &str, block: &TextBlock) -> Vec<(Span, S
     let Some(text) = source.get(block.span.range()) else {
         return Vec::new();
     };
+    // Code spans sorted once per block, so each placeholder costs a binary search, not a scan
+    // (a paragraph of 40 000 `code` TBD pairs was quadratic).
+    let mut code_spans = block.code_spans.clone();
+    code_spans.sort_unstable_by_key(|s| s.start);
+    let mut reach = 0;
+    let code_spans: Vec<(Span, usize)> = code_spans
+        .into_iter()
+        .map(|s| {
+            reach = reach.max(s.end);
+            (s, reach)
+        })
+        .collect();
+    let in_code = |span: Span| {
+        // Among spans starting before `span` ends, one reaching past its start overlaps it.
+        let before = code_spans.partition_point(|(s, _)| s.start < span.end);
+        before > 0 && code_spans[before - 1].1 > span.start
+    };
     find(text)
         .into_iter()
         .map(|p| {
@@ -172,10 +191,7 @@ pub fn in_block(doc: &Document, source: &str, block: &TextBlock) -> Vec<(Span, S
                 p.text,
             )
         })
-        .filter(|(span, _)| {
-            !block.code_spans.iter().any(|code| code.overlaps(*span))
-                && !doc.overlaps_comment(*span)
-        })
+        .filter(|(span, _)| !in_code(*span) && !doc.overlaps_comment(*span))
         .collect()
 }
 

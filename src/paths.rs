@@ -112,6 +112,7 @@ pub fn ignore_boundary(dir: &Path, root: &Path) -> PathBuf {
 /// [`SKIPPED_DIRS`] and `extra_skipped` are left out. Ignore files are read through
 /// [`crate::fsio`] (regular files inside `boundary` only); unreadable directories are
 /// reported, never skipped silently.
+#[allow(clippy::disallowed_methods)] // the one walker lists directories
 pub fn walk(dir: &Path, boundary: &Path, options: WalkOptions) -> Walk {
     let mut walk = Walk::default();
     let root = crate::fsio::Root::new(boundary).ok();

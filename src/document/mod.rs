@@ -5,12 +5,13 @@
 //! carries its byte [`Span`] in the original text and the [`SectionId`] of the heading it is
 //! under, so a rule can ask "which heading is this under, and is that production?".
 
-mod anchors;
+pub mod anchors;
 mod commands;
 pub mod context;
 pub mod env_refs;
 mod extract;
 
+pub use anchors::{AnchorMatch, AnchorStyle, Anchors};
 pub use commands::{is_known_program, Command, CommandOrigin, WorkDir};
 pub use context::{ContextWords, EnvContext};
 pub use env_refs::{EnvRef, EnvRefKind};
@@ -57,6 +58,8 @@ pub struct Document {
     heading_words: std::sync::OnceLock<Vec<Vec<String>>>,
     /// Env-var references, in document order.
     pub env_refs: Vec<EnvRef>,
+    /// `id` and `name` attribute values of the HTML blocks and inline HTML, in order.
+    pub html_anchors: Vec<String>,
 }
 
 /// A heading and the part of the document below it.
@@ -66,8 +69,13 @@ pub struct Section {
     pub level: u8,
     /// Heading text without markup.
     pub title: String,
-    /// GitHub-style anchor, unique within the document (`-1`, `-2` suffixes).
+    /// GitHub's anchor, unique within the document (`-1`, `-2` suffixes).
     pub anchor: String,
+    /// The heading's text as a renderer slugs it: not trimmed, image alt text and HTML left
+    /// out, line breaks as `\n` (GitHub's `&#x20;Title` is `-title`).
+    pub slug_text: String,
+    /// A trailing `{#id}` / `{: #id .class}` attribute list in the heading's text.
+    pub attribute: Option<anchors::HeadingAttribute>,
     /// The enclosing section.
     pub parent: Option<SectionId>,
     /// The heading line.
@@ -167,10 +175,27 @@ pub struct Link {
     pub image: bool,
     /// True for reference-style links (`[text][ref]`, `[ref]`).
     pub reference: bool,
+    /// How the link is written: inline, reference, `<autolink>` or `<email@autolink>`.
+    pub kind: LinkKind,
+    /// The link's text (an image's alt text), markup removed.
+    pub text: String,
     /// The whole link.
     pub span: Span,
     /// Section the link is in.
     pub section: SectionId,
+}
+
+/// How a link is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[text](dest)`.
+    Inline,
+    /// `[text][ref]`, `[ref][]`, `[ref]`, resolved by a definition.
+    Reference,
+    /// `<https://example.com>`.
+    Autolink,
+    /// `<ops@example.com>`: the destination is the address, without `mailto:`.
+    Email,
 }
 
 /// An inline code span.
@@ -300,27 +325,6 @@ impl Document {
         self.inline_code.iter().any(|c| c.span.contains(span))
             || self.code_blocks.iter().any(|c| c.span.contains(span))
     }
-
-    /// Anchors of all headings, for link checks.
-    pub fn anchors(&self) -> impl Iterator<Item = &str> {
-        self.sections.iter().skip(1).map(|s| s.anchor.as_str())
-    }
-}
-
-/// GitHub's anchor for a heading text: lower-case, punctuation dropped except `-` and `_`,
-/// spaces to hyphens. Uniqueness suffixes are added by the caller.
-pub fn slug(heading: &str) -> String {
-    heading
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            '-' | '_' => Some(c),
-            c if c.is_alphanumeric() => Some(c),
-            _ => None,
-        })
-        .collect()
 }
 
 #[cfg(test)]

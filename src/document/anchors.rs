@@ -343,6 +343,77 @@ pub fn html_anchors(html: &str, out: &mut Vec<String>) {
     }
 }
 
+/// `%20` and other percent escapes decoded once (`%2520` is `%20`; invalid escapes are kept
+/// as written).
+pub fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
+        {
+            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
+            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Which headings a table of contents names, and which links are its entries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableOfContents {
+    /// Per section: an in-page link points at it or its title is a link's text.
+    pub headings: Vec<bool>,
+    /// Per link: its text names a heading (this page's, or the one its anchor points to).
+    pub entries: Vec<bool>,
+}
+
+impl TableOfContents {
+    /// Built in one pass over the links, with the headings looked up by anchor and title.
+    pub(super) fn of(doc: &Document) -> TableOfContents {
+        let mut by_anchor: HashMap<String, usize> = HashMap::new();
+        let mut by_title: HashMap<String, usize> = HashMap::new();
+        for (id, section) in doc.sections.iter().enumerate().skip(1) {
+            by_anchor.entry(section.anchor.to_lowercase()).or_insert(id);
+            by_title.entry(section.title.to_lowercase()).or_insert(id);
+        }
+        let mut toc = TableOfContents {
+            headings: vec![false; doc.sections.len()],
+            entries: vec![false; doc.links.len()],
+        };
+        for (index, link) in doc.links.iter().enumerate() {
+            let Some((path, anchor)) = link.dest.split_once('#') else {
+                continue;
+            };
+            let anchor = percent_decode(anchor).to_lowercase();
+            let text = link.text.to_lowercase();
+            let titled = by_title.get(&text).copied();
+            let slugged = !text.is_empty() && github_slug(&text) == anchor;
+            if titled.is_none() && !slugged {
+                continue;
+            }
+            toc.entries[index] = true;
+            if path.is_empty() {
+                let target = by_anchor.get(&anchor).copied().filter(|_| slugged);
+                for id in [titled, target].into_iter().flatten() {
+                    toc.headings[id] = true;
+                }
+            }
+        }
+        toc
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -257,6 +257,8 @@ impl Extractor<'_> {
                 ..
             } => {
                 let image = is_image;
+                // A link inside an image's description is alt text: never rendered as a link.
+                let in_alt_text = self.image_depth > 0;
                 if image {
                     self.image_depth += 1;
                 }
@@ -271,8 +273,16 @@ impl Extractor<'_> {
                     LinkType::Autolink => LinkKind::Autolink,
                     LinkType::Email => LinkKind::Email,
                 };
-                self.link_stack
-                    .push((self.doc.links.len(), span.end, self.run.text.len()));
+                let index = if in_alt_text {
+                    usize::MAX
+                } else {
+                    self.doc.links.len()
+                };
+                self.link_stack.push((index, span.end, self.run.text.len()));
+                self.run.extend(span);
+                if in_alt_text {
+                    return;
+                }
                 self.doc.links.push(Link {
                     dest: dest_url.to_string(),
                     image,
@@ -282,7 +292,6 @@ impl Extractor<'_> {
                     span,
                     section: self.section,
                 });
-                self.run.extend(span);
             }
             Tag::HtmlBlock => {
                 self.flush_run();

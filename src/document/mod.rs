@@ -10,11 +10,13 @@ mod commands;
 pub mod context;
 pub mod env_refs;
 mod extract;
+mod sniff;
 
 pub use anchors::{AnchorMatch, AnchorStyle, Anchors};
 pub use commands::{is_known_program, Command, CommandOrigin, WorkDir};
 pub use context::{ContextWords, EnvContext};
 pub use env_refs::{EnvRef, EnvRefKind};
+pub use sniff::looks_like_markdown;
 
 use crate::span::Span;
 
@@ -56,6 +58,8 @@ pub struct Document {
     /// section?" for every text block, and re-splitting the headings each time was a third
     /// of the lint time on large trees.
     heading_words: std::sync::OnceLock<Vec<Vec<String>>>,
+    /// Which headings and links form a table of contents, computed on first use.
+    toc: std::sync::OnceLock<anchors::TableOfContents>,
     /// Env-var references, in document order.
     pub env_refs: Vec<EnvRef>,
     /// `id` and `name` attribute values of the HTML blocks and inline HTML, in order.
@@ -310,6 +314,28 @@ impl Document {
                 .collect()
         });
         all.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The table of contents: headings an entry names and links that are entries.
+    pub fn table_of_contents(&self) -> &anchors::TableOfContents {
+        self.toc.get_or_init(|| anchors::TableOfContents::of(self))
+    }
+
+    /// The section whose heading line is `span` (a heading's text block), if any.
+    pub fn section_of_heading(&self, span: Span) -> Option<SectionId> {
+        let after = self
+            .sections
+            .partition_point(|s| s.span.start <= span.start);
+        let id = after.checked_sub(1)?;
+        (id > 0 && self.sections[id].span.contains(span)).then_some(id)
+    }
+
+    /// Indexes of the links whose span starts inside `span`, by binary search (links are in
+    /// document order).
+    pub fn links_in(&self, span: Span) -> std::ops::Range<usize> {
+        let start = self.links.partition_point(|l| l.span.start < span.start);
+        let end = self.links.partition_point(|l| l.span.start < span.end);
+        start..end.max(start)
     }
 
     /// True when the section's *own* heading contains one of `words`.

@@ -4,6 +4,7 @@ use regex::Regex;
 
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+use crate::document::anchors::percent_decode;
 use crate::document::{AnchorMatch, AnchorStyle, Anchors, Link, LinkKind};
 
 declare_rule! {
@@ -281,7 +282,7 @@ fn check_local(
                 ID,
                 Severity::Error,
                 link.span,
-                format!("anchor `#{anchor}` is a `{{#{wanted}}}` heading attribute, which GitHub shows as text"),
+                format!("anchor `#{anchor}` is a `{{#...}}` heading attribute in {file}, which GitHub shows as text"),
             )
             .with_label("no such anchor on GitHub")
             .with_help(format!(
@@ -418,32 +419,6 @@ fn route_candidates(target: &str) -> impl Iterator<Item = String> + '_ {
 
 /// First components of absolute paths that only exist on someone's computer.
 const LOCAL_ROOTS: &[&str] = &["Users", "home", "root", "mnt", "private", "tmp", "var"];
-
-/// `%20` and other percent escapes decoded once (`%2520` is `%20`; invalid escapes are kept
-/// as written).
-fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && bytes[i + 1].is_ascii_hexdigit()
-            && bytes[i + 2].is_ascii_hexdigit()
-        {
-            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
-            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 #[cfg(test)]
 mod tests {

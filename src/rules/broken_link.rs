@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, OnceLock};
 
 use regex::Regex;
@@ -91,6 +92,8 @@ impl Rule for BrokenLink {
         }
         // Computed on the first in-page anchor link, then shared by the others.
         let own_anchors: OnceLock<Arc<Anchors>> = OnceLock::new();
+        // One did-you-mean per distinct broken anchor of a file, not per link to it.
+        let mut suggestions = Suggestions::new();
         for link in &cx.doc.links {
             if link.kind == LinkKind::Email {
                 continue;
@@ -112,7 +115,11 @@ impl Rule for BrokenLink {
                     .with_help(help),
                 ),
                 Destination::Local { path, anchor } => {
-                    check_local(cx, link, &path, anchor, &own_anchors, out)
+                    let page = Page {
+                        own_anchors: &own_anchors,
+                        suggestions: &mut suggestions,
+                    };
+                    check_local(cx, link, &path, anchor, page, out)
                 }
             }
         }
@@ -136,7 +143,9 @@ fn classify(dest: &str) -> Destination<'_> {
     if dest.starts_with("//") || has_scheme(dest) {
         return Destination::External;
     }
-    if let Some(url) = dest.find("://").map(|i| &dest[..i]) {
+    // Only the path may not hold `://`: `go.html?to=https://x` and `#https://x` are fine.
+    let path_part = dest.split(['?', '#']).next().unwrap_or(dest);
+    if let Some(url) = path_part.find("://").map(|i| &dest[..i]) {
         // `((https://x))` leaves `(https://x)`; `see:https://x` and the like are typos.
         let inner = dest.trim_matches(|c| matches!(c, '(' | ')' | '[' | ']' | '<' | '>' | '"'));
         let help = if inner != dest && has_scheme(inner) {
@@ -177,12 +186,21 @@ static LINE_LINK: LazyLock<Regex> =
 /// Extensions of files rendered as Markdown pages (their anchors are checked).
 const PAGE_EXTENSIONS: &[&str] = &[".md", ".markdown", ".mdown", ".mkd", ".mdx"];
 
+/// Did-you-mean text per `(target file, wanted anchor)`.
+type Suggestions = HashMap<(String, String), Option<String>>;
+
+/// What the links of one runbook share: its own anchors and the did-you-means made so far.
+struct Page<'a> {
+    own_anchors: &'a OnceLock<Arc<Anchors>>,
+    suggestions: &'a mut Suggestions,
+}
+
 fn check_local(
     cx: &RuleContext<'_>,
     link: &Link,
     path: &str,
     anchor: Option<&str>,
-    own_anchors: &OnceLock<Arc<Anchors>>,
+    page: Page<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
     const ID: &str = BrokenLink::META.id;
@@ -245,7 +263,7 @@ fn check_local(
     let wanted = anchor.strip_prefix("user-content-").unwrap_or(&anchor);
     // This runbook's own anchors come from its model; another file's from the cache.
     let anchors = if target == cx.path {
-        own_anchors
+        page.own_anchors
             .get_or_init(|| Arc::new(cx.doc.anchors(anchor_style(cx, cx.path))))
             .clone()
     } else {
@@ -290,7 +308,12 @@ fn check_local(
             )),
         ),
         AnchorMatch::Missing => {
-            let help = match did_you_mean_text(wanted, anchors.names()) {
+            let hint = page
+                .suggestions
+                .entry((target.clone(), wanted.to_string()))
+                .or_insert_with(|| did_you_mean_text(wanted, anchors.names()))
+                .clone();
+            let help = match hint {
                 Some(hint) => hint,
                 None => format!("{file} has no heading with this anchor"),
             };
@@ -497,26 +520,26 @@ mod tests {
     #[test]
     fn urls_emails_and_malformed_links() {
         let facts = crate::facts::ProjectFacts {
-            files: ["docs/runbook.md".to_string()].into(),
+            files: ["docs/runbook.md".to_string(), "docs/go.html".to_string()].into(),
             dirs: ["docs".to_string()].into(),
             ..Default::default()
         };
-        let md = "- Primary: <sre-oncall@example.com>\n- [mail](mailto:ops@example.com?subject=Page#x), [call](tel:+15550100), [chat](slack://channel?team=T1), <https://example.com/a.md>\n- [tf]((https://github.com/org/dns/blob/main/notify.tf))\n- [ops](ops@example.com), [site](www.example.com)\n";
+        let md = "[go](go.html?to=https://example.com)\n- Primary: <sre-oncall@example.com>\n- [mail](mailto:ops@example.com?subject=Page#x), [call](tel:+15550100), [chat](slack://channel?team=T1), <https://example.com/a.md>\n- [tf]((https://github.com/org/dns/blob/main/notify.tf))\n- [ops](ops@example.com), [site](www.example.com)\n";
         let found = check(&BrokenLink, md, &facts);
         assert_eq!(
             found,
             vec![
                 (
-                    3,
+                    4,
                     "malformed link target `(https://github.com/org/dns/blob/main/notify.tf)`"
                         .to_string()
                 ),
                 (
-                    4,
+                    5,
                     "link target `ops@example.com` does not exist".to_string()
                 ),
                 (
-                    4,
+                    5,
                     "link target `www.example.com` does not exist".to_string()
                 ),
             ]

@@ -268,6 +268,7 @@ fn markdownlint_link_fragment_cases_agree_except_documented_choices() {
         "`name` counts on any element",
         "`#ToP`",
         "`{#id}` heading",
+        "reported where it is used",
     ] {
         assert!(docs.contains(topic), "explain broken-link lacks {topic}");
     }

@@ -52,13 +52,16 @@ declare_rule! {
     /// anchor that matches only when case is ignored (`#Heading-Name`) is a warning, not an
     /// error: it works on some renderers and not others.
     ///
-    /// Deliberate differences from markdownlint's MD051 (`link-fragments`): `{#id}` heading
-    /// attributes count only on MkDocs and Docusaurus pages, since github.com shows them as
-    /// text (MD051 accepts them everywhere); a `name` counts on any element and beside an
-    /// `id` (`<a id="a" name="b">` defines both), since GitHub keeps `name` attributes and
-    /// resolves fragments by them (MD051 reads `name` only on `<a>` without `id`); `#ToP` is
-    /// accepted like `#top`, as browsers match `top` ignoring case; a case-only mismatch is a
-    /// warning where MD051 reports an error.
+    /// Deliberate differences from markdownlint's MD051 (`link-fragments`):
+    /// - `{#id}` heading attributes count only on MkDocs and Docusaurus pages, since
+    ///   github.com shows them as text (MD051 accepts them everywhere).
+    /// - A `name` counts on any element and beside an `id` (`<a id="a" name="b">` defines
+    ///   both), since GitHub keeps `name` attributes and resolves fragments by them (MD051
+    ///   reads `name` only on `<a>` without `id`).
+    /// - `#ToP` is accepted like `#top`: browsers match `top` ignoring case.
+    /// - A case-only mismatch is a warning, where MD051 reports an error.
+    /// - A broken reference-style link is reported where it is used (each use), where MD051
+    ///   reports its definition.
     ///
     /// ## Why is this bad?
     /// "See [Rollback Procedures](rollback.md)" is the link read in the worst moment of an

@@ -13,7 +13,7 @@
 //! HTML `id` and `name` attributes (parsed from the HTML blocks and inline HTML of the model,
 //! never from code or text) are anchors in every style.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -123,19 +123,65 @@ impl GithubSlugger {
     }
 }
 
-/// `toc`'s `unique`: an empty or taken id gets `_1`, and `x_1` counts on to `x_2`.
-fn mkdocs_unique(mut id: String, used: &mut BTreeSet<String>) -> String {
-    while id.is_empty() || used.contains(&id) {
-        id = match id.rsplit_once('_') {
-            Some((stem, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
-                let next = n.parse::<u64>().map_or(1, |n| n.saturating_add(1));
-                format!("{stem}_{next}")
-            }
-            _ => format!("{id}_1"),
-        };
+/// `toc`'s `unique`: an empty or taken id gets `_1`, and a taken `x_1` counts on to `x_2`.
+/// Each stem keeps a next-free index (path-compressed), so repeats cost linear time where
+/// `toc`'s own loop is quadratic.
+#[derive(Debug, Default)]
+struct MkdocsIds {
+    used: HashSet<String>,
+    /// Per stem: a count → a count at or above it that may be free.
+    next_free: HashMap<String, HashMap<u64, u64>>,
+}
+
+/// `x_12` → (`x`, 12), as `toc`'s `^(.*)_([0-9]+)$`.
+fn split_count(id: &str) -> Option<(&str, u64)> {
+    let (stem, count) = id.rsplit_once('_')?;
+    if count.is_empty() || !count.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    used.insert(id.clone());
-    id
+    Some((stem, count.parse().ok()?))
+}
+
+impl MkdocsIds {
+    fn mark(&mut self, id: &str) {
+        if let Some((stem, count)) = split_count(id) {
+            self.next_free
+                .entry(stem.to_string())
+                .or_default()
+                .insert(count, count.saturating_add(1));
+        }
+        self.used.insert(id.to_string());
+    }
+
+    /// The smallest count at or above `count` that `stem` has not used.
+    fn free_count(&mut self, stem: &str, count: u64) -> u64 {
+        let Some(next) = self.next_free.get_mut(stem) else {
+            return count;
+        };
+        let mut found = count;
+        let mut path = Vec::new();
+        while let Some(&later) = next.get(&found) {
+            path.push(found);
+            found = later;
+        }
+        for step in path {
+            next.insert(step, found);
+        }
+        found
+    }
+
+    fn unique(&mut self, mut id: String) -> String {
+        while id.is_empty() || self.used.contains(&id) {
+            let (stem, start) = match split_count(&id) {
+                Some((stem, count)) => (stem.to_string(), count.saturating_add(1)),
+                None => (id.clone(), 1),
+            };
+            let count = self.free_count(&stem, start);
+            id = format!("{stem}_{count}");
+        }
+        self.mark(&id);
+        id
+    }
 }
 
 /// A heading's trailing attribute list: `## Title {#id}`, `## Title {: #id .class }`.
@@ -286,14 +332,14 @@ impl Document {
             }
             AnchorStyle::MkDocs { unicode } => {
                 // `toc` avoids the ids already in the page: the attribute ones.
-                let mut used: BTreeSet<String> = headings
-                    .clone()
-                    .filter_map(|s| s.text_for(style).1.map(str::to_string))
-                    .collect();
+                let mut ids = MkdocsIds::default();
+                for id in headings.clone().filter_map(|s| s.text_for(style).1) {
+                    ids.mark(id);
+                }
                 for section in headings {
                     let anchor = match section.text_for(style) {
                         (_, Some(id)) => id.to_string(),
-                        (text, None) => mkdocs_unique(mkdocs_slug(text, unicode), &mut used),
+                        (text, None) => ids.unique(mkdocs_slug(text, unicode)),
                     };
                     anchors.insert(anchor);
                 }
@@ -458,12 +504,21 @@ mod tests {
         );
         assert_eq!(mkdocs_slug("Über die Brücke", true), "über-die-brücke");
         assert_eq!(mkdocs_slug("  Hello_World  ", false), "hello_world");
-        let mut used = BTreeSet::new();
-        let ids: Vec<String> = ["a", "a", "a_1", ""]
+        let mut ids = MkdocsIds::default();
+        let given: Vec<String> = ["a", "a", "a_1", "", "a_5", "a_4", "a_4", "a", "a"]
             .iter()
-            .map(|s| mkdocs_unique(s.to_string(), &mut used))
+            .map(|s| ids.unique(s.to_string()))
             .collect();
-        assert_eq!(ids, ["a", "a_1", "a_2", "_1"]);
+        assert_eq!(
+            given,
+            ["a", "a_1", "a_2", "_1", "a_5", "a_4", "a_6", "a_3", "a_7"]
+        );
+        // Many repeats stay linear: each finds its count without walking the others.
+        let mut ids = MkdocsIds::default();
+        for _ in 0..20_000 {
+            ids.unique("x".to_string());
+        }
+        assert_eq!(ids.unique("x".to_string()), "x_20000");
     }
 
     #[test]

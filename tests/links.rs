@@ -102,6 +102,13 @@ fn each_break_says_how_to_fix_it() {
 }
 
 #[test]
+fn human_report_of_the_breaks() {
+    let (stdout, _, code) = run(&["check", "fixtures/links", "--color", "never"]);
+    assert_eq!(code, 1, "errors exit 1");
+    insta::assert_snapshot!("links_human", stdout);
+}
+
+#[test]
 fn anchors_setting_overrides_the_site_config() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

@@ -365,7 +365,16 @@ fn missing_target(
             .take(3)
             .map(|m| format!("`{m}`"))
             .collect();
-        if moved.is_empty() {
+        let site = path
+            .starts_with('/')
+            .then(|| cx.project.sites.site_of(cx.path))
+            .flatten();
+        if let (Some(site), true) = (site, moved.is_empty()) {
+            format!(
+                "no page or file of the site (`{}`) and no repository file `{target}` matches it; fix the path or remove the {what}",
+                site.config
+            )
+        } else if moved.is_empty() {
             format!("`{target}` is not in the repository; fix the path or remove the {what}")
         } else {
             format!("a file by that name exists at {}", moved.join(", "))

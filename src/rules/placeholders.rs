@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::document::{Document, SectionId, TextBlock};
+use crate::document::{BlockKind, Document, SectionId, TextBlock};
 use crate::span::Span;
 
 const PLACEHOLDERS_TOML: &str = include_str!("../../rules/placeholders.toml");
@@ -158,27 +158,53 @@ pub fn is_only_placeholder(text: &str) -> bool {
 }
 
 /// Placeholders in the prose of a text block, as file spans: inline code, link destinations
-/// and HTML comments are skipped.
+/// and HTML comments are skipped, and so are the brackets of links a definition resolves
+/// (`[on-call rotation]`, `[Grafana][dashboard]`), the text of table-of-contents entries, and
+/// headings such an entry names (`[TODO (optional)](#todo-optional)`).
 pub fn in_block(doc: &Document, source: &str, block: &TextBlock) -> Vec<(Span, String)> {
     let Some(text) = source.get(block.span.range()) else {
         return Vec::new();
     };
-    // Code spans sorted once per block, so each placeholder costs a binary search, not a scan
-    // (a paragraph of 40 000 `code` TBD pairs was quadratic).
-    let mut code_spans = block.code_spans.clone();
-    code_spans.sort_unstable_by_key(|s| s.start);
-    let mut reach = 0;
-    let code_spans: Vec<(Span, usize)> = code_spans
-        .into_iter()
-        .map(|s| {
-            reach = reach.max(s.end);
-            (s, reach)
-        })
-        .collect();
-    let in_code = |span: Span| {
+    let toc = doc.table_of_contents();
+    if block.kind == BlockKind::Heading
+        && doc
+            .section_of_heading(block.span)
+            .is_some_and(|id| toc.headings.get(id).copied().unwrap_or(false))
+    {
+        return Vec::new();
+    }
+    // Code spans and links sorted once per block, each with the furthest end so far: "does a
+    // placeholder overlap one?" is then a binary search, not a scan per placeholder (a
+    // paragraph of 40 000 `code` TBD pairs was quadratic).
+    let reaching = |mut spans: Vec<Span>| -> Vec<(Span, usize)> {
+        spans.sort_unstable_by_key(|s| s.start);
+        let mut reach = 0;
+        spans
+            .into_iter()
+            .map(|s| {
+                reach = reach.max(s.end);
+                (s, reach)
+            })
+            .collect()
+    };
+    let overlaps = |spans: &[(Span, usize)], span: Span| {
         // Among spans starting before `span` ends, one reaching past its start overlaps it.
-        let before = code_spans.partition_point(|(s, _)| s.start < span.end);
-        before > 0 && code_spans[before - 1].1 > span.start
+        let before = spans.partition_point(|(s, _)| s.start < span.end);
+        before > 0 && spans[before - 1].1 > span.start
+    };
+    let code_spans = reaching(block.code_spans.clone());
+    let links = doc.links_in(block.span);
+    let link_spans = reaching(links.clone().map(|i| doc.links[i].span).collect());
+    // Table-of-contents entries, in order (links never nest).
+    let toc_links: Vec<Span> = links
+        .filter(|i| toc.entries.get(*i).copied().unwrap_or(false))
+        .map(|i| doc.links[i].span)
+        .collect();
+    let in_link = |span: Span, bracket: bool| {
+        (bracket && overlaps(&link_spans, span)) || {
+            let before = toc_links.partition_point(|s| s.start <= span.start);
+            before > 0 && toc_links[before - 1].contains(span)
+        }
     };
     find(text)
         .into_iter()
@@ -191,7 +217,11 @@ pub fn in_block(doc: &Document, source: &str, block: &TextBlock) -> Vec<(Span, S
                 p.text,
             )
         })
-        .filter(|(span, _)| !in_code(*span) && !doc.overlaps_comment(*span))
+        .filter(|(span, found)| {
+            !overlaps(&code_spans, *span)
+                && !doc.overlaps_comment(*span)
+                && !in_link(*span, found.starts_with('['))
+        })
         .collect()
 }
 

@@ -1,6 +1,7 @@
 //! The pipeline: discover files, load each project's settings and facts once, lint files in
 //! parallel, apply suppressions and configured severities, and sort the findings.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use crate::diagnostic::{Diagnostic, Level, Severity};
 use crate::discover::{self, RootFinder};
 use crate::document::{Document, ParseOptions};
 use crate::facts::ProjectFacts;
+use crate::fix::{self, Fix, FixMode};
 use crate::rules::{self, Rule, RuleContext};
 use crate::span::{LineIndex, Location, Span};
 use crate::suppress::Suppressions;
@@ -43,6 +45,10 @@ pub struct CheckOptions {
     /// Drop each file's text once it is linted: for reports that never show source lines
     /// (JSON, concise, GitHub, JUnit without a baseline), so memory follows the findings only.
     pub drop_source: bool,
+    /// Fix what can be fixed (`--fix`, `--unsafe-fixes`, `--diff`): the fixed text comes back
+    /// in [`FileFindings::fixed`] and the findings are those of the fixed text. Nothing is
+    /// written here; the caller writes or diffs.
+    pub fix: FixMode,
 }
 
 /// A finding with its resolved position.
@@ -62,6 +68,23 @@ pub struct Finding {
     pub label: Option<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// Edits that fix it, if the rule knows them.
+    pub fix: Option<Fix>,
+    /// Where each of the fix's edits is, in the same order (reports that keep no text).
+    pub fix_locations: Vec<Location>,
+}
+
+/// A runbook that fixes changed.
+#[derive(Debug, Clone)]
+pub struct FixedText {
+    /// The file on disk.
+    pub file: PathBuf,
+    /// Its text before.
+    pub original: String,
+    /// Its text after.
+    pub fixed: String,
+    /// Fixes applied, over every pass.
+    pub applied: usize,
 }
 
 /// The findings of one file, with its text for rendering.
@@ -73,6 +96,8 @@ pub struct FileFindings {
     pub source: Arc<str>,
     /// Sorted findings.
     pub findings: Vec<Finding>,
+    /// The fixed text, when fixing changed the file (the findings are then of the fixed text).
+    pub fixed: Option<FixedText>,
 }
 
 /// A problem that is not a finding: the run cannot be trusted (exit 2).
@@ -119,14 +144,108 @@ impl CheckResult {
     }
 }
 
-/// One project root: its settings and facts, shared by its runbooks.
-struct Project {
+/// One project root: its settings, facts and rules, loaded once and shared by its runbooks.
+/// The batch run and the language server lint through it alike ([`Project::lint`]).
+pub struct Project {
     settings: Settings,
     facts: ProjectFacts,
     /// Built-in rules plus the project's packs.
     rules: Vec<Box<dyn Rule>>,
     /// Parse options from the settings, built once per project rather than per file.
     parse_options: ParseOptions,
+}
+
+impl Project {
+    /// A project with these settings and no facts yet.
+    fn with_settings(settings: Settings) -> Project {
+        Project {
+            parse_options: ParseOptions {
+                context_words: settings.context_words.clone(),
+            },
+            rules: rules::rule_set(&settings),
+            settings,
+            facts: ProjectFacts::default(),
+        }
+    }
+
+    /// Loads the project at `root`: its config (`config` instead of the discovered one when
+    /// given; a broken config is an error) and its manifests (broken ones become
+    /// `invalid-manifest` problems in [`Project::facts`]).
+    pub fn load(
+        root: &Path,
+        config: Option<&Path>,
+        today: Option<crate::date::Date>,
+    ) -> Result<Project, ToolError> {
+        let rules = rules::builtin_rules();
+        let known = known_rule_ids(&rules);
+        let known: Vec<&str> = known.iter().map(String::as_str).collect();
+        let mut settings = Settings::load(root, config, &known)?;
+        if today.is_some() {
+            settings.today = today;
+        }
+        let mut project = Project::with_settings(settings);
+        project.facts = ProjectFacts::load(root);
+        Ok(project)
+    }
+
+    /// The resolved configuration.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The manifests' facts.
+    pub fn facts(&self) -> &ProjectFacts {
+        &self.facts
+    }
+
+    /// The rules that run on this project's runbooks.
+    pub fn rules(&self) -> &[Box<dyn Rule>] {
+        &self.rules
+    }
+
+    /// Lints one runbook's text (saved or not); `relative` is its path from the project root.
+    /// Findings are suppressed, given their configured severities, masked and sorted exactly
+    /// as in a batch run.
+    pub fn lint(&self, text: &str, relative: &str) -> Vec<Finding> {
+        lint_source(self, &self.rules, text, relative)
+    }
+
+    /// Lints and applies the fixes `mode` allows, again until nothing more applies (at most
+    /// [`fix::MAX_PASSES`]). The findings are those of the final text.
+    pub fn fix(&self, text: &str, relative: &str, mode: FixMode) -> Fixed {
+        let mut current = text.to_string();
+        let mut findings = self.lint(&current, relative);
+        let mut applied = 0;
+        for _ in 0..fix::MAX_PASSES {
+            let fixes = findings
+                .iter()
+                .filter_map(|f| f.fix.as_ref())
+                .filter(|f| mode.allows(f.applicability));
+            let (next, count) = fix::apply(&current, fixes);
+            if count == 0 || next == current {
+                break;
+            }
+            applied += count;
+            current = next;
+            findings = self.lint(&current, relative);
+        }
+        Fixed {
+            text: current,
+            applied,
+            findings,
+        }
+    }
+}
+
+/// The outcome of [`Project::fix`].
+#[derive(Debug)]
+pub struct Fixed {
+    /// The text after every fix.
+    pub text: String,
+    /// Fixes applied.
+    pub applied: usize,
+    /// The findings of the fixed text.
+    pub findings: Vec<Finding>,
 }
 
 /// Every rule id the engine knows, for config validation.
@@ -213,18 +332,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         if options.today.is_some() {
             settings.today = options.today;
         }
-        let project_rules = rules::rule_set(&settings);
-        projects.insert(
-            root.clone(),
-            Project {
-                parse_options: ParseOptions {
-                    context_words: settings.context_words.clone(),
-                },
-                settings,
-                facts: ProjectFacts::default(),
-                rules: project_rules,
-            },
-        );
+        projects.insert(root.clone(), Project::with_settings(settings));
     }
     let roots: Vec<&PathBuf> = projects.keys().collect();
     let loaded: Vec<ProjectFacts> = roots
@@ -268,11 +376,11 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 .unwrap_or(DEFAULT_MAX_FILE_BYTES);
             let mut outcome = lint_file(
                 project,
-                &project.rules,
                 file,
                 relative,
                 &options.base,
                 limit,
+                options.fix,
             );
             if let (true, FileOutcome::Linted(findings, _)) = (options.drop_source, &mut outcome) {
                 findings.source = Arc::from("");
@@ -284,7 +392,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         match outcome {
             FileOutcome::Linted(findings, note) => {
                 result.warnings.extend(note);
-                if !findings.findings.is_empty() {
+                if !findings.findings.is_empty() || findings.fixed.is_some() {
                     result.files.push(findings);
                 }
             }
@@ -326,8 +434,11 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                         "fix the manifest; runbooks are checked against what could be read"
                             .to_string(),
                     ),
+                    fix: None,
+                    fix_locations: Vec::new(),
                 }],
                 source,
+                fixed: None,
             });
         }
     }
@@ -349,11 +460,11 @@ enum FileOutcome {
 
 fn lint_file(
     project: &Project,
-    rules: &[Box<dyn Rule>],
     file: &Path,
     relative: &str,
     base: &Path,
     max_bytes: u64,
+    mode: FixMode,
 ) -> FileOutcome {
     let display = display_path(base, file);
     let text = match crate::robust::read_runbook(file, max_bytes) {
@@ -366,16 +477,34 @@ fn lint_file(
             })
         }
     };
-    let note = text
-        .lossy
-        .then(|| format!("{display}: not valid UTF-8; invalid bytes were replaced with U+FFFD"));
-    let findings = lint_source(project, rules, &text.text, relative);
+    let note = match (text.lossy, mode) {
+        (false, _) => None,
+        (true, FixMode::Off) => Some(format!(
+            "{display}: not valid UTF-8; invalid bytes were replaced with U+FFFD"
+        )),
+        // Writing the decoded text back would turn the invalid bytes into U+FFFD for good.
+        (true, _) => Some(format!(
+            "{display}: not valid UTF-8; invalid bytes were replaced with U+FFFD; not fixed"
+        )),
+    };
+    let (findings, text, fixed) = if mode == FixMode::Off || text.lossy {
+        (project.lint(&text.text, relative), text.text, None)
+    } else {
+        let outcome = project.fix(&text.text, relative, mode);
+        let fixed = (outcome.applied > 0).then(|| FixedText {
+            file: file.to_path_buf(),
+            original: text.text,
+            fixed: outcome.text.clone(),
+            applied: outcome.applied,
+        });
+        (outcome.findings, outcome.text, fixed)
+    };
     // Only files with findings keep their text (for rendering), so memory stays bounded by
     // the findings, not by the size of the tree.
     let source: Arc<str> = if findings.is_empty() {
         Arc::from("")
     } else {
-        Arc::from(text.text)
+        Arc::from(text)
     };
     // Secrets are masked in the text every report format prints from (same byte length).
     let source = match rules::redact(&source) {
@@ -387,6 +516,7 @@ fn lint_file(
             path: display,
             source,
             findings,
+            fixed,
         },
         note,
     )
@@ -429,6 +559,19 @@ fn lint_source(
                 Some(Level::On(severity)) => severity,
                 None => d.severity,
             };
+            // A fix that would print a secret (in JSON, SARIF, an editor) is not offered.
+            let fix = d.fix.filter(|fix| {
+                fix.fits(source)
+                    && fix
+                        .edits
+                        .iter()
+                        .all(|e| matches!(rules::redact(&e.replacement), Cow::Borrowed(_)))
+            });
+            let fix_locations = fix
+                .iter()
+                .flat_map(|fix| &fix.edits)
+                .map(|edit| index.locate(source, edit.span))
+                .collect();
             Some(Finding {
                 rule: d.rule,
                 severity,
@@ -437,6 +580,8 @@ fn lint_source(
                 message: rules::redact(&d.message).into_owned(),
                 label: d.label.map(|l| rules::redact(&l).into_owned()),
                 help: d.help.map(|h| rules::redact(&h).into_owned()),
+                fix,
+                fix_locations,
             })
         })
         .collect();

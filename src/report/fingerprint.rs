@@ -94,6 +94,8 @@ mod tests {
                     message: "placeholder".into(),
                     label: None,
                     help: None,
+                    fix: None,
+                    fix_locations: Vec::new(),
                 }
             })
             .collect();
@@ -101,6 +103,7 @@ mod tests {
             path: "docs/run.md".into(),
             source: source.into(),
             findings,
+            fixed: None,
         }
     }
 

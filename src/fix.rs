@@ -35,7 +35,7 @@ impl Applicability {
 }
 
 /// Replace the bytes of `span` with `replacement` (an insertion when the span is empty).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Edit {
     /// Bytes to replace in the runbook.
     pub span: Span,
@@ -272,22 +272,32 @@ pub fn suggestion_applicability<'a>(
     }
 }
 
-/// The fix for a did-you-mean: replace `span` (which holds `word`) with the one suggestion,
-/// when `suggestions` has exactly one. `candidates` are every name the suggestion was chosen
-/// from, to judge whether it is the only one within one edit.
-pub fn did_you_mean_fix<'a>(
-    span: Span,
-    word: &str,
-    suggestions: &[&str],
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<Fix> {
-    let [suggestion] = suggestions else {
+/// The fix for a did-you-mean: replace the `word` at `span` with the one close name among
+/// `candidates` (the names the help suggests from). `None` when no name or more than one is
+/// close, or when the text at `span` is not exactly `word` (quoted, escaped or split over
+/// lines: an edit there could break the command).
+pub fn did_you_mean_fix(source: &str, span: Span, word: &str, candidates: &[&str]) -> Option<Fix> {
+    let close = crate::diagnostic::did_you_mean(word, candidates.iter().copied());
+    let [suggestion] = close.as_slice() else {
         return None;
     };
-    Some(Fix {
-        applicability: suggestion_applicability(word, suggestion, candidates),
-        description: format!("replace `{word}` with `{suggestion}`"),
-        edits: vec![Edit::replace(span, *suggestion)],
+    let applicability = suggestion_applicability(word, suggestion, candidates.iter().copied());
+    replacement_fix(source, span, word, suggestion, applicability)
+}
+
+/// Replace the `word` at `span` with `replacement`; `None` unless the text there is exactly
+/// `word`.
+pub fn replacement_fix(
+    source: &str,
+    span: Span,
+    word: &str,
+    replacement: &str,
+    applicability: Applicability,
+) -> Option<Fix> {
+    (source.get(span.range()) == Some(word) && word != replacement).then(|| Fix {
+        applicability,
+        description: format!("replace `{word}` with `{replacement}`"),
+        edits: vec![Edit::replace(span, replacement)],
     })
 }
 
@@ -396,6 +406,11 @@ mod tests {
             suggestion_applicability("test:auth", "test:e2e", names),
             Applicability::Unsafe
         );
-        assert!(did_you_mean_fix(Span::new(0, 4), "buil", &["build", "built"], names).is_none());
+        assert!(did_you_mean_fix("buil", Span::new(0, 4), "buil", &names).is_none());
+        let fix = did_you_mean_fix("make deplyo", Span::new(5, 11), "deplyo", &names).unwrap();
+        assert_eq!(fix.applicability, Applicability::Safe);
+        assert_eq!(fix.edits, vec![Edit::replace(Span::new(5, 11), "deploy")]);
+        // Quoted in the source: no edit.
+        assert!(did_you_mean_fix("make 'deplyo'", Span::new(5, 13), "deplyo", &names).is_none());
     }
 }

@@ -1,5 +1,10 @@
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use std::collections::BTreeSet;
+
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+use crate::document::Link;
+use crate::fix::{replacement_fix, suggestion_applicability, Applicability, Fix};
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -119,7 +124,8 @@ impl Rule for BrokenLink {
                         format!("{what} target `{path}` does not exist"),
                     )
                     .with_label("no such file")
-                    .with_help(help),
+                    .with_help(help)
+                    .with_fix(moved_fix(cx, link, &moved)),
                 );
                 continue;
             }
@@ -167,10 +173,72 @@ impl Rule for BrokenLink {
                     format!("anchor `#{anchor}` not found in {file}"),
                 )
                 .with_label("no such heading")
-                .with_help(help),
+                .with_help(help)
+                .with_fix(anchor_fix(cx, link, &anchors)),
             );
         }
     }
+}
+
+/// Where the destination's raw `#anchor` (as written) sits in the source: inline links only,
+/// since a reference link's destination is written elsewhere.
+fn written_part(cx: &RuleContext<'_>, link: &Link, part: &str) -> Option<Span> {
+    if link.reference || part.is_empty() {
+        return None;
+    }
+    let text = cx.source.get(link.span.range())?;
+    // The destination follows the link text: search from the end.
+    let at = text.rfind(part)?;
+    let start = link.span.start + at;
+    Some(Span::new(start, start + part.len()))
+}
+
+/// The anchor as the heading's slug: safe when the written anchor only breaks the slug rules
+/// (`#Rollback%20Plan`, `#step-1:-deploy`), else the one did-you-mean.
+fn anchor_fix(cx: &RuleContext<'_>, link: &Link, anchors: &BTreeSet<String>) -> Option<Fix> {
+    let raw = link.dest.trim().split_once('#')?.1;
+    let span = written_part(cx, link, &format!("#{raw}"))?;
+    let span = Span::new(span.start + 1, span.end);
+    let slugged = crate::document::slug(&percent_decode(raw));
+    if let Some(anchor) = anchors.iter().find(|a| a.to_lowercase() == slugged) {
+        return replacement_fix(cx.source, span, raw, anchor, Applicability::Safe);
+    }
+    let names: Vec<&str> = anchors.iter().map(String::as_str).collect();
+    let wanted = percent_decode(raw).to_lowercase();
+    let close = crate::diagnostic::did_you_mean(&wanted, names.iter().copied());
+    let [suggestion] = close.as_slice() else {
+        return None;
+    };
+    let applicability = suggestion_applicability(&wanted, suggestion, names.iter().copied());
+    replacement_fix(cx.source, span, raw, suggestion, applicability)
+}
+
+/// The one file of the same name elsewhere, as a path from this runbook (unsafe: it may be
+/// another file that happens to share the name).
+fn moved_fix(cx: &RuleContext<'_>, link: &Link, moved: &[&String]) -> Option<Fix> {
+    let [target] = moved else {
+        return None;
+    };
+    let dest = link.dest.trim();
+    let raw = dest.split(['#', '?']).next()?;
+    let span = written_part(cx, link, raw)?;
+    let path = relative_path(cx.dir(), target);
+    replacement_fix(cx.source, span, raw, &path, Applicability::Unsafe)
+}
+
+/// `to` (from the root) as a path relative to the directory `from` (from the root).
+fn relative_path(from: &str, to: &str) -> String {
+    let from: Vec<&str> = from.split('/').filter(|p| !p.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len().saturating_sub(1));
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
 }
 
 /// First components of absolute paths that only exist on someone's computer.
@@ -219,6 +287,14 @@ fn percent_decode(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::rules::testing::check;
+
+    #[test]
+    fn relative_paths_between_directories() {
+        assert_eq!(relative_path("docs", "docs/ops/rollback.md"), "ops/rollback.md");
+        assert_eq!(relative_path("docs/a", "docs/b/x.md"), "../b/x.md");
+        assert_eq!(relative_path("", "runbooks/x.md"), "runbooks/x.md");
+        assert_eq!(relative_path("docs", "README.md"), "../README.md");
+    }
 
     #[test]
     fn decodes_and_detects_schemes() {

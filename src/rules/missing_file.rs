@@ -4,6 +4,7 @@ use super::missing_script::command_dir;
 use super::unknown_service::compose_call;
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+use crate::fix::{replacement_fix, suggestion_applicability, Fix};
 use crate::document::{Command, WorkDir};
 use crate::shell::Word;
 
@@ -131,11 +132,46 @@ impl Rule for MissingFile {
                         format!("file `{path}` does not exist"),
                     )
                     .with_label("not in the repository")
-                    .with_help(help),
+                    .with_help(help)
+                    .with_fix(renamed_fix(cx, word, &resolved)),
                 );
             }
         }
     }
+}
+
+/// The did-you-mean name in the same directory, when that file exists there.
+fn renamed_fix(cx: &RuleContext<'_>, word: &Word, resolved: &[String]) -> Option<Fix> {
+    let path = word.text.as_str();
+    let (dir, name) = match path.rsplit_once('/') {
+        Some((dir, name)) => (Some(dir), name),
+        None => (None, path),
+    };
+    let resolved_dir = match resolved.first()?.rsplit_once('/') {
+        Some((dir, _)) => dir,
+        None => "",
+    };
+    // Names of the files in the directory the path points into.
+    let siblings: Vec<&str> = cx
+        .project
+        .files
+        .iter()
+        .filter_map(|f| match f.rsplit_once('/') {
+            Some((d, n)) if d == resolved_dir => Some(n),
+            None if resolved_dir.is_empty() => Some(f.as_str()),
+            _ => None,
+        })
+        .collect();
+    let close = crate::diagnostic::did_you_mean(name, siblings.iter().copied());
+    let [new_name] = close.as_slice() else {
+        return None;
+    };
+    let applicability = suggestion_applicability(name, new_name, siblings.iter().copied());
+    let replacement = match dir {
+        Some(dir) => format!("{dir}/{new_name}"),
+        None => new_name.to_string(),
+    };
+    replacement_fix(cx.source, word.span, path, &replacement, applicability)
 }
 
 fn display_dir(path: &str) -> &str {

@@ -269,10 +269,33 @@ impl Rule for UnknownService {
                         format!("service `{name}` is not defined in {}", paths.join(" or ")),
                     )
                     .with_label("no such compose service")
-                    .with_help(help),
+                    .with_help(help)
+                    .with_fix(service_fix(cx.source, word, &names, &part_of)),
                 );
             }
         }
+    }
+}
+
+/// The did-you-mean as an edit; else the one service the name is a whole part of (unsafe).
+fn service_fix(
+    source: &str,
+    word: &Word,
+    names: &BTreeSet<&str>,
+    part_of: &[&str],
+) -> Option<crate::fix::Fix> {
+    let names: Vec<&str> = names.iter().copied().collect();
+    match part_of {
+        [one] if crate::diagnostic::did_you_mean(&word.text, names.iter().copied()).is_empty() => {
+            crate::fix::replacement_fix(
+                source,
+                word.span,
+                &word.text,
+                one,
+                crate::fix::Applicability::Unsafe,
+            )
+        }
+        _ => crate::fix::did_you_mean_fix(source, word.span, &word.text, &names),
     }
 }
 

@@ -253,35 +253,38 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     strsim::osa_distance(a, b)
 }
 
-/// The applicability of replacing `word` with `suggestion` out of `candidates`: safe when it is
-/// the only candidate one edit away (a typo with one reading), unsafe otherwise.
-pub fn suggestion_applicability<'a>(
-    word: &str,
-    suggestion: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Applicability {
-    if edit_distance(word, suggestion) > 1 {
-        return Applicability::Unsafe;
-    }
-    let mut near = candidates
-        .into_iter()
-        .filter(|c| *c != word && edit_distance(word, c) <= 1);
-    match (near.next(), near.find(|c| *c != suggestion)) {
-        (Some(_), None) => Applicability::Safe,
-        _ => Applicability::Unsafe,
+/// Words shorter than this are never fixed safely: one edit is too much of a short name.
+const SAFE_MIN_CHARS: usize = 4;
+
+/// The name `word` most likely means, out of `candidates`, and how sure that is: the only
+/// candidate one edit away is safe (a typo with one reading); else the one name did-you-mean
+/// finds is unsafe. `None` when two names are one edit away, or did-you-mean finds none or
+/// several.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<(&'a str, Applicability)> {
+    let mut near: Vec<&str> = candidates
+        .iter()
+        .copied()
+        .filter(|c| *c != word && edit_distance(word, c) <= 1)
+        .collect();
+    near.sort_unstable();
+    near.dedup();
+    match near.as_slice() {
+        [one] if word.chars().count() >= SAFE_MIN_CHARS => Some((one, Applicability::Safe)),
+        [one] => Some((one, Applicability::Unsafe)),
+        [_, _, ..] => None,
+        [] => match crate::diagnostic::did_you_mean(word, candidates.iter().copied()).as_slice() {
+            [one] => Some((one, Applicability::Unsafe)),
+            _ => None,
+        },
     }
 }
 
-/// The fix for a did-you-mean: replace the `word` at `span` with the one close name among
-/// `candidates` (the names the help suggests from). `None` when no name or more than one is
-/// close, or when the text at `span` is not exactly `word` (quoted, escaped or split over
-/// lines: an edit there could break the command).
+/// The fix for a did-you-mean: replace the `word` at `span` with the name it most likely
+/// means among `candidates` ([`closest`]). `None` when there is no single answer, or when the
+/// text at `span` is not exactly `word` (quoted, escaped or split over lines: an edit there
+/// could break the command).
 pub fn did_you_mean_fix(source: &str, span: Span, word: &str, candidates: &[&str]) -> Option<Fix> {
-    let close = crate::diagnostic::did_you_mean(word, candidates.iter().copied());
-    let [suggestion] = close.as_slice() else {
-        return None;
-    };
-    let applicability = suggestion_applicability(word, suggestion, candidates.iter().copied());
+    let (suggestion, applicability) = closest(word, candidates)?;
     replacement_fix(source, span, word, suggestion, applicability)
 }
 
@@ -387,26 +390,23 @@ mod tests {
 
     #[test]
     fn one_edit_typos_with_one_reading_are_safe() {
-        let names = ["deploy", "test", "test:e2e", "build", "built"];
+        let names = ["deploy", "test", "test:e2e", "build", "built", "api"];
+        assert_eq!(closest("deplyo", &names), Some(("deploy", Applicability::Safe)));
+        // One transposition from `test` only, though `test:e2e` looks alike too.
+        assert_eq!(closest("tset", &names), Some(("test", Applicability::Safe)));
+        // `buil` is one edit from `build` and from `built`: two readings, no fix.
+        assert_eq!(closest("buil", &names), None);
+        // Short words are never safe; farther names never are.
+        assert_eq!(closest("apj", &names), Some(("api", Applicability::Unsafe)));
+        assert_eq!(closest("test:auth", &names), None);
         assert_eq!(
-            suggestion_applicability("deplyo", "deploy", names),
-            Applicability::Safe
-        );
-        // `biuld` is one transposition from `build` only.
-        assert_eq!(
-            suggestion_applicability("biuld", "build", names),
-            Applicability::Safe
-        );
-        // `buil` is one edit from `build` and from `built`: two readings.
-        assert_eq!(
-            suggestion_applicability("buil", "build", names),
-            Applicability::Unsafe
+            closest("test:e2f", &["test:e2e", "build"]),
+            Some(("test:e2e", Applicability::Safe))
         );
         assert_eq!(
-            suggestion_applicability("test:auth", "test:e2e", names),
-            Applicability::Unsafe
+            closest("deploy-prod", &["deploy-production", "build"]),
+            Some(("deploy-production", Applicability::Unsafe))
         );
-        assert!(did_you_mean_fix("buil", Span::new(0, 4), "buil", &names).is_none());
         let fix = did_you_mean_fix("make deplyo", Span::new(5, 11), "deplyo", &names).unwrap();
         assert_eq!(fix.applicability, Applicability::Safe);
         assert_eq!(fix.edits, vec![Edit::replace(Span::new(5, 11), "deploy")]);

@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
 use crate::document::Link;
-use crate::fix::{replacement_fix, suggestion_applicability, Applicability, Fix};
+use crate::fix::{closest, replacement_fix, Applicability, Fix};
 use crate::span::Span;
 
 declare_rule! {
@@ -205,11 +205,7 @@ fn anchor_fix(cx: &RuleContext<'_>, link: &Link, anchors: &BTreeSet<String>) -> 
     }
     let names: Vec<&str> = anchors.iter().map(String::as_str).collect();
     let wanted = percent_decode(raw).to_lowercase();
-    let close = crate::diagnostic::did_you_mean(&wanted, names.iter().copied());
-    let [suggestion] = close.as_slice() else {
-        return None;
-    };
-    let applicability = suggestion_applicability(&wanted, suggestion, names.iter().copied());
+    let (suggestion, applicability) = closest(&wanted, &names)?;
     replacement_fix(cx.source, span, raw, suggestion, applicability)
 }
 

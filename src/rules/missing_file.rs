@@ -4,7 +4,7 @@ use super::missing_script::command_dir;
 use super::unknown_service::compose_call;
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
-use crate::fix::{replacement_fix, suggestion_applicability, Fix};
+use crate::fix::{closest, replacement_fix, Fix};
 use crate::document::{Command, WorkDir};
 use crate::shell::Word;
 
@@ -147,10 +147,11 @@ fn renamed_fix(cx: &RuleContext<'_>, word: &Word, resolved: &[String]) -> Option
         Some((dir, name)) => (Some(dir), name),
         None => (None, path),
     };
-    let resolved_dir = match resolved.first()?.rsplit_once('/') {
-        Some((dir, _)) => dir,
-        None => "",
-    };
+    // The first reading of the path whose directory exists.
+    let resolved_dir = resolved
+        .iter()
+        .map(|p| p.rsplit_once('/').map(|(dir, _)| dir).unwrap_or(""))
+        .find(|dir| cx.project.has_dir(dir))?;
     // Names of the files in the directory the path points into.
     let siblings: Vec<&str> = cx
         .project
@@ -162,11 +163,7 @@ fn renamed_fix(cx: &RuleContext<'_>, word: &Word, resolved: &[String]) -> Option
             _ => None,
         })
         .collect();
-    let close = crate::diagnostic::did_you_mean(name, siblings.iter().copied());
-    let [new_name] = close.as_slice() else {
-        return None;
-    };
-    let applicability = suggestion_applicability(name, new_name, siblings.iter().copied());
+    let (new_name, applicability) = closest(name, &siblings)?;
     let replacement = match dir {
         Some(dir) => format!("{dir}/{new_name}"),
         None => new_name.to_string(),

@@ -286,7 +286,7 @@ fn service_fix(
 ) -> Option<crate::fix::Fix> {
     let names: Vec<&str> = names.iter().copied().collect();
     match part_of {
-        [one] if crate::diagnostic::did_you_mean(&word.text, names.iter().copied()).is_empty() => {
+        [one] if crate::fix::closest(&word.text, &names).is_none() => {
             crate::fix::replacement_fix(
                 source,
                 word.span,

@@ -137,13 +137,7 @@ pub mod exit {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
-        Command::Server => match crate::server::run_stdio() {
-            Ok(()) => ExitCode::from(exit::CLEAN),
-            Err(error) => {
-                eprintln!("error: language server: {error}");
-                ExitCode::from(exit::FAILURE)
-            }
-        },
+        Command::Server => crate::server::run_stdio(),
         Command::Rules => {
             // The project's packs (config in the current directory) are listed too.
             let settings = match project_settings() {

@@ -83,6 +83,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Edits that fix it, when the rule knows them.
     pub fix: Option<Fix>,
+    /// The manifest (or other file) it was checked against, relative to the project root:
+    /// editors offer to open it.
+    pub checked: Option<String>,
 }
 
 impl Diagnostic {
@@ -101,6 +104,7 @@ impl Diagnostic {
             label: None,
             help: None,
             fix: None,
+            checked: None,
         }
     }
 
@@ -113,6 +117,12 @@ impl Diagnostic {
     /// Attaches a fix (none: unchanged).
     pub fn with_fix(mut self, fix: impl Into<Option<Fix>>) -> Self {
         self.fix = fix.into();
+        self
+    }
+
+    /// Names the file the finding was checked against.
+    pub fn with_checked(mut self, path: impl Into<String>) -> Self {
+        self.checked = Some(path.into());
         self
     }
 

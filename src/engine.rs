@@ -72,6 +72,8 @@ pub struct Finding {
     pub fix: Option<Fix>,
     /// Where each of the fix's edits is, in the same order (reports that keep no text).
     pub fix_locations: Vec<Location>,
+    /// The manifest it was checked against, relative to the project root.
+    pub checked: Option<String>,
 }
 
 /// A runbook that fixes changed.
@@ -186,6 +188,18 @@ impl Project {
         let mut project = Project::with_settings(settings);
         project.facts = ProjectFacts::load(root);
         Ok(project)
+    }
+
+    /// The project at `root` with the default settings (its config could not be read).
+    pub fn load_default(root: &Path) -> Project {
+        let mut project = Project::with_settings(Settings::default());
+        project.facts = ProjectFacts::load(root);
+        project
+    }
+
+    /// A project with no root: default settings and no manifests (an unsaved buffer).
+    pub fn detached() -> Project {
+        Project::with_settings(Settings::default())
     }
 
     /// The resolved configuration.
@@ -436,6 +450,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                     ),
                     fix: None,
                     fix_locations: Vec::new(),
+                    checked: Some(problem.path.clone()),
                 }],
                 source,
                 fixed: None,
@@ -582,6 +597,7 @@ fn lint_source(
                 help: d.help.map(|h| rules::redact(&h).into_owned()),
                 fix,
                 fix_locations,
+                checked: d.checked,
             })
         })
         .collect();

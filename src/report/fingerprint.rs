@@ -96,6 +96,7 @@ mod tests {
                     help: None,
                     fix: None,
                     fix_locations: Vec::new(),
+                    checked: None,
                 }
             })
             .collect();

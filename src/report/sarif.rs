@@ -24,15 +24,7 @@ fn repository() -> &'static str {
 
 /// Where `docs/rules/RULE.md` is browsable in `repository` (none: no link).
 fn help_uri(repository: &str, id: &str) -> Option<String> {
-    let repository = repository.trim_end_matches('/');
-    if repository.is_empty() {
-        None
-    } else {
-        Some(format!(
-            "{repository}/blob/main/{}/{id}.md",
-            ruledocs::DOCS_DIR
-        ))
-    }
+    ruledocs::url_in(repository, id)
 }
 
 fn level(severity: Severity) -> &'static str {

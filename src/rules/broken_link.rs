@@ -174,7 +174,8 @@ impl Rule for BrokenLink {
                 )
                 .with_label("no such heading")
                 .with_help(help)
-                .with_fix(anchor_fix(cx, link, &anchors)),
+                .with_fix(anchor_fix(cx, link, &anchors))
+                .with_checked(&target),
             );
         }
     }

@@ -86,7 +86,11 @@ impl Rule for MissingMakeTarget {
                 }
                 let names: Vec<&str> = file.targets.iter().map(String::as_str).collect();
                 let fix = did_you_mean_fix(cx.source, word.span, &word.text, &names);
-                out.push(diagnostic(runner, file, word).with_fix(fix));
+                out.push(
+                    diagnostic(runner, file, word)
+                        .with_fix(fix)
+                        .with_checked(&file.path),
+                );
             }
         }
     }

@@ -127,7 +127,8 @@ impl Rule for MissingScript {
                         )
                         .with_label(format!("`{}` has no such script", call.manager.program()))
                         .with_help(help)
-                        .with_fix(did_you_mean_fix(cx.source, span, &call.script, &unique)),
+                        .with_fix(did_you_mean_fix(cx.source, span, &call.script, &unique))
+                        .with_checked(manifests[0]),
                     );
                 }
             }

@@ -202,6 +202,15 @@ impl Rule for UndeclaredEnvVar {
             } else {
                 manifests.join(", ")
             };
+            // Where a declaration would go, for editors to open.
+            let checked = match cx.project.render.main_service() {
+                Some(_) => cx.project.render.files.first().cloned(),
+                None => manifests
+                    .iter()
+                    .find(|m| crate::facts::env::is_env_template(m))
+                    .map(|m| m.to_string()),
+            }
+            .unwrap_or_else(|| manifests[0].to_string());
             let place = match cx.project.render.main_service() {
                 Some(service) => format!(
                     "add it to the `envVars` of service `{}` in {}",
@@ -240,7 +249,8 @@ impl Rule for UndeclaredEnvVar {
                 )
                 .with_label("declared by no env manifest")
                 .with_help(help)
-                .with_fix(fix),
+                .with_fix(fix)
+                .with_checked(checked),
             );
         }
     }

@@ -270,7 +270,8 @@ impl Rule for UnknownService {
                     )
                     .with_label("no such compose service")
                     .with_help(help)
-                    .with_fix(service_fix(cx.source, word, &names, &part_of)),
+                    .with_fix(service_fix(cx.source, word, &names, &part_of))
+                    .with_checked(paths[0]),
                 );
             }
         }

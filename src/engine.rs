@@ -388,14 +388,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 .max_file_size
                 .or(project.settings.max_file_size)
                 .unwrap_or(DEFAULT_MAX_FILE_BYTES);
-            let mut outcome = lint_file(
-                project,
-                file,
-                relative,
-                &options.base,
-                limit,
-                options.fix,
-            );
+            let mut outcome = lint_file(project, file, relative, &options.base, limit, options.fix);
             if let (true, FileOutcome::Linted(findings, _)) = (options.drop_source, &mut outcome) {
                 findings.source = Arc::from("");
             }

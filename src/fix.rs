@@ -142,7 +142,9 @@ pub fn apply<'a>(text: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> (Strin
         let self_overlap = edits
             .windows(2)
             .any(|w| w[0].span.end > w[1].span.start || w[0].span == w[1].span);
-        let clashes = edits.iter().any(|e| taken.iter().any(|t| touches(t.span, e.span)));
+        let clashes = edits
+            .iter()
+            .any(|e| taken.iter().any(|t| touches(t.span, e.span)));
         if self_overlap || clashes {
             continue;
         }
@@ -196,7 +198,9 @@ pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
 pub fn write_fixed(path: &Path, original: &str, fixed: &str) -> io::Result<()> {
     let real = path.canonicalize()?;
     if std::fs::read(&real)? != original.as_bytes() {
-        return Err(io::Error::other("the file changed while it was being fixed"));
+        return Err(io::Error::other(
+            "the file changed while it was being fixed",
+        ));
     }
     write_atomic(&real, fixed.as_bytes())
 }
@@ -391,7 +395,10 @@ mod tests {
     #[test]
     fn one_edit_typos_with_one_reading_are_safe() {
         let names = ["deploy", "test", "test:e2e", "build", "built", "api"];
-        assert_eq!(closest("deplyo", &names), Some(("deploy", Applicability::Safe)));
+        assert_eq!(
+            closest("deplyo", &names),
+            Some(("deploy", Applicability::Safe))
+        );
         // One transposition from `test` only, though `test:e2e` looks alike too.
         assert_eq!(closest("tset", &names), Some(("test", Applicability::Safe)));
         // `buil` is one edit from `build` and from `built`: two readings, no fix.

@@ -11,7 +11,9 @@ use common::run_in;
 
 /// A copy of a fixture in a temporary directory.
 fn copy_fixture(name: &str) -> tempfile::TempDir {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&from, dir.path());
     dir
@@ -72,7 +74,11 @@ fn fix_applies_safe_fixes_once_and_never_touches_manifests() {
             assert_eq!(after.get(path), Some(bytes), "{} changed", path.display());
         }
     }
-    assert_eq!(after.len(), before.len(), "no file added (no temporary file left)");
+    assert_eq!(
+        after.len(),
+        before.len(),
+        "no file added (no temporary file left)"
+    );
 
     // A second run finds nothing more to fix, and changes nothing.
     let (again, stderr, code) = run_in(dir.path(), &["check", "--fix", "--format", "concise"]);
@@ -112,11 +118,16 @@ fn diff_prints_the_fixes_and_writes_nothing() {
     let before = tree(dir.path());
     let (stdout, stderr, code) = run_in(dir.path(), &["check", "--diff"]);
     assert_eq!(code, 1, "a diff means something to fix: {stderr}");
-    assert!(stderr.contains("would fix 10 findings in 1 file"), "{stderr}");
+    assert!(
+        stderr.contains("would fix 10 findings in 1 file"),
+        "{stderr}"
+    );
     insta::assert_snapshot!("fix_diff", stdout);
     assert_eq!(tree(dir.path()), before, "--diff writes nothing");
     let (unsafe_diff, _, _) = run_in(dir.path(), &["check", "--diff", "--unsafe-fixes"]);
-    assert!(unsafe_diff.contains("+8. Then run [the verification](#verification) and [the old checklist](ops/checklist.md)."));
+    assert!(unsafe_diff.contains(
+        "+8. Then run [the verification](#verification) and [the old checklist](ops/checklist.md)."
+    ));
 }
 
 #[test]
@@ -124,7 +135,10 @@ fn unsafe_fixes_alone_is_a_usage_error() {
     let dir = copy_fixture("fix");
     let (_, stderr, code) = run_in(dir.path(), &["check", "--unsafe-fixes"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("--unsafe-fixes applies with --fix or --diff"), "{stderr}");
+    assert!(
+        stderr.contains("--unsafe-fixes applies with --fix or --diff"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -153,7 +167,10 @@ fn json_carries_fixes_with_their_applicability() {
     assert!(fix_of("missing-make-target", 13).is_null());
     // The env var is renamed everywhere it is written, in one fix.
     assert_eq!(
-        fix_of("undeclared-env-var", 7)["edits"].as_array().unwrap().len(),
+        fix_of("undeclared-env-var", 7)["edits"]
+            .as_array()
+            .unwrap()
+            .len(),
         2
     );
 }
@@ -166,7 +183,11 @@ fn mojibake_is_repaired_byte_for_byte() {
     assert_ne!(broken, expected);
     let (stdout, stderr, code) = run_in(dir.path(), &["check", "--format", "concise"]);
     assert_eq!(code, 0, "warnings only: {stderr}");
-    assert_eq!(stdout.lines().count(), 10, "one finding per broken line:\n{stdout}");
+    assert_eq!(
+        stdout.lines().count(),
+        10,
+        "one finding per broken line:\n{stdout}"
+    );
     let (_, stderr, code) = run_in(dir.path(), &["check", "--fix"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("fixed 10 findings in 1 file"), "{stderr}");

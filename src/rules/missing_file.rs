@@ -4,8 +4,8 @@ use super::missing_script::command_dir;
 use super::unknown_service::compose_call;
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
-use crate::fix::{closest, replacement_fix, Fix};
 use crate::document::{Command, WorkDir};
+use crate::fix::{closest, replacement_fix, Fix};
 use crate::shell::Word;
 
 declare_rule! {

@@ -287,15 +287,13 @@ fn service_fix(
 ) -> Option<crate::fix::Fix> {
     let names: Vec<&str> = names.iter().copied().collect();
     match part_of {
-        [one] if crate::fix::closest(&word.text, &names).is_none() => {
-            crate::fix::replacement_fix(
-                source,
-                word.span,
-                &word.text,
-                one,
-                crate::fix::Applicability::Unsafe,
-            )
-        }
+        [one] if crate::fix::closest(&word.text, &names).is_none() => crate::fix::replacement_fix(
+            source,
+            word.span,
+            &word.text,
+            one,
+            crate::fix::Applicability::Unsafe,
+        ),
         _ => crate::fix::did_you_mean_fix(source, word.span, &word.text, &names),
     }
 }

@@ -24,7 +24,11 @@ pub fn fix_all_kind() -> CodeActionKind {
 
 /// A finding as an LSP diagnostic: the help under the message, the rule's page as
 /// `codeDescription`, the manifest it was checked against as related information.
-pub fn diagnostic(finding: &Finding, lines: &Lines<'_>, root: Option<&Path>) -> lsp_types::Diagnostic {
+pub fn diagnostic(
+    finding: &Finding,
+    lines: &Lines<'_>,
+    root: Option<&Path>,
+) -> lsp_types::Diagnostic {
     let mut message = finding.message.clone();
     if let Some(help) = &finding.help {
         message.push_str("\nhelp: ");
@@ -114,7 +118,9 @@ impl Server {
                 text.push_str("\n\n");
                 text.push_str(&docs.replace("\n## ", "\n#### ").replacen("## ", "#### ", 1));
             }
-            if let Some(url) = crate::ruledocs::url(&finding.rule).filter(|_| is_builtin(&finding.rule)) {
+            if let Some(url) =
+                crate::ruledocs::url(&finding.rule).filter(|_| is_builtin(&finding.rule))
+            {
                 text.push_str(&format!("\n\n[{} documentation]({url})", finding.rule));
             }
         }
@@ -161,7 +167,9 @@ impl Server {
                         .collect();
                     let title = match fix.applicability {
                         Applicability::Safe => fix.description.clone(),
-                        Applicability::Unsafe => format!("{} (unsafe fix: check it)", fix.description),
+                        Applicability::Unsafe => {
+                            format!("{} (unsafe fix: check it)", fix.description)
+                        }
                     };
                     actions.push(action(
                         title,
@@ -201,9 +209,11 @@ impl Server {
             }
         }
         let kind = fix_all_kind();
-        let any_safe = findings
-            .iter()
-            .any(|f| f.fix.as_ref().is_some_and(|x| x.applicability == Applicability::Safe));
+        let any_safe = findings.iter().any(|f| {
+            f.fix
+                .as_ref()
+                .is_some_and(|x| x.applicability == Applicability::Safe)
+        });
         if any_safe && wanted(&kind) {
             if let Some(project) = self.project_of(doc) {
                 let fixed = project.fix(&doc.text, &super::relative_path(doc), FixMode::Safe);
@@ -261,14 +271,20 @@ pub fn suppress_edits(text: &str, doc: &Document, span: Span, rule: &str) -> Vec
             let prefix = line_prefix(text, start);
             // After the block's last line.
             let last = block.end.max(block.start + 1) - 1;
-            let end = text[last..].find('\n').map(|i| last + i + 1).unwrap_or(text.len());
+            let end = text[last..]
+                .find('\n')
+                .map(|i| last + i + 1)
+                .unwrap_or(text.len());
             let close = if end == text.len() && !text.ends_with('\n') {
                 format!("{newline}{prefix}<!-- runbook-lint-enable {rule} -->")
             } else {
                 format!("{prefix}<!-- runbook-lint-enable {rule} -->{newline}")
             };
             vec![
-                (start, format!("{prefix}<!-- runbook-lint-disable {rule} -->{newline}")),
+                (
+                    start,
+                    format!("{prefix}<!-- runbook-lint-disable {rule} -->{newline}"),
+                ),
                 (end, close),
             ]
         }
@@ -316,7 +332,12 @@ mod tests {
     fn suppressed(text: &str, needle: &str) -> String {
         let doc = Document::parse(text, &ParseOptions::default());
         let start = text.find(needle).unwrap();
-        let edits = suppress_edits(text, &doc, Span::new(start, start + needle.len()), "missing-script");
+        let edits = suppress_edits(
+            text,
+            &doc,
+            Span::new(start, start + needle.len()),
+            "missing-script",
+        );
         apply(text, &edits)
     }
 

@@ -191,15 +191,27 @@ mod tests {
         for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
             let lines = Lines::new(text, encoding);
             // (Between the CR and the LF of a line break is no position an editor has.)
-            for (offset, _) in text.char_indices().filter(|(i, _)| !text[..*i].ends_with('\r')) {
+            for (offset, _) in text
+                .char_indices()
+                .filter(|(i, _)| !text[..*i].ends_with('\r'))
+            {
                 let position = lines.position(offset);
                 assert_eq!(lines.offset(position), offset, "{encoding:?} at {offset}");
             }
         }
         let c = text.find('c').unwrap();
-        assert_eq!(Lines::new(text, Encoding::Utf16).position(c), Position::new(0, 5));
-        assert_eq!(Lines::new(text, Encoding::Utf32).position(c), Position::new(0, 4));
-        assert_eq!(Lines::new(text, Encoding::Utf8).position(c), Position::new(0, 9));
+        assert_eq!(
+            Lines::new(text, Encoding::Utf16).position(c),
+            Position::new(0, 5)
+        );
+        assert_eq!(
+            Lines::new(text, Encoding::Utf32).position(c),
+            Position::new(0, 4)
+        );
+        assert_eq!(
+            Lines::new(text, Encoding::Utf8).position(c),
+            Position::new(0, 9)
+        );
     }
 
     #[test]
@@ -216,14 +228,19 @@ mod tests {
     #[test]
     fn file_uris_and_paths() {
         let uri: Uri = "file:///tmp/run%20books/deploy.md".parse().unwrap();
-        assert_eq!(uri_to_path(&uri), Some(PathBuf::from("/tmp/run books/deploy.md")));
+        assert_eq!(
+            uri_to_path(&uri),
+            Some(PathBuf::from("/tmp/run books/deploy.md"))
+        );
         let local: Uri = "file://localhost/tmp/a.md".parse().unwrap();
         assert_eq!(uri_to_path(&local), Some(PathBuf::from("/tmp/a.md")));
         let untitled: Uri = "untitled:Untitled-1".parse().unwrap();
         assert_eq!(uri_to_path(&untitled), None);
         #[cfg(unix)]
         assert_eq!(
-            path_to_uri(Path::new("/tmp/run books/é.md")).unwrap().as_str(),
+            path_to_uri(Path::new("/tmp/run books/é.md"))
+                .unwrap()
+                .as_str(),
             "file:///tmp/run%20books/%C3%A9.md"
         );
     }

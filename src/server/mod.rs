@@ -49,6 +49,8 @@ enum Outgoing {
     Message(Message),
     /// A response that lsp-server's types cannot hold (an error with a `null` id).
     Raw(Value),
+    /// Everything before this is written: stop.
+    Stop,
 }
 
 /// Runs the server on stdin and stdout until the client says `exit`. The exit status is 0
@@ -65,6 +67,7 @@ pub fn run_stdio() -> ExitCode {
                 let written = match outgoing {
                     Outgoing::Message(message) => message.write(&mut stdout),
                     Outgoing::Raw(value) => transport::write_value(&mut stdout, &value),
+                    Outgoing::Stop => break,
                 };
                 if written.is_err() {
                     break; // the client is gone
@@ -72,6 +75,7 @@ pub fn run_stdio() -> ExitCode {
             }
         });
     let errors = out_tx.clone();
+    let stop = out_tx.clone();
     // Not joined: it may sit in a blocking read of stdin when the client says `exit`.
     let reader = std::thread::Builder::new()
         .name("runbook-lint-lsp-reader".into())
@@ -100,6 +104,8 @@ pub fn run_stdio() -> ExitCode {
         .stack_size(crate::robust::WORKER_STACK_BYTES)
         .spawn(move || Server::new(out_tx).run(&in_rx));
     let clean = main.map(|m| m.join().unwrap_or(false)).unwrap_or(false);
+    // The reader holds a sender too, blocked on stdin: the writer stops on this instead.
+    let _ = stop.send(Outgoing::Stop);
     let _ = writer.join();
     if clean {
         ExitCode::SUCCESS
@@ -227,10 +233,7 @@ impl Server {
     fn log(&self, kind: lsp_types::MessageType, message: String) {
         self.notify(
             notification::LogMessage::METHOD,
-            lsp_types::LogMessageParams {
-                typ: kind,
-                message,
-            },
+            lsp_types::LogMessageParams { typ: kind, message },
         );
     }
 
@@ -239,10 +242,17 @@ impl Server {
         match message {
             Message::Request(request) => {
                 let id = request.id.clone();
-                let response = if !self.initialized && request.method != request::Initialize::METHOD {
-                    Err((ErrorCode::ServerNotInitialized, "the server is not initialized yet".into()))
+                let response = if !self.initialized && request.method != request::Initialize::METHOD
+                {
+                    Err((
+                        ErrorCode::ServerNotInitialized,
+                        "the server is not initialized yet".into(),
+                    ))
                 } else if self.shutdown {
-                    Err((ErrorCode::InvalidRequest, "the server is shutting down".into()))
+                    Err((
+                        ErrorCode::InvalidRequest,
+                        "the server is shutting down".into(),
+                    ))
                 } else {
                     let method = request.method.clone();
                     catch_unwind(AssertUnwindSafe(|| self.handle_request(request)))
@@ -267,7 +277,8 @@ impl Server {
                     return None; // the protocol says: dropped
                 }
                 let method = notification.method.clone();
-                let handled = catch_unwind(AssertUnwindSafe(|| self.handle_notification(notification)));
+                let handled =
+                    catch_unwind(AssertUnwindSafe(|| self.handle_notification(notification)));
                 match handled {
                     Ok(Ok(())) => {}
                     Ok(Err((_, message))) => self.log(lsp_types::MessageType::ERROR, message),
@@ -309,7 +320,10 @@ impl Server {
                 let params: lsp_types::ExecuteCommandParams = params(request)?;
                 self.execute(params)
             }
-            other => Err((ErrorCode::MethodNotFound, format!("unknown method `{other}`"))),
+            other => Err((
+                ErrorCode::MethodNotFound,
+                format!("unknown method `{other}`"),
+            )),
         }
     }
 
@@ -418,16 +432,23 @@ impl Server {
         }
         let mut names: Vec<&str> = crate::discover::MANIFEST_FILES.to_vec();
         names.extend(crate::config::CONFIG_FILES);
-        let watch = |pattern: String, kind: Option<lsp_types::WatchKind>| lsp_types::FileSystemWatcher {
-            glob_pattern: lsp_types::GlobPattern::String(pattern),
-            kind,
-        };
+        let watch =
+            |pattern: String, kind: Option<lsp_types::WatchKind>| lsp_types::FileSystemWatcher {
+                glob_pattern: lsp_types::GlobPattern::String(pattern),
+                kind,
+            };
         let watchers = vec![
             watch(format!("**/{{{}}}", names.join(",")), None),
-            watch("**/{docker-compose.*.yml,docker-compose.*.yaml,.env.*}".into(), None),
+            watch(
+                "**/{docker-compose.*.yml,docker-compose.*.yaml,.env.*}".into(),
+                None,
+            ),
             watch("**/*.{md,markdown,mdown,mkd}".into(), None),
             // Files appearing and disappearing: `missing-file` and `broken-link` targets.
-            watch("**/*".into(), Some(lsp_types::WatchKind::Create | lsp_types::WatchKind::Delete)),
+            watch(
+                "**/*".into(),
+                Some(lsp_types::WatchKind::Create | lsp_types::WatchKind::Delete),
+            ),
         ];
         let options = lsp_types::DidChangeWatchedFilesRegistrationOptions { watchers };
         self.request(
@@ -727,7 +748,12 @@ impl Server {
             .first()
             .and_then(Value::as_str)
             .and_then(|u| u.parse().ok())
-            .ok_or_else(|| (ErrorCode::InvalidParams, format!("{OPEN_COMMAND} takes a file URI")))?;
+            .ok_or_else(|| {
+                (
+                    ErrorCode::InvalidParams,
+                    format!("{OPEN_COMMAND} takes a file URI"),
+                )
+            })?;
         if self.show_document {
             self.request(
                 request::ShowDocument::METHOD,
@@ -774,7 +800,11 @@ fn relative_path(doc: &Doc) -> String {
             .unwrap_or("untitled.md")
             .to_string();
     };
-    match doc.root.as_deref().and_then(|root| path.strip_prefix(root).ok()) {
+    match doc
+        .root
+        .as_deref()
+        .and_then(|root| path.strip_prefix(root).ok())
+    {
         Some(relative) => relative.to_string_lossy().replace('\\', "/"),
         None => path
             .file_name()
@@ -785,7 +815,10 @@ fn relative_path(doc: &Doc) -> String {
 
 fn params<P: serde::de::DeserializeOwned>(request: Request) -> Result<P, Failure> {
     let method = request.method.clone();
-    request.extract(&method).map(|(_, p)| p).map_err(extract_failure)
+    request
+        .extract(&method)
+        .map(|(_, p)| p)
+        .map_err(extract_failure)
 }
 
 fn note_params<P: serde::de::DeserializeOwned>(notification: Notification) -> Result<P, Failure> {

@@ -56,7 +56,12 @@ pub fn read_frame(input: &mut impl BufRead) -> io::Result<Option<Frame>> {
         }
     }
     let length = match length {
-        None => return Ok(Some(invalid(ErrorCode::ParseError, "no Content-Length header"))),
+        None => {
+            return Ok(Some(invalid(
+                ErrorCode::ParseError,
+                "no Content-Length header",
+            )))
+        }
         Some(Err(message)) => return Ok(Some(invalid(ErrorCode::ParseError, &message))),
         Some(Ok(length)) => length,
     };
@@ -170,7 +175,9 @@ mod tests {
         .concat();
         let frames = frames(&input);
         assert_eq!(frames.len(), 8);
-        assert!(matches!(&frames[0], Frame::Message(Message::Request(r)) if r.method == "initialize"));
+        assert!(
+            matches!(&frames[0], Frame::Message(Message::Request(r)) if r.method == "initialize")
+        );
         assert_eq!(error_code(&frames[1]), -32700);
         assert_eq!(error_code(&frames[2]), -32700);
         assert_eq!(error_code(&frames[3]), -32700);
@@ -179,7 +186,9 @@ mod tests {
         assert!(matches!(&frames[4], Frame::Invalid(v) if v["id"] == 7));
         assert_eq!(error_code(&frames[5]), -32600);
         assert_eq!(error_code(&frames[6]), -32600);
-        assert!(matches!(&frames[7], Frame::Message(Message::Notification(n)) if n.method == "exit"));
+        assert!(
+            matches!(&frames[7], Frame::Message(Message::Notification(n)) if n.method == "exit")
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
 use crate::diagnostic::Level;
-use crate::document::{ContextWords, EnvContext};
+use crate::document::{AnchorStyle, ContextWords, EnvContext};
 use crate::span::LineIndex;
 
 /// Config file names, in the order they are looked for.
@@ -53,6 +53,7 @@ struct ConfigFile {
     required_sections: Option<Vec<String>>,
     #[serde(default)]
     allow_env: Vec<String>,
+    anchors: Option<toml::Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -93,6 +94,9 @@ pub struct Settings {
     pub required_sections: Option<Vec<String>>,
     /// Env var names `undeclared-env-var` accepts without a declaration (`allow-env`).
     pub allow_env: Vec<String>,
+    /// `anchors = "github" | "mkdocs" | "docusaurus"`: how every Markdown file's heading
+    /// anchors are written, instead of deciding per file from the site config present.
+    pub anchors: Option<AnchorStyle>,
 }
 
 /// Default of `review-window-days`.
@@ -113,6 +117,7 @@ impl Default for Settings {
             review_window_days: DEFAULT_REVIEW_WINDOW_DAYS,
             required_sections: None,
             allow_env: Vec::new(),
+            anchors: None,
         }
     }
 }
@@ -254,6 +259,19 @@ impl Settings {
             if let Some(list) = context.rollback {
                 words.rollback = lower(list);
             }
+        }
+        if let Some(value) = &file.anchors {
+            settings.anchors = Some(match value.get_ref().to_ascii_lowercase().as_str() {
+                "github" => AnchorStyle::GitHub,
+                "mkdocs" => AnchorStyle::MkDocs { unicode: false },
+                "docusaurus" => AnchorStyle::Docusaurus,
+                other => {
+                    return Err(error_at(
+                        value.span().start,
+                        format!("anchors: `{other}` is not one of github, mkdocs, docusaurus"),
+                    ))
+                }
+            });
         }
         if let Some(value) = &file.max_file_size {
             settings.max_file_size = Some(parse_size(value.get_ref()).ok_or_else(|| {
@@ -442,6 +460,21 @@ production = ["prod", "live", "PRD"]
         assert!(error.message.contains("max-file-size"), "{}", error.message);
         assert_eq!(parse_size_text("512kib"), Some(512 * 1024));
         assert_eq!(parse_size_text("-1"), None);
+    }
+
+    #[test]
+    fn anchors_names_a_renderer() {
+        let settings = Settings::parse("c.toml", "anchors = \"MkDocs\"\n", RULES).unwrap();
+        assert_eq!(
+            settings.anchors,
+            Some(AnchorStyle::MkDocs { unicode: false })
+        );
+        let error = Settings::parse("c.toml", "\nanchors = \"hugo\"\n", RULES).unwrap_err();
+        assert_eq!(error.line, 2);
+        assert_eq!(
+            error.message,
+            "anchors: `hugo` is not one of github, mkdocs, docusaurus"
+        );
     }
 
     #[test]

@@ -45,15 +45,43 @@ pub fn is_markdown(path: &Path) -> bool {
         .is_some_and(|e| MARKDOWN_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
-/// True for a manifest file name (`docker-compose.prod.yml` included).
+/// True for a manifest file name (`docker-compose.prod.yml`, `compose.override.yaml`
+/// included, as the pre-commit hook passes them).
 pub fn is_manifest(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
     MANIFEST_FILES.contains(&name)
-        || (name.starts_with("docker-compose.")
+        || ((name.starts_with("docker-compose.") || name.starts_with("compose."))
             && (name.ends_with(".yml") || name.ends_with(".yaml")))
         || (name.starts_with(".env.") && name != ".env")
+}
+
+/// Extension-less names that are never runbooks (licence texts hold `[yyyy] [name of
+/// copyright owner]`-style blanks on purpose).
+const NOT_RUNBOOKS: &[&str] = &[
+    "LICENSE",
+    "LICENCE",
+    "COPYING",
+    "NOTICE",
+    "AUTHORS",
+    "CODEOWNERS",
+];
+
+/// True for a file name that is surely not Markdown: an extension other than a Markdown one
+/// (`config.yml`, `Dockerfile.prod`), a dot-file (`.gitignore`), or a licence text. An
+/// extension-less name (`RUNBOOK`, `Dockerfile`) is decided by its text instead.
+pub fn is_not_markdown(path: &Path) -> bool {
+    if is_markdown(path) {
+        return false;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    path.extension().is_some()
+        || name.starts_with('.')
+        || NOT_RUNBOOKS.contains(&name.to_ascii_uppercase().as_str())
 }
 
 /// Markdown files under `dir`, .gitignore respected, hidden and build folders skipped, sorted.

@@ -534,7 +534,10 @@ mod tests {
 
     #[test]
     fn relative_paths_between_directories() {
-        assert_eq!(relative_path("docs", "docs/ops/rollback.md"), "ops/rollback.md");
+        assert_eq!(
+            relative_path("docs", "docs/ops/rollback.md"),
+            "ops/rollback.md"
+        );
         assert_eq!(relative_path("docs/a", "docs/b/x.md"), "../b/x.md");
         assert_eq!(relative_path("", "runbooks/x.md"), "runbooks/x.md");
         assert_eq!(relative_path("docs", "README.md"), "../README.md");

@@ -16,6 +16,10 @@
 //! runtime): one main loop owns the state; only project loading runs elsewhere. A panic in a
 //! handler is caught and answered with an `InternalError`, never a crash.
 
+// `lsp_types::Uri` keys maps: it hashes and compares its text only; the interior mutability
+// clippy sees is fluent-uri's parse cache.
+#![allow(clippy::mutable_key_type)]
+
 mod actions;
 pub mod convert;
 pub mod transport;

@@ -16,8 +16,10 @@ declare_rule! {
     /// of: accented Latin letters, punctuation, symbols, box drawing, emoji. A Greek,
     /// Cyrillic, Hebrew, Arabic or CJK repair needs two sequences in a row, so an accented
     /// capital followed by a quote (`„STRASSE“` in German, `“PÅ”` in Swedish) is not taken
-    /// for one. Inline code is not checked: that is where a runbook quotes broken text on
-    /// purpose.
+    /// for one. Not checked, since that is where a document shows broken text on purpose:
+    /// inline code, code blocks in a programming language (`js`, `python`...; shell, text and
+    /// unlabelled blocks are checked), and lines that talk about encodings (`latin1`,
+    /// `Windows-1252`, `encoding`, `mojibake`).
     ///
     /// ## Why is this bad?
     /// The runbook reads as noise exactly where it matters (`Donâ€™t run this in
@@ -56,7 +58,7 @@ impl Rule for Mojibake {
         for line in source.split_inclusive('\n') {
             let start = line_start;
             line_start += line.len();
-            if line.is_ascii() {
+            if line.is_ascii() || mentions_encoding(line) {
                 continue;
             }
             let repairs: Vec<Repair> = find(line)
@@ -66,6 +68,13 @@ impl Rule for Mojibake {
                     ..r
                 })
                 .filter(|r| !cx.doc.inline_code.iter().any(|c| c.span.contains(r.span)))
+                .filter(|r| {
+                    !cx.doc.code_blocks.iter().any(|b| {
+                        b.span.contains(r.span)
+                            && !b.is_shell
+                            && !TEXT_LANGUAGES.contains(&b.lang.to_ascii_lowercase().as_str())
+                    })
+                })
                 .collect();
             let (Some(first), Some(last)) = (repairs.first(), repairs.last()) else {
                 continue;
@@ -73,6 +82,40 @@ impl Rule for Mojibake {
             out.push(diagnostic(source, line, start, &repairs, first, last));
         }
     }
+}
+
+/// Code block languages whose text is prose, output or a drawing; a program's source
+/// (```js```, ```python```) may print broken text on purpose, as encoding docs do.
+const TEXT_LANGUAGES: &[&str] = &[
+    "",
+    "text",
+    "txt",
+    "plain",
+    "plaintext",
+    "console",
+    "output",
+    "log",
+    "markdown",
+    "md",
+    "tree",
+    "diff",
+];
+
+/// True for a line about encodings, which may show double-encoded text on purpose.
+fn mentions_encoding(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    [
+        "latin1",
+        "latin-1",
+        "iso-8859",
+        "cp1252",
+        "windows-1252",
+        "mojibake",
+        "double-encod",
+        "encoding",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
 }
 
 fn diagnostic(
@@ -352,14 +395,20 @@ mod tests {
 
     #[test]
     fn reports_once_per_line_outside_inline_code() {
-        let md = "# Deploy\n\n- [ ] Donâ€™t restart â€” fail over âœ…\n- [ ] `â€™` is what broken text looks like\n- [ ] fine\n";
+        let md = "# Deploy\n\n- [ ] Donâ€™t restart â€” fail over âœ…\n- [ ] `â€™` is what broken text looks like\n- [ ] fine\n\n```js\nconsole.log(buf.toString()); // tÃ©st\n```\n\nWith encoding latin1 you get tÃ©st.\n\n```\nâ”œâ”€â”€ api\n```\n";
         let found = check(&Mojibake, md, &project(&[], &[]));
         assert_eq!(
             found,
-            vec![(
-                3,
-                "double-encoded text `â€™` and 2 more (UTF-8 read as Windows-1252)".to_string()
-            )]
+            vec![
+                (
+                    3,
+                    "double-encoded text `â€™` and 2 more (UTF-8 read as Windows-1252)".to_string()
+                ),
+                (
+                    14,
+                    "double-encoded text `â”œ` and 2 more (UTF-8 read as Windows-1252)".to_string()
+                ),
+            ]
         );
     }
 }

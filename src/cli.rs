@@ -398,6 +398,9 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
             report::human::summary(&result),
             started.elapsed().as_secs_f64()
         );
+        if let Some(note) = fixable_note(&result, args.fix) {
+            eprintln!("{note}");
+        }
     }
     if status != ExitCode::SUCCESS {
         return status;
@@ -409,6 +412,43 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
         ExitCode::from(exit::FINDINGS)
     } else {
         ExitCode::from(exit::CLEAN)
+    }
+}
+
+/// "note: 3 findings fixable with `--fix` (1 more with `--unsafe-fixes`)", as ruff says it.
+fn fixable_note(result: &CheckResult, fixed: bool) -> Option<String> {
+    let (mut safe, mut unsafe_only) = (0, 0);
+    for fix in result
+        .files
+        .iter()
+        .flat_map(|f| &f.findings)
+        .filter_map(|f| f.fix.as_ref())
+    {
+        match fix.applicability {
+            crate::fix::Applicability::Safe => safe += 1,
+            crate::fix::Applicability::Unsafe => unsafe_only += 1,
+        }
+    }
+    let more = match unsafe_only {
+        0 => String::new(),
+        n => format!(" ({n} more with `--unsafe-fixes`)"),
+    };
+    match (safe, unsafe_only, fixed) {
+        (0, 0, _) => None,
+        (0, n, _) => Some(format!(
+            "note: {} fixable with `--fix --unsafe-fixes`",
+            report::plural(n, "finding")
+        )),
+        (_, _, true) => (unsafe_only > 0).then(|| {
+            format!(
+                "note: {} more fixable with `--unsafe-fixes`",
+                report::plural(unsafe_only, "finding")
+            )
+        }),
+        (n, _, false) => Some(format!(
+            "note: {} fixable with `--fix`{more}",
+            report::plural(n, "finding")
+        )),
     }
 }
 

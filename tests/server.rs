@@ -496,3 +496,47 @@ fn exit_without_shutdown_is_status_1() {
     client.notify("exit", Value::Null);
     assert_eq!(client.wait(), 1);
 }
+
+#[test]
+fn the_config_applies_and_a_broken_one_is_reported() {
+    let (_dir, root) = project();
+    let config = root.join("runbook-lint.toml");
+    std::fs::write(&config, "[rules]\nmissing-script = \"warning\"\n").unwrap();
+    let mut client = Client::start(&root);
+    initialize(&mut client, &root);
+    let uri = file_uri(&root.join("docs/runbook.md"));
+    let text = "Run `pnpm tset`\n\n<!-- runbook-lint-disable-next-line missing-make-target -->\nRun `make deplyo`\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let diagnostics = client.diagnostics(&uri, 1);
+    assert_eq!(
+        codes(&diagnostics),
+        vec![(0, "missing-script".to_string())],
+        "the make target is suppressed"
+    );
+    assert_eq!(
+        diagnostics[0]["severity"], 2,
+        "the config makes it a warning"
+    );
+
+    // A broken config: the editor is told where, and linting goes on with the defaults.
+    std::fs::write(&config, "[rules\n").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&config), "type": 2}]}),
+    );
+    let shown = client.expect("window/showMessage", |m| {
+        m["method"] == "window/showMessage"
+    });
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(message.contains("runbook-lint.toml"), "{message}");
+    let diagnostics = client.diagnostics(&uri, 1);
+    assert_eq!(diagnostics[0]["severity"], 1, "default severity again");
+
+    let id = client.request("shutdown", Value::Null);
+    client.response(id);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait(), 0);
+}

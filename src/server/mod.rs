@@ -670,10 +670,11 @@ impl Server {
                 .documents
                 .get(&uri)
                 .is_none_or(|doc| self.project_of(doc).is_some());
-            if !ready {
-                continue; // linted when its project arrives
-            }
             self.pending.remove(&uri);
+            if !ready {
+                // Queued again when its project arrives; left here it would spin the loop.
+                continue;
+            }
             if let Some(findings) = self.findings(&uri) {
                 let version = self.documents.get(&uri).map(|d| d.version);
                 let diagnostics = self.diagnostics(&uri, &findings);

@@ -540,3 +540,46 @@ fn the_config_applies_and_a_broken_one_is_reported() {
     client.notify("exit", Value::Null);
     assert_eq!(client.wait(), 0);
 }
+
+#[test]
+fn a_manifest_saved_in_the_editor_reloads_its_project() {
+    let (_dir, root) = project();
+    let mut client = Client::start(&root);
+    initialize(&mut client, &root);
+    let uri = file_uri(&root.join("docs/runbook.md"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": "Run `pnpm build`\n"}}),
+    );
+    assert_eq!(codes(&client.diagnostics(&uri, 1)).len(), 1);
+    // The editor opens package.json too: it is not a runbook, nothing is linted.
+    let manifest = root.join("package.json");
+    let manifest_uri = file_uri(&manifest);
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": manifest_uri, "languageId": "json", "version": 1, "text": text}}),
+    );
+    std::fs::write(
+        &manifest,
+        text.replace("\"lint\":", "\"build\": \"tsc\",\n    \"lint\":"),
+    )
+    .unwrap();
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": manifest_uri}}),
+    );
+    assert_eq!(codes(&client.diagnostics(&uri, 1)), vec![]);
+    let id = client.request("shutdown", Value::Null);
+    client.response(id);
+    assert!(
+        !client
+            .backlog
+            .iter()
+            .any(|m| m["params"]["uri"] == manifest_uri),
+        "no diagnostics for package.json: {:#?}",
+        client.backlog
+    );
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait(), 0);
+}

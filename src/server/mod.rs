@@ -344,12 +344,22 @@ impl Server {
             }
             notification::DidSaveTextDocument::METHOD => {
                 let params: lsp_types::DidSaveTextDocumentParams = note_params(notification)?;
-                if let Some(root) = self
-                    .documents
-                    .get(&params.text_document.uri)
-                    .and_then(|d| d.root.clone())
-                {
-                    self.reload(&root);
+                let uri = params.text_document.uri;
+                match self.documents.get(&uri).and_then(|d| d.root.clone()) {
+                    Some(root) => self.reload(&root),
+                    // A manifest saved in the editor: every project that holds it.
+                    None => {
+                        let path = convert::uri_to_path(&uri);
+                        let roots: Vec<PathBuf> = self
+                            .projects
+                            .keys()
+                            .filter(|root| path.as_ref().is_some_and(|p| p.starts_with(root)))
+                            .cloned()
+                            .collect();
+                        for root in roots {
+                            self.reload(&root);
+                        }
+                    }
                 }
             }
             notification::DidCloseTextDocument::METHOD => {
@@ -469,6 +479,12 @@ impl Server {
 
     fn open(&mut self, item: lsp_types::TextDocumentItem) {
         let path = convert::uri_to_path(&item.uri);
+        // Some editors send every document they open; only Markdown is a runbook.
+        let markdown = matches!(item.language_id.as_str(), "markdown" | "mdx")
+            || path.as_deref().is_some_and(crate::discover::is_markdown);
+        if !markdown {
+            return;
+        }
         let root = path.as_deref().map(root_of);
         if let Some(root) = &root {
             self.ensure_project(root);

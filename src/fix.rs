@@ -277,10 +277,22 @@ pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<(&'a str, Appli
         [one] => Some((one, Applicability::Unsafe)),
         [_, _, ..] => None,
         [] => match crate::diagnostic::did_you_mean(word, candidates.iter().copied()).as_slice() {
-            [one] => Some((one, Applicability::Unsafe)),
+            [one] if edit_distance(word, one) <= 2 || abbreviates(word, one) => {
+                Some((one, Applicability::Unsafe))
+            }
             _ => None,
         },
     }
+}
+
+/// True when one name is the other cut at a separator (`deploy-prod` / `deploy-production`,
+/// `Dockerfile` / `Dockerfile.production`): a shortened or lengthened name, not a different one.
+fn abbreviates(a: &str, b: &str) -> bool {
+    const SEPARATORS: [char; 5] = ['-', '_', ':', '.', '/'];
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long.strip_prefix(short).is_some_and(|rest| {
+        !rest.is_empty() && (rest.starts_with(SEPARATORS) || short.contains(SEPARATORS))
+    })
 }
 
 /// The fix for a did-you-mean: replace the `word` at `span` with the name it most likely
@@ -413,6 +425,13 @@ mod tests {
         assert_eq!(
             closest("deploy-prod", &["deploy-production", "build"]),
             Some(("deploy-production", Applicability::Unsafe))
+        );
+        // Far apart and not a shortened name: the help may mention it, no fix does.
+        assert_eq!(closest("test:unit", &["test:security", "build"]), None);
+        assert_eq!(closest("backup.sh", &["rollback.sh"]), None);
+        assert_eq!(
+            closest("Dockerfile.production", &["Dockerfile", "README.md"]),
+            Some(("Dockerfile", Applicability::Unsafe))
         );
         let fix = did_you_mean_fix("make deplyo", Span::new(5, 11), "deplyo", &names).unwrap();
         assert_eq!(fix.applicability, Applicability::Safe);

@@ -269,6 +269,10 @@ fn rename_fix(cx: &RuleContext<'_>, name: &str, prefixed: Option<&str>) -> Optio
         None => did_you_mean_fix(cx.source, first.span, name, &declared)?,
     };
     let replacement = one.edits[0].replacement.clone();
+    // The runbook names both: two variables, not a typo of one.
+    if cx.doc.env_refs.iter().any(|r| r.name == replacement) {
+        return None;
+    }
     let edits = cx
         .doc
         .env_refs

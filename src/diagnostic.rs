@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::fix::Fix;
 use crate::span::Span;
 
 /// How serious a finding is. Ordered from least to most serious.
@@ -80,6 +81,11 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// Edits that fix it, when the rule knows them.
+    pub fix: Option<Fix>,
+    /// The manifest (or other file) it was checked against, relative to the project root:
+    /// editors offer to open it.
+    pub checked: Option<String>,
 }
 
 impl Diagnostic {
@@ -97,12 +103,26 @@ impl Diagnostic {
             message: message.into(),
             label: None,
             help: None,
+            fix: None,
+            checked: None,
         }
     }
 
     /// Adds a help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Attaches a fix (none: unchanged).
+    pub fn with_fix(mut self, fix: impl Into<Option<Fix>>) -> Self {
+        self.fix = fix.into();
+        self
+    }
+
+    /// Names the file the finding was checked against.
+    pub fn with_checked(mut self, path: impl Into<String>) -> Self {
+        self.checked = Some(path.into());
         self
     }
 

@@ -1,6 +1,7 @@
 //! The pipeline: discover files, load each project's settings and facts once, lint files in
 //! parallel, apply suppressions and configured severities, and sort the findings.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use crate::diagnostic::{Diagnostic, Level, Severity};
 use crate::discover::{self, RootFinder};
 use crate::document::{Document, ParseOptions};
 use crate::facts::ProjectFacts;
+use crate::fix::{self, Fix, FixMode};
 use crate::rules::{self, Rule, RuleContext};
 use crate::span::{LineIndex, Location, Span};
 use crate::suppress::Suppressions;
@@ -43,6 +45,10 @@ pub struct CheckOptions {
     /// Drop each file's text once it is linted: for reports that never show source lines
     /// (JSON, concise, GitHub, JUnit without a baseline), so memory follows the findings only.
     pub drop_source: bool,
+    /// Fix what can be fixed (`--fix`, `--unsafe-fixes`, `--diff`): the fixed text comes back
+    /// in [`FileFindings::fixed`] and the findings are those of the fixed text. Nothing is
+    /// written here; the caller writes or diffs.
+    pub fix: FixMode,
 }
 
 /// A finding with its resolved position.
@@ -62,6 +68,25 @@ pub struct Finding {
     pub label: Option<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// Edits that fix it, if the rule knows them.
+    pub fix: Option<Fix>,
+    /// Where each of the fix's edits is, in the same order (reports that keep no text).
+    pub fix_locations: Vec<Location>,
+    /// The manifest it was checked against, relative to the project root.
+    pub checked: Option<String>,
+}
+
+/// A runbook that fixes changed.
+#[derive(Debug, Clone)]
+pub struct FixedText {
+    /// The file on disk.
+    pub file: PathBuf,
+    /// Its text before.
+    pub original: String,
+    /// Its text after.
+    pub fixed: String,
+    /// Fixes applied, over every pass.
+    pub applied: usize,
 }
 
 /// The findings of one file, with its text for rendering.
@@ -73,6 +98,8 @@ pub struct FileFindings {
     pub source: Arc<str>,
     /// Sorted findings.
     pub findings: Vec<Finding>,
+    /// The fixed text, when fixing changed the file (the findings are then of the fixed text).
+    pub fixed: Option<FixedText>,
 }
 
 /// A problem that is not a finding: the run cannot be trusted (exit 2).
@@ -132,9 +159,11 @@ impl CheckResult {
     }
 }
 
-/// One project root: its settings and facts, shared by its runbooks.
-struct Project {
-    /// The canonical root runbooks must resolve inside (`None`: it could not be resolved).
+/// One project root: its settings, facts and rules, loaded once and shared by its runbooks.
+/// The batch run and the language server lint through it alike ([`Project::lint`]).
+pub struct Project {
+    /// The canonical root runbooks must resolve inside (`None`: none, or it could not be
+    /// resolved: no file is read).
     contained: Option<crate::fsio::Root>,
     /// False when loading the facts failed (a bug): its runbooks are not linted.
     loaded: bool,
@@ -144,6 +173,133 @@ struct Project {
     rules: Vec<Box<dyn Rule>>,
     /// Parse options from the settings, built once per project rather than per file.
     parse_options: ParseOptions,
+}
+
+impl Project {
+    /// A project with these settings and no facts yet.
+    fn with_settings(settings: Settings) -> Project {
+        Project {
+            contained: None,
+            loaded: true,
+            parse_options: ParseOptions {
+                context_words: settings.context_words.clone(),
+            },
+            rules: rules::rule_set(&settings),
+            settings,
+            facts: ProjectFacts::default(),
+        }
+    }
+
+    /// Loads the project at `root`: its config (`config` instead of the discovered one when
+    /// given; a broken config is an error) and its manifests (broken ones become
+    /// `invalid-manifest` problems in [`Project::facts`]). A `config` inside the root must
+    /// resolve inside it (see [`crate::fsio::user_path_root`]).
+    pub fn load(
+        root: &Path,
+        config: Option<&Path>,
+        today: Option<crate::date::Date>,
+    ) -> Result<Project, ToolError> {
+        let rules = rules::builtin_rules();
+        let known = known_rule_ids(&rules);
+        let known: Vec<&str> = known.iter().map(String::as_str).collect();
+        let mut settings = Settings::load(root, config, root, &known)?;
+        if today.is_some() {
+            settings.today = today;
+        }
+        let mut project = Project::with_settings(settings);
+        project.load_facts(root);
+        Ok(project)
+    }
+
+    /// The project at `root` with the default settings (its config could not be read).
+    pub fn load_default(root: &Path) -> Project {
+        let mut project = Project::with_settings(Settings::default());
+        project.load_facts(root);
+        project
+    }
+
+    /// Reads the manifests at `root`; a bug while doing so leaves the facts empty and the
+    /// project unlinted (returned as the error's message).
+    fn load_facts(&mut self, root: &Path) -> Option<String> {
+        self.contained = crate::fsio::Root::new(root).ok();
+        match crate::robust::isolated(|| ProjectFacts::load(root)) {
+            Ok(facts) => {
+                self.facts = facts;
+                None
+            }
+            Err(message) => {
+                self.loaded = false;
+                Some(message)
+            }
+        }
+    }
+
+    /// A project with no root: default settings and no manifests (an unsaved buffer).
+    pub fn detached() -> Project {
+        Project::with_settings(Settings::default())
+    }
+
+    /// The resolved configuration.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The manifests' facts.
+    pub fn facts(&self) -> &ProjectFacts {
+        &self.facts
+    }
+
+    /// The rules that run on this project's runbooks.
+    pub fn rules(&self) -> &[Box<dyn Rule>] {
+        &self.rules
+    }
+
+    /// Lints one runbook's text (saved or not); `relative` is its path from the project root.
+    /// Findings are suppressed, given their configured severities, masked and sorted exactly
+    /// as in a batch run.
+    pub fn lint(&self, text: &str, relative: &str) -> Vec<Finding> {
+        crate::diagnostic::with_suggestion_budget(
+            crate::diagnostic::SUGGESTION_BUDGET_PER_FILE,
+            || lint_source(self, &self.rules, text, relative),
+        )
+    }
+
+    /// Lints and applies the fixes `mode` allows, again until nothing more applies (at most
+    /// [`fix::MAX_PASSES`]). The findings are those of the final text.
+    pub fn fix(&self, text: &str, relative: &str, mode: FixMode) -> Fixed {
+        let mut current = text.to_string();
+        let mut findings = self.lint(&current, relative);
+        let mut applied = 0;
+        for _ in 0..fix::MAX_PASSES {
+            let fixes = findings
+                .iter()
+                .filter_map(|f| f.fix.as_ref())
+                .filter(|f| mode.allows(f.applicability));
+            let (next, count) = fix::apply(&current, fixes);
+            if count == 0 || next == current {
+                break;
+            }
+            applied += count;
+            current = next;
+            findings = self.lint(&current, relative);
+        }
+        Fixed {
+            text: current,
+            applied,
+            findings,
+        }
+    }
+}
+
+/// The outcome of [`Project::fix`].
+#[derive(Debug)]
+pub struct Fixed {
+    /// The text after every fix.
+    pub text: String,
+    /// Fixes applied.
+    pub applied: usize,
+    /// The findings of the fixed text.
+    pub findings: Vec<Finding>,
 }
 
 /// Every rule id the engine knows, for config validation.
@@ -243,46 +399,25 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         if options.today.is_some() {
             settings.today = options.today;
         }
-        let project_rules = rules::rule_set(&settings);
-        projects.insert(
-            root.clone(),
-            Project {
-                contained: crate::fsio::Root::new(root).ok(),
-                loaded: true,
-                parse_options: ParseOptions {
-                    context_words: settings.context_words.clone(),
-                },
-                settings,
-                facts: ProjectFacts::default(),
-                rules: project_rules,
-            },
-        );
+        projects.insert(root.clone(), Project::with_settings(settings));
     }
-    let roots: Vec<&PathBuf> = projects.keys().collect();
-    // A bug in a manifest loader costs that project's runbooks, not the run.
-    let loaded: Vec<Result<ProjectFacts, String>> = roots
-        .par_iter()
-        .map(|root| crate::robust::isolated(|| ProjectFacts::load(root)))
+    // Manifests in parallel; a bug in a manifest loader costs that project's runbooks, not
+    // the run.
+    let failed: Vec<(PathBuf, Option<String>)> = projects
+        .par_iter_mut()
+        .map(|(root, project)| (root.clone(), project.load_facts(root)))
         .collect();
-    let roots: Vec<PathBuf> = roots.into_iter().cloned().collect();
-    for (root, facts) in roots.into_iter().zip(loaded) {
-        let Some(project) = projects.get_mut(&root) else {
-            continue;
-        };
-        match facts {
-            Ok(facts) => {
-                walk_problems.extend(facts.walk_problems.iter().cloned());
-                project.facts = facts;
-            }
-            Err(message) => {
-                project.loaded = false;
-                result.errors.push(ToolError::Internal {
-                    task: "loading the project at",
-                    path: display_path(&options.base, &root),
-                    message,
-                });
-            }
+    for (root, failure) in failed {
+        if let Some(message) = failure {
+            result.errors.push(ToolError::Internal {
+                task: "loading the project at",
+                path: display_path(&options.base, &root),
+                message,
+            });
         }
+    }
+    for project in projects.values() {
+        walk_problems.extend(project.facts.walk_problems.iter().cloned());
     }
     // Unreadable directories fail the run (files may be missing); ignore files that were not
     // read only warn (more files were linted, none lost). The same directory can be met by
@@ -332,14 +467,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 .max_file_size
                 .or(project.settings.max_file_size)
                 .unwrap_or(DEFAULT_MAX_FILE_BYTES);
-            let mut outcome = lint_file(
-                project,
-                &project.rules,
-                file,
-                relative,
-                &options.base,
-                limit,
-            );
+            let mut outcome = lint_file(project, file, relative, &options.base, limit, options.fix);
             if let (true, FileOutcome::Linted(findings, _)) = (options.drop_source, &mut outcome) {
                 findings.source = Arc::from("");
             }
@@ -350,7 +478,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         match outcome {
             FileOutcome::Linted(findings, note) => {
                 result.warnings.extend(note);
-                if !findings.findings.is_empty() {
+                if !findings.findings.is_empty() || findings.fixed.is_some() {
                     result.files.push(findings);
                 }
             }
@@ -393,8 +521,12 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                         "fix the manifest; runbooks are checked against what could be read"
                             .to_string(),
                     ),
+                    fix: None,
+                    fix_locations: Vec::new(),
+                    checked: Some(problem.path.clone()),
                 }],
                 source,
+                fixed: None,
             });
         }
     }
@@ -417,11 +549,11 @@ enum FileOutcome {
 
 fn lint_file(
     project: &Project,
-    rules: &[Box<dyn Rule>],
     file: &Path,
     relative: &str,
     base: &Path,
     max_bytes: u64,
+    mode: FixMode,
 ) -> FileOutcome {
     let display = display_path(base, file);
     let Some(root) = &project.contained else {
@@ -445,62 +577,70 @@ fn lint_file(
     if !discover::is_markdown(file) && !crate::document::looks_like_markdown(&text.text) {
         return FileOutcome::Skipped(format!("{display}: skipped, not a Markdown file"));
     }
-    let note = text
-        .lossy
-        .then(|| format!("{display}: not valid UTF-8; invalid bytes were replaced with U+FFFD"));
+    let note = match (text.lossy, mode) {
+        (false, _) => None,
+        (true, FixMode::Off) => Some(format!(
+            "{display}: not valid UTF-8; invalid bytes were replaced with U+FFFD"
+        )),
+        // Writing the decoded text back would turn the invalid bytes into U+FFFD for good.
+        (true, _) => Some(format!(
+            "{display}: not valid UTF-8; invalid bytes were replaced with U+FFFD; not fixed"
+        )),
+    };
     // A bug in one rule on one odd file costs that file, never the run.
-    let (findings, masker) =
-        match crate::robust::isolated(|| lint_source(project, rules, &text.text, relative)) {
-            Ok(linted) => linted,
-            Err(message) => {
-                return FileOutcome::Failed(ToolError::Internal {
-                    task: "linting",
-                    path: display,
-                    message,
-                })
-            }
-        };
+    let linted = crate::robust::isolated(|| {
+        if mode == FixMode::Off || text.lossy {
+            (project.lint(&text.text, relative), text.text.clone(), None)
+        } else {
+            let outcome = project.fix(&text.text, relative, mode);
+            let fixed = (outcome.applied > 0).then(|| FixedText {
+                file: file.to_path_buf(),
+                original: text.text.clone(),
+                fixed: outcome.text.clone(),
+                applied: outcome.applied,
+            });
+            (outcome.findings, outcome.text, fixed)
+        }
+    });
+    let (findings, text, fixed) = match linted {
+        Ok(linted) => linted,
+        Err(message) => {
+            return FileOutcome::Failed(ToolError::Internal {
+                task: "linting",
+                path: display,
+                message,
+            })
+        }
+    };
     // Only files with findings keep their text (for rendering), so memory stays bounded by
-    // the findings, not by the size of the tree.
+    // the findings, not by the size of the tree. Secrets are masked in the text every report
+    // format prints from (same byte length), by span after detection.
     let source: Arc<str> = if findings.is_empty() {
         Arc::from("")
     } else {
-        Arc::from(text.text)
-    };
-    // Secrets are masked in the text every report format prints from (same byte length).
-    let source = match masker.mask_source(&source) {
-        std::borrow::Cow::Borrowed(_) => source,
-        std::borrow::Cow::Owned(masked) => Arc::from(masked),
+        match rules::Masker::new(&text).mask_source(&text) {
+            std::borrow::Cow::Borrowed(_) => Arc::from(text),
+            std::borrow::Cow::Owned(masked) => Arc::from(masked),
+        }
     };
     FileOutcome::Linted(
         FileFindings {
             path: display,
             source,
             findings,
+            fixed,
         },
         note,
     )
 }
 
-/// Lints one runbook's text; `relative` is its path from the project root. Returns the
-/// findings (masked) and the masker of the text's secrets.
+/// Lints one runbook's text; `relative` is its path from the project root.
 fn lint_source(
     project: &Project,
     rules: &[Box<dyn Rule>],
     source: &str,
     relative: &str,
-) -> (Vec<Finding>, rules::Masker) {
-    crate::diagnostic::with_suggestion_budget(crate::diagnostic::SUGGESTION_BUDGET_PER_FILE, || {
-        lint_parsed(project, rules, source, relative)
-    })
-}
-
-fn lint_parsed(
-    project: &Project,
-    rules: &[Box<dyn Rule>],
-    source: &str,
-    relative: &str,
-) -> (Vec<Finding>, rules::Masker) {
+) -> Vec<Finding> {
     let doc = Document::parse(source, &project.parse_options);
     let cx = RuleContext {
         doc: &doc,
@@ -534,6 +674,19 @@ fn lint_parsed(
                 Some(Level::On(severity)) => severity,
                 None => d.severity,
             };
+            // A fix that would print a secret (in JSON, SARIF, an editor) is not offered.
+            let fix = d.fix.filter(|fix| {
+                fix.fits(source)
+                    && fix
+                        .edits
+                        .iter()
+                        .all(|e| matches!(masker.mask(&e.replacement), Cow::Borrowed(_)))
+            });
+            let fix_locations = fix
+                .iter()
+                .flat_map(|fix| &fix.edits)
+                .map(|edit| index.locate(source, edit.span))
+                .collect();
             Some(Finding {
                 rule: d.rule,
                 severity,
@@ -542,6 +695,9 @@ fn lint_parsed(
                 message: masker.mask(&d.message).into_owned(),
                 label: d.label.map(|l| masker.mask(&l).into_owned()),
                 help: d.help.map(|h| masker.mask(&h).into_owned()),
+                fix,
+                fix_locations,
+                checked: d.checked,
             })
         })
         .collect();
@@ -554,7 +710,7 @@ fn lint_parsed(
         ))
     });
     findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
-    (findings, masker)
+    findings
 }
 
 fn absolutize(base: &Path, path: &Path) -> PathBuf {
@@ -625,23 +781,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bad.md"), "# BOOM José\n").unwrap();
         std::fs::write(dir.path().join("good.md"), "# Fine\n").unwrap();
-        let rules: Vec<Box<dyn Rule>> = vec![Box::new(Fragile)];
         let project = Project {
             contained: crate::fsio::Root::new(dir.path()).ok(),
             loaded: true,
             settings: Settings::default(),
             facts: ProjectFacts::default(),
-            rules: Vec::new(),
+            rules: vec![Box::new(Fragile)],
             parse_options: ParseOptions::default(),
         };
         let lint = |name: &str| {
             lint_file(
                 &project,
-                &rules,
                 &dir.path().join(name),
                 name,
                 dir.path(),
                 DEFAULT_MAX_FILE_BYTES,
+                FixMode::Off,
             )
         };
         match lint("bad.md") {

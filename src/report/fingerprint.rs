@@ -120,6 +120,9 @@ mod tests {
                     message: "placeholder".into(),
                     label: None,
                     help: None,
+                    fix: None,
+                    fix_locations: Vec::new(),
+                    checked: None,
                 }
             })
             .collect();
@@ -127,6 +130,7 @@ mod tests {
             path: "docs/run.md".into(),
             source: source.into(),
             findings,
+            fixed: None,
         }
     }
 

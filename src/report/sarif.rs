@@ -25,15 +25,7 @@ fn repository() -> &'static str {
 
 /// Where `docs/rules/RULE.md` is browsable in `repository` (none: no link).
 fn help_uri(repository: &str, id: &str) -> Option<String> {
-    let repository = repository.trim_end_matches('/');
-    if repository.is_empty() {
-        None
-    } else {
-        Some(format!(
-            "{repository}/blob/main/{}/{id}.md",
-            ruledocs::DOCS_DIR
-        ))
-    }
+    ruledocs::url_in(repository, id)
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -115,6 +107,8 @@ struct Run<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifResult<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<[Value; 1]>,
     level: &'static str,
     locations: [Location; 1],
     message: Text,
@@ -164,6 +158,36 @@ struct Fingerprints {
     print: String,
 }
 
+/// A SARIF `fix`: one artifact change (fixes only touch the runbook) with a replacement per
+/// edit; regions in the run's `unicodeCodePoints` columns. SARIF has no applicability, so
+/// it rides in the property bag.
+fn sarif_fix(path: &str, fix: &crate::fix::Fix, locations: &[crate::span::Location]) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .zip(locations)
+        .map(|(edit, at)| {
+            json!({
+                "deletedRegion": {
+                    "startLine": at.line,
+                    "startColumn": at.column,
+                    "endLine": at.end_line,
+                    "endColumn": at.end_column,
+                },
+                "insertedContent": { "text": edit.replacement },
+            })
+        })
+        .collect();
+    json!({
+        "description": { "text": fix.description },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": uri(path), "uriBaseId": "%SRCROOT%" },
+            "replacements": replacements,
+        }],
+        "properties": { "applicability": fix.applicability.name() },
+    })
+}
+
 /// The SARIF log as pretty JSON with a trailing newline.
 pub fn render(result: &CheckResult) -> String {
     let docs = ruledocs::all();
@@ -183,6 +207,10 @@ pub fn render(result: &CheckResult) -> String {
                 text.push_str(help);
             }
             results.push(SarifResult {
+                fixes: f
+                    .fix
+                    .as_ref()
+                    .map(|fix| [sarif_fix(&file.path, fix, &f.fix_locations)]),
                 level: level(f.severity),
                 locations: [Location {
                     physical_location: PhysicalLocation {

@@ -5,6 +5,7 @@ use super::unknown_service::compose_call;
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
 use crate::document::{Command, WorkDir};
+use crate::fix::{closest, replacement_fix, Fix};
 use crate::shell::Word;
 
 declare_rule! {
@@ -125,11 +126,43 @@ impl Rule for MissingFile {
                         format!("file `{path}` does not exist"),
                     )
                     .with_label("not in the repository")
-                    .with_help(help),
+                    .with_help(help)
+                    .with_fix(renamed_fix(cx, word, &resolved)),
                 );
             }
         }
     }
+}
+
+/// The did-you-mean name in the same directory, when that file exists there.
+fn renamed_fix(cx: &RuleContext<'_>, word: &Word, resolved: &[String]) -> Option<Fix> {
+    let path = word.text.as_str();
+    let (dir, name) = match path.rsplit_once('/') {
+        Some((dir, name)) => (Some(dir), name),
+        None => (None, path),
+    };
+    // The first reading of the path whose directory exists.
+    let resolved_dir = resolved
+        .iter()
+        .map(|p| p.rsplit_once('/').map(|(dir, _)| dir).unwrap_or(""))
+        .find(|dir| cx.project.has_dir(dir))?;
+    // Names of the files in the directory the path points into.
+    let siblings: Vec<&str> = cx
+        .project
+        .files
+        .iter()
+        .filter_map(|f| match f.rsplit_once('/') {
+            Some((d, n)) if d == resolved_dir => Some(n),
+            None if resolved_dir.is_empty() => Some(f.as_str()),
+            _ => None,
+        })
+        .collect();
+    let (new_name, applicability) = closest(name, &siblings)?;
+    let replacement = match dir {
+        Some(dir) => format!("{dir}/{new_name}"),
+        None => new_name.to_string(),
+    };
+    replacement_fix(cx.source, word.span, path, &replacement, applicability)
 }
 
 fn display_dir(path: &str) -> &str {

@@ -3,6 +3,7 @@ use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
 use crate::document::WorkDir;
 use crate::facts::tasks::{Runner, TaskFile};
+use crate::fix::did_you_mean_fix;
 use crate::shell::Word;
 
 declare_rule! {
@@ -83,7 +84,13 @@ impl Rule for MissingMakeTarget {
                 if word.text.contains(['$', '<', '{', '*', '[', '(']) || file.has(&word.text) {
                     continue;
                 }
-                out.push(diagnostic(runner, file, word));
+                let names: Vec<&str> = file.targets.iter().map(String::as_str).collect();
+                let fix = did_you_mean_fix(cx.source, word.span, &word.text, &names);
+                out.push(
+                    diagnostic(runner, file, word)
+                        .with_fix(fix)
+                        .with_checked(&file.path),
+                );
             }
         }
     }

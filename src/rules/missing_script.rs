@@ -2,6 +2,7 @@ use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
 use crate::document::{Command, WorkDir};
 use crate::facts::node::{Lookup, Target};
+use crate::fix::did_you_mean_fix;
 
 declare_rule! {
     /// ## What it does
@@ -133,7 +134,9 @@ impl Rule for MissingScript {
                             ),
                         )
                         .with_label(format!("`{}` has no such script", call.manager.program()))
-                        .with_help(help),
+                        .with_help(help)
+                        .with_fix(did_you_mean_fix(cx.source, span, &call.script, unique))
+                        .with_checked(manifests[0]),
                     );
                 }
             }

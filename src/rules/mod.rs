@@ -14,6 +14,7 @@ mod hardcoded_secret;
 mod localhost_in_production;
 mod migration_without_backup;
 mod missing_section;
+mod mojibake;
 mod pipe_to_shell;
 pub mod safety;
 mod stale_review_date;
@@ -181,6 +182,7 @@ pub fn builtin_rules() -> Vec<Box<dyn Rule>> {
         Box::new(stale_review_date::StaleReviewDate),
         Box::new(missing_section::MissingSection),
         Box::new(empty_checklist_item::EmptyChecklistItem),
+        Box::new(mojibake::Mojibake),
     ]
 }
 

@@ -265,7 +265,9 @@ impl Rule for UnknownService {
                         format!("service `{name}` is not defined in {}", offer.paths),
                     )
                     .with_label("no such compose service")
-                    .with_help(help),
+                    .with_help(help)
+                    .with_fix(service_fix(cx.source, word, &offer.sorted, part_of))
+                    .with_checked(offer.first_path),
                 );
             }
         }
@@ -275,6 +277,10 @@ impl Rule for UnknownService {
 /// The services a set of compose files defines, for checking and for help texts.
 struct Offer<'a> {
     names: BTreeSet<&'a str>,
+    /// The same names, in order, for the fixes.
+    sorted: Vec<&'a str>,
+    /// The first compose file, the one a finding is checked against.
+    first_path: &'a str,
     /// Each `-`/`_` part of a name → the names holding it.
     parts: std::collections::HashMap<&'a str, Vec<&'a str>>,
     /// `services: `a`, `b` and 3 more`.
@@ -316,11 +322,32 @@ impl<'a> Offer<'a> {
         };
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         Offer {
+            sorted: names.iter().copied().collect(),
+            first_path: paths.first().copied().unwrap_or(""),
             names,
             parts,
             available,
             paths: paths.join(" or "),
         }
+    }
+}
+
+/// The did-you-mean as an edit; else the one service the name is a whole part of (unsafe).
+fn service_fix(
+    source: &str,
+    word: &Word,
+    names: &[&str],
+    part_of: &[&str],
+) -> Option<crate::fix::Fix> {
+    match part_of {
+        [one] if crate::fix::closest(&word.text, names).is_none() => crate::fix::replacement_fix(
+            source,
+            word.span,
+            &word.text,
+            one,
+            crate::fix::Applicability::Unsafe,
+        ),
+        _ => crate::fix::did_you_mean_fix(source, word.span, &word.text, names),
     }
 }
 

@@ -156,6 +156,11 @@ pub fn with_suggestion_budget<T>(budget: usize, work: impl FnOnce() -> T) -> T {
     out
 }
 
+/// Comparisons left in this thread's budget.
+pub fn suggestion_budget_left() -> usize {
+    SUGGESTION_BUDGET.with(|budget| budget.get())
+}
+
 /// Takes one comparison from this thread's budget; false when it is spent.
 pub fn spend_suggestion_budget() -> bool {
     SUGGESTION_BUDGET.with(|budget| {

@@ -224,19 +224,28 @@ const SAFE_MIN_CHARS: usize = 4;
 /// candidate one edit away is safe (a typo with one reading); else the one name did-you-mean
 /// finds is unsafe. `None` when two names are one edit away, or did-you-mean finds none or
 /// several.
-pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<(&'a str, Applicability)> {
-    // One edit apart means lengths at most one apart (free to check); each distance counts
-    // against the file's did-you-mean budget, so a page of thousands of headings and broken
-    // anchors stays linear.
+///
+/// Every candidate looked at counts against the file's did-you-mean budget (a page of
+/// thousands of headings and broken anchors must stay linear), and a fix is only offered when
+/// all of them could be looked at: a partial look could miss the second near name that makes
+/// a fix ambiguous.
+pub fn closest<'a, S: AsRef<str>>(
+    word: &str,
+    candidates: &'a [S],
+) -> Option<(&'a str, Applicability)> {
+    if crate::diagnostic::suggestion_budget_left() < candidates.len().saturating_mul(2) {
+        return None;
+    }
     let chars = word.chars().count();
     let mut near: Vec<&str> = candidates
         .iter()
-        .copied()
+        .map(AsRef::as_ref)
         .filter(|c| {
-            *c != word
+            crate::diagnostic::spend_suggestion_budget()
+                && *c != word
+                // One edit apart means at most one character apart in length.
                 && c.len().abs_diff(word.len()) <= 4
                 && c.chars().count().abs_diff(chars) <= 1
-                && crate::diagnostic::spend_suggestion_budget()
                 && edit_distance(word, c) <= 1
         })
         .collect();
@@ -246,7 +255,9 @@ pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<(&'a str, Appli
         [one] if word.chars().count() >= SAFE_MIN_CHARS => Some((one, Applicability::Safe)),
         [one] => Some((one, Applicability::Unsafe)),
         [_, _, ..] => None,
-        [] => match crate::diagnostic::did_you_mean(word, candidates.iter().copied()).as_slice() {
+        [] => match crate::diagnostic::did_you_mean(word, candidates.iter().map(AsRef::as_ref))
+            .as_slice()
+        {
             [one] if edit_distance(word, one) <= 2 || abbreviates(word, one) => {
                 Some((one, Applicability::Unsafe))
             }
@@ -269,7 +280,12 @@ fn abbreviates(a: &str, b: &str) -> bool {
 /// means among `candidates` ([`closest`]). `None` when there is no single answer, or when the
 /// text at `span` is not exactly `word` (quoted, escaped or split over lines: an edit there
 /// could break the command).
-pub fn did_you_mean_fix(source: &str, span: Span, word: &str, candidates: &[&str]) -> Option<Fix> {
+pub fn did_you_mean_fix<S: AsRef<str>>(
+    source: &str,
+    span: Span,
+    word: &str,
+    candidates: &[S],
+) -> Option<Fix> {
     let (suggestion, applicability) = closest(word, candidates)?;
     replacement_fix(source, span, word, suggestion, applicability)
 }

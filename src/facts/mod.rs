@@ -66,6 +66,8 @@ pub struct ProjectFacts {
     /// (did-you-mean and "moved to" hints without a scan of every file per finding); leave it
     /// default.
     pub name_index: std::sync::OnceLock<BTreeMap<String, Vec<String>>>,
+    /// File names by directory, built on first use by [`Self::files_in_dir`]; leave it default.
+    pub dir_index: std::sync::OnceLock<BTreeMap<String, Vec<String>>>,
 }
 
 /// A manifest that could not be read or parsed.
@@ -145,6 +147,22 @@ impl ProjectFacts {
     /// True when the repository has this directory.
     pub fn has_dir(&self, path: &str) -> bool {
         path.is_empty() || self.dirs.contains(path)
+    }
+
+    /// Names of the files directly in `dir` (`""`: the root), sorted.
+    pub fn files_in_dir(&self, dir: &str) -> &[String] {
+        let index = self.dir_index.get_or_init(|| {
+            let mut index: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for file in &self.files {
+                let (dir, name) = file.rsplit_once('/').unwrap_or(("", file));
+                index
+                    .entry(dir.to_string())
+                    .or_default()
+                    .push(name.to_string());
+            }
+            index
+        });
+        index.get(dir).map(Vec::as_slice).unwrap_or_default()
     }
 
     /// Repository files by file name (the part after the last `/`), sorted both ways.

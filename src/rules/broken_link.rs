@@ -99,6 +99,7 @@ impl Rule for BrokenLink {
         let own_anchors: OnceLock<Arc<Anchors>> = OnceLock::new();
         // One did-you-mean per distinct broken anchor of a file, not per link to it.
         let mut suggestions = Suggestions::new();
+        let mut fix_indexes: HashMap<String, FixIndex> = HashMap::new();
         for link in &cx.doc.links {
             if link.kind == LinkKind::Email {
                 continue;
@@ -123,6 +124,7 @@ impl Rule for BrokenLink {
                     let page = Page {
                         own_anchors: &own_anchors,
                         suggestions: &mut suggestions,
+                        fix_indexes: &mut fix_indexes,
                     };
                     check_local(cx, link, &path, anchor, page, out)
                 }
@@ -194,10 +196,35 @@ const PAGE_EXTENSIONS: &[&str] = &[".md", ".markdown", ".mdown", ".mkd", ".mdx"]
 /// Did-you-mean text per `(target file, wanted anchor)`.
 type Suggestions = HashMap<(String, String), Option<String>>;
 
-/// What the links of one runbook share: its own anchors and the did-you-means made so far.
+/// What the links of one runbook share: its own anchors, the did-you-means made so far, and
+/// each target's anchors indexed for fixes.
 struct Page<'a> {
     own_anchors: &'a OnceLock<Arc<Anchors>>,
     suggestions: &'a mut Suggestions,
+    fix_indexes: &'a mut HashMap<String, FixIndex>,
+}
+
+/// A target's anchors as the fixes look them up, built once per target: a scan (and a copy)
+/// of every anchor per broken link made a page of thousands of headings and broken links
+/// quadratic.
+struct FixIndex {
+    /// Every anchor, sorted.
+    names: Vec<String>,
+    /// ASCII-lower-cased anchor → the first anchor (in sorted order) with that spelling.
+    folded: HashMap<String, String>,
+}
+
+impl FixIndex {
+    fn new(anchors: &Anchors) -> Self {
+        let names: Vec<String> = anchors.names().map(str::to_string).collect();
+        let mut folded = HashMap::new();
+        for name in &names {
+            folded
+                .entry(name.to_ascii_lowercase())
+                .or_insert_with(|| name.clone());
+        }
+        FixIndex { names, folded }
+    }
 }
 
 fn check_local(
@@ -318,7 +345,13 @@ fn check_local(
             .with_help(shown(format!(
                 "browsers match anchors exactly and GitHub writes heading anchors in lower case: write `#{exact}`"
             )))
-            .with_fix(contained_fix(anchor_fix(cx, link, &anchors)))
+            .with_fix(contained_fix(anchor_fix(
+                cx,
+                link,
+                page.fix_indexes
+                    .entry(target.clone())
+                    .or_insert_with(|| FixIndex::new(&anchors)),
+            )))
             .with_checked(&target),
         ),
         AnchorMatch::IgnoredAttribute(heading) => out.push(
@@ -352,7 +385,13 @@ fn check_local(
                 )
                 .with_label("no such heading")
                 .with_help(help)
-                .with_fix(contained_fix(anchor_fix(cx, link, &anchors)))
+                .with_fix(contained_fix(anchor_fix(
+                    cx,
+                    link,
+                    page.fix_indexes
+                        .entry(target.clone())
+                        .or_insert_with(|| FixIndex::new(&anchors)),
+                )))
                 .with_checked(&target),
             );
         }
@@ -434,21 +473,27 @@ fn written_part(cx: &RuleContext<'_>, link: &Link, part: &str) -> Option<Span> {
 
 /// The anchor as the page writes it: safe when the written anchor only breaks the slug
 /// rules (`#Rollback%20Plan`, `#Step-1:-Deploy`), else the one did-you-mean.
-fn anchor_fix(cx: &RuleContext<'_>, link: &Link, anchors: &Anchors) -> Option<Fix> {
+fn anchor_fix(cx: &RuleContext<'_>, link: &Link, index: &FixIndex) -> Option<Fix> {
     let raw = link.dest.trim().split_once('#')?.1;
     let span = written_part(cx, link, &format!("#{raw}"))?;
     let span = Span::new(span.start + 1, span.end);
     let decoded = percent_decode(raw);
     let slugged = crate::document::anchors::github_slug(&decoded);
-    if let Some(anchor) = anchors
-        .names()
-        .find(|a| *a == slugged || a.eq_ignore_ascii_case(&decoded))
-    {
+    // The first anchor (sorted) that is the slug or the anchor in another case.
+    let exact = index
+        .names
+        .binary_search(&slugged)
+        .ok()
+        .map(|i| index.names[i].as_str());
+    let folded = index
+        .folded
+        .get(&decoded.to_ascii_lowercase())
+        .map(String::as_str);
+    if let Some(anchor) = exact.into_iter().chain(folded).min() {
         return replacement_fix(cx.source, span, raw, anchor, Applicability::Safe);
     }
-    let names: Vec<&str> = anchors.names().collect();
     let wanted = decoded.strip_prefix("user-content-").unwrap_or(&decoded);
-    let (suggestion, applicability) = closest(wanted, &names)?;
+    let (suggestion, applicability) = closest(wanted, &index.names)?;
     replacement_fix(cx.source, span, raw, suggestion, applicability)
 }
 

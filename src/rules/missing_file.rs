@@ -146,18 +146,10 @@ fn renamed_fix(cx: &RuleContext<'_>, word: &Word, resolved: &[String]) -> Option
         .iter()
         .map(|p| p.rsplit_once('/').map(|(dir, _)| dir).unwrap_or(""))
         .find(|dir| cx.project.has_dir(dir))?;
-    // Names of the files in the directory the path points into.
-    let siblings: Vec<&str> = cx
-        .project
-        .files
-        .iter()
-        .filter_map(|f| match f.rsplit_once('/') {
-            Some((d, n)) if d == resolved_dir => Some(n),
-            None if resolved_dir.is_empty() => Some(f.as_str()),
-            _ => None,
-        })
-        .collect();
-    let (new_name, applicability) = closest(name, &siblings)?;
+    // Names of the files in the directory the path points into (from the index: a scan of
+    // every repository file per finding was quadratic).
+    let siblings = cx.project.files_in_dir(resolved_dir);
+    let (new_name, applicability) = closest(name, siblings)?;
     let replacement = match dir {
         Some(dir) => format!("{dir}/{new_name}"),
         None => new_name.to_string(),

@@ -45,6 +45,10 @@ impl Rule for MissingMakeTarget {
         if tasks.files.is_empty() {
             return;
         }
+        // Each task file's target names, listed once (per finding, a copy of every name was
+        // quadratic in a runbook of many `make` lines against a large Makefile).
+        let mut names_of: std::collections::HashMap<&str, Vec<&str>> =
+            std::collections::HashMap::new();
         for command in &cx.doc.commands {
             let runner = match command.program() {
                 Some("make" | "gmake") => Runner::Make,
@@ -84,10 +88,12 @@ impl Rule for MissingMakeTarget {
                 if word.text.contains(['$', '<', '{', '*', '[', '(']) || file.has(&word.text) {
                     continue;
                 }
-                let names: Vec<&str> = file.targets.iter().map(String::as_str).collect();
-                let fix = did_you_mean_fix(cx.source, word.span, &word.text, &names);
+                let names = names_of
+                    .entry(file.path.as_str())
+                    .or_insert_with(|| file.targets.iter().map(String::as_str).collect());
+                let fix = did_you_mean_fix(cx.source, word.span, &word.text, names);
                 out.push(
-                    diagnostic(runner, file, word)
+                    diagnostic(runner, file, names, word)
                         .with_fix(fix)
                         .with_checked(&file.path),
                 );
@@ -96,13 +102,13 @@ impl Rule for MissingMakeTarget {
     }
 }
 
-fn diagnostic(runner: Runner, file: &TaskFile, word: &Word) -> Diagnostic {
+/// The finding for `word`; `names` are the file's targets.
+fn diagnostic(runner: Runner, file: &TaskFile, names: &[&str], word: &Word) -> Diagnostic {
     let what = match runner {
         Runner::Make => "target",
         Runner::Just => "recipe",
         Runner::Task => "task",
     };
-    let names: Vec<&str> = file.targets.iter().map(String::as_str).collect();
     let available = if names.is_empty() {
         format!("it defines no {what}s")
     } else if names.len() > 8 {

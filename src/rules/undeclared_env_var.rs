@@ -217,6 +217,9 @@ impl Rule for UndeclaredEnvVar {
         }
         let mut reported: BTreeSet<&str> = BTreeSet::new();
         let places = Places::new(cx.doc);
+        // Built on the first finding, shared by the others (per finding, a copy of every
+        // declared name and a scan of every reference was quadratic).
+        let names = std::cell::OnceCell::new();
         // Each distinct name is compared with the declared ones once.
         let mut near: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
         for reference in &cx.doc.env_refs {
@@ -291,7 +294,8 @@ impl Rule for UndeclaredEnvVar {
                 .iter()
                 .map(|p| format!("{p}{name}"))
                 .find(|n| env.is_declared(n));
-            let fix = rename_fix(cx, name, prefixed.as_deref());
+            let names = names.get_or_init(|| Names::new(cx));
+            let fix = rename_fix(cx, names, name, prefixed.as_deref());
             let prefixed = prefixed.map(|n| format!("did you mean `{n}`?"));
             let help = match prefixed.or(suggestion) {
                 Some(hint) => format!("{hint} (or {place})"),
@@ -313,28 +317,53 @@ impl Rule for UndeclaredEnvVar {
     }
 }
 
+/// The declared names, and the runbook's references by name.
+struct Names<'a> {
+    declared: Vec<&'a str>,
+    refs: std::collections::HashMap<&'a str, Vec<&'a crate::document::EnvRef>>,
+}
+
+impl<'a> Names<'a> {
+    fn new(cx: &RuleContext<'a>) -> Self {
+        let mut refs: std::collections::HashMap<&str, Vec<&crate::document::EnvRef>> =
+            std::collections::HashMap::new();
+        for reference in &cx.doc.env_refs {
+            refs.entry(reference.name.as_str())
+                .or_default()
+                .push(reference);
+        }
+        Names {
+            declared: cx.project.env.vars.keys().map(String::as_str).collect(),
+            refs,
+        }
+    }
+}
+
 /// Renames every mention of `name` in the runbook to the declared name it most likely means:
 /// the framework-prefixed one (unsafe: the variable may be meant for the server), else the one
 /// did-you-mean finds.
-fn rename_fix(cx: &RuleContext<'_>, name: &str, prefixed: Option<&str>) -> Option<Fix> {
-    let declared: Vec<&str> = cx.project.env.vars.keys().map(String::as_str).collect();
-    let first = cx.doc.env_refs.iter().find(|r| r.name == name)?;
+fn rename_fix(
+    cx: &RuleContext<'_>,
+    names: &Names<'_>,
+    name: &str,
+    prefixed: Option<&str>,
+) -> Option<Fix> {
+    let mentions = names.refs.get(name)?;
+    let first = mentions.first()?;
     let one = match prefixed {
         Some(prefixed) => {
             replacement_fix(cx.source, first.span, name, prefixed, Applicability::Unsafe)?
         }
-        None => did_you_mean_fix(cx.source, first.span, name, &declared)?,
+        None => did_you_mean_fix(cx.source, first.span, name, &names.declared)?,
     };
     let replacement = one.edits[0].replacement.clone();
     // The runbook names both: two variables, not a typo of one.
-    if cx.doc.env_refs.iter().any(|r| r.name == replacement) {
+    if names.refs.contains_key(replacement.as_str()) {
         return None;
     }
-    let edits = cx
-        .doc
-        .env_refs
+    let edits = mentions
         .iter()
-        .filter(|r| r.name == name && cx.source.get(r.span.range()) == Some(name))
+        .filter(|r| cx.source.get(r.span.range()) == Some(name))
         .map(|r| Edit::replace(r.span, replacement.clone()))
         .collect::<std::collections::BTreeSet<_>>();
     Some(Fix {

@@ -256,8 +256,12 @@ impl Project {
 
     /// Lints one runbook's text (saved or not); `relative` is its path from the project root.
     /// Findings are suppressed, given their configured severities, masked and sorted exactly
-    /// as in a batch run.
+    /// as in a batch run. Nothing when the project's manifests could not be loaded (a bug):
+    /// findings against empty facts would be false alarms.
     pub fn lint(&self, text: &str, relative: &str) -> Vec<Finding> {
+        if !self.loaded {
+            return Vec::new();
+        }
         crate::diagnostic::with_suggestion_budget(
             crate::diagnostic::SUGGESTION_BUDGET_PER_FILE,
             || lint_source(self, &self.rules, text, relative),

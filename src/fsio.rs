@@ -39,12 +39,6 @@ impl Root {
     pub fn path(&self) -> &Path {
         &self.canonical
     }
-
-    /// True when `path`, after resolving every symbolic link and `..`, lies inside the root.
-    pub fn contains(&self, path: &Path) -> bool {
-        path.canonicalize()
-            .is_ok_and(|real| real.starts_with(&self.canonical))
-    }
 }
 
 /// The root a file named on the command line (`--config`, `--baseline`) must stay inside:

@@ -447,11 +447,6 @@ impl Masker {
         Masker { secrets, ranges }
     }
 
-    /// True when the text had no secret.
-    pub fn is_empty(&self) -> bool {
-        self.ranges.is_empty()
-    }
-
     /// The text this masker was made from, masked (byte length kept).
     pub fn mask_source<'a>(&self, text: &'a str) -> Cow<'a, str> {
         if self.ranges.is_empty() {

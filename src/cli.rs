@@ -384,7 +384,7 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
         }
     };
     let color = color && args.output.is_none();
-    let rendered = report::render(&result, args.format, color);
+    let rendered = report::render(&result, args.format, color, started.elapsed());
     let status = match &args.output {
         // All or nothing: a full disk or a concurrent run never leaves half a report.
         Some(path) => match crate::fsio::write_atomic(path, rendered.as_bytes()) {

@@ -30,15 +30,20 @@ pub enum Format {
     Junit,
 }
 
-/// Renders a result in `format`.
-pub fn render(result: &CheckResult, format: Format, color: bool) -> String {
+/// Renders a result in `format`; `elapsed` is the run's wall time (JUnit's `time`).
+pub fn render(
+    result: &CheckResult,
+    format: Format,
+    color: bool,
+    elapsed: std::time::Duration,
+) -> String {
     match format {
         Format::Human => human::render(result, color),
         Format::Json => json::render(result),
         Format::Concise => concise::render(result),
         Format::Github => github::render(result),
         Format::Sarif => sarif::render(result),
-        Format::Junit => junit::render(result),
+        Format::Junit => junit::render(result, elapsed),
     }
 }
 

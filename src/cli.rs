@@ -132,12 +132,43 @@ fn parse_today(text: &str) -> Result<crate::date::Date, String> {
 /// Colour choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when writing to a terminal and `NO_COLOR` is unset.
+    /// Colour when writing to a terminal; `NO_COLOR`, `FORCE_COLOR`, `CLICOLOR_FORCE`,
+    /// `CLICOLOR=0` and `TERM=dumb` are honoured.
     Auto,
     /// Always colour.
     Always,
     /// Never colour.
     Never,
+}
+
+/// Whether the human report is coloured. `--color always|never` decides; otherwise, in this
+/// order: `NO_COLOR` (non-empty) turns colour off; `FORCE_COLOR` or `CLICOLOR_FORCE` (non-empty,
+/// not `0`) turn it on, into a pipe or a CI log too; `FORCE_COLOR=0`, `CLICOLOR=0` and
+/// `TERM=dumb` turn it off; else colour when stdout is a terminal.
+pub fn use_color(
+    choice: ColorChoice,
+    terminal: bool,
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> bool {
+    let set = |name: &str| env(name).filter(|value| !value.is_empty());
+    let off = |value: &std::ffi::OsString| value == "0" || value.eq_ignore_ascii_case("false");
+    match choice {
+        ColorChoice::Always => return true,
+        ColorChoice::Never => return false,
+        ColorChoice::Auto => {}
+    }
+    if set("NO_COLOR").is_some() {
+        return false;
+    }
+    for name in ["FORCE_COLOR", "CLICOLOR_FORCE"] {
+        if let Some(value) = set(name) {
+            return !off(&value);
+        }
+    }
+    if set("CLICOLOR").is_some_and(|v| off(&v)) || set("TERM").is_some_and(|v| v == "dumb") {
+        return false;
+    }
+    terminal
 }
 
 /// Exit status: 0 clean, 1 error findings, 2 usage, config or I/O failure.
@@ -375,15 +406,10 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
             }
         }
     }
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
-    let color = color && args.output.is_none();
+    let color = args.output.is_none()
+        && use_color(args.color, std::io::stdout().is_terminal(), |name| {
+            std::env::var_os(name)
+        });
     let rendered = report::render(&result, args.format, color, started.elapsed());
     let status = match &args.output {
         // All or nothing: a full disk or a concurrent run never leaves half a report.
@@ -411,7 +437,13 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
     for error in &result.errors {
         eprintln!("error: {error}");
     }
-    if args.format == Format::Human || args.output.is_some() {
+    // The totals line goes with the reports people read in a terminal or a CI log; machine
+    // formats on stdout keep stderr quiet unless the report went to a file.
+    let totals = matches!(
+        args.format,
+        Format::Human | Format::Concise | Format::Github
+    );
+    if totals || args.output.is_some() {
         eprintln!(
             "{} ({:.2} s)",
             report::human::summary(&result),
@@ -484,5 +516,36 @@ fn print(text: &str) -> ExitCode {
             eprintln!("error: cannot write output: {error}");
             ExitCode::from(exit::FAILURE)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_follows_the_flag_then_the_environment_then_the_terminal() {
+        let with = |vars: &[(&str, &str)], terminal: bool| {
+            let vars: Vec<(String, String)> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            use_color(ColorChoice::Auto, terminal, move |name| {
+                vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.into())
+            })
+        };
+        assert!(with(&[], true));
+        assert!(!with(&[], false));
+        assert!(with(&[("FORCE_COLOR", "1")], false));
+        assert!(with(&[("CLICOLOR_FORCE", "1")], false));
+        assert!(!with(&[("FORCE_COLOR", "0")], true));
+        assert!(!with(&[("NO_COLOR", "1"), ("FORCE_COLOR", "1")], true));
+        // An empty NO_COLOR is unset, as no-color.org says.
+        assert!(with(&[("NO_COLOR", "")], true));
+        assert!(!with(&[("TERM", "dumb")], true));
+        assert!(with(&[("TERM", "dumb"), ("FORCE_COLOR", "1")], false));
+        assert!(!with(&[("CLICOLOR", "0")], true));
+        assert!(use_color(ColorChoice::Always, false, |_| Some("1".into())));
+        assert!(!use_color(ColorChoice::Never, true, |_| None));
     }
 }

@@ -1,0 +1,111 @@
+//! What users of other linters expect of the command line and the reports: colours from the
+//! environment, the totals line, columns counted alike in every format.
+
+#![allow(clippy::disallowed_methods)] // fixtures are written and read directly
+
+mod common;
+
+use common::{run, runbook_lint};
+
+const FIXTURE: &str = "fixtures/formats";
+
+fn output_with_env(args: &[&str], vars: &[(&str, &str)]) -> (String, String, i32) {
+    let mut cmd = runbook_lint(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    for name in [
+        "FORCE_COLOR",
+        "CLICOLOR_FORCE",
+        "CLICOLOR",
+        "TERM",
+        "NO_COLOR",
+    ] {
+        cmd.env_remove(name);
+    }
+    for (name, value) in vars {
+        cmd.env(name, value);
+    }
+    let output = cmd.args(args).output().unwrap();
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code().unwrap(),
+    )
+}
+
+#[test]
+fn colour_follows_force_color_no_color_and_term() {
+    let coloured = |vars: &[(&str, &str)]| {
+        output_with_env(&["check", FIXTURE], vars)
+            .0
+            .contains('\u{1b}')
+    };
+    // Not a terminal: plain, unless forced.
+    assert!(!coloured(&[]));
+    assert!(coloured(&[("FORCE_COLOR", "1")]));
+    assert!(coloured(&[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]));
+    assert!(!coloured(&[("FORCE_COLOR", "0")]));
+    // `--color` beats the environment.
+    let (out, _, _) = output_with_env(
+        &["check", FIXTURE, "--color", "never"],
+        &[("FORCE_COLOR", "1")],
+    );
+    assert!(!out.contains('\u{1b}'), "{out}");
+}
+
+#[test]
+fn concise_and_github_print_the_totals_line_on_stderr_like_human() {
+    for format in ["human", "concise", "github"] {
+        let (_, stderr, code) = run(&["check", FIXTURE, "--format", format]);
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains("2 errors, 1 warning in 1 file ("),
+            "{format}: {stderr}"
+        );
+    }
+    // Machine formats on stdout keep stderr for problems only.
+    for format in ["json", "sarif", "junit"] {
+        let (_, stderr, _) = run(&["check", FIXTURE, "--format", format]);
+        assert!(!stderr.contains("in 1 file"), "{format}: {stderr}");
+    }
+}
+
+#[test]
+fn columns_are_characters_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        r#"{"scripts":{"build":"x"}}"#,
+    )
+    .unwrap();
+    // `É` is two bytes: the byte column of `déployer` is one more than its character column.
+    std::fs::write(
+        dir.path().join("run.md"),
+        "# Déploiement\n\nÉtape: `npm run déployer` ok\n",
+    )
+    .unwrap();
+    let at = |format: &str| {
+        let (out, stderr, _) = common::run_in(
+            dir.path(),
+            &["check", "--format", format, "--color", "never"],
+        );
+        assert!(!out.is_empty(), "{stderr}");
+        out
+    };
+    assert!(
+        at("concise").starts_with("run.md:3:17: "),
+        "{}",
+        at("concise")
+    );
+    assert!(at("human").contains("[run.md:3:17]"), "{}", at("human"));
+    assert!(at("github").contains("line=3,col=17,"), "{}", at("github"));
+    let json: serde_json::Value = serde_json::from_str(&at("json")).unwrap();
+    assert_eq!(json["diagnostics"][0]["column"], 17);
+    let sarif: serde_json::Value = serde_json::from_str(&at("sarif")).unwrap();
+    let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startColumn"], 17);
+    assert!(
+        at("junit").contains("missing-script at 3:17"),
+        "{}",
+        at("junit")
+    );
+}

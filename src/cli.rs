@@ -71,7 +71,7 @@ pub struct CheckArgs {
     /// Report only findings not recorded in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Record the current findings in this baseline file (and report them as usual).
+    /// Record the current findings in this baseline file (paths relative to it) and exit 0.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
     /// Lint only runbooks changed since this git revision, and the runbooks of projects whose
@@ -391,15 +391,17 @@ fn write_fixes(result: &mut CheckResult) {
 fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> ExitCode {
     let base = std::env::current_dir().unwrap_or_default();
     if let Some(path) = &args.write_baseline {
-        if let Err(error) = crate::baseline::Baseline::from_result(&result).write(path) {
-            eprintln!("error: {error}");
-            return ExitCode::from(exit::FAILURE);
-        }
+        return write_baseline(path, &result, &base);
     }
     let mut baselined = 0;
     if let Some(path) = &args.baseline {
         match crate::baseline::Baseline::load(path, &base) {
-            Ok(baseline) => baselined = baseline.filter(&mut result),
+            Ok(baseline) => {
+                if let Some(note) = baseline.upgrade_note(path) {
+                    eprintln!("{note}");
+                }
+                baselined = baseline.filter(&mut result, &base);
+            }
             Err(error) => {
                 eprintln!("error: {error}");
                 return ExitCode::from(exit::FAILURE);
@@ -463,6 +465,36 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
         ExitCode::from(exit::FINDINGS)
     } else {
         ExitCode::from(exit::CLEAN)
+    }
+}
+
+/// `--write-baseline`: records every finding and says how many; exits 0 (the findings are
+/// now accepted), or 2 when a file could not be checked (the baseline would miss its
+/// findings) or the baseline cannot be written.
+fn write_baseline(path: &Path, result: &CheckResult, base: &Path) -> ExitCode {
+    let baseline = crate::baseline::Baseline::from_result(result, path, base);
+    if let Err(error) = baseline.write(path) {
+        eprintln!("error: {error}");
+        return ExitCode::from(exit::FAILURE);
+    }
+    for warning in &result.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for error in &result.errors {
+        eprintln!("error: {error}");
+    }
+    eprintln!(
+        "wrote {} to {}",
+        match baseline.findings.len() {
+            1 => "1 entry".to_string(),
+            n => format!("{n} entries"),
+        },
+        path.display()
+    );
+    if result.errors.is_empty() {
+        ExitCode::from(exit::CLEAN)
+    } else {
+        ExitCode::from(exit::FAILURE)
     }
 }
 

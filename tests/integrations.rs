@@ -294,12 +294,19 @@ fn copy_fixture() -> tempfile::TempDir {
 fn baseline_round_trip_survives_moved_lines_and_reports_only_new_defects() {
     let dir = copy_fixture();
     let root = dir.path();
-    let (_, _, code) = run_in(root, &["check", "--write-baseline", "baseline.json"]);
-    assert_eq!(code, 1, "writing a baseline still reports");
+    let (stdout, stderr, code) = run_in(root, &["check", "--write-baseline", "baseline.json"]);
+    assert_eq!(code, 0, "writing a baseline accepts the findings: {stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("wrote 3 entries to baseline.json"),
+        "{stderr}"
+    );
     let baseline: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(root.join("baseline.json")).unwrap())
             .unwrap();
+    assert_eq!(baseline["version"], 2);
     assert_eq!(baseline["findings"].as_array().unwrap().len(), 3);
+    assert_eq!(baseline["findings"][0]["path"], "docs/release.md");
 
     // Insert lines above every finding: nothing new.
     let runbook = root.join("docs/release.md");
@@ -345,6 +352,67 @@ fn baseline_round_trip_survives_moved_lines_and_reports_only_new_defects() {
     assert_eq!(code, 1);
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     assert!(stdout.contains("`deploy:canary`"), "{stdout}");
+}
+
+#[test]
+fn a_baseline_matches_from_any_working_directory() {
+    let dir = copy_fixture();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("ci")).unwrap();
+    // Written from `ci/`, into `ci/`: paths relative to the file, `../docs/release.md`.
+    let (_, stderr, code) = run_in(
+        &root.join("ci"),
+        &["check", "..", "--write-baseline", "baseline.json"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(root.join("ci/baseline.json")).unwrap();
+    assert!(text.contains(r#""path": "../docs/release.md""#), "{text}");
+    // Read from the root, from `docs/` and from `ci/`: nothing new anywhere.
+    for (cwd, baseline) in [
+        (root.to_path_buf(), "ci/baseline.json"),
+        (root.join("docs"), "../ci/baseline.json"),
+    ] {
+        let (stdout, stderr, code) = run_in(
+            &cwd,
+            &["check", "--baseline", baseline, "--format", "concise"],
+        );
+        assert_eq!((stdout.as_str(), code), ("", 0), "{cwd:?}: {stderr}");
+    }
+    let (stdout, stderr, code) = run_in(
+        &root.join("ci"),
+        &[
+            "check",
+            "..",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!((stdout.as_str(), code), ("", 0), "{stderr}");
+}
+
+#[test]
+fn a_version_1_baseline_still_matches_where_it_was_written() {
+    let dir = copy_fixture();
+    let root = dir.path();
+    // As runbook-lint wrote it before paths were relative to the file.
+    let v1 = r#"{"version": 1, "fingerprint": "v1", "findings": [
+        {"path": "docs/release.md", "rule": "missing-script", "fingerprint": "0a398397bb2946ed", "message": "m"},
+        {"path": "docs/release.md", "rule": "placeholder-contact", "fingerprint": "c0d1de0f392d7bb8", "message": "m"},
+        {"path": "docs/release.md", "rule": "unresolved-placeholder", "fingerprint": "7b9a2bf2f23bb629", "message": "m"}]}"#;
+    std::fs::write(root.join("old.json"), v1).unwrap();
+    let (stdout, stderr, code) = run_in(
+        root,
+        &["check", "--baseline", "old.json", "--format", "concise"],
+    );
+    assert_eq!((stdout.as_str(), code), ("", 0), "{stderr}");
+    assert!(stderr.contains("is a version-1 baseline"), "{stderr}");
+    // Written again: version 2.
+    let (_, _, code) = run_in(root, &["check", "--write-baseline", "old.json"]);
+    assert_eq!(code, 0);
+    let text = std::fs::read_to_string(root.join("old.json")).unwrap();
+    assert!(text.contains(r#""version": 2"#), "{text}");
 }
 
 #[test]

@@ -685,9 +685,11 @@ fn secrets_are_masked_in_every_string_built_from_the_runbook() {
     let mut forbidden: Vec<&str> = secrets.to_vec();
     forbidden.extend(lower.iter().map(String::as_str));
     forbidden.extend(["hunter2", "Sauce-991", "Zq8vN2kLm4pQx", "cd9Zq8vN2k"]);
-    let mut runs = every_format(&site.repo, &[]);
-    runs.extend(every_format(&site.repo, &["--write-baseline", "base.json"]));
+    let runs = every_format(&site.repo, &[]);
     assert_contained(&runs, 1, &forbidden);
+    // Writing a baseline accepts the findings: exit 0.
+    let written = every_format(&site.repo, &["--write-baseline", "base.json"]);
+    assert_contained(&written, 0, &forbidden);
     let baseline = std::fs::read_to_string(site.repo.join("base.json")).unwrap();
     for secret in &forbidden {
         assert!(!baseline.contains(secret), "{secret} in the baseline");
@@ -749,7 +751,7 @@ fn reports_and_baselines_replace_symlinks_instead_of_writing_through_them() {
             "base.json",
         ],
     );
-    assert_eq!(run_.code, 1, "{}", run_.stderr);
+    assert_eq!(run_.code, 0, "{}", run_.stderr);
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     for name in ["report.sarif", "base.json"] {
         let meta = std::fs::symlink_metadata(site.repo.join(name)).unwrap();

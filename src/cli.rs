@@ -427,7 +427,12 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
         && use_color(args.color, std::io::stdout().is_terminal(), |name| {
             std::env::var_os(name)
         });
-    let rendered = report::render(&result, args.format, color, started.elapsed());
+    let options = report::RenderOptions {
+        color,
+        elapsed: started.elapsed(),
+        ..report::RenderOptions::for_base(&base)
+    };
+    let rendered = report::render(&result, args.format, &options);
     let status = match &args.output {
         // All or nothing: a full disk or a concurrent run never leaves half a report.
         Some(path) => match crate::fsio::write_atomic(path, rendered.as_bytes()) {

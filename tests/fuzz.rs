@@ -545,8 +545,8 @@ proptest! {
             }
         }
         // Both reporters must cope with every finding.
-        let _ = runbook_lint::report::render(&result, runbook_lint::report::Format::Human, false, Default::default());
-        let _ = runbook_lint::report::render(&result, runbook_lint::report::Format::Json, false, Default::default());
+        let _ = runbook_lint::report::render(&result, runbook_lint::report::Format::Human, &Default::default());
+        let _ = runbook_lint::report::render(&result, runbook_lint::report::Format::Json, &Default::default());
     }
 
     #[test]

@@ -149,6 +149,13 @@ fn sarif_format() {
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap().len();
     assert_eq!(rules, runbook_lint::ruledocs::all().len());
     run["tool"]["driver"]["rules"] = serde_json::json!("[every rule]");
+    // The repository's top, absolute: where this checkout is.
+    let root = &mut run["originalUriBaseIds"]["%SRCROOT%"]["uri"];
+    assert!(
+        root.as_str().unwrap().starts_with("file:///") && root.as_str().unwrap().ends_with('/'),
+        "{root}"
+    );
+    *root = serde_json::json!("[file:///repository/]");
     run["tool"]["driver"]["semanticVersion"] = serde_json::json!("[version]");
     for result in run["results"].as_array_mut().unwrap() {
         assert!(result["ruleIndex"].is_u64());
@@ -188,9 +195,6 @@ fn sarif_validates_against_the_schema_and_has_what_code_scanning_needs() {
     for dir in &dirs {
         let args = ["check", dir.as_str(), "--format", "sarif"];
         let (stdout, _, code) = run(&args);
-        if code == 2 && stdout.is_empty() {
-            continue; // a broken config: no report at all
-        }
         validated += 1;
         let log: serde_json::Value = serde_json::from_str(&stdout).expect("SARIF is JSON");
         let errors: Vec<String> = validator
@@ -213,20 +217,27 @@ fn sarif_validates_against_the_schema_and_has_what_code_scanning_needs() {
             }
             assert!(rule["defaultConfiguration"]["level"].is_string());
         }
+        // What GitHub code scanning reads: the rule's id and descriptions (above), each
+        // result's rule, a location relative to the repository's top with a start line, and
+        // the fingerprint it matches alerts by.
         for result in log["runs"][0]["results"].as_array().unwrap() {
             let index = result["ruleIndex"].as_u64().unwrap() as usize;
             assert_eq!(rules[index]["id"], result["ruleId"]);
+            let artifact = &result["locations"][0]["physicalLocation"]["artifactLocation"];
+            let uri = artifact["uri"].as_str().unwrap();
+            assert!(uri.starts_with("fixtures/"), "{uri}");
+            assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
             let region = &result["locations"][0]["physicalLocation"]["region"];
             assert!(region["startLine"].as_u64().unwrap() >= 1);
-            assert_eq!(
-                result["partialFingerprints"]["runbookLint/v1"]
-                    .as_str()
-                    .unwrap()
-                    .len(),
-                16
-            );
+            let hash = result["partialFingerprints"]["primaryLocationLineHash"]
+                .as_str()
+                .unwrap();
+            assert_eq!(hash.len(), 16);
+            assert_eq!(result["partialFingerprints"]["runbookLint/v2"], hash);
             results += 1;
         }
+        let invocation = &log["runs"][0]["invocations"][0];
+        assert_eq!(invocation["executionSuccessful"], code != 2, "{args:?}");
     }
     assert!(
         validated >= 5 && results >= 10,
@@ -235,6 +246,89 @@ fn sarif_validates_against_the_schema_and_has_what_code_scanning_needs() {
     // The validator does reject a broken log.
     let broken = serde_json::json!({"version": "2.1.0", "runs": [{"results": []}]});
     assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn sarif_uris_are_relative_to_the_repository_from_any_directory() {
+    let dir = copy_fixture();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    let uris = |cwd: &Path, args: &[&str]| {
+        let (stdout, stderr, _) = run_in(cwd, args);
+        let log: serde_json::Value = serde_json::from_str(&stdout).expect(&stderr);
+        let run = &log["runs"][0];
+        let base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"].clone();
+        let uris: Vec<String> = run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        (base, uris)
+    };
+    let from_root = uris(root, &["check", "--format", "sarif"]);
+    let from_docs = uris(&root.join("docs"), &["check", "--format", "sarif"]);
+    assert_eq!(from_root, from_docs);
+    assert_eq!(from_root.1, vec!["docs/release.md"; 3]);
+    assert!(
+        from_root.0.as_str().unwrap().ends_with('/'),
+        "{}",
+        from_root.0
+    );
+}
+
+#[test]
+fn sarif_invocations_report_skipped_and_unreadable_files() {
+    let dir = copy_fixture();
+    let root = dir.path();
+    std::fs::write(root.join("docs/big.md"), "# Big\n".repeat(1000)).unwrap();
+    let (stdout, _, code) = run_in(
+        root,
+        &[
+            "check",
+            "docs",
+            "missing.md",
+            "--max-file-size",
+            "2000",
+            "--format",
+            "sarif",
+        ],
+    );
+    assert_eq!(code, 2);
+    let log: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(sarif_schema().is_valid(&log));
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes: Vec<(String, String)> = invocation["toolExecutionNotifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["level"].as_str().unwrap().to_string(),
+                n["message"]["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|(level, text)| level == "error" && text.starts_with("missing.md: ")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|(level, text)| level == "warning" && text.starts_with("docs/big.md: ")),
+        "{notes:?}"
+    );
+    // The other files' findings are still there.
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 3);
 }
 
 #[test]

@@ -16,11 +16,11 @@ use crate::span::LineIndex;
 /// Config file names, in the order they are looked for.
 pub const CONFIG_FILES: &[&str] = &["runbook-lint.toml", ".runbook-lint.toml"];
 
-/// A config that could not be loaded.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}:{line}:{column}: {message}")]
+/// A config that could not be loaded: `path:line:column: message`, or `cannot read path:
+/// message` when the file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
-    /// The config file.
+    /// The config file, as the user would name it (relative to the working directory).
     pub path: String,
     /// 1-based line (0 when the file could not be read).
     pub line: usize,
@@ -28,6 +28,30 @@ pub struct ConfigError {
     pub column: usize,
     /// What is wrong, naming the key.
     pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            write!(f, "cannot read {}: {}", self.path, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path, self.line, self.column, self.message
+            )
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// `path` as the user would name it from `base`: relative when under it.
+fn shown_path(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -152,12 +176,12 @@ impl Settings {
         let Some(path) = path else {
             return Ok(Settings::default());
         };
-        let display = path.display().to_string();
+        let display = shown_path(base, &path);
         let cannot_read = |message: String| ConfigError {
             path: display.clone(),
             line: 0,
             column: 0,
-            message: format!("cannot read config: {message}"),
+            message,
         };
         let text = crate::fsio::read_string(
             &path,
@@ -423,7 +447,7 @@ fn load_packs(
                 path: shown.clone(),
                 line: 0,
                 column: 0,
-                message: format!("cannot read pack: {e}"),
+                message: e.to_string(),
             })?;
             let pack = crate::rules::pack::Pack::parse(&shown, &body).map_err(|e| ConfigError {
                 path: e.origin,

@@ -339,7 +339,8 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     } else {
         options.paths.clone()
     };
-    let mut files: Vec<(PathBuf, bool)> = Vec::new(); // (absolute path, named explicitly)
+    // (absolute path, named explicitly, the project root of the walk that found it)
+    let mut files: Vec<(PathBuf, bool, Option<PathBuf>)> = Vec::new();
     let mut manifest_roots: Vec<PathBuf> = Vec::new();
     let mut walk_problems: Vec<crate::paths::WalkProblem> = Vec::new();
     let mut finder = RootFinder::default();
@@ -359,7 +360,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                     &absolute,
                     &crate::paths::ignore_boundary(&absolute, &root),
                 );
-                files.extend(found.into_iter().map(|p| (p, false)));
+                files.extend(found.into_iter().map(|p| (p, false, Some(root.clone()))));
                 walk_problems.extend(problems);
             }
             Ok(_) if discover::is_manifest(&absolute) && !discover::is_markdown(&absolute) => {
@@ -373,7 +374,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 "{}: skipped, not a Markdown file",
                 display_path(&options.base, &absolute)
             )),
-            Ok(_) => files.push((absolute, true)),
+            Ok(_) => files.push((absolute, true, None)),
         }
     }
     manifest_roots.sort();
@@ -381,17 +382,49 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     for root in &manifest_roots {
         let (found, problems) =
             discover::walk_markdown(root, &crate::paths::ignore_boundary(root, root));
-        files.extend(found.into_iter().map(|p| (p, false)));
+        files.extend(found.into_iter().map(|p| (p, false, Some(root.clone()))));
         walk_problems.extend(problems);
     }
     files.sort();
     files.dedup_by(|a, b| a.0 == b.0);
 
-    // 2. Group by project root; load each project's settings (fatal if broken) and facts.
+    // 2. Group by project root; load each project's settings and facts. A broken config fails
+    // its own project (its runbooks are not linted, exit 2); the other projects are linted
+    // and reported.
+    let mut settings_of: BTreeMap<PathBuf, Option<Settings>> = BTreeMap::new();
+    let mut load_settings = |root: &Path, result: &mut CheckResult| -> Option<Settings> {
+        settings_of
+            .entry(root.to_path_buf())
+            .or_insert_with(|| {
+                match Settings::load(root, options.config.as_deref(), &options.base, &known) {
+                    Ok(mut settings) => {
+                        if options.today.is_some() {
+                            settings.today = options.today;
+                        }
+                        Some(settings)
+                    }
+                    Err(error) => {
+                        result.errors.push(ToolError::Config(error));
+                        None
+                    }
+                }
+            })
+            .clone()
+    };
     let mut by_root: BTreeMap<PathBuf, Vec<(PathBuf, bool)>> = BTreeMap::new();
-    for (file, explicit) in files {
+    for (file, explicit, walked_from) in files {
         let dir = file.parent().unwrap_or(Path::new("/"));
         let root = options.root.clone().unwrap_or_else(|| finder.root_for(dir));
+        // A directory walk prunes what the walked project excludes, nested projects included:
+        // `exclude = ["fixtures/**"]` at the top keeps a broken fixture's config unread.
+        if let Some(walk_root) = walked_from.filter(|w| *w != root) {
+            let excluded = load_settings(&walk_root, &mut result)
+                .and_then(|s| s.exclude)
+                .is_some_and(|set| set.is_match(relative_to(&walk_root, &file)));
+            if excluded {
+                continue;
+            }
+        }
         by_root.entry(root).or_default().push((file, explicit));
     }
     for root in &manifest_roots {
@@ -399,11 +432,9 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     }
     let mut projects: BTreeMap<PathBuf, Project> = BTreeMap::new();
     for root in by_root.keys() {
-        let mut settings = Settings::load(root, options.config.as_deref(), &options.base, &known)?;
-        if options.today.is_some() {
-            settings.today = options.today;
+        if let Some(settings) = load_settings(root, &mut result) {
+            projects.insert(root.clone(), Project::with_settings(settings));
         }
-        projects.insert(root.clone(), Project::with_settings(settings));
     }
     // Manifests in parallel; a bug in a manifest loader costs that project's runbooks, not
     // the run.
@@ -443,10 +474,9 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     // 3. Lint every selected file in parallel.
     let mut jobs: Vec<(&Project, PathBuf, String)> = Vec::new();
     for (root, files) in &by_root {
-        let project = &projects[root];
-        if !project.loaded {
+        let Some(project) = projects.get(root).filter(|p| p.loaded) else {
             continue;
-        }
+        };
         for (file, explicit) in files {
             let relative = relative_to(root, file);
             let selected = if *explicit && !options.force_select {

@@ -109,3 +109,65 @@ fn columns_are_characters_in_every_format() {
         at("junit")
     );
 }
+
+/// A repository with a root project and a nested one whose config is broken.
+fn repository_with_a_broken_nested_config() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    std::fs::create_dir_all(root.join("fixtures/bad")).unwrap();
+    std::fs::write(root.join("package.json"), r#"{"scripts":{"build":"x"}}"#).unwrap();
+    std::fs::write(root.join("docs/run.md"), "# Run\n\nRun `npm run nope`.\n").unwrap();
+    std::fs::write(
+        root.join("fixtures/bad/runbook-lint.toml"),
+        "[rules]\nnope = 1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("fixtures/bad/README.md"),
+        "# Bad\n\nRun `npm run gone`.\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_broken_nested_config_fails_its_project_only() {
+    let dir = repository_with_a_broken_nested_config();
+    let (stdout, stderr, code) = common::run_in(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("fixtures/bad/runbook-lint.toml:2:"),
+        "{stderr}"
+    );
+    // The root project is still linted and reported.
+    assert!(stdout.contains("docs/run.md:3:"), "{stdout}");
+    assert!(!stdout.contains("fixtures/bad/README.md"), "{stdout}");
+    assert!(stderr.contains("1 path not checked"), "{stderr}");
+}
+
+#[test]
+fn an_excluded_nested_project_is_not_read() {
+    let dir = repository_with_a_broken_nested_config();
+    std::fs::write(
+        dir.path().join("runbook-lint.toml"),
+        "exclude = [\"fixtures/**\"]\n",
+    )
+    .unwrap();
+    let (stdout, stderr, code) = common::run_in(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains("fixtures/bad"), "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+}
+
+#[test]
+fn a_missing_config_file_says_it_cannot_be_read() {
+    let (_, stderr, code) = run(&["check", FIXTURE, "--config", "nope.toml"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("error: cannot read nope.toml: no such file or directory"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(":0:0"), "{stderr}");
+}

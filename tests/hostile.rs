@@ -489,7 +489,11 @@ fn many_findings_headings_and_anchors_stay_correct() {
     // Equal lines get distinct fingerprints (by occurrence): every fingerprint is unique.
     let mut prints: Vec<&str> = results
         .iter()
-        .map(|r| r["partialFingerprints"]["runbookLint/v1"].as_str().unwrap())
+        .map(|r| {
+            r["partialFingerprints"]["primaryLocationLineHash"]
+                .as_str()
+                .unwrap()
+        })
         .collect();
     prints.sort();
     prints.dedup();
@@ -821,7 +825,7 @@ fn config_and_baseline_must_be_regular_files() {
     let mut cases = vec![
         (
             vec!["--config", "/dev/null"],
-            "cannot read config: not a regular file",
+            "cannot read /dev/null: not a regular file",
         ),
         (
             vec!["--baseline", "/dev/zero"],
@@ -831,7 +835,7 @@ fn config_and_baseline_must_be_regular_files() {
     if made {
         cases.push((
             vec!["--config", "pipe.toml"],
-            "cannot read config: not a regular file",
+            "cannot read pipe.toml: not a regular file",
         ));
         cases.push((
             vec!["--baseline", "pipe.toml"],
@@ -902,9 +906,9 @@ fn every_kind_of_project_file_symlinked_outside_is_refused() {
     let runs = every_format(&site.repo, &[]);
     assert_contained(&runs, 2, &[]);
     assert!(
-        runs[0].stderr.contains(
-            "runbook-lint.toml:0:0: cannot read config: resolves to a file outside the project root"
-        ),
+        runs[0]
+            .stderr
+            .contains("cannot read runbook-lint.toml: resolves to a file outside the project root"),
         "{}",
         runs[0].stderr
     );
@@ -935,9 +939,9 @@ fn every_kind_of_project_file_symlinked_outside_is_refused() {
     let runs = every_format(&site.repo, &[]);
     assert_contained(&runs, 2, &[]);
     assert!(
-        runs[0].stderr.contains(
-            "ops/team.toml:0:0: cannot read pack: resolves to a file outside the project root"
-        ),
+        runs[0]
+            .stderr
+            .contains("cannot read ops/team.toml: resolves to a file outside the project root"),
         "{}",
         runs[0].stderr
     );

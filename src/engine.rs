@@ -692,7 +692,7 @@ fn lint_source(
         rule.check(&cx, &mut diagnostics);
     }
     let index = LineIndex::new(source);
-    let suppressions = Suppressions::from_document(&doc, source, &index);
+    let suppressions = Suppressions::from_document(&doc, source, &index, None);
     // Every string built from the text is masked after detection: messages, labels and help
     // may carry a secret transformed (a heading slug in a did-you-mean).
     let masker = rules::Masker::new(source);

@@ -45,63 +45,128 @@ pub enum Command {
     },
 }
 
+/// `check --help` headings.
+const SELECTION: &str = "Rule selection";
+const OUTPUT: &str = "Output";
+const CI: &str = "CI and adoption";
+const FIXES: &str = "Fixes";
+const PERFORMANCE: &str = "Files and performance";
+
 /// Arguments of `check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Markdown files or directories; manifests (package.json, ...) lint their project's runbooks.
+    /// Markdown files or directories; manifests (package.json, ...) lint their project's
+    /// runbooks; `-` reads one runbook from stdin (see --stdin-filename).
     pub paths: Vec<PathBuf>,
+
+    /// Run only these rules or pack entries (comma-separated ids, e.g.
+    /// `missing-script,git-push-force`), over the config.
+    #[arg(long, value_name = "RULES", value_delimiter = ',', help_heading = SELECTION)]
+    pub select: Vec<String>,
+    /// Also run these rules or pack entries, even where the config turns them off.
+    #[arg(long, value_name = "RULES", value_delimiter = ',', help_heading = SELECTION)]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules or pack entries (wins over --select).
+    #[arg(long, value_name = "RULES", value_delimiter = ',', help_heading = SELECTION)]
+    pub ignore: Vec<String>,
+    /// Config file (default: runbook-lint.toml, .runbook-lint.toml or pyproject.toml's
+    /// [tool.runbook-lint] at the project root).
+    #[arg(long, value_name = "FILE", help_heading = SELECTION)]
+    pub config: Option<PathBuf>,
+    /// Project root for all files (default: discovered per file).
+    #[arg(long, value_name = "DIR", help_heading = SELECTION)]
+    pub root: Option<PathBuf>,
+
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_enum, default_value_t = Format::Human, help_heading = OUTPUT)]
     pub format: Format,
     /// When to use colour in human output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = OUTPUT)]
     pub color: ColorChoice,
-    /// Project root for all files (default: discovered per file).
-    #[arg(long)]
-    pub root: Option<PathBuf>,
-    /// Config file (default: runbook-lint.toml or .runbook-lint.toml at the project root).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
     /// Write the report to this file instead of stdout (the summary still goes to stderr).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = OUTPUT)]
     pub output: Option<PathBuf>,
     /// Print how many findings each rule produced (to stderr).
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     pub statistics: bool,
+    /// Print the findings only: no totals line, notes or warnings (errors still go to stderr).
+    #[arg(short, long, conflicts_with = "verbose", help_heading = OUTPUT)]
+    pub quiet: bool,
+    /// Also print each project's root and config, and how many runbooks it has (to stderr).
+    #[arg(short, long, help_heading = OUTPUT)]
+    pub verbose: bool,
+    /// The path of the document read from stdin (`-`): its project, config and display name.
+    #[arg(long, value_name = "PATH", help_heading = OUTPUT)]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Exit 0 even when there are findings (2 still means the run failed).
+    #[arg(long, help_heading = CI)]
+    pub exit_zero: bool,
+    /// The lowest severity that makes the run exit 1.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error, help_heading = CI)]
+    pub fail_on: FailOn,
+    /// Exit 1 when there are more than N warnings (as eslint's --max-warnings).
+    #[arg(long, value_name = "N", help_heading = CI)]
+    pub max_warnings: Option<usize>,
     /// Report only findings not recorded in this baseline file.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = CI)]
     pub baseline: Option<PathBuf>,
     /// Record the current findings in this baseline file (paths relative to it) and exit 0.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = CI)]
     pub write_baseline: Option<PathBuf>,
     /// Lint only runbooks changed since this git revision, and the runbooks of projects whose
     /// manifests changed.
-    #[arg(long, value_name = "REV")]
+    #[arg(long, value_name = "REV", help_heading = CI)]
     pub changed_since: Option<String>,
     /// Apply the config's `include` globs to files named on the command line too (the
     /// pre-commit hook does; `--changed-since` implies it).
-    #[arg(long)]
+    #[arg(long, help_heading = CI)]
     pub force_select: bool,
+    /// Judge review dates as of this day (YYYY-MM-DD) instead of the clock: reproducible runs.
+    #[arg(long, value_name = "DATE", value_parser = parse_today, help_heading = CI)]
+    pub today: Option<crate::date::Date>,
+
+    /// Apply safe fixes to the runbooks (never to manifests), then report what remains.
+    #[arg(long, help_heading = FIXES)]
+    pub fix: bool,
+    /// With --fix or --diff: apply unsafe fixes too (suggestions a person should review).
+    #[arg(long, help_heading = FIXES)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 when there is one.
+    #[arg(long, help_heading = FIXES)]
+    pub diff: bool,
+
     /// Worker threads, at most 1024 (default: one per core). The output is the same for any
     /// number.
-    #[arg(long, value_name = "N", value_parser = parse_threads)]
+    #[arg(long, value_name = "N", value_parser = parse_threads, help_heading = PERFORMANCE)]
     pub threads: Option<usize>,
     /// Skip Markdown files larger than this, with a warning: bytes or "10MB", "512KiB"
     /// (default: the config's max-file-size, else 10 MB).
-    #[arg(long, value_name = "SIZE", value_parser = parse_file_size)]
+    #[arg(long, value_name = "SIZE", value_parser = parse_file_size, help_heading = PERFORMANCE)]
     pub max_file_size: Option<u64>,
-    /// Judge review dates as of this day (YYYY-MM-DD) instead of the clock: reproducible runs.
-    #[arg(long, value_parser = parse_today)]
-    pub today: Option<crate::date::Date>,
-    /// Apply safe fixes to the runbooks (never to manifests), then report what remains.
-    #[arg(long)]
-    pub fix: bool,
-    /// With --fix or --diff: apply unsafe fixes too (suggestions a person should review).
-    #[arg(long)]
-    pub unsafe_fixes: bool,
-    /// Print the fixes as a unified diff instead of writing them; exit 1 when there is one.
-    #[arg(long)]
-    pub diff: bool,
+}
+
+/// `--fail-on`: the lowest severity that fails the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Error findings (the default).
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
+}
+
+impl FailOn {
+    fn fails(self, severity: crate::diagnostic::Severity) -> bool {
+        use crate::diagnostic::Severity;
+        let floor = match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        };
+        severity >= floor
+    }
 }
 
 fn parse_file_size(text: &str) -> Result<u64, String> {
@@ -306,7 +371,7 @@ fn check(args: CheckArgs) -> ExitCode {
         return finish_diff(&args, &result);
     }
     if args.fix {
-        write_fixes(&mut result);
+        write_fixes(&args, &mut result);
     }
     finish_check(&args, result, started)
 }
@@ -361,7 +426,7 @@ fn finish_diff(args: &CheckArgs, result: &CheckResult) -> ExitCode {
 /// `--fix`: writes each fixed runbook in place (atomically), then says how many fixes went in.
 /// A file that changed on disk since it was read is left alone: the fixes were computed for
 /// the old text.
-fn write_fixes(result: &mut CheckResult) {
+fn write_fixes(args: &CheckArgs, result: &mut CheckResult) {
     let (mut files, mut fixes) = (0, 0);
     for file in &result.files {
         let Some(fixed) = &file.fixed else { continue };
@@ -379,11 +444,21 @@ fn write_fixes(result: &mut CheckResult) {
     // A runbook whose every finding was fixed has nothing left to report.
     result.files.retain(|file| !file.findings.is_empty());
     if fixes > 0 {
-        eprintln!(
-            "fixed {} in {}",
-            report::plural(fixes, "finding"),
-            report::plural(files, "file")
+        note(
+            args,
+            format!(
+                "fixed {} in {}",
+                report::plural(fixes, "finding"),
+                report::plural(files, "file")
+            ),
         );
+    }
+}
+
+/// A line for people on stderr (totals, notes, warnings), unless `--quiet`.
+fn note(args: &CheckArgs, text: String) {
+    if !args.quiet {
+        eprintln!("{text}");
     }
 }
 
@@ -399,21 +474,24 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
             eprintln!("error: {error}");
             return ExitCode::from(exit::FAILURE);
         }
-        eprintln!(
-            "wrote {} to {}",
-            match baseline.findings.len() {
-                1 => "1 entry".to_string(),
-                n => format!("{n} entries"),
-            },
-            path.display()
+        note(
+            args,
+            format!(
+                "wrote {} to {}",
+                match baseline.findings.len() {
+                    1 => "1 entry".to_string(),
+                    n => format!("{n} entries"),
+                },
+                path.display()
+            ),
         );
         baselined = baseline.filter(&mut result, &base);
     }
     if let Some(path) = &args.baseline {
         match crate::baseline::Baseline::load(path, &base) {
             Ok(baseline) => {
-                if let Some(note) = baseline.upgrade_note(path) {
-                    eprintln!("{note}");
+                if let Some(text) = baseline.upgrade_note(path) {
+                    note(args, text);
                 }
                 baselined = baseline.filter(&mut result, &base);
             }
@@ -448,13 +526,16 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
         eprint!("{}", report::statistics::render(&result));
     }
     if baselined > 0 {
-        eprintln!(
-            "note: {} recorded in the baseline not shown",
-            report::plural(baselined, "finding")
+        note(
+            args,
+            format!(
+                "note: {} recorded in the baseline not shown",
+                report::plural(baselined, "finding")
+            ),
         );
     }
     for warning in &result.warnings {
-        eprintln!("warning: {warning}");
+        note(args, format!("warning: {warning}"));
     }
     for error in &result.errors {
         eprintln!("error: {error}");
@@ -466,26 +547,43 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
         Format::Human | Format::Concise | Format::Github
     );
     if totals || args.output.is_some() {
-        eprintln!(
-            "{} ({:.2} s)",
-            report::human::summary(&result),
-            started.elapsed().as_secs_f64()
+        note(
+            args,
+            format!(
+                "{} ({:.2} s)",
+                report::human::summary(&result),
+                started.elapsed().as_secs_f64()
+            ),
         );
-        if let Some(note) = fixable_note(&result, args.fix) {
-            eprintln!("{note}");
+        if let Some(text) = fixable_note(&result, args.fix) {
+            note(args, text);
         }
     }
     if status != ExitCode::SUCCESS {
         return status;
     }
-    let (errors, _, _) = result.counts();
     if !result.errors.is_empty() {
         ExitCode::from(exit::FAILURE)
-    } else if errors > 0 {
+    } else if fails(args, &result) {
         ExitCode::from(exit::FINDINGS)
     } else {
         ExitCode::from(exit::CLEAN)
     }
+}
+
+/// Whether the findings fail the run (exit 1): one at or over `--fail-on`, or more warnings
+/// than `--max-warnings`; never with `--exit-zero`.
+fn fails(args: &CheckArgs, result: &CheckResult) -> bool {
+    if args.exit_zero {
+        return false;
+    }
+    let (_, warnings, _) = result.counts();
+    let over_severity = result
+        .files
+        .iter()
+        .flat_map(|f| &f.findings)
+        .any(|f| args.fail_on.fails(f.severity));
+    over_severity || args.max_warnings.is_some_and(|max| warnings > max)
 }
 
 /// "note: 3 findings fixable with `--fix` (1 more with `--unsafe-fixes`)", as ruff says it.

@@ -171,3 +171,70 @@ fn a_missing_config_file_says_it_cannot_be_read() {
     );
     assert!(!stderr.contains(":0:0"), "{stderr}");
 }
+
+#[test]
+fn exit_status_follows_exit_zero_fail_on_and_max_warnings() {
+    // The fixture: 2 errors, 1 warning.
+    let code = |extra: &[&str]| {
+        let mut args = vec!["check", FIXTURE, "--format", "concise"];
+        args.extend_from_slice(extra);
+        run(&args).2
+    };
+    assert_eq!(code(&[]), 1);
+    assert_eq!(code(&["--exit-zero"]), 0);
+    // A run that fails is still 2 with --exit-zero.
+    assert_eq!(code(&["--exit-zero", "no-such.md"]), 2);
+    let warnings_only = ["--ignore", "missing-script,placeholder-contact"];
+    assert_eq!(code(&warnings_only), 0);
+    assert_eq!(
+        code(&[&warnings_only[..], &["--fail-on", "warning"]].concat()),
+        1
+    );
+    assert_eq!(
+        code(&[&warnings_only[..], &["--max-warnings", "0"]].concat()),
+        1
+    );
+    assert_eq!(
+        code(&[&warnings_only[..], &["--max-warnings", "1"]].concat()),
+        0
+    );
+    assert_eq!(code(&["--fail-on", "bogus"]), 2);
+}
+
+#[test]
+fn quiet_prints_only_the_findings() {
+    let (stdout, stderr, code) = run(&["check", FIXTURE, "-q", "--format", "concise"]);
+    assert_eq!(code, 1);
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    assert_eq!(stderr, "");
+    // Errors are still said.
+    let (_, stderr, code) = run(&["check", FIXTURE, "no-such.md", "--quiet"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("error: no-such.md"), "{stderr}");
+    assert!(!stderr.contains("in 1 file"), "{stderr}");
+    // -q and -v do not go together.
+    assert_eq!(run(&["check", FIXTURE, "-q", "-v"]).2, 2);
+}
+
+#[test]
+fn check_help_is_grouped_under_headings() {
+    let (stdout, _, code) = run(&["check", "--help"]);
+    assert_eq!(code, 0);
+    let headings: Vec<&str> = stdout
+        .lines()
+        .filter(|l| !l.starts_with(' ') && l.ends_with(':'))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "Arguments:",
+            "Options:",
+            "Rule selection:",
+            "Output:",
+            "CI and adoption:",
+            "Fixes:",
+            "Files and performance:"
+        ],
+        "{stdout}"
+    );
+}

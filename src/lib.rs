@@ -5,10 +5,10 @@
 
 #![deny(missing_docs)]
 
-pub mod argv;
 pub mod baseline;
 pub mod changed;
 pub mod cli;
+pub mod command;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
@@ -22,6 +22,5 @@ pub mod report;
 pub mod robust;
 pub mod ruledocs;
 pub mod rules;
-pub mod shell;
 pub mod span;
 pub mod suppress;

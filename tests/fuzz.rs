@@ -7,10 +7,10 @@
 use std::path::Path;
 
 use proptest::prelude::*;
+use runbook_lint::command::shell;
 use runbook_lint::document::{Document, ParseOptions};
 use runbook_lint::engine::{self, CheckOptions};
 use runbook_lint::facts::{yaml, ProjectFacts};
-use runbook_lint::shell;
 use runbook_lint::span::{LineIndex, Span};
 
 /// Cases for the slow targets (each writes files and runs the engine): a tenth of

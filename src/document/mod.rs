@@ -11,7 +11,8 @@ pub mod context;
 pub mod env_refs;
 mod extract;
 
-pub use commands::{is_known_program, Command, CommandOrigin, WorkDir};
+pub use crate::command::{is_known_program, WorkDir};
+pub use commands::{Command, CommandOrigin};
 pub use context::{ContextWords, EnvContext};
 pub use env_refs::{EnvRef, EnvRefKind};
 

@@ -74,13 +74,14 @@ impl ComposeFacts {
             }
             // `${VAR}` in a compose file is a variable the operator is expected to set.
             for line_start in text.match_indices('$').map(|(i, _)| i) {
-                if let Some(found) = crate::shell::VARIABLE_EXPANSION.captures_at(&text, line_start)
+                if let Some(found) =
+                    crate::command::shell::VARIABLE_EXPANSION.captures_at(&text, line_start)
                 {
                     let whole = found.get(0).expect("match");
                     if whole.start() != line_start || text[..line_start].ends_with('$') {
                         continue; // `$$VAR` escapes interpolation
                     }
-                    let name = crate::shell::expanded_name(&found);
+                    let name = crate::command::shell::expanded_name(&found);
                     env.declare(
                         name.as_str(),
                         path,
@@ -162,7 +163,7 @@ fn read_services(
             for item in environment.items() {
                 if let Some(text) = item.as_str() {
                     let key = text.split('=').next().unwrap_or(text).trim();
-                    if crate::shell::is_var_name(key) {
+                    if crate::command::shell::is_var_name(key) {
                         env.declare(key, &file.path, item.span, Some(name));
                     }
                 }

@@ -104,7 +104,7 @@ pub fn env_keys(text: &str) -> Vec<(&str, Span)> {
             continue;
         };
         let name = name.trim_end();
-        if crate::shell::is_var_name(name) {
+        if crate::command::shell::is_var_name(name) {
             let at =
                 start + (line.len() - line.trim_start().len()) + trimmed.find(name).unwrap_or(0);
             keys.push((name, Span::new(at, at + name.len())));

@@ -7,8 +7,8 @@ use globset::{Glob, GlobSetBuilder};
 use serde_json::Value as Json;
 
 use super::{yaml, ManifestProblem, ManifestReader};
-use crate::argv;
-use crate::shell;
+use crate::command::argv;
+use crate::command::shell;
 
 /// A package manager.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -101,11 +101,11 @@ impl Rule for LocalhostInProduction {
             }
             let program = command
                 .program()
-                .map(crate::argv::program_name)
+                .map(crate::command::argv::program_name)
                 .unwrap_or("");
             let argv = command.argv();
             // Inside `kubectl exec ... --` or `docker exec`, localhost is the container itself.
-            let runs_inside = crate::argv::effective_start(&argv) > 0
+            let runs_inside = crate::command::argv::effective_start(&argv) > 0
                 && matches!(
                     program,
                     "kubectl" | "oc" | "docker" | "podman" | "docker-compose"

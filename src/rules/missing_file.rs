@@ -3,9 +3,9 @@ use std::collections::BTreeSet;
 use super::missing_script::command_dir;
 use super::unknown_service::compose_call;
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use crate::command::shell::Word;
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
 use crate::document::{Command, WorkDir};
-use crate::shell::Word;
 
 declare_rule! {
     /// ## What it does

@@ -1,9 +1,9 @@
 use super::missing_script::command_dir;
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use crate::command::shell::Word;
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
 use crate::document::WorkDir;
 use crate::facts::tasks::{Runner, TaskFile};
-use crate::shell::Word;
 
 declare_rule! {
     /// ## What it does

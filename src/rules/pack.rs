@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::ContextLevels;
-use crate::argv;
+use crate::command::argv;
 use crate::diagnostic::Level;
 
 /// A parsed pack.

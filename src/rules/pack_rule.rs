@@ -183,8 +183,8 @@ impl Rule for PackRule {
             let argv = command.argv();
             let entry = self.pack.find(&argv).or_else(|| {
                 // `psql -c "DROP TABLE x"`: SQL given to a client on the command line.
-                let start = crate::argv::effective_start(&argv);
-                let program = crate::argv::program_name(argv.get(start)?);
+                let start = crate::command::argv::effective_start(&argv);
+                let program = crate::command::argv::program_name(argv.get(start)?);
                 if !matches!(
                     program,
                     "psql" | "mysql" | "sqlite3" | "mariadb" | "cockroach"

@@ -2,9 +2,9 @@ use std::collections::BTreeSet;
 
 use super::missing_script::command_dir;
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use crate::command::shell::Word;
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
 use crate::facts::compose::ComposeFile;
-use crate::shell::Word;
 
 declare_rule! {
     /// ## What it does

@@ -1,10 +1,77 @@
-//! What a command line really runs: launchers such as `npx`, `pnpm exec`, `cross-env`,
-//! `dotenv --`, `bundle exec` or `python manage.py` are peeled off so that rules and the script
-//! expander see the program that does the work. Shared by the project facts (script bodies) and
-//! the rules (runbook commands).
+//! Peeling launchers: `npx`, `pnpm exec`, `cross-env`, `dotenv --`, `bundle exec`,
+//! `poetry run`, `uv run`, `python manage.py`, `sudo -u`, `env`, `time`, `nohup` run the
+//! program after them, so the program that does the work is found under them. Carriers that run
+//! the rest elsewhere (`kubectl exec ... --`, `docker compose exec SERVICE`, `ssh HOST`) are
+//! per-tool knowledge in [`super::tools`].
 
-/// Index of the first word of the effective command in `argv`: the program after launchers,
-/// environment assignments and their flags. Returns `argv.len()` when nothing is left.
+use super::shell::is_assignment;
+
+/// Index just past one launcher layer at `argv[i]` (with its flags and assignments), or
+/// `None` when `argv[i]` launches nothing.
+pub fn peel_launcher<S: AsRef<str>>(argv: &[S], i: usize) -> Option<usize> {
+    let word = |i: usize| argv.get(i).map(|w| w.as_ref()).unwrap_or("");
+    let w = word(i);
+    let mut i = i;
+    match w {
+        _ if is_assignment(w) => i += 1,
+        "sudo" | "env" | "time" | "nohup" | "exec" | "command" | "nice" | "cross-env"
+        | "cross-env-shell" => {
+            let sudo = w == "sudo";
+            i += 1;
+            while i < argv.len() && (word(i).starts_with('-') || is_assignment(word(i))) {
+                // `sudo -u postgres psql`: these sudo flags take a value.
+                if sudo && sudo_flag_takes_value(word(i)) {
+                    i += 1;
+                }
+                i += 1;
+            }
+        }
+        "npx" | "bunx" | "pnpx" => {
+            i += 1;
+            while i < argv.len() && word(i).starts_with('-') {
+                // `npx -p pkg cmd`: skip the flag's value too.
+                if matches!(word(i), "-p" | "--package") {
+                    i += 1;
+                }
+                i += 1;
+            }
+        }
+        "pnpm" | "yarn" | "npm" | "bun" if matches!(word(i + 1), "exec" | "dlx" | "x") => {
+            i += 2;
+            if word(i) == "--" {
+                i += 1;
+            }
+        }
+        "bundle" | "poetry" | "pipenv" | "uv" | "rye" | "pdm" | "hatch"
+            if matches!(word(i + 1), "exec" | "run") =>
+        {
+            i += 2;
+        }
+        "dotenv" | "env-cmd" | "dotenvx" => {
+            // `dotenv -e .env.prod -- prisma migrate deploy`
+            match argv.iter().skip(i).position(|w| w.as_ref() == "--") {
+                Some(dashes) => i += dashes + 1,
+                None => {
+                    i += 1;
+                    while i < argv.len() && word(i).starts_with('-') {
+                        i += 2;
+                    }
+                }
+            }
+        }
+        "python" | "python3" | "py" if word(i + 1) == "-m" => i += 2,
+        "python" | "python3" | "py"
+            if word(i + 1).ends_with("manage.py") || word(i + 1).ends_with(".py") =>
+        {
+            i += 1
+        }
+        _ => return None,
+    }
+    Some(i.min(argv.len()))
+}
+
+/// Index of the first word of the effective command in `argv` (legacy: being replaced by
+/// invocations).
 pub fn effective_start<S: AsRef<str>>(argv: &[S]) -> usize {
     let word = |i: usize| argv.get(i).map(|w| w.as_ref()).unwrap_or("");
     let mut i = 0;
@@ -14,14 +81,12 @@ pub fn effective_start<S: AsRef<str>>(argv: &[S]) -> usize {
         let w = word(i);
         let before = i;
         match w {
-            _ if crate::shell::is_assignment(w) => i += 1,
+            _ if is_assignment(w) => i += 1,
             "sudo" | "env" | "time" | "nohup" | "exec" | "command" | "nice" | "cross-env"
             | "cross-env-shell" => {
                 let sudo = w == "sudo";
                 i += 1;
-                while i < argv.len()
-                    && (word(i).starts_with('-') || crate::shell::is_assignment(word(i)))
-                {
+                while i < argv.len() && (word(i).starts_with('-') || is_assignment(word(i))) {
                     // `sudo -u postgres psql`: these sudo flags take a value.
                     if sudo && sudo_flag_takes_value(word(i)) {
                         i += 1;
@@ -126,15 +191,17 @@ pub fn is_flag(word: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::super::parse;
 
-    fn effective(line: &str) -> Vec<&str> {
-        let argv: Vec<&str> = line.split_whitespace().collect();
-        argv[effective_start(&argv)..].to_vec()
+    fn effective(line: &str) -> Vec<String> {
+        parse(line)
+            .invocation()
+            .map(|i| i.argv().iter().map(|w| w.to_string()).collect())
+            .unwrap_or_default()
     }
 
     #[test]
-    fn peels_launchers() {
+    fn peels_launchers_and_carriers() {
         assert_eq!(
             effective("npx -y prisma migrate dev"),
             vec!["prisma", "migrate", "dev"]

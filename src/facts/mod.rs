@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use crate::span::{LineIndex, Location, Span};
 
-pub use node::{NodeFacts, Package, PackageManager, ScriptCall, ScriptStep};
+pub use node::{NodeFacts, Package, PackageManager, ScriptStep};
 
 /// Everything known about one project root.
 #[derive(Debug, Default)]

@@ -1,6 +1,5 @@
 use std::collections::BTreeSet;
 
-use super::missing_script::command_dir;
 use super::unknown_service::compose_call;
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::command::shell::Word;
@@ -73,7 +72,7 @@ impl Rule for MissingFile {
             if candidates.is_empty() {
                 continue;
             }
-            let Some(cwd) = command_dir(cx, command) else {
+            let Some(cwd) = cx.command_dir(command) else {
                 continue;
             };
             // Without a `cd`, a path may be written from the runbook's directory or the root.

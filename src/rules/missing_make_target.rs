@@ -1,4 +1,3 @@
-use super::missing_script::command_dir;
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::command::shell::Word;
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
@@ -51,7 +50,7 @@ impl Rule for MissingMakeTarget {
                 Some("task") => Runner::Task,
                 _ => continue,
             };
-            let Some(cwd) = command_dir(cx, command) else {
+            let Some(cwd) = cx.command_dir(command) else {
                 continue;
             };
             let Some(call) = parse_call(runner, command.args()) else {

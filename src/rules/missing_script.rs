@@ -1,6 +1,5 @@
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
-use crate::document::{Command, WorkDir};
 use crate::facts::node::{Lookup, Target};
 
 declare_rule! {
@@ -47,21 +46,17 @@ impl Rule for MissingScript {
             return;
         }
         for command in &cx.doc.commands {
-            let Some(cwd) = command_dir(cx, command) else {
-                continue;
-            };
-            let argv = command.argv();
-            let Some(call) = node.script_call(&argv, &cwd) else {
+            let Some((call, target)) = cx.script_call(command) else {
                 continue;
             };
             if call.if_present || call.script.contains('$') {
                 continue;
             }
-            let span = command.word_span(call.script_word);
-            match node.lookup(&call, &[cx.dir(), ""]) {
+            let span = call.script_word.span;
+            match node.lookup(call, &target, &[cx.dir(), ""]) {
                 Lookup::Found(_) | Lookup::Binary => {}
                 Lookup::NoPackage => {
-                    if let Target::Named(name) = &call.target {
+                    if let Target::Named(name) = &target {
                         if name.contains(['*', '{', '<', '$', '[', '.']) {
                             continue; // a glob or placeholder filter, not one package
                         }
@@ -130,28 +125,6 @@ impl Rule for MissingScript {
                 }
             }
         }
-    }
-}
-
-/// The directory a command runs in, relative to the project root; `None` when unknowable.
-/// A `cd` target is taken relative to the root when that directory exists there, else relative
-/// to the runbook's directory.
-pub(crate) fn command_dir(cx: &RuleContext<'_>, command: &Command) -> Option<String> {
-    match &command.cwd {
-        WorkDir::Default => Some(cx.dir().to_string()),
-        WorkDir::Relative(dir) => {
-            if cx.project.has_dir(dir) {
-                Some(dir.clone())
-            } else {
-                let joined = if cx.dir().is_empty() {
-                    dir.clone()
-                } else {
-                    format!("{}/{dir}", cx.dir())
-                };
-                cx.project.has_dir(&joined).then_some(joined)
-            }
-        }
-        WorkDir::Unknown => None,
     }
 }
 

@@ -92,6 +92,61 @@ impl RuleContext<'_> {
     pub fn text(&self, span: crate::span::Span) -> &str {
         self.source.get(span.range()).unwrap_or("")
     }
+
+    /// True when the project has this directory (relative to the root; `""` is the root).
+    fn is_dir(&self, dir: &str) -> bool {
+        self.project.has_dir(dir)
+    }
+
+    /// The directory a command runs in, relative to the project root, by the one
+    /// working-directory policy ([`crate::command::WorkDir`]); `None` when unknowable.
+    pub fn command_dir(&self, command: &crate::command::Command) -> Option<String> {
+        command.cwd.resolve(self.dir(), &|d| self.is_dir(d))
+    }
+
+    /// The directories a command with relative paths may run in, most likely first.
+    pub fn command_bases(&self, command: &crate::command::Command) -> Vec<String> {
+        command.cwd.bases(self.dir(), &|d| self.is_dir(d))
+    }
+
+    /// The directory a tool's directory option (`--prefix app`, `make -C ops`) names for a
+    /// command, by the same policy.
+    pub fn command_subdir(&self, command: &crate::command::Command, sub: &str) -> Option<String> {
+        command
+            .cwd
+            .resolve_sub(self.dir(), sub, &|d| self.is_dir(d))
+    }
+
+    /// The package a script call runs in; `None` when its directory is unknowable.
+    pub fn script_target(
+        &self,
+        command: &crate::command::Command,
+        run: &crate::command::tools::ScriptRun,
+    ) -> Option<crate::facts::node::Target> {
+        use crate::command::tools::PackageTarget;
+        use crate::facts::node::Target;
+        Some(match &run.target {
+            PackageTarget::Here => Target::Dir(self.command_dir(command)?),
+            PackageTarget::Dir(sub) => Target::Dir(self.command_subdir(command, sub)?),
+            PackageTarget::Root => Target::Dir(String::new()),
+            PackageTarget::Named(name) => Target::Named(name.clone()),
+            PackageTarget::All => Target::All,
+        })
+    }
+
+    /// The package script a command runs here, with the package it runs in: the innermost
+    /// invocation's, when that runs in this repository.
+    pub fn script_call<'c>(
+        &self,
+        command: &'c crate::command::Command,
+    ) -> Option<(
+        &'c crate::command::tools::ScriptRun,
+        crate::facts::node::Target,
+    )> {
+        let invocation = command.invocation().filter(|i| i.is_local())?;
+        let run = invocation.script.as_ref()?;
+        Some((run, self.script_target(command, run)?))
+    }
 }
 
 /// A lint rule.

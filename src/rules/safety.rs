@@ -43,15 +43,13 @@ pub fn runs<'p>(cx: &RuleContext<'_>, pack: &'p Pack, command: &Command) -> Opti
     if let Some(entry) = pack.find(&argv) {
         return Some(entry);
     }
-    let node = &cx.project.node;
-    let cwd = super::missing_script::command_dir(cx, command)?;
-    let call = node.script_call(&argv, &cwd)?;
-    let Lookup::Found(package) = node.lookup(&call, &[cx.dir(), ""]) else {
+    let (call, target) = cx.script_call(command)?;
+    let Lookup::Found(package) = cx.project.node.lookup(call, &target, &[cx.dir(), ""]) else {
         return None;
     };
     cx.project
         .with_script_steps(package, &call.script, |steps| {
-            steps.iter().find_map(|step| pack.find(&step.argv))
+            steps.iter().find_map(|step| pack.find(&step.argv()))
         })
 }
 

@@ -1,6 +1,5 @@
 use std::collections::BTreeSet;
 
-use super::missing_script::command_dir;
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
 use crate::command::shell::Word;
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
@@ -207,7 +206,7 @@ impl Rule for UnknownService {
             if call.services.is_empty() {
                 continue;
             }
-            let Some(cwd) = command_dir(cx, command) else {
+            let Some(cwd) = cx.command_dir(command) else {
                 continue;
             };
             let files: Vec<&ComposeFile> = if call.files.is_empty() {

@@ -109,35 +109,31 @@ impl UnsafeMigration {
         context: crate::document::EnvContext,
         out: &mut Vec<Diagnostic>,
     ) {
-        let node = &cx.project.node;
-        let Some(cwd) = super::missing_script::command_dir(cx, command) else {
+        let Some((call, target)) = cx.script_call(command) else {
+            return;
+        };
+        let Lookup::Found(package) = cx.project.node.lookup(call, &target, &[cx.dir(), ""]) else {
             return;
         };
         let argv = command.argv();
-        let Some(call) = node.script_call(&argv, &cwd) else {
-            return;
-        };
-        let Lookup::Found(package) = node.lookup(&call, &[cx.dir(), ""]) else {
-            return;
-        };
         // Most scripts run nothing from the pack: ask the cached expansion before copying it.
         let reaches = cx
             .project
             .with_script_steps(package, &call.script, |steps| {
-                steps.iter().any(|step| pack.find(&step.argv).is_some())
+                steps.iter().any(|step| pack.find(&step.argv()).is_some())
             });
         if !reaches {
             return;
         }
         let label = argv.join(" ");
         for step in cx.project.expand_script(package, &call.script, &label) {
-            let Some(entry) = pack.find(&step.argv) else {
+            let Some(entry) = pack.find(&step.argv()) else {
                 continue;
             };
             let Some(severity) = entry.levels.for_context(context).severity() else {
                 continue;
             };
-            let reached = step.argv.join(" ");
+            let reached = step.argv().join(" ");
             out.push(
                 Diagnostic::new(
                     Self::META.id,
@@ -179,22 +175,17 @@ fn help(cx: &RuleContext<'_>, entry: &Entry, command: &Command) -> String {
     let words: Vec<&str> = safe.split_whitespace().collect();
     let node = &cx.project.node;
     let scripts = cx.project.scripts_running(&words);
+    // The manager the runbook used for this command, else the project's.
     let manager = command
-        .program()
-        .and_then(|p| match p {
-            "npm" | "pnpm" | "yarn" | "bun" => node.script_call(&[p, "x"], "").map(|c| c.manager),
-            _ => None,
-        })
+        .invocation()
+        .and_then(|i| i.script.as_ref())
+        .map(|run| run.manager)
         .or(node.manager);
     if let (Some((package, script)), Some(manager)) = (scripts.first(), manager) {
         let mut run = manager.run_command(script);
         if !package.dir.is_empty() {
             if let Some(name) = &package.name {
-                run = match manager {
-                    crate::facts::PackageManager::Pnpm => format!("pnpm --filter {name} {script}"),
-                    crate::facts::PackageManager::Yarn => format!("yarn workspace {name} {script}"),
-                    _ => format!("npm -w {name} run {script}"),
-                };
+                run = manager.run_in_package(name, script);
             }
         }
         format!("{}; use `{run}` (runs `{safe}`) instead", entry.why)

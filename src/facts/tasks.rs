@@ -6,27 +6,7 @@ use std::collections::BTreeSet;
 use super::yaml::{self, Node};
 use super::ManifestReader;
 
-/// Which runner a task file belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Runner {
-    /// `make`.
-    Make,
-    /// `just`.
-    Just,
-    /// `task` (go-task).
-    Task,
-}
-
-impl Runner {
-    /// The program that runs it.
-    pub fn program(self) -> &'static str {
-        match self {
-            Runner::Make => "make",
-            Runner::Just => "just",
-            Runner::Task => "task",
-        }
-    }
-}
+pub use crate::command::tools::Runner;
 
 /// One Makefile, justfile or Taskfile.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,6 @@
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::command::shell::Word;
+use crate::command::{Word, WorkDir};
 use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
-use crate::document::WorkDir;
 use crate::facts::tasks::{Runner, TaskFile};
 
 declare_rule! {
@@ -44,30 +43,32 @@ impl Rule for MissingMakeTarget {
             return;
         }
         for command in &cx.doc.commands {
-            let runner = match command.program() {
-                Some("make" | "gmake") => Runner::Make,
-                Some("just") => Runner::Just,
-                Some("task") => Runner::Task,
-                _ => continue,
-            };
-            let Some(cwd) = cx.command_dir(command) else {
+            let Some(call) = command
+                .invocation()
+                .filter(|i| i.is_local())
+                .and_then(|i| i.tasks.as_ref())
+            else {
                 continue;
             };
-            let Some(call) = parse_call(runner, command.args()) else {
-                continue;
-            };
+            let runner = call.runner;
+            // `-C dir` is found from where the command runs (the runbook's directory or the
+            // root, for a command with no `cd`), and `-f file` in that directory.
             let dir = match &call.dir {
-                Some(d) => match crate::paths::join(&cwd, d) {
-                    Some(d) => d,
-                    None => continue,
-                },
-                None => cwd.clone(),
+                Some(dir) => cx.command_subdir(command, dir),
+                None => cx.command_dir(command),
+            };
+            let Some(dir) = dir else {
+                continue;
+            };
+            let find = |path: Option<String>| {
+                path.and_then(|path| tasks.files.iter().find(|t| t.path == path))
             };
             let file = match &call.file {
-                Some(f) => match crate::paths::join(&dir, f) {
-                    Some(path) => tasks.files.iter().find(|t| t.path == path),
-                    None => continue,
-                },
+                Some(file) if call.dir.is_none() => cx
+                    .command_bases(command)
+                    .iter()
+                    .find_map(|base| find(crate::paths::join(base, file))),
+                Some(file) => find(crate::paths::join(&dir, file)),
                 None => find_file(
                     cx,
                     runner,
@@ -78,7 +79,7 @@ impl Rule for MissingMakeTarget {
             let Some(file) = file else {
                 continue;
             };
-            for word in call.targets {
+            for word in &call.targets {
                 if word.text.contains(['$', '<', '{', '*', '[', '(']) || file.has(&word.text) {
                     continue;
                 }
@@ -149,134 +150,6 @@ fn find_file<'a>(
         return tasks.file_in(runner, "");
     }
     None
-}
-
-struct Call<'a> {
-    dir: Option<String>,
-    file: Option<String>,
-    targets: Vec<&'a Word>,
-}
-
-/// Targets and directory/file options of a `make`, `just` or `task` command line.
-fn parse_call(runner: Runner, args: &[Word]) -> Option<Call<'_>> {
-    let mut call = Call {
-        dir: None,
-        file: None,
-        targets: Vec::new(),
-    };
-    let (dir_flags, file_flags, valued): (&[&str], &[&str], &[&str]) = match runner {
-        Runner::Make => (
-            &["-C", "--directory"],
-            &["-f", "--file", "--makefile"],
-            &[
-                "-I",
-                "--include-dir",
-                "-o",
-                "--old-file",
-                "-W",
-                "--what-if",
-                "--assume-new",
-                "--jobserver-style",
-                "-O",
-            ],
-        ),
-        Runner::Just => (
-            &["-d", "--working-directory"],
-            &["-f", "--justfile"],
-            &[
-                "--set",
-                "--shell",
-                "--shell-arg",
-                "--dotenv-filename",
-                "--dotenv-path",
-                "--color",
-                "--list-heading",
-            ],
-        ),
-        Runner::Task => (
-            &["-d", "--dir"],
-            &["-t", "--taskfile"],
-            &[
-                "-o",
-                "--output",
-                "-c",
-                "--concurrency",
-                "--interval",
-                "--sort",
-            ],
-        ),
-    };
-    let mut i = 0;
-    while i < args.len() {
-        let word = &args[i];
-        let text = word.text.as_str();
-        i += 1;
-        if text == "--" {
-            break; // `task x -- args`: the rest goes to the task
-        }
-        if let Some((flag, value)) = text.split_once('=').filter(|(f, _)| f.starts_with("--")) {
-            if dir_flags.contains(&flag) {
-                call.dir = Some(value.to_string());
-            } else if file_flags.contains(&flag) {
-                call.file = Some(value.to_string());
-            }
-            continue;
-        }
-        if dir_flags.contains(&text) || file_flags.contains(&text) || valued.contains(&text) {
-            let value = args.get(i).map(|w| w.text.clone());
-            i += 1;
-            if dir_flags.contains(&text) {
-                call.dir = value;
-            } else if file_flags.contains(&text) {
-                call.file = value;
-            } else if text == "--set" {
-                i += 1; // `--set NAME VALUE`
-            }
-            continue;
-        }
-        if runner == Runner::Make && text.starts_with("-C") && text.len() > 2 {
-            call.dir = Some(text[2..].to_string());
-            continue;
-        }
-        if matches!(text, "-j" | "--jobs" | "-l" | "--load-average") {
-            if args.get(i).is_some_and(|w| w.text.parse::<f64>().is_ok()) {
-                i += 1;
-            }
-            continue;
-        }
-        if text.starts_with('-') {
-            // Listing and help modes run no target.
-            if matches!(
-                text,
-                "--list"
-                    | "-l"
-                    | "--summary"
-                    | "--help"
-                    | "-h"
-                    | "--version"
-                    | "--init"
-                    | "--list-all"
-                    | "-a"
-                    | "--choose"
-                    | "--evaluate"
-                    | "--show"
-                    | "-s"
-                    | "--dump"
-            ) && runner != Runner::Make
-            {
-                return None;
-            }
-            continue;
-        }
-        if text.contains('=') {
-            continue; // `make deploy ENV=prod`, `task x VAR=1`
-        }
-        call.targets.push(word);
-        if runner == Runner::Just {
-            break; // the rest are the recipe's arguments
-        }
-    }
-    Some(call)
 }
 
 #[cfg(test)]

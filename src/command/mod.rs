@@ -67,6 +67,17 @@ impl Command {
         self.words.first().map(|w| w.text.as_str())
     }
 
+    /// The program's file name (`rails` for `bin/rails`), wrappers peeled, launchers not.
+    pub fn program_name(&self) -> Option<&str> {
+        self.program().map(argv::program_name)
+    }
+
+    /// True when what the command runs runs in a container or on another host
+    /// (`kubectl exec ... --`, `docker compose exec`, `ssh host cmd`).
+    pub fn runs_elsewhere(&self) -> bool {
+        self.invocation().is_some_and(|i| !i.is_local())
+    }
+
     /// Argument words after the program.
     pub fn args(&self) -> &[Word] {
         self.words.get(1..).unwrap_or(&[])

@@ -126,6 +126,18 @@ pub struct CodeLine {
     pub exact: bool,
 }
 
+impl CodeBlock {
+    /// The block's lines as the command layer reads them.
+    pub fn source_lines(&self) -> Vec<crate::command::SourceLine<'_>> {
+        commands::source_lines(self)
+    }
+
+    /// The SQL statements of the block, `(text, span)`, comments removed, split at `;`.
+    pub fn sql_statements(&self) -> Vec<(String, Span)> {
+        crate::command::sql::statements(&self.source_lines(), self.span.start)
+    }
+}
+
 impl CodeLine {
     /// File span of bytes `start..end` of this line's text (approximate when not `exact`).
     pub fn span_of(&self, start: usize, end: usize) -> Span {

@@ -57,8 +57,8 @@ mod tests {
 
     fn find(line: &str) -> Option<String> {
         let pack = Pack::parse("x", CATALOGUE).unwrap();
-        let argv: Vec<&str> = line.split_whitespace().collect();
-        pack.find(&argv).map(|e| e.id.clone())
+        pack.find_in(&crate::command::parse(line))
+            .map(|e| e.id.clone())
     }
 
     #[test]

@@ -99,33 +99,19 @@ impl Rule for LocalhostInProduction {
             if command.context != EnvContext::Production {
                 continue;
             }
-            let program = command
-                .program()
-                .map(crate::command::argv::program_name)
-                .unwrap_or("");
-            let argv = command.argv();
+            let program = command.program_name().unwrap_or("");
             // Inside `kubectl exec ... --` or `docker exec`, localhost is the container itself.
-            let runs_inside = crate::command::argv::effective_start(&argv) > 0
-                && matches!(
-                    program,
-                    "kubectl" | "oc" | "docker" | "podman" | "docker-compose"
-                );
-            if runs_inside
+            if command.runs_elsewhere()
                 || PROBES.contains(&program)
                 || TUNNELS.contains(&program)
-                || (program == "kubectl" && argv.contains(&"port-forward"))
+                || (program == "kubectl" && command.args().iter().any(|w| w.text == "port-forward"))
             {
                 continue;
             }
             let mut previous = "";
             for word in command.assignments.iter().chain(&command.words) {
                 let text = word.text.as_str();
-                let is_bind = matches!(
-                    previous,
-                    "--host" | "-H" | "--bind" | "-b" | "--listen" | "--address"
-                ) || text.to_ascii_uppercase().starts_with("HOST=")
-                    || text.starts_with("--host=")
-                    || text.starts_with("--bind=");
+                let is_bind = crate::command::tools::is_bind_address(previous, text);
                 previous = text;
                 if is_bind {
                     continue;

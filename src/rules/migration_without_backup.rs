@@ -99,7 +99,7 @@ impl Rule for MigrationWithoutBackup {
         };
         let mut phases_seen: Vec<SectionId> = Vec::new();
         for command in &cx.doc.commands {
-            if !is_production_step(cx, command) || super::pack_rule::is_rehearsal(command) {
+            if !is_production_step(cx, command) || command.is_rehearsal() {
                 continue;
             }
             let Some(entry) = runs(cx, migration_steps(), command) else {

@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::ContextLevels;
-use crate::command::argv;
+use crate::command::{Command, Invocation};
 use crate::diagnostic::Level;
 
 /// A parsed pack.
@@ -213,17 +213,23 @@ impl Pack {
         })
     }
 
-    /// The first entry matching a command line.
-    pub fn find<S: AsRef<str>>(&self, argv: &[S]) -> Option<&Entry> {
+    /// The first entry matching an invocation.
+    pub fn find(&self, invocation: &Invocation) -> Option<&Entry> {
         // The program is the same for every entry: find it once and only try the entries
         // about it (this runs for every command of every file, against every pack).
-        let program = argv
-            .get(argv::effective_start(argv))
-            .map(|word| argv::program_name(word.as_ref()))?;
+        let program = invocation.name();
+        if program.is_empty() {
+            return None;
+        }
         self.entries
             .iter()
             .filter(|entry| entry.programs.iter().any(|p| p == program))
-            .find(|entry| entry.matches(argv))
+            .find(|entry| entry.matches(invocation))
+    }
+
+    /// The first entry matching what a command runs (its innermost invocation).
+    pub fn find_in(&self, command: &Command) -> Option<&Entry> {
+        self.find(command.invocation()?)
     }
 
     /// The first program-less (free-text) entry matching a SQL statement or text.
@@ -362,18 +368,14 @@ fn apply_levels(
 }
 
 impl Entry {
-    /// True when the command line (launchers included) is what this entry describes.
-    pub fn matches<S: AsRef<str>>(&self, argv: &[S]) -> bool {
-        let start = argv::effective_start(argv);
-        let Some(program) = argv.get(start) else {
-            return false;
-        };
-        let program = argv::program_name(program.as_ref());
+    /// True when the invocation (launchers peeled) is what this entry describes.
+    pub fn matches(&self, invocation: &Invocation) -> bool {
+        let program = invocation.name();
         if !self.programs.iter().any(|p| p == program) {
             return false;
         }
-        let rest: Vec<&str> = argv[start + 1..].iter().map(|w| w.as_ref()).collect();
-        let positionals = positionals(program, &rest);
+        let rest: Vec<&str> = invocation.args().iter().map(|w| w.text.as_str()).collect();
+        let positionals = invocation.positionals();
         // Index of the positional after the matched `args` window (0 when there are no args).
         let mut after = 0;
         if !self.args.is_empty() {
@@ -431,97 +433,6 @@ impl Entry {
 }
 
 /// `--force` matches `--force` and `--force=x`; `-r` also matches combined short flags (`-rf`).
-/// Flags whose value is the next word, per program: `kubectl -n shop delete ns x` has the
-/// positionals `delete ns x`, not `shop delete ns x`.
-const VALUE_FLAGS: &[(&str, &[&str])] = &[
-    (
-        "kubectl",
-        &[
-            "-n",
-            "--namespace",
-            "--context",
-            "-l",
-            "--selector",
-            "--kubeconfig",
-            "-o",
-            "--output",
-            "-c",
-            "--container",
-            "--cluster",
-            "--user",
-        ],
-    ),
-    (
-        "oc",
-        &[
-            "-n",
-            "--namespace",
-            "--context",
-            "-l",
-            "--selector",
-            "-o",
-            "--output",
-        ],
-    ),
-    (
-        "helm",
-        &[
-            "-n",
-            "--namespace",
-            "--kube-context",
-            "-f",
-            "--values",
-            "--set",
-            "--version",
-            "-o",
-            "--output",
-        ],
-    ),
-    (
-        "redis-cli",
-        &["-h", "-p", "-a", "-n", "-u", "--user", "--pass"],
-    ),
-    ("git", &["-C", "-c"]),
-    (
-        "docker",
-        &[
-            "-f",
-            "--file",
-            "-p",
-            "--project-name",
-            "--context",
-            "-H",
-            "--host",
-            "--profile",
-            "--env-file",
-        ],
-    ),
-    ("terraform", &["-chdir", "-var", "-var-file", "-target"]),
-];
-
-/// The non-flag words of a command, without the values of the program's value flags.
-fn positionals<'a>(program: &str, rest: &[&'a str]) -> Vec<&'a str> {
-    let value_flags = VALUE_FLAGS
-        .iter()
-        .find(|(p, _)| *p == program)
-        .map(|(_, flags)| *flags)
-        .unwrap_or(&[]);
-    let mut out = Vec::new();
-    let mut skip = false;
-    for word in rest {
-        if skip {
-            skip = false;
-            continue;
-        }
-        if argv::is_flag(word) {
-            skip = value_flags.contains(word);
-            continue;
-        }
-        out.push(*word);
-    }
-    out
-}
-
 /// A spec ending in `!` (`-c!`) matches only that exact word, not combined short flags.
 fn flag_matches(spec: &str, word: &str) -> bool {
     if let Some(exact) = spec.strip_suffix('!') {
@@ -573,8 +484,8 @@ rollback = "off"
     fn matches_by_program_words_and_flags() {
         let pack = Pack::parse("team.toml", PACK).unwrap();
         let find = |line: &str| {
-            let argv: Vec<&str> = line.split_whitespace().collect();
-            pack.find(&argv).map(|e| e.id.as_str())
+            pack.find_in(&crate::command::parse(line))
+                .map(|e| e.id.as_str())
         };
         assert_eq!(find("sudo rm -rf /var/x"), Some("rm-rf"));
         assert_eq!(find("rm -fr build"), Some("rm-rf"));

@@ -3,7 +3,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::command::shell::Joint;
+use crate::command::Joint;
 use crate::diagnostic::{Diagnostic, Severity};
 
 declare_rule! {
@@ -46,7 +46,7 @@ fn pipeline_fetches(commands: &[crate::document::Command], line: &str) -> bool {
         if previous.line != line {
             return false;
         }
-        let program = previous.program().map(crate::command::argv::program_name);
+        let program = previous.program_name();
         if program.is_some_and(|p| FETCHERS.contains(&p)) {
             return true;
         }
@@ -66,7 +66,7 @@ impl Rule for PipeToShell {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let commands = &cx.doc.commands;
         for (i, command) in commands.iter().enumerate() {
-            let Some(program) = command.program().map(crate::command::argv::program_name) else {
+            let Some(program) = command.program_name() else {
                 continue;
             };
             if !SHELLS.contains(&program) {

@@ -39,8 +39,7 @@ pub fn backup_steps() -> &'static Pack {
 /// The entry of `pack` the command runs: directly, or through the package scripts it calls
 /// (`pnpm db:deploy` → `prisma migrate deploy`).
 pub fn runs<'p>(cx: &RuleContext<'_>, pack: &'p Pack, command: &Command) -> Option<&'p Entry> {
-    let argv = command.argv();
-    if let Some(entry) = pack.find(&argv) {
+    if let Some(entry) = pack.find_in(command) {
         return Some(entry);
     }
     let (call, target) = cx.script_call(command)?;
@@ -49,7 +48,7 @@ pub fn runs<'p>(cx: &RuleContext<'_>, pack: &'p Pack, command: &Command) -> Opti
     };
     cx.project
         .with_script_steps(package, &call.script, |steps| {
-            steps.iter().find_map(|step| pack.find(&step.argv()))
+            steps.iter().find_map(|step| pack.find(&step.invocation))
         })
 }
 
@@ -109,8 +108,8 @@ mod tests {
     #[test]
     fn catalogues_parse_and_match() {
         let find = |pack: &Pack, line: &str| {
-            let argv: Vec<&str> = line.split_whitespace().collect();
-            pack.find(&argv).map(|e| e.id.clone())
+            pack.find_in(&crate::command::parse(line))
+                .map(|e| e.id.clone())
         };
         let m = migration_steps();
         assert_eq!(

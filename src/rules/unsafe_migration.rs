@@ -80,8 +80,7 @@ impl Rule for UnsafeMigration {
         let pack = Self::catalogue();
         for command in &cx.doc.commands {
             let context = cx.effective_context(command.context);
-            let argv = command.argv();
-            if let Some(entry) = pack.find(&argv) {
+            if let Some(entry) = pack.find_in(command) {
                 if let Some(severity) = entry.levels.for_context(context).severity() {
                     let diagnostic = Diagnostic::new(
                         Self::META.id,
@@ -120,14 +119,16 @@ impl UnsafeMigration {
         let reaches = cx
             .project
             .with_script_steps(package, &call.script, |steps| {
-                steps.iter().any(|step| pack.find(&step.argv()).is_some())
+                steps
+                    .iter()
+                    .any(|step| pack.find(&step.invocation).is_some())
             });
         if !reaches {
             return;
         }
         let label = argv.join(" ");
         for step in cx.project.expand_script(package, &call.script, &label) {
-            let Some(entry) = pack.find(&step.argv()) else {
+            let Some(entry) = pack.find(&step.invocation) else {
                 continue;
             };
             let Some(severity) = entry.levels.for_context(context).severity() else {
@@ -225,8 +226,8 @@ mod tests {
     fn catalogue_matches_through_launchers() {
         let pack = UnsafeMigration::catalogue();
         let find = |line: &str| {
-            let argv: Vec<&str> = line.split_whitespace().collect();
-            pack.find(&argv).map(|e| e.id.as_str())
+            pack.find_in(&crate::command::parse(line))
+                .map(|e| e.id.as_str())
         };
         assert_eq!(
             find("npx prisma migrate dev --name init"),

@@ -129,6 +129,18 @@ pub fn environment_names(words: &[super::Word]) -> Vec<&str> {
         .collect()
 }
 
+/// True when `word` is a bind address rather than a host to reach: the value of `--host`,
+/// `-H`, `--bind`, `-b`, `--listen`, `--address` (given as `previous`), or `HOST=...`,
+/// `--host=...`, `--bind=...`.
+pub fn is_bind_address(previous: &str, word: &str) -> bool {
+    matches!(
+        previous,
+        "--host" | "-H" | "--bind" | "-b" | "--listen" | "--address"
+    ) || word.to_ascii_uppercase().starts_with("HOST=")
+        || word.starts_with("--host=")
+        || word.starts_with("--bind=")
+}
+
 /// Values of `flag value` pairs among `words`.
 fn flag_values<'a>(words: &'a [super::Word], flags: &[&str]) -> Vec<&'a super::Word> {
     words

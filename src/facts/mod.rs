@@ -140,7 +140,8 @@ impl ProjectFacts {
 
 /// Reads manifest files, turning failures into problems.
 pub struct ManifestReader {
-    root: PathBuf,
+    /// The project root.
+    pub root: PathBuf,
     /// Problems met so far.
     pub problems: Vec<ManifestProblem>,
 }

@@ -34,6 +34,9 @@ pub struct NodeFacts {
     pub packages: Vec<Package>,
     /// The manager the project declares (`packageManager`) or whose lockfile it has.
     pub manager: Option<PackageManager>,
+    /// package.json files outside the workspace, by directory: their scripts run from their
+    /// own directory (`cd app && npm run x`) but no filter selects them.
+    pub others: Vec<Package>,
 }
 
 /// Which package a script call runs in, resolved against the project.
@@ -118,9 +121,22 @@ impl NodeFacts {
             };
         }
         let members = member_manifests(&workspace_globs, files);
-        for manifest in members {
-            if let Some((package, _, _)) = read_package(reader, &manifest) {
+        for manifest in &members {
+            if let Some((package, _, _)) = read_package(reader, manifest) {
                 facts.packages.push(package);
+            }
+        }
+        // Packages outside the workspace (`app/` and `api/` of a repository without one) run
+        // their own scripts: `cd app && yarn x`, `npm --prefix app run x`. Read them for
+        // their directories only; one that cannot be read is skipped without a finding, as it
+        // was never part of the workspace (it may be a test fixture).
+        let mut quiet = ManifestReader::new(&reader.root);
+        for manifest in files.iter().filter(|f| f.ends_with("/package.json")) {
+            if members.contains(manifest) {
+                continue;
+            }
+            if let Some((package, _, _)) = read_package(&mut quiet, manifest) {
+                facts.others.push(package);
             }
         }
         facts
@@ -136,10 +152,11 @@ impl NodeFacts {
         self.packages.iter().find(|p| p.dir == dir)
     }
 
-    /// The innermost package whose directory contains `dir`.
+    /// The innermost package whose directory contains `dir`, in the workspace or not.
     pub fn nearest_package(&self, dir: &str) -> Option<&Package> {
         self.packages
             .iter()
+            .chain(&self.others)
             .filter(|p| p.dir.is_empty() || dir == p.dir || dir.starts_with(&format!("{}/", p.dir)))
             .max_by_key(|p| p.dir.len())
     }

@@ -42,7 +42,7 @@ impl Rule for MissingScript {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let node = &cx.project.node;
-        if node.packages.is_empty() {
+        if node.packages.is_empty() && node.others.is_empty() {
             return;
         }
         for command in &cx.doc.commands {

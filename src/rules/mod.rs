@@ -316,6 +316,7 @@ pub(crate) mod testing {
                     dependencies: dependencies.iter().map(|d| d.to_string()).collect(),
                 }],
                 manager: Some(PackageManager::Pnpm),
+                others: Vec::new(),
             },
             ..ProjectFacts::default()
         }

@@ -39,6 +39,7 @@ fn facts() -> NodeFacts {
             ),
         ],
         manager: Some(PackageManager::Pnpm),
+        others: Vec::new(),
     }
 }
 

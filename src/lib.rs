@@ -17,6 +17,7 @@ pub mod document;
 pub mod engine;
 pub mod facts;
 pub mod init;
+pub mod manifests;
 pub mod paths;
 pub mod report;
 pub mod robust;

@@ -369,6 +369,77 @@ fn changed_since_lints_changed_runbooks_and_projects_of_changed_manifests() {
     assert!(stdout.starts_with("notes.md:"), "{stdout}");
 }
 
+/// Names that must re-lint their project when changed: every registry name, and variants
+/// its patterns accept.
+fn manifest_names() -> Vec<String> {
+    let mut names: Vec<String> = runbook_lint::manifests::MANIFESTS
+        .iter()
+        .flat_map(|m| m.names)
+        .map(|n| n.to_string())
+        .collect();
+    names.extend(
+        [
+            "docker-compose.prod.yml",
+            "ops/compose.override.yaml",
+            ".env.production",
+            "api.env.sample",
+            "Procfile.dev",
+            "Taskfile.dist.yml",
+        ]
+        .map(String::from),
+    );
+    names
+}
+
+#[test]
+fn changed_since_follows_the_manifest_registry() {
+    let dir = copy_fixture();
+    let root = dir.path();
+    for name in manifest_names() {
+        let path = root.join(&name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        if !path.exists() {
+            std::fs::write(&path, "").unwrap();
+        }
+    }
+    git(root, &["init", "-q"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "init"]);
+    for name in manifest_names() {
+        let path = root.join(&name);
+        let before = std::fs::read(&path).unwrap();
+        std::fs::write(&path, [before.as_slice(), b"\n"].concat()).unwrap();
+        let (stdout, stderr, _) = run_in(
+            root,
+            &["check", "--changed-since", "HEAD", "--format", "concise"],
+        );
+        assert!(
+            stdout.contains("docs/release.md:"),
+            "changing {name} did not re-lint the project's runbooks: {stdout}{stderr}"
+        );
+        std::fs::write(&path, before).unwrap();
+    }
+}
+
+#[test]
+fn a_manifest_named_on_the_command_line_lints_its_project() {
+    let dir = copy_fixture();
+    let root = dir.path();
+    for name in [
+        "Taskfile.yaml",
+        "Justfile",
+        "render.yml",
+        "docker-compose.prod.yml",
+    ] {
+        std::fs::write(root.join(name), "").unwrap();
+        let (stdout, stderr, code) = run_in(root, &["check", name, "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["files_checked"], 1, "{name}: {stdout}{stderr}");
+        assert_eq!(code, 1, "{name}: the project's runbook has findings");
+        assert!(stdout.contains("docs/release.md"), "{name}: {stdout}");
+    }
+}
+
 #[test]
 fn changed_since_outside_a_repository_is_a_clear_error() {
     let dir = copy_fixture();

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use super::env::{self, EnvFacts};
 use super::yaml::{self, Node};
-use super::ManifestReader;
+use super::{Catalog, ManifestReader};
+use crate::manifests::Kind;
 use crate::span::Span;
 
 /// One compose file.
@@ -30,29 +31,22 @@ pub struct ComposeFacts {
     pub files: Vec<ComposeFile>,
 }
 
-/// True for a compose file name: `compose.yaml`, `docker-compose.yml`, `docker-compose.prod.yml`,
-/// `compose.override.yaml`...
-pub fn is_compose_file(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    (name.starts_with("docker-compose") || name.starts_with("compose."))
-        && (name.ends_with(".yml") || name.ends_with(".yaml"))
-}
-
 impl ComposeFacts {
     /// Reads every compose file among `files`, declaring their variables in `env`.
     pub fn load(
         reader: &mut ManifestReader,
-        files: &BTreeSet<String>,
+        catalog: &Catalog<'_>,
         env: &mut EnvFacts,
     ) -> ComposeFacts {
         let mut facts = ComposeFacts::default();
-        for path in files.iter().filter(|f| is_compose_file(f)) {
+        let files = catalog.files;
+        for path in catalog.of(&[Kind::Compose]) {
             let Some(text) = reader.read(path) else {
                 continue;
             };
             let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
             let mut file = ComposeFile {
-                path: path.clone(),
+                path: path.to_string(),
                 dir: dir.to_string(),
                 services: Vec::new(),
                 profiles: BTreeSet::new(),
@@ -215,7 +209,7 @@ mod tests {
         .into();
         let mut reader = ManifestReader::new(dir.path());
         let mut env = EnvFacts::default();
-        let facts = ComposeFacts::load(&mut reader, &files, &mut env);
+        let facts = ComposeFacts::load(&mut reader, &Catalog::new(&files), &mut env);
         assert!(reader.problems.is_empty(), "{:?}", reader.problems);
         let names: Vec<&str> = facts.files[0]
             .services

@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use globset::{Glob, GlobSetBuilder};
 use serde_json::Value as Json;
 
-use super::{yaml, ManifestProblem, ManifestReader};
+use super::{yaml, Catalog, ManifestProblem, ManifestReader};
 use crate::command::tools::{is_well_known_binary, PackageTarget, ScriptRun};
 use crate::command::{Invocation, WorkDir};
+use crate::manifests::Kind;
 
 pub use crate::command::tools::PackageManager;
 
@@ -81,17 +82,17 @@ impl ScriptStep {
 
 impl NodeFacts {
     /// Loads every package.json the project has: the root's, and workspace members'.
-    pub fn load(reader: &mut ManifestReader, files: &BTreeSet<String>) -> NodeFacts {
+    pub fn load(reader: &mut ManifestReader, catalog: &Catalog<'_>) -> NodeFacts {
         let mut facts = NodeFacts::default();
         let mut workspace_globs: Vec<String> = Vec::new();
-        if files.contains("package.json") {
+        if catalog.contains("package.json") {
             if let Some((package, globs, manager)) = read_package(reader, "package.json") {
                 workspace_globs.extend(globs);
                 facts.manager = manager;
                 facts.packages.push(package);
             }
         }
-        if files.contains("pnpm-workspace.yaml") {
+        if catalog.contains("pnpm-workspace.yaml") {
             if let Some(text) = reader.read("pnpm-workspace.yaml") {
                 match yaml::parse("pnpm-workspace.yaml", &text) {
                     Ok(Some(root)) => workspace_globs.extend(
@@ -108,19 +109,23 @@ impl NodeFacts {
             facts.manager.get_or_insert(PackageManager::Pnpm);
         }
         if facts.manager.is_none() {
-            facts.manager = if files.contains("pnpm-lock.yaml") {
+            // The root's lockfile names the manager.
+            let lockfiles: Vec<&str> = catalog.of(&[Kind::NodeLockfile]).collect();
+            let has = |name: &str| lockfiles.contains(&name);
+            facts.manager = if has("pnpm-lock.yaml") {
                 Some(PackageManager::Pnpm)
-            } else if files.contains("yarn.lock") {
+            } else if has("yarn.lock") {
                 Some(PackageManager::Yarn)
-            } else if files.contains("bun.lockb") || files.contains("bun.lock") {
+            } else if has("bun.lockb") || has("bun.lock") {
                 Some(PackageManager::Bun)
-            } else if files.contains("package-lock.json") {
+            } else if has("package-lock.json") {
                 Some(PackageManager::Npm)
             } else {
                 None
             };
         }
-        let members = member_manifests(&workspace_globs, files);
+        let manifests: Vec<&str> = catalog.of(&[Kind::PackageJson]).collect();
+        let members = member_manifests(&workspace_globs, &manifests);
         for manifest in &members {
             if let Some((package, _, _)) = read_package(reader, manifest) {
                 facts.packages.push(package);
@@ -131,8 +136,8 @@ impl NodeFacts {
         // their directories only; one that cannot be read is skipped without a finding, as it
         // was never part of the workspace (it may be a test fixture).
         let mut quiet = ManifestReader::new(&reader.root);
-        for manifest in files.iter().filter(|f| f.ends_with("/package.json")) {
-            if members.contains(manifest) {
+        for manifest in manifests.iter().filter(|f| f.contains('/')) {
+            if members.iter().any(|m| m == manifest) {
                 continue;
             }
             if let Some((package, _, _)) = read_package(&mut quiet, manifest) {
@@ -408,8 +413,9 @@ fn strip_position(message: &str) -> &str {
     message.split(" at line ").next().unwrap_or(message)
 }
 
-/// package.json files of workspace members matched by `globs` (negations with `!`).
-fn member_manifests(globs: &[String], files: &BTreeSet<String>) -> Vec<String> {
+/// package.json files (of `manifests`) of workspace members matched by `globs` (negations
+/// with `!`).
+fn member_manifests(globs: &[String], manifests: &[&str]) -> Vec<String> {
     if globs.is_empty() {
         return Vec::new();
     }
@@ -428,11 +434,11 @@ fn member_manifests(globs: &[String], files: &BTreeSet<String>) -> Vec<String> {
     let (Ok(include), Ok(exclude)) = (include.build(), exclude.build()) else {
         return Vec::new();
     };
-    files
+    manifests
         .iter()
         .filter_map(|file| {
             let dir = file.strip_suffix("/package.json")?;
-            (include.is_match(dir) && !exclude.is_match(dir)).then(|| file.clone())
+            (include.is_match(dir) && !exclude.is_match(dir)).then(|| file.to_string())
         })
         .collect()
 }

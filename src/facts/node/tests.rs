@@ -171,16 +171,13 @@ fn finds_scripts_running_a_command() {
 
 #[test]
 fn workspace_globs_select_members() {
-    let files: BTreeSet<String> = [
+    let files: Vec<&str> = vec![
         "package.json",
         "apps/api/package.json",
         "apps/web/package.json",
         "packages/legacy/package.json",
         "node_modules/x/package.json",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    ];
     let members = member_manifests(
         &[
             "apps/*".into(),

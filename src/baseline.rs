@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::CheckResult;
+use crate::findings::CheckResult;
 use crate::report::fingerprint;
 
 /// The baseline file.

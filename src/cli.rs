@@ -134,7 +134,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     return ExitCode::from(exit::FAILURE);
                 }
             };
-            print(&rules::listing(&rules::rule_set(&settings)))
+            print(&listing(&rules::rule_set(&settings)))
         }
         Command::Explain { rule } => {
             let all = rules::rule_set(&project_settings().unwrap_or_default());
@@ -177,6 +177,33 @@ pub fn run(cli: Cli) -> ExitCode {
             print(&String::from_utf8_lossy(&script))
         }
     }
+}
+
+/// The `runbook-lint rules` listing: every rule with its default severity and summary, and
+/// under a pack-driven rule each entry with its production severity.
+fn listing(rules: &[Box<dyn rules::Rule>]) -> String {
+    let mut out = String::new();
+    let metas = rules.iter().map(|r| (r.meta(), r.pack()));
+    let engine = rules::ENGINE_RULES.iter().map(|m| (*m, None));
+    for (meta, pack) in metas.chain(engine) {
+        out.push_str(&format!(
+            "{:<24} {:<8} {}\n",
+            meta.id,
+            meta.default_severity.name(),
+            meta.summary
+        ));
+        for entry in pack.map(|p| p.entries.as_slice()).unwrap_or_default() {
+            let level = match entry.levels.production {
+                crate::diagnostic::Level::On(severity) => severity.name(),
+                crate::diagnostic::Level::Off => "off",
+            };
+            out.push_str(&format!(
+                "  {:<30} {:<8} {}\n",
+                entry.id, level, entry.message
+            ));
+        }
+    }
+    out
 }
 
 /// Settings of the project in the current directory, for `rules` and `explain`.
@@ -262,7 +289,7 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
         }
     };
     let color = color && args.output.is_none();
-    let rendered = report::render(&result, args.format, color);
+    let rendered = report::render(&result, args.format, color, &rules::docs());
     let status = match &args.output {
         Some(path) => match std::fs::write(path, &rendered) {
             Ok(()) => ExitCode::SUCCESS,

@@ -7,17 +7,17 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::{ConfigError, Settings};
+use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Level, Severity};
 use crate::discover::{self, RootFinder};
 use crate::document::{Document, ParseOptions};
 use crate::facts::ProjectFacts;
 use crate::rules::{self, Rule, RuleContext};
-use crate::span::{LineIndex, Location, Span};
+use crate::span::LineIndex;
 use crate::suppress::Suppressions;
 
-/// Markdown files over this size are skipped with a warning.
-pub const DEFAULT_MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+pub use crate::findings::{CheckResult, FileFindings, Finding, ToolError};
+pub use crate::robust::DEFAULT_MAX_FILE_BYTES;
 
 /// What to check.
 #[derive(Debug, Clone, Default)]
@@ -43,80 +43,6 @@ pub struct CheckOptions {
     /// Drop each file's text once it is linted: for reports that never show source lines
     /// (JSON, concise, GitHub, JUnit without a baseline), so memory follows the findings only.
     pub drop_source: bool,
-}
-
-/// A finding with its resolved position.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// Rule id.
-    pub rule: String,
-    /// Final severity.
-    pub severity: Severity,
-    /// Byte span in the file.
-    pub span: Span,
-    /// Line and column.
-    pub location: Location,
-    /// Message.
-    pub message: String,
-    /// Label under the underline.
-    pub label: Option<String>,
-    /// How to fix it.
-    pub help: Option<String>,
-}
-
-/// The findings of one file, with its text for rendering.
-#[derive(Debug, Clone)]
-pub struct FileFindings {
-    /// Display path: relative to the base when under it, `/`-separated.
-    pub path: String,
-    /// The file's text (empty when it could not be read).
-    pub source: Arc<str>,
-    /// Sorted findings.
-    pub findings: Vec<Finding>,
-}
-
-/// A problem that is not a finding: the run cannot be trusted (exit 2).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ToolError {
-    /// A broken config.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// A path that could not be read.
-    #[error("{path}: {message}")]
-    Io {
-        /// The path.
-        path: String,
-        /// What went wrong.
-        message: String,
-    },
-}
-
-/// The outcome of a check.
-#[derive(Debug, Default)]
-pub struct CheckResult {
-    /// Files with findings, sorted by path.
-    pub files: Vec<FileFindings>,
-    /// Number of Markdown files linted.
-    pub files_checked: usize,
-    /// Problems that make the run fail with exit 2; the other files were still linted.
-    pub errors: Vec<ToolError>,
-    /// Notes for the user that are not findings (skipped files).
-    pub warnings: Vec<String>,
-}
-
-impl CheckResult {
-    /// Counts of `(errors, warnings, infos)`.
-    pub fn counts(&self) -> (usize, usize, usize) {
-        let mut counts = (0, 0, 0);
-        for finding in self.files.iter().flat_map(|f| &f.findings) {
-            match finding.severity {
-                Severity::Error => counts.0 += 1,
-                Severity::Warning => counts.1 += 1,
-                Severity::Info => counts.2 += 1,
-            }
-        }
-        counts
-    }
 }
 
 /// One project root: its settings and facts, shared by its runbooks.
@@ -308,7 +234,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 continue;
             };
             // A manifest excerpt (an env file) may hold a secret too.
-            let source: Arc<str> = match rules::redact(&problem.source) {
+            let source: Arc<str> = match crate::redact::redact(&problem.source) {
                 std::borrow::Cow::Borrowed(_) => problem.source.clone(),
                 std::borrow::Cow::Owned(masked) => Arc::from(masked),
             };
@@ -378,7 +304,7 @@ fn lint_file(
         Arc::from(text.text)
     };
     // Secrets are masked in the text every report format prints from (same byte length).
-    let source = match rules::redact(&source) {
+    let source = match crate::redact::redact(&source) {
         std::borrow::Cow::Borrowed(_) => source,
         std::borrow::Cow::Owned(masked) => Arc::from(masked),
     };
@@ -434,9 +360,9 @@ fn lint_source(
                 severity,
                 span: d.span,
                 location,
-                message: rules::redact(&d.message).into_owned(),
-                label: d.label.map(|l| rules::redact(&l).into_owned()),
-                help: d.help.map(|h| rules::redact(&h).into_owned()),
+                message: crate::redact::redact(&d.message).into_owned(),
+                label: d.label.map(|l| crate::redact::redact(&l).into_owned()),
+                help: d.help.map(|h| crate::redact::redact(&h).into_owned()),
             })
         })
         .collect();

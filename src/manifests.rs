@@ -269,6 +269,12 @@ pub fn is_manifest(path: &str) -> bool {
     manifest_of(path).is_some()
 }
 
+/// True for a committed env template: `.env.example`, `example.env`, `api.env.sample`, in
+/// any case (a real `.env` or `.env.local` is not one).
+pub fn is_env_template(path: &str) -> bool {
+    kind_of(path) == Some(Kind::EnvTemplate)
+}
+
 /// True when the file name has a Markdown extension, in any case.
 pub fn is_markdown(path: &str) -> bool {
     crate::paths::has_extension(file_name(path), MARKDOWN_EXTENSIONS)

@@ -5,6 +5,9 @@
 use std::io::Read as _;
 use std::path::Path;
 
+/// Markdown files over this size are skipped with a warning.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
 /// Stack of each worker thread. Parsing pathological nesting (10 000 block quotes) goes
 /// deeper than rayon's 2 MB default; untouched stack pages cost nothing.
 pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;

@@ -1,8 +1,8 @@
-//! Rule documentation as data: one list for `rules`, `explain`, SARIF rule metadata and the
-//! generated `docs/rules/RULE.md` pages, so they cannot disagree.
+//! Rule documentation as data ([`RuleDoc`]): what `explain`, SARIF rule metadata and the
+//! generated `docs/rules/RULE.md` pages print, from one list ([`crate::rules::docs`]), so they
+//! cannot disagree. Reports read it without knowing the rules.
 
 use crate::diagnostic::Severity;
-use crate::rules;
 
 /// Where the generated rule pages live, relative to the repository root.
 pub const DOCS_DIR: &str = "docs/rules";
@@ -62,22 +62,6 @@ impl RuleDoc {
     }
 }
 
-/// Every rule, built-in then engine rules, in `runbook-lint rules` order.
-pub fn all() -> Vec<RuleDoc> {
-    let builtin = rules::builtin_rules();
-    builtin
-        .iter()
-        .map(|r| r.meta())
-        .chain(rules::ENGINE_RULES.iter().copied())
-        .map(|meta| RuleDoc {
-            id: meta.id.to_string(),
-            default_severity: meta.default_severity,
-            summary: meta.summary.to_string(),
-            docs: rules::docs_text(meta.docs),
-        })
-        .collect()
-}
-
 /// The generated `docs/rules/README.md` index.
 pub fn index(docs: &[RuleDoc]) -> String {
     let mut out = String::from(
@@ -97,11 +81,9 @@ pub fn index(docs: &[RuleDoc]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn every_rule_has_sections_and_a_first_paragraph() {
-        let docs = all();
+        let docs = crate::rules::docs();
         assert!(docs.iter().any(|d| d.id == "invalid-manifest"));
         for doc in &docs {
             assert!(doc.docs.contains("## What it does"), "{}", doc.id);

@@ -7,7 +7,7 @@ use std::path::Path;
 use runbook_lint::ruledocs;
 
 fn expected() -> BTreeMap<String, String> {
-    let docs = ruledocs::all();
+    let docs = runbook_lint::rules::docs();
     let mut pages: BTreeMap<String, String> = docs
         .iter()
         .map(|doc| (format!("{}.md", doc.id), doc.page()))
@@ -56,7 +56,7 @@ fn rule_docs_are_up_to_date() {
 
 #[test]
 fn explain_prints_the_same_documentation() {
-    let doc = ruledocs::all()
+    let doc = runbook_lint::rules::docs()
         .into_iter()
         .find(|d| d.id == "missing-script")
         .unwrap();

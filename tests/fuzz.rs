@@ -440,7 +440,7 @@ proptest! {
             }
         }
         // Both reporters must cope with every finding.
-        let _ = runbook_lint::report::render(&result, runbook_lint::report::Format::Human, false);
-        let _ = runbook_lint::report::render(&result, runbook_lint::report::Format::Json, false);
+        let _ = runbook_lint::report::render(&result, runbook_lint::report::Format::Human, false, &[]);
+        let _ = runbook_lint::report::render(&result, runbook_lint::report::Format::Json, false, &[]);
     }
 }

@@ -60,7 +60,7 @@ impl EnvFacts {
 /// `.env.production.example` (the registry's [`Kind::EnvTemplate`]). A real `.env` or
 /// `.env.local` is not a template.
 pub fn is_env_template(path: &str) -> bool {
-    crate::manifests::kind_of(path) == Some(Kind::EnvTemplate)
+    crate::manifests::is_env_template(path)
 }
 
 /// Reads the keys of the project's env templates.

@@ -49,7 +49,7 @@ impl AnchorCache {
         if !real.starts_with(&root) {
             return None;
         }
-        match crate::robust::read_runbook(&real, crate::engine::DEFAULT_MAX_FILE_BYTES) {
+        match crate::robust::read_runbook(&real, crate::robust::DEFAULT_MAX_FILE_BYTES) {
             crate::robust::Read::Text(text) => Some(text.text),
             _ => None,
         }

@@ -5,7 +5,7 @@
 //! and the occurrence index among findings with the same rule and text in that file. Line
 //! numbers are left out on purpose: inserting a paragraph above a finding must not make it new.
 
-use crate::engine::FileFindings;
+use crate::findings::FileFindings;
 
 /// Version tag, bumped if the recipe changes (old baselines then stop matching, loudly).
 pub const VERSION: &str = "v1";
@@ -74,7 +74,7 @@ impl Fnv64 {
 mod tests {
     use super::*;
     use crate::diagnostic::Severity;
-    use crate::engine::Finding;
+    use crate::findings::Finding;
     use crate::span::{LineIndex, Span};
 
     fn file(source: &str, needles: &[&str]) -> FileFindings {

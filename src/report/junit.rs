@@ -1,7 +1,7 @@
 //! `--format junit`: JUnit XML for CI dashboards. One test suite per file with findings, one
 //! failed test case per finding; a clean run is one passing case, so dashboards show a run.
 
-use crate::engine::CheckResult;
+use crate::findings::CheckResult;
 
 /// The JUnit XML document.
 pub fn render(result: &CheckResult) -> String {

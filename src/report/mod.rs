@@ -11,7 +11,8 @@ pub mod junit;
 pub mod sarif;
 pub mod statistics;
 
-use crate::engine::CheckResult;
+use crate::findings::CheckResult;
+use crate::ruledocs::RuleDoc;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -30,14 +31,15 @@ pub enum Format {
     Junit,
 }
 
-/// Renders a result in `format`.
-pub fn render(result: &CheckResult, format: Format, color: bool) -> String {
+/// Renders a result in `format`; `rules` is the documentation of every rule, for the formats
+/// that describe them (SARIF).
+pub fn render(result: &CheckResult, format: Format, color: bool, rules: &[RuleDoc]) -> String {
     match format {
         Format::Human => human::render(result, color),
         Format::Json => json::render(result),
         Format::Concise => concise::render(result),
         Format::Github => github::render(result),
-        Format::Sarif => sarif::render(result),
+        Format::Sarif => sarif::render(result, rules),
         Format::Junit => junit::render(result),
     }
 }

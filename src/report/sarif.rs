@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 
 use crate::diagnostic::Severity;
-use crate::engine::CheckResult;
+use crate::findings::CheckResult;
 use crate::ruledocs::{self, RuleDoc};
 
 /// The schema URI written into the log.
@@ -91,8 +91,7 @@ fn uri(path: &str) -> String {
 }
 
 /// The SARIF log as pretty JSON with a trailing newline.
-pub fn render(result: &CheckResult) -> String {
-    let docs = ruledocs::all();
+pub fn render(result: &CheckResult, docs: &[RuleDoc]) -> String {
     let mut results = Vec::new();
     for file in &result.files {
         let prints = super::fingerprint::fingerprints(file);

@@ -1,8 +1,8 @@
 //! `destructive-command`: the built-in pack `rules/destructive-command.toml`, run by
 //! [`PackRule`](super::pack_rule::PackRule).
 
-use super::pack::Pack;
 use super::pack_rule::PackRule;
+use crate::config::pack::Pack;
 
 /// The embedded catalogue.
 pub const CATALOGUE: &str = include_str!("../../rules/destructive-command.toml");

@@ -5,7 +5,6 @@
 //! re-parses Markdown and never reads the disk: it asks the [`Document`] and the
 //! [`ProjectFacts`]. Adding a rule: a file here, a line in [`builtin_rules`], a fixture folder.
 
-pub mod pack;
 pub mod pack_rule;
 
 mod destructive_command;
@@ -29,13 +28,14 @@ mod unknown_service;
 mod unresolved_placeholder;
 mod unsafe_migration;
 
+pub use crate::config::pack::{ContextLevels, Pack};
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Level, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, EnvContext};
 use crate::facts::ProjectFacts;
 
 pub use broken_link::BrokenLink;
-pub use hardcoded_secret::{find_secrets, redact, HardcodedSecret, REDACTED_RULES};
+pub use hardcoded_secret::HardcodedSecret;
 pub use missing_file::MissingFile;
 pub use missing_make_target::MissingMakeTarget;
 pub use missing_script::MissingScript;
@@ -156,33 +156,8 @@ pub trait Rule: Send + Sync {
     /// Appends the rule's findings for one runbook.
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>);
     /// The pack whose entries drive the rule, for `runbook-lint rules` to list them.
-    fn pack(&self) -> Option<&pack::Pack> {
+    fn pack(&self) -> Option<&Pack> {
         None
-    }
-}
-
-/// Severity of a context-dependent rule in each context.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ContextLevels {
-    /// In production sections.
-    pub production: Level,
-    /// In staging sections.
-    pub staging: Level,
-    /// In development or local sections.
-    pub development: Level,
-    /// In rollback, recovery and troubleshooting sections.
-    pub rollback: Level,
-}
-
-impl ContextLevels {
-    /// The level for an effective context (unknown must already be resolved).
-    pub fn for_context(&self, context: EnvContext) -> Level {
-        match context {
-            EnvContext::Production | EnvContext::Unknown => self.production,
-            EnvContext::Staging => self.staging,
-            EnvContext::Development => self.development,
-            EnvContext::Rollback => self.rollback,
-        }
     }
 }
 
@@ -249,33 +224,6 @@ pub fn rule_set(settings: &Settings) -> Vec<Box<dyn Rule>> {
     rules
 }
 
-/// The `runbook-lint rules` listing: every rule with its default severity and summary, and
-/// under a pack-driven rule each entry with its production severity.
-pub fn listing(rules: &[Box<dyn Rule>]) -> String {
-    let mut out = String::new();
-    let metas = rules.iter().map(|r| (r.meta(), r.pack()));
-    let engine = ENGINE_RULES.iter().map(|m| (*m, None));
-    for (meta, pack) in metas.chain(engine) {
-        out.push_str(&format!(
-            "{:<24} {:<8} {}\n",
-            meta.id,
-            meta.default_severity.name(),
-            meta.summary
-        ));
-        for entry in pack.map(|p| p.entries.as_slice()).unwrap_or_default() {
-            let level = match entry.levels.production {
-                crate::diagnostic::Level::On(severity) => severity.name(),
-                crate::diagnostic::Level::Off => "off",
-            };
-            out.push_str(&format!(
-                "  {:<30} {:<8} {}\n",
-                entry.id, level, entry.message
-            ));
-        }
-    }
-    out
-}
-
 /// Rule ids produced outside the rule set: by the engine itself.
 pub const ENGINE_RULES: &[RuleMeta<'static>] = &[RuleMeta {
     id: "invalid-manifest",
@@ -283,6 +231,23 @@ pub const ENGINE_RULES: &[RuleMeta<'static>] = &[RuleMeta {
     summary: "a manifest the runbooks are checked against cannot be parsed",
     docs: " ## What it does\n Reports a package.json, YAML or TOML manifest that cannot be read or parsed,\n with the line and column of the problem.\n\n ## Why is this bad?\n The runbooks that depend on it cannot be checked against it, and the tools the\n runbook calls will fail on it too. The other rules still run.\n",
 }];
+
+/// Every rule's documentation, built-in then engine rules, in `runbook-lint rules` order: for
+/// `explain`, SARIF rule metadata and the generated `docs/rules/RULE.md` pages.
+pub fn docs() -> Vec<crate::ruledocs::RuleDoc> {
+    let builtin = builtin_rules();
+    builtin
+        .iter()
+        .map(|r| r.meta())
+        .chain(ENGINE_RULES.iter().copied())
+        .map(|meta| crate::ruledocs::RuleDoc {
+            id: meta.id.to_string(),
+            default_severity: meta.default_severity,
+            summary: meta.summary.to_string(),
+            docs: docs_text(meta.docs),
+        })
+        .collect()
+}
 
 /// Doc text with rustdoc's one leading space per line removed.
 pub fn docs_text(docs: &str) -> String {

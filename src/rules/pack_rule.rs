@@ -2,8 +2,8 @@
 //! (program, subcommand words, flags) and, for free-text entries, against the statements of SQL
 //! code blocks. Built-in packs (`destructive-command`) and user packs share this code.
 
-use super::pack::{Entry, Pack};
 use super::{Rule, RuleContext, RuleMeta};
+use crate::config::pack::{Entry, Pack};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{CodeBlock, Command, EnvContext};
 use crate::span::Span;

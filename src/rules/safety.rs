@@ -5,8 +5,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::pack::{Entry, Pack};
 use super::RuleContext;
+use crate::config::pack::{Entry, Pack};
 use crate::document::{Command, SectionId};
 use crate::facts::node::Lookup;
 

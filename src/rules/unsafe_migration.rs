@@ -1,5 +1,5 @@
-use super::pack::{Entry, Pack};
 use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use crate::config::pack::{Entry, Pack};
 use crate::diagnostic::Diagnostic;
 use crate::document::Command;
 use crate::facts::node::Lookup;

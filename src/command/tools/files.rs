@@ -94,7 +94,7 @@ pub(super) fn understand(invocation: &mut Invocation) {
 fn is_template_name(source: &str) -> bool {
     let source = source.to_ascii_lowercase();
     let name = source.rsplit('/').next().unwrap_or(&source);
-    crate::facts::env::is_env_template(name) || name.contains("example") || name.contains("sample")
+    crate::manifests::is_env_template(name) || name.contains("example") || name.contains("sample")
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
+pub mod pack;
+
 use crate::diagnostic::Level;
 use crate::document::{ContextWords, EnvContext};
 use crate::span::LineIndex;
@@ -47,7 +49,7 @@ struct ConfigFile {
     #[allow(dead_code)] // read by `load_packs` before the full parse
     packs: Vec<String>,
     #[serde(default)]
-    rule: Vec<toml::Spanned<crate::rules::pack::InlineRuleFile>>,
+    rule: Vec<toml::Spanned<pack::InlineRuleFile>>,
     today: Option<toml::Spanned<String>>,
     review_window_days: Option<toml::Spanned<i64>>,
     required_sections: Option<Vec<String>>,
@@ -82,7 +84,7 @@ pub struct Settings {
     /// `max-file-size`: Markdown files over this many bytes are skipped with a warning.
     pub max_file_size: Option<u64>,
     /// User rule packs (`packs = [...]`) and inline `[[rule]]`s, loaded and validated.
-    pub packs: Vec<crate::rules::pack::Pack>,
+    pub packs: Vec<pack::Pack>,
     /// The date runs are judged against (`today = "YYYY-MM-DD"` or `--today`); the clock when
     /// unset.
     pub today: Option<crate::date::Date>,
@@ -186,9 +188,8 @@ impl Settings {
         }
         for spanned in file.rule {
             let start = spanned.span().start;
-            let pack =
-                crate::rules::pack::Pack::from_inline(path, text, start, spanned.into_inner())
-                    .map_err(|e| error_at(start, e.message))?;
+            let pack = pack::Pack::from_inline(path, text, start, spanned.into_inner())
+                .map_err(|e| error_at(start, e.message))?;
             settings.packs.push(pack);
         }
         let inline_ids: Vec<String> = settings.packs.iter().map(|p| p.rule.clone()).collect();
@@ -318,11 +319,7 @@ struct PacksOnly {
 
 /// Loads the pack files named by the config's `packs` globs (relative to the root). A glob
 /// that matches nothing or a malformed pack is an error naming the file, line and key.
-fn load_packs(
-    root: &Path,
-    config: &str,
-    text: &str,
-) -> Result<Vec<crate::rules::pack::Pack>, ConfigError> {
+fn load_packs(root: &Path, config: &str, text: &str) -> Result<Vec<pack::Pack>, ConfigError> {
     // Syntax errors and unknown keys are reported by the full parse; here only `packs`.
     let Ok(packs) = toml::from_str::<PacksOnly>(text) else {
         return Ok(Vec::new());
@@ -372,7 +369,7 @@ fn load_packs(
                 column: 0,
                 message: format!("cannot read pack: {e}"),
             })?;
-            let pack = crate::rules::pack::Pack::parse(&shown, &body).map_err(|e| ConfigError {
+            let pack = pack::Pack::parse(&shown, &body).map_err(|e| ConfigError {
                 path: e.origin,
                 line: e.line,
                 column: e.column,

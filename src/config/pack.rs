@@ -1,4 +1,4 @@
-//! Declarative rule packs: TOML files whose entries match commands by program, subcommand
+//! Declarative rule packs, parsed and validated with the config: TOML files whose entries match commands by program, subcommand
 //! words and flags. The built-in catalogues live in the top-level `rules/` folder and are
 //! embedded with `include_str!`; users add their own packs in the same format.
 //!
@@ -27,9 +27,34 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::ContextLevels;
 use crate::command::{Command, Invocation};
 use crate::diagnostic::Level;
+use crate::document::EnvContext;
+
+/// Severity of a context-dependent rule in each context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContextLevels {
+    /// In production sections.
+    pub production: Level,
+    /// In staging sections.
+    pub staging: Level,
+    /// In development or local sections.
+    pub development: Level,
+    /// In rollback, recovery and troubleshooting sections.
+    pub rollback: Level,
+}
+
+impl ContextLevels {
+    /// The level for an effective context (unknown must already be resolved).
+    pub fn for_context(&self, context: EnvContext) -> Level {
+        match context {
+            EnvContext::Production | EnvContext::Unknown => self.production,
+            EnvContext::Staging => self.staging,
+            EnvContext::Development => self.development,
+            EnvContext::Rollback => self.rollback,
+        }
+    }
+}
 
 /// A parsed pack.
 #[derive(Debug, Clone)]

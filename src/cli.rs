@@ -148,7 +148,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     "# {}\n\nDefault severity: {}\n\n{}\n",
                     meta.id,
                     meta.default_severity.name(),
-                    rules::docs_text(meta.docs)
+                    rules::full_docs(meta)
                 )),
                 None => {
                     let hint =
@@ -209,10 +209,7 @@ fn listing(rules: &[Box<dyn rules::Rule>]) -> String {
 /// Settings of the project in the current directory, for `rules` and `explain`.
 fn project_settings() -> Result<crate::config::Settings, crate::config::ConfigError> {
     let base = std::env::current_dir().unwrap_or_default();
-    let builtin = rules::builtin_rules();
-    let known = engine::known_rule_ids(&builtin);
-    let known: Vec<&str> = known.iter().map(String::as_str).collect();
-    crate::config::Settings::load(&base, None, &known)
+    crate::config::Settings::load(&base, None, &rules::known_rules())
 }
 
 fn check(args: CheckArgs) -> ExitCode {

@@ -111,6 +111,24 @@ impl Diagnostic {
         self.label = Some(label.into());
         self
     }
+
+    /// Sets the severity: a context-dependent rule's, instead of its default.
+    pub fn severity(&mut self, severity: Severity) -> &mut Self {
+        self.severity = severity;
+        self
+    }
+
+    /// Sets the help line.
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the label under the underline.
+    pub fn label(&mut self, label: impl Into<String>) -> &mut Self {
+        self.label = Some(label.into());
+        self
+    }
 }
 
 /// The closest candidates to `word` by edit distance, best first, for "did you mean".

@@ -55,15 +55,6 @@ struct Project {
     parse_options: ParseOptions,
 }
 
-/// Every rule id the engine knows, for config validation.
-pub fn known_rule_ids(rules: &[Box<dyn Rule>]) -> Vec<String> {
-    rules
-        .iter()
-        .map(|r| r.meta().id.to_string())
-        .chain(rules::ENGINE_RULES.iter().map(|m| m.id.to_string()))
-        .collect()
-}
-
 /// Runs the check. A broken config is fatal (`Err`); unreadable files are collected in
 /// [`CheckResult::errors`] while the other files are still linted.
 pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
@@ -77,9 +68,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
 }
 
 fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
-    let rules = rules::builtin_rules();
-    let known: Vec<String> = known_rule_ids(&rules);
-    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    let known = rules::known_rules();
     let mut result = CheckResult::default();
 
     // 1. Discover files, and the projects whose manifests were named.
@@ -339,7 +328,11 @@ fn lint_source(
         if project.settings.level(id) == Some(Level::Off) {
             continue;
         }
-        rule.check(&cx, &mut diagnostics);
+        rule.check(&mut crate::rules::Cx::new(
+            &cx,
+            rule.meta(),
+            &mut diagnostics,
+        ));
     }
     let index = LineIndex::new(source);
     let suppressions = Suppressions::from_document(&doc, source, &index);

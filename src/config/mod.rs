@@ -3,8 +3,10 @@
 //! Unknown keys and bad values are errors that name the file, line and key: a typo in a
 //! linter's config must never silently turn a rule off.
 
+use std::any::Any;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -32,6 +34,34 @@ pub struct ConfigError {
     pub message: String,
 }
 
+/// Parses and validates a rule's options table into the rule's options type.
+pub type OptionsParser = fn(toml::Table) -> Result<Arc<dyn Any + Send + Sync>, String>;
+
+/// A rule the config may name: in `[rules]`, with options when it has any.
+#[derive(Debug, Clone, Copy)]
+pub struct KnownRule<'a> {
+    /// The rule id.
+    pub id: &'a str,
+    /// Reads its options (`[rules.<id>]` keys other than `level`); `None`: it has none.
+    pub parse_options: Option<OptionsParser>,
+}
+
+/// Rule options that predate `[rules.<id>]` tables and are still read at the top level:
+/// `(key, rule)`.
+const TOP_LEVEL_OPTIONS: &[(&str, &str)] = &[
+    ("review-window-days", "stale-review-date"),
+    ("required-sections", "missing-section"),
+    ("allow-env", "undeclared-env-var"),
+];
+
+/// A `[rules]` entry: a level, or a table with an optional `level` and the rule's options.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RuleSetting {
+    Level(String),
+    Table(toml::Table),
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct ConfigFile {
@@ -41,7 +71,7 @@ struct ConfigFile {
     exclude: Vec<String>,
     unknown_context: Option<toml::Spanned<String>>,
     #[serde(default)]
-    rules: BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
+    rules: BTreeMap<toml::Spanned<String>, toml::Spanned<RuleSetting>>,
     #[serde(default)]
     context: Option<ContextFile>,
     max_file_size: Option<toml::Spanned<toml::Value>>,
@@ -51,10 +81,9 @@ struct ConfigFile {
     #[serde(default)]
     rule: Vec<toml::Spanned<pack::InlineRuleFile>>,
     today: Option<toml::Spanned<String>>,
-    review_window_days: Option<toml::Spanned<i64>>,
-    required_sections: Option<Vec<String>>,
-    #[serde(default)]
-    allow_env: Vec<String>,
+    review_window_days: Option<toml::Spanned<toml::Value>>,
+    required_sections: Option<toml::Spanned<toml::Value>>,
+    allow_env: Option<toml::Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -88,17 +117,10 @@ pub struct Settings {
     /// The date runs are judged against (`today = "YYYY-MM-DD"` or `--today`); the clock when
     /// unset.
     pub today: Option<crate::date::Date>,
-    /// Review dates older than this many days are stale.
-    pub review_window_days: i64,
-    /// Heading words of sections a deployment or migration runbook must have; each entry
-    /// lists alternatives separated by `|`. `None`: the default (a rollback section).
-    pub required_sections: Option<Vec<String>>,
-    /// Env var names `undeclared-env-var` accepts without a declaration (`allow-env`).
-    pub allow_env: Vec<String>,
+    /// Each configured rule's options, parsed and validated by the rule's options type (the
+    /// rule downcasts them); a rule with none configured uses its defaults.
+    pub rule_options: BTreeMap<String, Arc<dyn Any + Send + Sync>>,
 }
-
-/// Default of `review-window-days`.
-pub const DEFAULT_REVIEW_WINDOW_DAYS: i64 = 180;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -112,20 +134,18 @@ impl Default for Settings {
             max_file_size: None,
             packs: Vec::new(),
             today: None,
-            review_window_days: DEFAULT_REVIEW_WINDOW_DAYS,
-            required_sections: None,
-            allow_env: Vec::new(),
+            rule_options: BTreeMap::new(),
         }
     }
 }
 
 impl Settings {
     /// Loads the config of the project at `root` (or `explicit`), or defaults when there is
-    /// none. `known_rules` validates `[rules]` keys.
+    /// none. `known_rules` validates `[rules]` keys and reads rule options.
     pub fn load(
         root: &Path,
         explicit: Option<&Path>,
-        known_rules: &[&str],
+        known_rules: &[KnownRule<'_>],
     ) -> Result<Settings, ConfigError> {
         let path = match explicit {
             Some(path) => Some(path.to_path_buf()),
@@ -146,8 +166,11 @@ impl Settings {
         })?;
         // User packs first: their rule ids are valid keys of `[rules]`.
         let packs = load_packs(root, &display, &text)?;
-        let mut known: Vec<&str> = known_rules.to_vec();
-        known.extend(packs.iter().map(|p| p.rule.as_str()));
+        let mut known: Vec<KnownRule<'_>> = known_rules.to_vec();
+        known.extend(packs.iter().map(|p| KnownRule {
+            id: p.rule.as_str(),
+            parse_options: None,
+        }));
         let mut settings = Settings::parse(&display, &text, &known)?;
         settings.packs.splice(0..0, packs);
         settings.path = Some(path);
@@ -155,7 +178,11 @@ impl Settings {
     }
 
     /// Parses config text; `path` names it in errors.
-    pub fn parse(path: &str, text: &str, known_rules: &[&str]) -> Result<Settings, ConfigError> {
+    pub fn parse(
+        path: &str,
+        text: &str,
+        known_rules: &[KnownRule<'_>],
+    ) -> Result<Settings, ConfigError> {
         let index = LineIndex::new(text);
         let error_at = |offset: usize, message: String| {
             let (line, column) = index.position(text, offset);
@@ -203,44 +230,88 @@ impl Settings {
                 },
             )?);
         }
-        if let Some(value) = &file.review_window_days {
-            if *value.get_ref() < 1 {
-                return Err(error_at(
-                    value.span().start,
-                    "review-window-days: must be at least 1".to_string(),
-                ));
-            }
-            settings.review_window_days = *value.get_ref();
-        }
-        settings.required_sections = file.required_sections;
-        for (rule, level) in &file.rules {
-            if !known_rules.contains(&rule.get_ref().as_str())
-                && !inline_ids.contains(rule.get_ref())
-            {
-                let hint = crate::diagnostic::did_you_mean_text(
-                    rule.get_ref(),
-                    known_rules.iter().copied(),
-                )
-                .map(|h| format!("; {h}"))
-                .unwrap_or_default();
+        // Each rule's options table, and where to point an error in it.
+        let mut options: BTreeMap<&str, (toml::Table, usize)> = BTreeMap::new();
+        for (rule, setting) in &file.rules {
+            let id = rule.get_ref().as_str();
+            let known = known_rules.iter().find(|k| k.id == id);
+            if known.is_none() && !inline_ids.iter().any(|i| i == id) {
+                let hint =
+                    crate::diagnostic::did_you_mean_text(id, known_rules.iter().map(|k| k.id))
+                        .map(|h| format!("; {h}"))
+                        .unwrap_or_default();
                 return Err(error_at(
                     rule.span().start,
-                    format!("rules: unknown rule `{}`{hint}", rule.get_ref()),
+                    format!("rules: unknown rule `{id}`{hint}"),
                 ));
             }
-            let parsed = Level::parse(level.get_ref()).ok_or_else(|| {
-                error_at(
-                    level.span().start,
-                    format!(
-                        "rules.{}: `{}` is not one of error, warning, info, off",
-                        rule.get_ref(),
-                        level.get_ref()
-                    ),
-                )
-            })?;
-            settings.levels.insert(rule.get_ref().clone(), parsed);
+            let (level, level_at) = match setting.get_ref() {
+                RuleSetting::Level(level) => (Some(level.clone()), setting.span().start),
+                RuleSetting::Table(table) => {
+                    let mut table = table.clone();
+                    let level = match table.remove("level") {
+                        Some(toml::Value::String(level)) => Some(level),
+                        Some(other) => Some(other.to_string()),
+                        None => None,
+                    };
+                    if !table.is_empty() {
+                        if known.and_then(|k| k.parse_options).is_none() {
+                            let key = table.keys().next().cloned().unwrap_or_default();
+                            return Err(error_at(
+                                setting.span().start,
+                                format!("rules.{id}: unknown key `{key}`; the rule has no options"),
+                            ));
+                        }
+                        options.insert(id, (table, setting.span().start));
+                    }
+                    (level, setting.span().start)
+                }
+            };
+            if let Some(level) = level {
+                let parsed = Level::parse(&level).ok_or_else(|| {
+                    error_at(
+                        level_at,
+                        format!("rules.{id}: `{level}` is not one of error, warning, info, off"),
+                    )
+                })?;
+                settings.levels.insert(id.to_string(), parsed);
+            }
         }
-        settings.allow_env = file.allow_env;
+        // Options written at the top level, unless the rule's table sets them too.
+        let top_level = [
+            &file.review_window_days,
+            &file.required_sections,
+            &file.allow_env,
+        ];
+        let mut top_level_at: BTreeMap<&str, usize> = BTreeMap::new();
+        for ((key, rule), value) in TOP_LEVEL_OPTIONS.iter().zip(top_level) {
+            let Some(value) = value else {
+                continue;
+            };
+            let (table, at) = options
+                .entry(rule)
+                .or_insert_with(|| (toml::Table::new(), value.span().start));
+            if !table.contains_key(*key) {
+                table.insert(key.to_string(), value.get_ref().clone());
+                top_level_at.insert(rule, value.span().start);
+                *at = (*at).min(value.span().start);
+            }
+        }
+        for (id, (table, at)) in options {
+            let Some(parse) = known_rules
+                .iter()
+                .find(|k| k.id == id)
+                .and_then(|k| k.parse_options)
+            else {
+                continue;
+            };
+            let parsed = parse(table).map_err(|message| match top_level_at.get(id) {
+                // A top-level key: its message names it already.
+                Some(&key_at) => error_at(key_at, message),
+                None => error_at(at, format!("rules.{id}: {message}")),
+            })?;
+            settings.rule_options.insert(id.to_string(), parsed);
+        }
         if let Some(context) = file.context {
             let words = &mut settings.context_words;
             if let Some(list) = context.production {
@@ -402,7 +473,16 @@ fn globs(patterns: &[String]) -> Result<Option<GlobSet>, String> {
 mod tests {
     use super::*;
 
-    const RULES: &[&str] = &["missing-script", "unsafe-migration"];
+    const RULES: &[KnownRule<'static>] = &[
+        KnownRule {
+            id: "missing-script",
+            parse_options: None,
+        },
+        KnownRule {
+            id: "unsafe-migration",
+            parse_options: None,
+        },
+    ];
 
     #[test]
     fn parses_a_full_config() {
@@ -464,6 +544,53 @@ production = ["prod", "live", "PRD"]
     }
 
     #[test]
+    fn rule_tables_hold_a_level_and_the_rules_options() {
+        let known = crate::rules::known_rules();
+        let text = "review-window-days = 90\n\n[rules.stale-review-date]\nlevel = \"error\"\nreview-window-days = 30\n\n[rules.undeclared-env-var]\nallow-env = [\"PORT\"]\n";
+        let settings = Settings::parse("c.toml", text, &known).unwrap();
+        assert_eq!(
+            settings.level("stale-review-date"),
+            Some(Level::On(crate::diagnostic::Severity::Error))
+        );
+        // The rule's table wins over the top-level key.
+        let window = settings.rule_options["stale-review-date"]
+            .downcast_ref::<crate::rules::StaleReviewDateOptions>()
+            .unwrap();
+        assert_eq!(window.review_window_days, 30);
+        let allowed = settings.rule_options["undeclared-env-var"]
+            .downcast_ref::<crate::rules::UndeclaredEnvVarOptions>()
+            .unwrap();
+        assert_eq!(allowed.allow_env, vec!["PORT".to_string()]);
+
+        for (text, line, needle) in [
+            (
+                "[rules.stale-review-date]\nreview-window = 3\n",
+                1,
+                "rules.stale-review-date: unknown field `review-window`",
+            ),
+            (
+                "[rules.stale-review-date]\nreview-window-days = 0\n",
+                1,
+                "rules.stale-review-date: review-window-days: must be at least 1",
+            ),
+            (
+                "\n[rules.missing-script]\nlevel = \"off\"\nstrict = true\n",
+                2,
+                "rules.missing-script: unknown field `strict`",
+            ),
+            (
+                "[rules.missing-script]\nlevel = \"loud\"\n",
+                1,
+                "rules.missing-script: `loud` is not one of",
+            ),
+        ] {
+            let error = Settings::parse("c.toml", text, &known).unwrap_err();
+            assert_eq!(error.line, line, "{text}: {}", error.message);
+            assert!(error.message.contains(needle), "{text}: {}", error.message);
+        }
+    }
+
+    #[test]
     fn safety_keys_and_inline_rules() {
         let text = r#"
 today = "2026-03-01"
@@ -480,11 +607,18 @@ severity = { production = "error", staging = "off" }
 [rules]
 no-manual-publish = "warning"
 "#;
-        let settings = Settings::parse("c.toml", text, RULES).unwrap();
+        let known = crate::rules::known_rules();
+        let settings = Settings::parse("c.toml", text, &known).unwrap();
         assert_eq!(settings.today, crate::date::Date::new(2026, 3, 1));
-        assert_eq!(settings.review_window_days, 90);
+        let window = settings.rule_options["stale-review-date"]
+            .downcast_ref::<crate::rules::StaleReviewDateOptions>()
+            .unwrap();
+        assert_eq!(window.review_window_days, 90);
+        let sections = settings.rule_options["missing-section"]
+            .downcast_ref::<crate::rules::MissingSectionOptions>()
+            .unwrap();
         assert_eq!(
-            settings.required_sections,
+            sections.required_sections,
             Some(vec!["rollback|revert".to_string()])
         );
         assert_eq!(settings.packs.len(), 1);
@@ -497,6 +631,10 @@ no-manual-publish = "warning"
         let error = Settings::parse("c.toml", "today = \"29/10/2025\"\n", RULES).unwrap_err();
         assert_eq!(error.line, 1);
         assert!(error.message.contains("today"), "{}", error.message);
+
+        let error = Settings::parse("c.toml", "\nreview-window-days = 0\n", &known).unwrap_err();
+        assert_eq!(error.line, 2);
+        assert_eq!(error.message, "review-window-days: must be at least 1");
 
         let error = Settings::parse(
             "c.toml",

@@ -1,5 +1,5 @@
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+use super::Cx;
+use crate::diagnostic::did_you_mean_text;
 
 declare_rule! {
     /// ## What it does
@@ -30,12 +30,8 @@ declare_rule! {
     }
 }
 
-impl Rule for BrokenLink {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl BrokenLink {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         if cx.project.files.is_empty() {
             return;
         }
@@ -61,16 +57,12 @@ impl Rule for BrokenLink {
             } else if let Some(rooted) = path.strip_prefix('/') {
                 let top = rooted.split('/').next().unwrap_or("");
                 if LOCAL_ROOTS.contains(&top) {
-                    out.push(
-                        Diagnostic::new(
-                            Self::META.id,
-                            Severity::Error,
-                            link.span,
-                            format!("{what} target `{path}` is a file on the author's machine"),
-                        )
-                        .with_label("absolute local path")
-                        .with_help("link to the file relative to this runbook instead"),
-                    );
+                    cx.report(
+                        link.span,
+                        format!("{what} target `{path}` is a file on the author's machine"),
+                    )
+                    .label("absolute local path")
+                    .help("link to the file relative to this runbook instead");
                     continue;
                 }
                 // GitHub resolves `/x` from the repository root, but a docs site resolves it
@@ -111,16 +103,9 @@ impl Rule for BrokenLink {
                             .join(", ")
                     )
                 };
-                out.push(
-                    Diagnostic::new(
-                        Self::META.id,
-                        Severity::Error,
-                        link.span,
-                        format!("{what} target `{path}` does not exist"),
-                    )
-                    .with_label("no such file")
-                    .with_help(help),
-                );
+                cx.report(link.span, format!("{what} target `{path}` does not exist"))
+                    .label("no such file")
+                    .help(help);
                 continue;
             }
             let Some(anchor) = anchor else {
@@ -159,16 +144,9 @@ impl Rule for BrokenLink {
                 Some(hint) => hint,
                 None => format!("{file} has no heading with this anchor"),
             };
-            out.push(
-                Diagnostic::new(
-                    Self::META.id,
-                    Severity::Error,
-                    link.span,
-                    format!("anchor `#{anchor}` not found in {file}"),
-                )
-                .with_label("no such heading")
-                .with_help(help),
-            );
+            cx.report(link.span, format!("anchor `#{anchor}` not found in {file}"))
+                .label("no such heading")
+                .help(help);
         }
     }
 }

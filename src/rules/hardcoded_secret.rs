@@ -1,8 +1,7 @@
 //! `hardcoded-secret`: live credentials written in a runbook. The patterns, and the masking
 //! every output applies, are [`crate::redact`].
 
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::Cx;
 use crate::redact::find_secrets;
 use crate::span::Span;
 
@@ -40,12 +39,8 @@ declare_rule! {
     }
 }
 
-impl Rule for HardcodedSecret {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl HardcodedSecret {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         for secret in find_secrets(cx.source) {
             let span = Span::new(secret.start, secret.end);
             let section = cx
@@ -60,18 +55,9 @@ impl Rule for HardcodedSecret {
             {
                 continue;
             }
-            out.push(
-                Diagnostic::new(
-                    Self::META.id,
-                    Severity::Error,
-                    span,
-                    format!("{} written in the runbook", secret.kind),
-                )
-                .with_label("masked in every output")
-                .with_help(
+            cx.report(span, format!("{} written in the runbook", secret.kind)).label("masked in every output").help(
                     "rotate it now, and reference it instead (`$NAME`, a secret manager path, `<token>`)",
-                ),
-            );
+                );
         }
     }
 }

@@ -2,8 +2,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::Cx;
 use crate::document::EnvContext;
 use crate::span::Span;
 
@@ -72,30 +71,19 @@ fn find_local(text: &str) -> Option<(usize, usize, &str)> {
     Some((m.start(), m.end(), m.as_str()))
 }
 
-impl Rule for LocalhostInProduction {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl LocalhostInProduction {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
+        let doc = cx.doc;
         let says_local = |section: usize| {
-            cx.doc
-                .text_blocks
+            doc.text_blocks
                 .iter()
                 .any(|t| t.section == section && LOCAL_PROSE.is_match(&t.text))
         };
-        let mut report = |span: Span, host: &str| {
-            out.push(
-                Diagnostic::new(
-                    Self::META.id,
-                    Severity::Warning,
-                    span,
-                    format!("`{host}` in a production step"),
-                )
-                .with_help("use the production host, or a variable holding it (`$DATABASE_URL`)"),
-            );
+        let report = |cx: &mut Cx<'_, '_>, span: Span, host: &str| {
+            cx.report(span, format!("`{host}` in a production step"))
+                .help("use the production host, or a variable holding it (`$DATABASE_URL`)");
         };
-        for command in &cx.doc.commands {
+        for command in &doc.commands {
             if command.context != EnvContext::Production {
                 continue;
             }
@@ -125,18 +113,17 @@ impl Rule for LocalhostInProduction {
                     } else {
                         word.span
                     };
-                    report(span, host);
+                    report(cx, span, host);
                     break;
                 }
             }
         }
         // `.env`-style blocks in production sections.
-        for block in &cx.doc.code_blocks {
+        for block in &doc.code_blocks {
             if !matches!(block.lang.as_str(), "env" | "dotenv" | "ini" | "properties") {
                 continue;
             }
-            if cx.doc.context(block.section) != EnvContext::Production || says_local(block.section)
-            {
+            if doc.context(block.section) != EnvContext::Production || says_local(block.section) {
                 continue;
             }
             for line in &block.lines {
@@ -149,7 +136,7 @@ impl Rule for LocalhostInProduction {
                 }
                 let value_at = line.text.find('=').unwrap_or(0) + 1;
                 if let Some((start, end, host)) = find_local(&line.text[value_at..]) {
-                    report(line.span_of(value_at + start, value_at + end), host);
+                    report(cx, line.span_of(value_at + start, value_at + end), host);
                 }
             }
         }

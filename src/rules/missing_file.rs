@@ -1,8 +1,8 @@
 use std::collections::BTreeSet;
 
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use super::{Cx, RuleContext};
 use crate::command::{FileRole, Word, WorkDir};
-use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+use crate::diagnostic::did_you_mean_text;
 use crate::document::Command;
 
 declare_rule! {
@@ -39,12 +39,8 @@ declare_rule! {
     }
 }
 
-impl Rule for MissingFile {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl MissingFile {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         if cx.project.files.is_empty() {
             return;
         }
@@ -111,16 +107,9 @@ impl Rule for MissingFile {
                         resolved.join("` and `")
                     ),
                 };
-                out.push(
-                    Diagnostic::new(
-                        Self::META.id,
-                        Severity::Error,
-                        word.span,
-                        format!("file `{path}` does not exist"),
-                    )
-                    .with_label("not in the repository")
-                    .with_help(help),
-                );
+                cx.report(word.span, format!("file `{path}` does not exist"))
+                    .label("not in the repository")
+                    .help(help);
             }
         }
     }

@@ -1,6 +1,6 @@
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use super::{Cx, RuleContext};
 use crate::command::{Word, WorkDir};
-use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+use crate::diagnostic::did_you_mean_text;
 use crate::facts::tasks::{Runner, TaskFile};
 
 declare_rule! {
@@ -32,12 +32,8 @@ declare_rule! {
     }
 }
 
-impl Rule for MissingMakeTarget {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl MissingMakeTarget {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         let tasks = &cx.project.tasks;
         if tasks.files.is_empty() {
             return;
@@ -70,7 +66,7 @@ impl Rule for MissingMakeTarget {
                     .find_map(|base| find(crate::paths::join(base, file))),
                 Some(file) => find(crate::paths::join(&dir, file)),
                 None => find_file(
-                    cx,
+                    cx.file(),
                     runner,
                     &dir,
                     command.cwd == WorkDir::Default && call.dir.is_none(),
@@ -83,13 +79,14 @@ impl Rule for MissingMakeTarget {
                 if word.text.contains(['$', '<', '{', '*', '[', '(']) || file.has(&word.text) {
                     continue;
                 }
-                out.push(diagnostic(runner, file, word));
+                report(cx, runner, file, word);
             }
         }
     }
 }
 
-fn diagnostic(runner: Runner, file: &TaskFile, word: &Word) -> Diagnostic {
+/// Reports a target `file` does not define, with a did-you-mean.
+fn report(cx: &mut Cx<'_, '_>, runner: Runner, file: &TaskFile, word: &Word) {
     let what = match runner {
         Runner::Make => "target",
         Runner::Just => "recipe",
@@ -117,14 +114,12 @@ fn diagnostic(runner: Runner, file: &TaskFile, word: &Word) -> Diagnostic {
             file.path
         ),
     };
-    Diagnostic::new(
-        MissingMakeTarget::META.id,
-        Severity::Error,
+    cx.report(
         word.span,
         format!("{what} `{}` not found in {}", word.text, file.path),
     )
-    .with_label(format!("`{}` has no such {what}", runner.program()))
-    .with_help(help)
+    .label(format!("`{}` has no such {what}", runner.program()))
+    .help(help);
 }
 
 /// The task file for `runner` in `dir`; `just` and `task` look upwards like the tools do, and

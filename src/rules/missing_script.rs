@@ -1,5 +1,5 @@
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+use super::Cx;
+use crate::diagnostic::did_you_mean_text;
 use crate::facts::node::{Lookup, Target};
 
 declare_rule! {
@@ -35,12 +35,8 @@ declare_rule! {
     }
 }
 
-impl Rule for MissingScript {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl MissingScript {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         let node = &cx.project.node;
         if node.packages.is_empty() && node.others.is_empty() {
             return;
@@ -65,25 +61,21 @@ impl Rule for MissingScript {
                             .iter()
                             .filter_map(|p| p.name.as_deref())
                             .collect();
-                        let mut diagnostic = Diagnostic::new(
-                            Self::META.id,
-                            Severity::Error,
-                            command.span,
-                            format!("workspace package `{name}` not found"),
-                        )
-                        .with_label("no package by this name");
                         let known = if names.is_empty() {
                             "the workspace has no named packages".to_string()
                         } else {
                             format!("workspace packages: {}", list(&names))
                         };
-                        diagnostic = diagnostic.with_help(
-                            match did_you_mean_text(name, names.iter().copied()) {
-                                Some(hint) => format!("{hint} ({known})"),
-                                None => known,
-                            },
-                        );
-                        out.push(diagnostic);
+                        let help = match did_you_mean_text(name, names.iter().copied()) {
+                            Some(hint) => format!("{hint} ({known})"),
+                            None => known,
+                        };
+                        cx.report(
+                            command.span,
+                            format!("workspace package `{name}` not found"),
+                        )
+                        .label("no package by this name")
+                        .help(help);
                     }
                 }
                 Lookup::Missing(checked) => {
@@ -108,20 +100,16 @@ impl Rule for MissingScript {
                             manifests[0]
                         ),
                     };
-                    out.push(
-                        Diagnostic::new(
-                            Self::META.id,
-                            Severity::Error,
-                            span,
-                            format!(
-                                "script `{}` not found in {}",
-                                call.script,
-                                manifests.join(" or ")
-                            ),
-                        )
-                        .with_label(format!("`{}` has no such script", call.manager.program()))
-                        .with_help(help),
-                    );
+                    cx.report(
+                        span,
+                        format!(
+                            "script `{}` not found in {}",
+                            call.script,
+                            manifests.join(" or ")
+                        ),
+                    )
+                    .label(format!("`{}` has no such script", call.manager.program()))
+                    .help(help);
                 }
             }
         }

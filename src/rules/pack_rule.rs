@@ -2,9 +2,9 @@
 //! (program, subcommand words, flags) and, for free-text entries, against the statements of SQL
 //! code blocks. Built-in packs (`destructive-command`) and user packs share this code.
 
-use super::{Rule, RuleContext, RuleMeta};
+use super::{Cx, Rule, RuleContext, RuleMeta};
 use crate::config::pack::{Entry, Pack};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 use crate::document::{CodeBlock, Command, EnvContext};
 use crate::span::Span;
 
@@ -30,37 +30,27 @@ impl PackRule {
     pub fn pack(&self) -> &Pack {
         &self.pack
     }
+}
 
-    fn report(
-        &self,
-        cx: &RuleContext<'_>,
-        entry: &Entry,
-        context: EnvContext,
-        span: Span,
-        out: &mut Vec<Diagnostic>,
-    ) {
-        let context = cx.effective_context(context);
-        let Some(severity) = entry.levels.for_context(context).severity() else {
-            return;
-        };
-        let mut help = entry.why.clone();
-        if let Some(safe) = &entry.safe {
-            if !help.is_empty() {
-                help.push_str("; ");
-            }
-            help.push_str(safe);
-        }
-        let mut diagnostic = Diagnostic::new(
-            self.pack.rule.clone(),
-            severity,
-            span,
-            entry.message.clone(),
-        )
-        .with_label(format!("in a {} step", context.name()));
+/// Reports a finding of `entry` at `span`, with the entry's level in `context`.
+fn report(cx: &mut Cx<'_, '_>, entry: &Entry, context: EnvContext, span: Span) {
+    let context = cx.effective_context(context);
+    let Some(severity) = entry.levels.for_context(context).severity() else {
+        return;
+    };
+    let mut help = entry.why.clone();
+    if let Some(safe) = &entry.safe {
         if !help.is_empty() {
-            diagnostic = diagnostic.with_help(help);
+            help.push_str("; ");
         }
-        out.push(diagnostic);
+        help.push_str(safe);
+    }
+    let diagnostic = cx
+        .report(span, entry.message.clone())
+        .severity(severity)
+        .label(format!("in a {} step", context.name()));
+    if !help.is_empty() {
+        diagnostic.help(help);
     }
 }
 
@@ -98,6 +88,7 @@ impl Rule for PackRule {
             default_severity,
             summary: &self.pack.summary,
             docs: &self.docs,
+            options: "",
         }
     }
 
@@ -105,35 +96,38 @@ impl Rule for PackRule {
         Some(&self.pack)
     }
 
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-        for command in &cx.doc.commands {
-            if command.is_rehearsal() {
-                continue;
-            }
-            let Some(invocation) = command.invocation() else {
-                continue;
-            };
-            // `psql -c "DROP TABLE x"`: SQL given to a client on the command line.
-            let entry = self.pack.find(invocation).or_else(|| {
-                invocation
-                    .sql
-                    .iter()
-                    .find_map(|w| self.pack.find_text(&w.text))
-            });
-            if let Some(entry) = entry {
-                let context = target_context(command).unwrap_or(command.context);
-                self.report(cx, entry, context, command.span, out);
-            }
+    fn check(&self, cx: &mut Cx<'_, '_>) {
+        check(&self.pack, cx);
+    }
+}
+
+/// Checks every command and SQL block of the runbook against `pack`'s entries.
+pub fn check(pack: &Pack, cx: &mut Cx<'_, '_>) {
+    let doc = cx.doc;
+    for command in &doc.commands {
+        if command.is_rehearsal() {
+            continue;
         }
-        for block in &cx.doc.code_blocks {
-            if !crate::command::sql::is_sql_language(&block.lang) {
-                continue;
-            }
-            let context = block_context(cx, block);
-            for (statement, span) in block.sql_statements() {
-                if let Some(entry) = self.pack.find_text(&statement) {
-                    self.report(cx, entry, context, span, out);
-                }
+        let Some(invocation) = command.invocation() else {
+            continue;
+        };
+        // `psql -c "DROP TABLE x"`: SQL given to a client on the command line.
+        let entry = pack
+            .find(invocation)
+            .or_else(|| invocation.sql.iter().find_map(|w| pack.find_text(&w.text)));
+        if let Some(entry) = entry {
+            let context = target_context(command).unwrap_or(command.context);
+            report(cx, entry, context, command.span);
+        }
+    }
+    for block in &doc.code_blocks {
+        if !crate::command::sql::is_sql_language(&block.lang) {
+            continue;
+        }
+        let context = block_context(cx, block);
+        for (statement, span) in block.sql_statements() {
+            if let Some(entry) = pack.find_text(&statement) {
+                report(cx, entry, context, span);
             }
         }
     }

@@ -2,9 +2,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use super::Cx;
 use crate::command::Joint;
-use crate::diagnostic::{Diagnostic, Severity};
 
 declare_rule! {
     /// ## What it does
@@ -58,12 +57,8 @@ fn pipeline_fetches(commands: &[crate::document::Command], line: &str) -> bool {
     false
 }
 
-impl Rule for PipeToShell {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl PipeToShell {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         let commands = &cx.doc.commands;
         for (i, command) in commands.iter().enumerate() {
             let Some(program) = command.program_name() else {
@@ -81,14 +76,12 @@ impl Rule for PipeToShell {
                 continue;
             }
             if piped || substituted {
-                out.push(
-                    Diagnostic::new(
-                        Self::META.id,
-                        Severity::Warning,
-                        command.span,
-                        format!("a downloaded script is run by `{program}` without being reviewed"),
-                    )
-                    .with_help("download it to a file, verify its checksum or signature, read it, then run it"),
+                cx.report(
+                    command.span,
+                    format!("a downloaded script is run by `{program}` without being reviewed"),
+                )
+                .help(
+                    "download it to a file, verify its checksum or signature, read it, then run it",
                 );
             }
         }

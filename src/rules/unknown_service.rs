@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+use super::Cx;
+use crate::diagnostic::did_you_mean_text;
 use crate::facts::compose::ComposeFile;
 
 declare_rule! {
@@ -33,12 +33,8 @@ declare_rule! {
     }
 }
 
-impl Rule for UnknownService {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl UnknownService {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         let compose = &cx.project.compose;
         if compose.files.is_empty() {
             return;
@@ -116,16 +112,12 @@ impl Rule for UnknownService {
                     Some(hint) => format!("{hint} ({available})"),
                     None => available,
                 };
-                out.push(
-                    Diagnostic::new(
-                        Self::META.id,
-                        Severity::Error,
-                        word.span,
-                        format!("service `{name}` is not defined in {}", paths.join(" or ")),
-                    )
-                    .with_label("no such compose service")
-                    .with_help(help),
-                );
+                cx.report(
+                    word.span,
+                    format!("service `{name}` is not defined in {}", paths.join(" or ")),
+                )
+                .label("no such compose service")
+                .help(help);
             }
         }
     }

@@ -1,6 +1,5 @@
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use super::{Cx, RuleContext};
 use crate::config::pack::{Entry, Pack};
-use crate::diagnostic::Diagnostic;
 use crate::document::Command;
 use crate::facts::node::Lookup;
 
@@ -45,74 +44,48 @@ declare_rule! {
         id: "unsafe-migration",
         severity: Error,
         summary: "a development-only or destructive migration command in a production step",
+        pack: "rules/unsafe-migration.toml",
     }
 }
-
-/// The built-in catalogue.
-pub const CATALOGUE: &str = include_str!("../../rules/unsafe-migration.toml");
 
 impl UnsafeMigration {
-    /// The catalogue, parsed once.
-    pub fn catalogue() -> &'static Pack {
-        static PACK: std::sync::LazyLock<Pack> = std::sync::LazyLock::new(|| {
-            Pack::parse("rules/unsafe-migration.toml", CATALOGUE)
-                .expect("the embedded catalogue is valid (unit-tested)")
-        });
-        &PACK
-    }
-
-    /// The rule.
-    pub fn new() -> Self {
-        UnsafeMigration
-    }
-}
-
-impl Rule for UnsafeMigration {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn pack(&self) -> Option<&Pack> {
-        Some(Self::catalogue())
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         let pack = Self::catalogue();
         for command in &cx.doc.commands {
             let context = cx.effective_context(command.context);
             if let Some(entry) = pack.find_in(command) {
                 if let Some(severity) = entry.levels.for_context(context).severity() {
-                    let diagnostic = Diagnostic::new(
-                        Self::META.id,
-                        severity,
-                        command.span,
-                        entry.message.clone(),
-                    )
-                    .with_label(format!("in a {} step", context.name()))
-                    .with_help(help(cx, entry, command));
-                    out.push(diagnostic);
+                    let help = help(cx, entry, command);
+                    cx.report(command.span, entry.message.clone())
+                        .severity(severity)
+                        .label(format!("in a {} step", context.name()))
+                        .help(help);
                 }
                 continue;
             }
-            self.check_script(cx, pack, command, context, out);
+            if let Some((message, severity, chain, help)) = script_step(cx, pack, command, context)
+            {
+                cx.report(command.span, message)
+                    .severity(severity)
+                    .label(chain)
+                    .help(help);
+            }
         }
     }
 }
 
-impl UnsafeMigration {
-    fn check_script(
-        &self,
-        cx: &RuleContext<'_>,
-        pack: &Pack,
-        command: &Command,
-        context: crate::document::EnvContext,
-        out: &mut Vec<Diagnostic>,
-    ) {
-        let Some((call, target)) = cx.script_call(command) else {
-            return;
-        };
+/// The first step of the package script a command runs that the pack catalogues: the
+/// finding's message, severity, chain label and help.
+fn script_step(
+    cx: &RuleContext<'_>,
+    pack: &Pack,
+    command: &Command,
+    context: crate::document::EnvContext,
+) -> Option<(String, crate::diagnostic::Severity, String, String)> {
+    {
+        let (call, target) = cx.script_call(command)?;
         let Lookup::Found(package) = cx.project.node.lookup(call, &target, &[cx.dir(), ""]) else {
-            return;
+            return None;
         };
         let argv = command.argv();
         // Most scripts run nothing from the pack: ask the cached expansion before copying it.
@@ -124,7 +97,7 @@ impl UnsafeMigration {
                     .any(|step| pack.find(&step.invocation).is_some())
             });
         if !reaches {
-            return;
+            return None;
         }
         let label = argv.join(" ");
         for step in cx.project.expand_script(package, &call.script, &label) {
@@ -135,21 +108,18 @@ impl UnsafeMigration {
                 continue;
             };
             let reached = step.argv().join(" ");
-            out.push(
-                Diagnostic::new(
-                    Self::META.id,
-                    severity,
-                    command.span,
-                    format!(
-                        "`{label}` runs `{reached}`: {}",
-                        strip_subject(&entry.message)
-                    ),
-                )
-                .with_label(step.chain.join(" → "))
-                .with_help(help(cx, entry, command)),
+            let message = format!(
+                "`{label}` runs `{reached}`: {}",
+                strip_subject(&entry.message)
             );
-            break;
+            return Some((
+                message,
+                severity,
+                step.chain.join(" → "),
+                help(cx, entry, command),
+            ));
         }
+        None
     }
 }
 

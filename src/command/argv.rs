@@ -60,11 +60,7 @@ pub fn peel_launcher<S: AsRef<str>>(argv: &[S], i: usize) -> Option<usize> {
             }
         }
         "python" | "python3" | "py" if word(i + 1) == "-m" => i += 2,
-        "python" | "python3" | "py"
-            if word(i + 1).ends_with("manage.py") || word(i + 1).ends_with(".py") =>
-        {
-            i += 1
-        }
+        "python" | "python3" | "py" if crate::paths::has_extension(word(i + 1), &["py"]) => i += 1,
         _ => return None,
     }
     Some(i.min(argv.len()))

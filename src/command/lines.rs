@@ -64,7 +64,9 @@ static CONTINUATION_PROMPT: LazyLock<Regex> =
 
 /// True when `word` (or its file name, for `./bin/x` and `bin/rails`) is a program runbooks run.
 pub fn is_known_program(word: &str) -> bool {
-    listed(&PROGRAMS.known, word) || word.starts_with("./") || word.ends_with(".sh")
+    listed(&PROGRAMS.known, word)
+        || word.starts_with("./")
+        || crate::paths::has_extension(word, &["sh"])
 }
 
 /// True for a fence language whose content is shell (`bash`, `console`, ...).

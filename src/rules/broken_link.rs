@@ -112,7 +112,7 @@ impl BrokenLink {
                 continue;
             };
             let anchor = percent_decode(anchor);
-            let is_markdown = target.ends_with(".md") || target.ends_with(".markdown");
+            let is_markdown = crate::manifests::is_markdown(&target);
             if anchor.is_empty()
                 || !is_markdown
                 || anchor.starts_with("L") && anchor[1..].starts_with(|c: char| c.is_ascii_digit())

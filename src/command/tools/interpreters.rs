@@ -12,9 +12,9 @@ const INTERPRETERS: &[&str] = &[
 /// Python launchers peeled before the script they run (`python manage.py`).
 const PYTHONS: &[&str] = &["python", "python3", "py"];
 
-/// Script extensions: a word with one is a file, not a module or a command name.
+/// Script extensions (any case): a word with one is a file, not a module or a command name.
 const SCRIPT_EXTENSIONS: &[&str] = &[
-    ".sh", ".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".bash", ".zsh", ".pl", ".php",
+    "sh", "py", "js", "mjs", "cjs", "ts", "rb", "bash", "zsh", "pl", "php",
 ];
 
 /// Adds the script an interpreter or a direct execution runs.
@@ -81,7 +81,7 @@ pub(super) fn understand(invocation: &mut Invocation) {
 
 /// True for a path or a file with a script extension.
 fn is_script_like(word: &str) -> bool {
-    word.contains('/') || SCRIPT_EXTENSIONS.iter().any(|e| word.ends_with(e))
+    word.contains('/') || crate::paths::has_extension(word, SCRIPT_EXTENSIONS)
 }
 
 #[cfg(test)]

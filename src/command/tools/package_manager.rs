@@ -247,10 +247,7 @@ fn looks_like_script_name(word: &str) -> bool {
         && !word.starts_with('[')
         && !word.starts_with('$')
         && !word.starts_with('{')
-        && !word.ends_with(".js")
-        && !word.ends_with(".ts")
-        && !word.ends_with(".mjs")
-        && !word.ends_with(".cjs")
+        && !crate::paths::has_extension(word, &["js", "ts", "mjs", "cjs"])
 }
 
 #[cfg(test)]

@@ -317,3 +317,31 @@ fn sarif_help_uris_point_at_committed_rule_docs() {
         assert!(root().join(format!("docs/rules/{id}.md")).is_file(), "{id}");
     }
 }
+
+#[test]
+fn readme_points_only_inside_the_repository() {
+    // A reader of the repository (or of the published crate) has nothing else: every relative
+    // link resolves to a file of the repository, and no path leaves it.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = read("README.md");
+    let link = regex::Regex::new(r"\]\(([^)\s]+)\)").unwrap();
+    for capture in link.captures_iter(&readme) {
+        let target = &capture[1];
+        if target.contains("://") || target.starts_with('#') || target.starts_with("mailto:") {
+            continue;
+        }
+        let path = target.split('#').next().unwrap();
+        assert!(
+            !path.starts_with("..") && !path.starts_with('/'),
+            "README links outside: {target}"
+        );
+        assert!(
+            root.join(path).exists(),
+            "README links to a missing {target}"
+        );
+    }
+    // The sibling folders of a checkout (the team's notes, a corpus) are not the repository.
+    for outside in ["../shared", "(../", "/work/"] {
+        assert!(!readme.contains(outside), "README names `{outside}`");
+    }
+}

@@ -22,6 +22,33 @@ pub fn is_manifest(path: &Path) -> bool {
         .is_some_and(crate::manifests::is_manifest)
 }
 
+/// Extension-less names that are never runbooks (licence texts hold `[yyyy] [name of
+/// copyright owner]`-style blanks on purpose).
+const NOT_RUNBOOKS: &[&str] = &[
+    "LICENSE",
+    "LICENCE",
+    "COPYING",
+    "NOTICE",
+    "AUTHORS",
+    "CODEOWNERS",
+];
+
+/// True for a file name that is surely not Markdown: an extension other than a Markdown one
+/// (`config.yml`, `Dockerfile.prod`), a dot-file (`.gitignore`), or a licence text. An
+/// extension-less name (`RUNBOOK`, `Dockerfile`) is decided by its text instead.
+pub fn is_not_markdown(path: &Path) -> bool {
+    if is_markdown(path) {
+        return false;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    path.extension().is_some()
+        || name.starts_with('.')
+        || NOT_RUNBOOKS.contains(&name.to_ascii_uppercase().as_str())
+}
+
 /// Markdown files under `dir`, .gitignore respected, hidden and build folders skipped, sorted.
 pub fn walk_markdown(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = crate::paths::walk_files(dir, false, BUILD_DIRS)

@@ -15,6 +15,10 @@ pub const STARTER: &str = r#"# runbook-lint configuration. Docs: `runbook-lint e
 # production (default), staging, development or rollback.
 unknown-context = "production"
 
+# How heading anchors are written, for `#anchor` links: github | mkdocs | docusaurus.
+# Default: per file, from the mkdocs.yml, zensical.toml or docusaurus.config.* present.
+# anchors = "github"
+
 # Per-rule level: error | warning | info | off.
 [rules]
 # unresolved-placeholder = "warning"

@@ -14,7 +14,7 @@ use serde::Deserialize;
 pub mod pack;
 
 use crate::diagnostic::Level;
-use crate::document::{ContextWords, EnvContext};
+use crate::document::{AnchorStyle, ContextWords, EnvContext};
 use crate::span::LineIndex;
 
 /// Config file names, in the order they are looked for.
@@ -84,6 +84,7 @@ struct ConfigFile {
     review_window_days: Option<toml::Spanned<toml::Value>>,
     required_sections: Option<toml::Spanned<toml::Value>>,
     allow_env: Option<toml::Spanned<toml::Value>>,
+    anchors: Option<toml::Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -120,6 +121,9 @@ pub struct Settings {
     /// Each configured rule's options, parsed and validated by the rule's options type (the
     /// rule downcasts them); a rule with none configured uses its defaults.
     pub rule_options: BTreeMap<String, Arc<dyn Any + Send + Sync>>,
+    /// `anchors = "github" | "mkdocs" | "docusaurus"`: how every Markdown file's heading
+    /// anchors are written, instead of deciding per file from the site config present.
+    pub anchors: Option<AnchorStyle>,
 }
 
 impl Default for Settings {
@@ -135,6 +139,7 @@ impl Default for Settings {
             packs: Vec::new(),
             today: None,
             rule_options: BTreeMap::new(),
+            anchors: None,
         }
     }
 }
@@ -326,6 +331,19 @@ impl Settings {
             if let Some(list) = context.rollback {
                 words.rollback = lower(list);
             }
+        }
+        if let Some(value) = &file.anchors {
+            settings.anchors = Some(match value.get_ref().to_ascii_lowercase().as_str() {
+                "github" => AnchorStyle::GitHub,
+                "mkdocs" => AnchorStyle::MkDocs { unicode: false },
+                "docusaurus" => AnchorStyle::Docusaurus,
+                other => {
+                    return Err(error_at(
+                        value.span().start,
+                        format!("anchors: `{other}` is not one of github, mkdocs, docusaurus"),
+                    ))
+                }
+            });
         }
         if let Some(value) = &file.max_file_size {
             settings.max_file_size = Some(parse_size(value.get_ref()).ok_or_else(|| {
@@ -519,6 +537,21 @@ production = ["prod", "live", "PRD"]
         assert!(error.message.contains("max-file-size"), "{}", error.message);
         assert_eq!(parse_size_text("512kib"), Some(512 * 1024));
         assert_eq!(parse_size_text("-1"), None);
+    }
+
+    #[test]
+    fn anchors_names_a_renderer() {
+        let settings = Settings::parse("c.toml", "anchors = \"MkDocs\"\n", RULES).unwrap();
+        assert_eq!(
+            settings.anchors,
+            Some(AnchorStyle::MkDocs { unicode: false })
+        );
+        let error = Settings::parse("c.toml", "\nanchors = \"hugo\"\n", RULES).unwrap_err();
+        assert_eq!(error.line, 2);
+        assert_eq!(
+            error.message,
+            "anchors: `hugo` is not one of github, mkdocs, docusaurus"
+        );
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! One pass over pulldown-cmark's offset iterator builds the [`Document`].
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
+use super::anchors::{self, GithubSlugger};
 use super::commands;
 use super::*;
 
@@ -65,13 +65,21 @@ struct Extractor<'a> {
     run: Run,
     section: SectionId,
     heading: Option<(u8, Span)>,
-    anchors: HashMap<String, usize>,
+    /// The current heading's text as renderers slug it (see [`Section::slug_text`]).
+    heading_text: Option<String>,
+    /// Images being read: their alt text is not part of a heading's anchor.
+    image_depth: usize,
+    /// The HTML block being read, parsed for anchors at its end.
+    html_block: Option<String>,
+    slugger: GithubSlugger,
     code: Option<CodeBlock>,
     partial_line: Option<CodeLine>,
     table: Option<Table>,
     row: Vec<Cell>,
     in_metadata: bool,
-    link_stack: Vec<(usize, usize)>,
+    /// Open links: their index in `doc.links`, the end of their span, and where their text
+    /// starts in the run.
+    link_stack: Vec<(usize, usize, usize)>,
 }
 
 pub(super) fn extract(source: &str, options: &ParseOptions) -> Document {
@@ -83,7 +91,10 @@ pub(super) fn extract(source: &str, options: &ParseOptions) -> Document {
         run: Run::default(),
         section: 0,
         heading: None,
-        anchors: HashMap::new(),
+        heading_text: None,
+        image_depth: 0,
+        html_block: None,
+        slugger: GithubSlugger::default(),
         code: None,
         partial_line: None,
         table: None,
@@ -95,6 +106,8 @@ pub(super) fn extract(source: &str, options: &ParseOptions) -> Document {
         level: 0,
         title: String::new(),
         anchor: String::new(),
+        slug_text: String::new(),
+        attribute: None,
         parent: None,
         span: Span::new(0, 0),
         own_context: None,
@@ -124,18 +137,36 @@ impl Extractor<'_> {
                 } else {
                     self.run.text.push_str(&text);
                     self.run.extend(span);
+                    if let (Some(heading), 0) = (&mut self.heading_text, self.image_depth) {
+                        heading.push_str(&text);
+                    }
                 }
             }
-            Event::Code(text) => self.inline_code(&text, span),
-            Event::Html(_) | Event::InlineHtml(_) => {
-                if matches!(event, Event::InlineHtml(_)) {
-                    self.run.extend(span);
+            Event::Code(text) => {
+                if let (Some(heading), 0) = (&mut self.heading_text, self.image_depth) {
+                    heading.push_str(&text);
                 }
+                self.inline_code(&text, span)
+            }
+            Event::Html(html) => {
+                if let Some(block) = self.html_block.as_mut() {
+                    block.push_str(&html);
+                } else {
+                    anchors::html_anchors(&html, &mut self.doc.html_anchors);
+                }
+                self.comments(span);
+            }
+            Event::InlineHtml(html) => {
+                self.run.extend(span);
+                anchors::html_anchors(&html, &mut self.doc.html_anchors);
                 self.comments(span);
             }
             Event::SoftBreak | Event::HardBreak => {
                 if self.run.span.is_some() {
                     self.run.text.push(' ');
+                }
+                if let Some(heading) = self.heading_text.as_mut() {
+                    heading.push('\n');
                 }
             }
             Event::TaskListMarker(checked) => {
@@ -151,6 +182,7 @@ impl Extractor<'_> {
     }
 
     fn start(&mut self, tag: Tag<'_>, span: Span) {
+        let is_image = matches!(tag, Tag::Image { .. });
         match tag {
             Tag::MetadataBlock(_) => {
                 self.in_metadata = true;
@@ -163,6 +195,7 @@ impl Extractor<'_> {
             Tag::Heading { level, .. } => {
                 self.flush_run();
                 self.heading = Some((level as u8, span));
+                self.heading_text = Some(String::new());
                 self.stack.push(Container::Heading);
             }
             Tag::Item => {
@@ -223,29 +256,47 @@ impl Extractor<'_> {
                 dest_url,
                 ..
             } => {
-                let image = self
-                    .source
-                    .get(span.range())
-                    .is_some_and(|s| s.starts_with("!["));
+                let image = is_image;
+                // A link inside an image's description is alt text: never rendered as a link.
+                let in_alt_text = self.image_depth > 0;
+                if image {
+                    self.image_depth += 1;
+                }
+                let kind = match link_type {
+                    LinkType::Inline | LinkType::WikiLink { .. } => LinkKind::Inline,
+                    LinkType::Reference
+                    | LinkType::Collapsed
+                    | LinkType::Shortcut
+                    | LinkType::ReferenceUnknown
+                    | LinkType::CollapsedUnknown
+                    | LinkType::ShortcutUnknown => LinkKind::Reference,
+                    LinkType::Autolink => LinkKind::Autolink,
+                    LinkType::Email => LinkKind::Email,
+                };
+                let index = if in_alt_text {
+                    usize::MAX
+                } else {
+                    self.doc.links.len()
+                };
+                self.link_stack.push((index, span.end, self.run.text.len()));
+                self.run.extend(span);
+                if in_alt_text {
+                    return;
+                }
                 self.doc.links.push(Link {
                     dest: dest_url.to_string(),
                     image,
-                    reference: matches!(
-                        link_type,
-                        LinkType::Reference
-                            | LinkType::Collapsed
-                            | LinkType::Shortcut
-                            | LinkType::ReferenceUnknown
-                            | LinkType::CollapsedUnknown
-                            | LinkType::ShortcutUnknown
-                    ),
+                    reference: kind == LinkKind::Reference,
+                    kind,
+                    text: String::new(),
                     span,
                     section: self.section,
                 });
-                self.link_stack.push((span.start, span.end));
-                self.run.extend(span);
             }
-            Tag::HtmlBlock => self.flush_run(),
+            Tag::HtmlBlock => {
+                self.flush_run();
+                self.html_block = Some(String::new());
+            }
             Tag::FootnoteDefinition(_)
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
@@ -275,9 +326,10 @@ impl Extractor<'_> {
             }
             TagEnd::Heading(_) => {
                 let title = self.run.text.trim().to_string();
+                let slug_text = self.heading_text.take().unwrap_or_default();
                 self.flush_run();
                 self.stack.pop();
-                self.push_section(title);
+                self.push_section(title, slug_text);
             }
             TagEnd::Item => {
                 self.flush_run();
@@ -343,7 +395,16 @@ impl Extractor<'_> {
                 });
             }
             TagEnd::Link | TagEnd::Image => {
-                if let Some((_, end)) = self.link_stack.pop() {
+                if matches!(tag, TagEnd::Image) {
+                    self.image_depth = self.image_depth.saturating_sub(1);
+                }
+                if let Some((index, end, text_start)) = self.link_stack.pop() {
+                    if let (Some(link), Some(text)) = (
+                        self.doc.links.get_mut(index),
+                        self.run.text.get(text_start..),
+                    ) {
+                        link.text = text.trim().to_string();
+                    }
                     // The destination part of `[text](dest)` is not prose.
                     let text_end = self.run.span.map(|s| s.end).unwrap_or(span.start);
                     if end > text_end {
@@ -354,8 +415,12 @@ impl Extractor<'_> {
                 }
                 self.run.extend(span);
             }
-            TagEnd::HtmlBlock
-            | TagEnd::MetadataBlock(_)
+            TagEnd::HtmlBlock => {
+                if let Some(html) = self.html_block.take() {
+                    anchors::html_anchors(&html, &mut self.doc.html_anchors);
+                }
+            }
+            TagEnd::MetadataBlock(_)
             | TagEnd::Emphasis
             | TagEnd::Strong
             | TagEnd::Strikethrough
@@ -371,7 +436,7 @@ impl Extractor<'_> {
             .count()
     }
 
-    fn push_section(&mut self, title: String) {
+    fn push_section(&mut self, title: String, slug_text: String) {
         let Some((level, span)) = self.heading.take() else {
             return;
         };
@@ -379,19 +444,15 @@ impl Extractor<'_> {
         while parent != 0 && self.doc.sections[parent].level >= level {
             parent = self.doc.sections[parent].parent.unwrap_or(0);
         }
-        let base = slug(&title);
-        let count = self.anchors.entry(base.clone()).or_insert(0);
-        let anchor = if *count == 0 {
-            base
-        } else {
-            format!("{base}-{count}")
-        };
-        *count += 1;
+        let anchor = self.slugger.slug(&slug_text);
+        let attribute = anchors::heading_attribute(&slug_text);
         let own_context = self.options.context_words.classify(&title);
         self.doc.sections.push(Section {
             level,
             title,
             anchor,
+            slug_text,
+            attribute,
             parent: Some(parent),
             span,
             own_context,

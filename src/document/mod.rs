@@ -5,16 +5,19 @@
 //! carries its byte [`Span`] in the original text and the [`SectionId`] of the heading it is
 //! under, so a rule can ask "which heading is this under, and is that production?".
 
-mod anchors;
+pub mod anchors;
 mod commands;
 pub mod context;
 pub mod env_refs;
 mod extract;
+mod sniff;
 
 pub use crate::command::{is_known_program, WorkDir};
+pub use anchors::{AnchorMatch, AnchorStyle, Anchors};
 pub use commands::{Command, CommandOrigin};
 pub use context::{ContextWords, EnvContext};
 pub use env_refs::{EnvRef, EnvRefKind};
+pub use sniff::looks_like_markdown;
 
 use crate::span::Span;
 
@@ -56,8 +59,12 @@ pub struct Document {
     /// section?" for every text block, and re-splitting the headings each time was a third
     /// of the lint time on large trees.
     heading_words: std::sync::OnceLock<Vec<Vec<String>>>,
+    /// Which headings and links form a table of contents, computed on first use.
+    toc: std::sync::OnceLock<anchors::TableOfContents>,
     /// Env-var references, in document order.
     pub env_refs: Vec<EnvRef>,
+    /// `id` and `name` attribute values of the HTML blocks and inline HTML, in order.
+    pub html_anchors: Vec<String>,
 }
 
 /// A heading and the part of the document below it.
@@ -67,8 +74,13 @@ pub struct Section {
     pub level: u8,
     /// Heading text without markup.
     pub title: String,
-    /// GitHub-style anchor, unique within the document (`-1`, `-2` suffixes).
+    /// GitHub's anchor, unique within the document (`-1`, `-2` suffixes).
     pub anchor: String,
+    /// The heading's text as a renderer slugs it: not trimmed, image alt text and HTML left
+    /// out, line breaks as `\n` (GitHub's `&#x20;Title` is `-title`).
+    pub slug_text: String,
+    /// A trailing `{#id}` / `{: #id .class}` attribute list in the heading's text.
+    pub attribute: Option<anchors::HeadingAttribute>,
     /// The enclosing section.
     pub parent: Option<SectionId>,
     /// The heading line.
@@ -180,10 +192,27 @@ pub struct Link {
     pub image: bool,
     /// True for reference-style links (`[text][ref]`, `[ref]`).
     pub reference: bool,
+    /// How the link is written: inline, reference, `<autolink>` or `<email@autolink>`.
+    pub kind: LinkKind,
+    /// The link's text (an image's alt text), markup removed.
+    pub text: String,
     /// The whole link.
     pub span: Span,
     /// Section the link is in.
     pub section: SectionId,
+}
+
+/// How a link is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `[text](dest)`.
+    Inline,
+    /// `[text][ref]`, `[ref][]`, `[ref]`, resolved by a definition.
+    Reference,
+    /// `<https://example.com>`.
+    Autolink,
+    /// `<ops@example.com>`: the destination is the address, without `mailto:`.
+    Email,
 }
 
 /// An inline code span.
@@ -300,6 +329,28 @@ impl Document {
         all.get(id).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// The table of contents: headings an entry names and links that are entries.
+    pub fn table_of_contents(&self) -> &anchors::TableOfContents {
+        self.toc.get_or_init(|| anchors::TableOfContents::of(self))
+    }
+
+    /// The section whose heading line is `span` (a heading's text block), if any.
+    pub fn section_of_heading(&self, span: Span) -> Option<SectionId> {
+        let after = self
+            .sections
+            .partition_point(|s| s.span.start <= span.start);
+        let id = after.checked_sub(1)?;
+        (id > 0 && self.sections[id].span.contains(span)).then_some(id)
+    }
+
+    /// Indexes of the links whose span starts inside `span`, by binary search (links are in
+    /// document order).
+    pub fn links_in(&self, span: Span) -> std::ops::Range<usize> {
+        let start = self.links.partition_point(|l| l.span.start < span.start);
+        let end = self.links.partition_point(|l| l.span.start < span.end);
+        start..end.max(start)
+    }
+
     /// True when the section's *own* heading contains one of `words`.
     pub fn heading_mentions(&self, id: SectionId, words: &[&str]) -> bool {
         id < self.sections.len() && {
@@ -313,27 +364,6 @@ impl Document {
         self.inline_code.iter().any(|c| c.span.contains(span))
             || self.code_blocks.iter().any(|c| c.span.contains(span))
     }
-
-    /// Anchors of all headings, for link checks.
-    pub fn anchors(&self) -> impl Iterator<Item = &str> {
-        self.sections.iter().skip(1).map(|s| s.anchor.as_str())
-    }
-}
-
-/// GitHub's anchor for a heading text: lower-case, punctuation dropped except `-` and `_`,
-/// spaces to hyphens. Uniqueness suffixes are added by the caller.
-pub fn slug(heading: &str) -> String {
-    heading
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            '-' | '_' => Some(c),
-            c if c.is_alphanumeric() => Some(c),
-            _ => None,
-        })
-        .collect()
 }
 
 #[cfg(test)]

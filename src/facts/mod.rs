@@ -54,6 +54,9 @@ pub struct ProjectFacts {
     pub platform: procfile::PlatformFacts,
     /// Heading anchors of the repository's Markdown files, read on first use.
     pub anchors: markdown::AnchorCache,
+    /// Documentation sites (mkdocs.yml, zensical.toml, docusaurus.config.*) and the folders
+    /// they render.
+    pub sites: markdown::DocSites,
     /// The root .gitignore, for paths that are generated or private.
     pub ignored: ignored::Ignored,
     /// Script expansions, computed on first use.
@@ -138,6 +141,7 @@ impl ProjectFacts {
             }
         }
         facts.anchors = markdown::AnchorCache::new(root);
+        facts.sites = markdown::DocSites::detect(root, &facts.files);
         facts.ignored = ignored::Ignored::load(root);
         facts.problems = reader.problems;
         facts

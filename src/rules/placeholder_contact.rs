@@ -1,5 +1,5 @@
 use super::{placeholders, Cx};
-use crate::document::BlockKind;
+use crate::document::{BlockKind, TextBlock};
 
 declare_rule! {
     /// ## What it does
@@ -82,7 +82,9 @@ impl PlaceholderContact {
                             .help("fill in a reachable person, rota or channel, or remove the row");
                         }
                     } else if placeholders::is_only_placeholder(&cell.text)
-                        || !placeholders::find(&cell.text).is_empty()
+                        || cell_block(doc, cell.span).is_some_and(|block| {
+                            !placeholders::in_block(doc, cx.source, block).is_empty()
+                        })
                     {
                         cx.report(cell.span, format!("placeholder {what}{row_text} in contacts table: `{}`", cell.text)).help("replace it with a reachable person, rota or channel before this runbook is needed");
                     }
@@ -111,6 +113,18 @@ impl PlaceholderContact {
             }
         }
     }
+}
+
+/// The text block of a table cell (same span), whose code spans and links are known: a
+/// placeholder inside code or a resolved link is not an unfilled contact, a cell that is
+/// nothing but a placeholder (`[TBD]`, in code or not) is.
+fn cell_block(doc: &crate::document::Document, span: crate::span::Span) -> Option<&TextBlock> {
+    let at = doc
+        .text_blocks
+        .partition_point(|b| b.span.start < span.start);
+    doc.text_blocks
+        .get(at)
+        .filter(|b| b.span == span && b.kind == BlockKind::TableCell)
 }
 
 /// True when the lines after `offset` continue the list item with deeper-indented content
@@ -142,5 +156,18 @@ mod tests {
             .map(|(line, _)| line)
             .collect();
         assert_eq!(found, vec![5, 8, 9]);
+    }
+
+    #[test]
+    fn resolved_links_and_code_in_contact_tables_are_filled_in() {
+        let markdown = "## Contacts\n\n| Role | Contact |\n|---|---|\n| Primary | [On-call rota][rota] |\n| Secondary | [on-call rotation] |\n| Field | see `[Name]` in the form |\n| Code | `[TBD]` |\n\n- Lead: [Team lead][lead]\n\n[rota]: https://pagerduty.example.com\n[on-call rotation]: https://pagerduty.example.com/r\n[lead]: https://example.com/lead\n";
+        let found = check(&PlaceholderContact, markdown, &project(&[], &[]));
+        assert_eq!(
+            found,
+            vec![(
+                8,
+                "placeholder `Contact` for `Code` in contacts table: `[TBD]`".to_string()
+            )]
+        );
     }
 }

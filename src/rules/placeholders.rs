@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::document::{Document, SectionId, TextBlock};
+use crate::document::{BlockKind, Document, SectionId, TextBlock};
 use crate::span::Span;
 
 const PLACEHOLDERS_TOML: &str = include_str!("../../rules/placeholders.toml");
@@ -156,10 +156,28 @@ pub fn is_only_placeholder(text: &str) -> bool {
 }
 
 /// Placeholders in the prose of a text block, as file spans: inline code, link destinations
-/// and HTML comments are skipped.
+/// and HTML comments are skipped, and so are the brackets of links a definition resolves
+/// (`[on-call rotation]`, `[Grafana][dashboard]`), the text of table-of-contents entries, and
+/// headings such an entry names (`[TODO (optional)](#todo-optional)`).
 pub fn in_block(doc: &Document, source: &str, block: &TextBlock) -> Vec<(Span, String)> {
     let Some(text) = source.get(block.span.range()) else {
         return Vec::new();
+    };
+    let toc = doc.table_of_contents();
+    if block.kind == BlockKind::Heading
+        && doc
+            .section_of_heading(block.span)
+            .is_some_and(|id| toc.headings.get(id).copied().unwrap_or(false))
+    {
+        return Vec::new();
+    }
+    let links = doc.links_in(block.span);
+    let in_link = |span: Span, bracket: bool| {
+        links.clone().any(|index| {
+            let link = &doc.links[index];
+            (bracket && link.span.overlaps(span))
+                || (toc.entries.get(index).copied().unwrap_or(false) && link.span.contains(span))
+        })
     };
     find(text)
         .into_iter()
@@ -172,9 +190,10 @@ pub fn in_block(doc: &Document, source: &str, block: &TextBlock) -> Vec<(Span, S
                 p.text,
             )
         })
-        .filter(|(span, _)| {
+        .filter(|(span, found)| {
             !block.code_spans.iter().any(|code| code.overlaps(*span))
                 && !doc.html_comments.iter().any(|c| c.span.overlaps(*span))
+                && !in_link(*span, found.starts_with('['))
         })
         .collect()
 }

@@ -66,6 +66,23 @@ mod tests {
     }
 
     #[test]
+    fn resolved_links_tasks_footnotes_alerts_and_tocs_are_not_placeholders() {
+        let markdown = "# Monitoring\n\n## Contents\n\n- [TODO (optional)](#todo-optional)\n- [Open items: TBD](#open-items-tbd)\n\nPage the [on-call rotation] and check the [Grafana dashboard][dashboard] and the [status page][].\n\n- [x] done\n- [ ] dashboard checked\n\nSee the note[^1].\n\n> [!NOTE]\n> Read the [dashboard link] first.\n\n| Step | Where |\n|---|---|\n| 1 | [dashboard] |\n| 2 | [Contact info and SLA] |\n\n## TODO (optional)\n\n## Open items: TBD\n\n[on-call rotation]: https://pagerduty.example.com\n[dashboard]: https://grafana.example.com\n[status page]: https://status.example.com\n[^1]: A TBD footnote.\n";
+        let found = check(&UnresolvedPlaceholder, markdown, &project(&[], &[]));
+        assert_eq!(
+            found,
+            vec![
+                (16, "unresolved placeholder `[dashboard link]`".to_string()),
+                (
+                    21,
+                    "unresolved placeholder `[Contact info and SLA]`".to_string()
+                ),
+                (30, "unresolved placeholder `TBD`".to_string()),
+            ]
+        );
+    }
+
+    #[test]
     fn contact_sections_are_left_to_placeholder_contact() {
         let markdown = "## Contacts\n\n- On-call: TBD\n\nThe list is TBD.\n";
         let found = check(&UnresolvedPlaceholder, markdown, &project(&[], &[]));

@@ -6,6 +6,7 @@ mod common;
 
 #[cfg(unix)]
 mod action;
+mod anchors;
 mod architecture;
 mod bad_input;
 mod cli;
@@ -13,6 +14,7 @@ mod cross_reference;
 mod docs;
 mod fuzz;
 mod integrations;
+mod links;
 mod packaging;
 mod rules;
 mod safety;

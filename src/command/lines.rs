@@ -275,7 +275,15 @@ fn push_commands(
     cwd: &mut WorkDir,
     out: &mut Vec<Command>,
 ) {
+    // The directory outside each open `( ... )`: a `cd` inside a subshell ends with it.
+    let mut outside: Vec<WorkDir> = Vec::new();
     for simple in commands {
+        while outside.len() > simple.subshell {
+            *cwd = outside.pop().unwrap_or(WorkDir::Default);
+        }
+        while outside.len() < simple.subshell {
+            outside.push(cwd.clone());
+        }
         let mut words = simple.words;
         // `if grep -q x file; then` runs `grep`; `fi`, `done`, `for x in ...` run nothing.
         while words
@@ -327,6 +335,10 @@ fn push_commands(
             line: line.trim().to_string(),
             invocations: Vec::new(),
         });
+    }
+    // The line ends every subshell it opened.
+    if let Some(before) = outside.into_iter().next() {
+        *cwd = before;
     }
 }
 
@@ -389,6 +401,36 @@ mod tests {
     fn program_lists_parse() {
         assert!(is_known_program("pnpm") && is_known_program("./deploy.sh"));
         assert!(is_shell_language("console") && !is_shell_language("yaml"));
+    }
+
+    #[test]
+    fn cd_in_a_subshell_ends_with_it() {
+        let lines = [
+            "(cd ops && make lint)",
+            "make deploy",
+            "cd app; (cd sub; make a); make b",
+        ];
+        let lines: Vec<SourceLine<'_>> = lines
+            .iter()
+            .map(|text| SourceLine {
+                text,
+                offset: 0,
+                exact: false,
+            })
+            .collect();
+        let dirs: Vec<WorkDir> = block_commands(&lines).into_iter().map(|c| c.cwd).collect();
+        assert_eq!(
+            dirs,
+            vec![
+                WorkDir::Relative("ops".into()),
+                WorkDir::Relative("ops".into()),
+                WorkDir::Default,
+                WorkDir::Relative("app".into()),
+                WorkDir::Relative("app/sub".into()),
+                WorkDir::Relative("app/sub".into()),
+                WorkDir::Relative("app".into()),
+            ]
+        );
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub struct SimpleCommand {
     pub redirects: Vec<Word>,
     /// How this command is joined to the previous one.
     pub joint: Joint,
+    /// How many `( ... )` subshells it runs in: a `cd` inside one ends at its `)`.
+    pub subshell: usize,
     /// From the first to the last word, in the caller's offsets.
     pub span: Span,
 }
@@ -88,6 +90,7 @@ pub fn split_line(line: &str, offset_of: &dyn Fn(usize) -> usize) -> SplitLine {
         offset_of,
         out: SplitLine::default(),
         current: Pending::new(Joint::Start),
+        depth: 0,
     }
     .run()
 }
@@ -139,6 +142,8 @@ struct Splitter<'a> {
     offset_of: &'a dyn Fn(usize) -> usize,
     out: SplitLine,
     current: Pending,
+    /// Open `(` subshells at the cursor.
+    depth: usize,
 }
 
 impl Splitter<'_> {
@@ -148,9 +153,19 @@ impl Splitter<'_> {
             match b {
                 b' ' | b'\t' | b'\r' | b'\n' => self.pos += 1,
                 b'#' => break, // a comment runs to the end of the line
-                b';' | b'(' | b')' => {
+                b';' => {
                     self.pos += 1;
                     self.finish(Joint::Start);
+                }
+                b'(' => {
+                    self.pos += 1;
+                    self.finish(Joint::Start);
+                    self.depth += 1;
+                }
+                b')' => {
+                    self.pos += 1;
+                    self.finish(Joint::Start);
+                    self.depth = self.depth.saturating_sub(1);
                 }
                 b'&' => {
                     if self.peek(1) == Some(b'&') {
@@ -425,6 +440,7 @@ impl Splitter<'_> {
             words: pending.words,
             redirects: pending.redirects,
             joint: pending.joint,
+            subshell: self.depth,
             span: Span::new(first, last),
         });
     }
@@ -524,6 +540,16 @@ mod tests {
                 vec!["echo", "ok"]
             ]
         );
+    }
+
+    #[test]
+    fn subshells_are_counted() {
+        let depths: Vec<usize> = split("(cd app && make x); make y")
+            .commands
+            .iter()
+            .map(|c| c.subshell)
+            .collect();
+        assert_eq!(depths, vec![1, 1, 0]);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::engine::{self, CheckOptions, CheckResult};
+use crate::fix::FixMode;
 use crate::report::{self, Format};
 use crate::rules;
 
@@ -35,6 +36,8 @@ pub enum Command {
     },
     /// Write a commented starter `runbook-lint.toml` in the current directory.
     Init,
+    /// Run the language server on stdin/stdout (for editors: diagnostics as you type, fixes).
+    Server,
     /// Print a shell completion script, e.g. `runbook-lint completions bash`.
     Completions {
         /// The shell.
@@ -89,6 +92,15 @@ pub struct CheckArgs {
     /// Judge review dates as of this day (YYYY-MM-DD) instead of the clock: reproducible runs.
     #[arg(long, value_parser = parse_today)]
     pub today: Option<crate::date::Date>,
+    /// Apply safe fixes to the runbooks (never to manifests), then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff: apply unsafe fixes too (suggestions a person should review).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 when there is one.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 fn parse_file_size(text: &str) -> Result<u64, String> {
@@ -125,6 +137,7 @@ pub mod exit {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Server => crate::server::run_stdio(),
         Command::Rules => {
             // The project's packs (config in the current directory) are listed too.
             let settings = match project_settings() {
@@ -214,6 +227,10 @@ fn project_settings() -> Result<crate::config::Settings, crate::config::ConfigEr
 
 fn check(args: CheckArgs) -> ExitCode {
     let started = Instant::now();
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        eprintln!("error: --unsafe-fixes applies with --fix or --diff");
+        return ExitCode::from(exit::FAILURE);
+    }
     let base = match std::env::current_dir() {
         Ok(dir) => dir,
         Err(error) => {
@@ -248,15 +265,102 @@ fn check(args: CheckArgs) -> ExitCode {
         drop_source: !matches!(args.format, Format::Human | Format::Sarif)
             && args.baseline.is_none()
             && args.write_baseline.is_none(),
+        fix: match (args.fix || args.diff, args.unsafe_fixes) {
+            (false, _) => FixMode::Off,
+            (true, false) => FixMode::Safe,
+            (true, true) => FixMode::Unsafe,
+        },
     };
-    let result = match engine::check(&options) {
+    let mut result = match engine::check(&options) {
         Ok(result) => result,
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::from(exit::FAILURE);
         }
     };
+    if args.diff {
+        return finish_diff(&args, &result);
+    }
+    if args.fix {
+        write_fixes(&mut result);
+    }
     finish_check(&args, result, started)
+}
+
+/// `--diff`: every fixed runbook as a unified diff (masked like every other output), nothing
+/// written. Exit 1 when there is something to fix, as ruff's `--diff` does, so CI can ask
+/// "is everything fixed?"; 2 when a file could not be read.
+fn finish_diff(args: &CheckArgs, result: &CheckResult) -> ExitCode {
+    let mut out = String::new();
+    let (mut files, mut fixes) = (0, 0);
+    for file in &result.files {
+        let Some(fixed) = &file.fixed else { continue };
+        let diff = crate::fix::unified_diff(&file.path, &fixed.original, &fixed.fixed);
+        out.push_str(&crate::redact::redact(&diff));
+        files += 1;
+        fixes += fixed.applied;
+    }
+    let status = match &args.output {
+        Some(path) => match std::fs::write(path, &out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: cannot write {}: {error}", path.display());
+                ExitCode::from(exit::FAILURE)
+            }
+        },
+        None => print(&out),
+    };
+    for warning in &result.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for error in &result.errors {
+        eprintln!("error: {error}");
+    }
+    if fixes == 0 {
+        eprintln!("nothing to fix");
+    } else {
+        eprintln!(
+            "would fix {} in {}",
+            report::plural(fixes, "finding"),
+            report::plural(files, "file")
+        );
+    }
+    if status != ExitCode::SUCCESS || !result.errors.is_empty() {
+        ExitCode::from(exit::FAILURE)
+    } else if fixes > 0 {
+        ExitCode::from(exit::FINDINGS)
+    } else {
+        ExitCode::from(exit::CLEAN)
+    }
+}
+
+/// `--fix`: writes each fixed runbook in place (atomically), then says how many fixes went in.
+/// A file that changed on disk since it was read is left alone: the fixes were computed for
+/// the old text.
+fn write_fixes(result: &mut CheckResult) {
+    let (mut files, mut fixes) = (0, 0);
+    for file in &result.files {
+        let Some(fixed) = &file.fixed else { continue };
+        match crate::fix::write_fixed(&fixed.file, &fixed.original, &fixed.fixed) {
+            Ok(()) => {
+                files += 1;
+                fixes += fixed.applied;
+            }
+            Err(error) => result.errors.push(engine::ToolError::Io {
+                path: file.path.clone(),
+                message: format!("not fixed: {error}"),
+            }),
+        }
+    }
+    // A runbook whose every finding was fixed has nothing left to report.
+    result.files.retain(|file| !file.findings.is_empty());
+    if fixes > 0 {
+        eprintln!(
+            "fixed {} in {}",
+            report::plural(fixes, "finding"),
+            report::plural(files, "file")
+        );
+    }
 }
 
 /// Baseline, rendering, output file, statistics, summary and exit status of a check.
@@ -318,6 +422,9 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
             report::human::summary(&result),
             started.elapsed().as_secs_f64()
         );
+        if let Some(note) = fixable_note(&result, args.fix) {
+            eprintln!("{note}");
+        }
     }
     if status != ExitCode::SUCCESS {
         return status;
@@ -329,6 +436,43 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
         ExitCode::from(exit::FINDINGS)
     } else {
         ExitCode::from(exit::CLEAN)
+    }
+}
+
+/// "note: 3 findings fixable with `--fix` (1 more with `--unsafe-fixes`)", as ruff says it.
+fn fixable_note(result: &CheckResult, fixed: bool) -> Option<String> {
+    let (mut safe, mut unsafe_only) = (0, 0);
+    for fix in result
+        .files
+        .iter()
+        .flat_map(|f| &f.findings)
+        .filter_map(|f| f.fix.as_ref())
+    {
+        match fix.applicability {
+            crate::fix::Applicability::Safe => safe += 1,
+            crate::fix::Applicability::Unsafe => unsafe_only += 1,
+        }
+    }
+    let more = match unsafe_only {
+        0 => String::new(),
+        n => format!(" ({n} more with `--unsafe-fixes`)"),
+    };
+    match (safe, unsafe_only, fixed) {
+        (0, 0, _) => None,
+        (0, n, _) => Some(format!(
+            "note: {} fixable with `--fix --unsafe-fixes`",
+            report::plural(n, "finding")
+        )),
+        (_, _, true) => (unsafe_only > 0).then(|| {
+            format!(
+                "note: {} more fixable with `--unsafe-fixes`",
+                report::plural(unsafe_only, "finding")
+            )
+        }),
+        (n, _, false) => Some(format!(
+            "note: {} fixable with `--fix`{more}",
+            report::plural(n, "finding")
+        )),
     }
 }
 

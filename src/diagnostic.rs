@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::suggest::{did_you_mean, did_you_mean_text};
+
+use crate::fix::Fix;
 use crate::span::Span;
 
 /// How serious a finding is. Ordered from least to most serious.
@@ -80,6 +83,11 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// Edits that fix it, when the rule knows them.
+    pub fix: Option<Fix>,
+    /// The manifest (or other file) it was checked against, relative to the project root:
+    /// editors offer to open it.
+    pub checked: Option<String>,
 }
 
 impl Diagnostic {
@@ -97,12 +105,26 @@ impl Diagnostic {
             message: message.into(),
             label: None,
             help: None,
+            fix: None,
+            checked: None,
         }
     }
 
     /// Adds a help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Attaches a fix (none: unchanged).
+    pub fn with_fix(mut self, fix: impl Into<Option<Fix>>) -> Self {
+        self.fix = fix.into();
+        self
+    }
+
+    /// Names the file the finding was checked against.
+    pub fn with_checked(mut self, path: impl Into<String>) -> Self {
+        self.checked = Some(path.into());
         self
     }
 
@@ -129,70 +151,25 @@ impl Diagnostic {
         self.label = Some(label.into());
         self
     }
-}
 
-/// The closest candidates to `word` by edit distance, best first, for "did you mean".
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut scored: Vec<(f64, &str)> = candidates
-        .into_iter()
-        .filter(|c| *c != word)
-        .map(|c| {
-            let mut score = strsim::jaro_winkler(word, c);
-            // `test:auth` vs `test:e2e`: a shared prefix up to a separator is a strong hint.
-            if let (Some((a, _)), Some((b, _))) = (word.split_once(':'), c.split_once(':')) {
-                if a == b {
-                    score += 0.1;
-                }
-            }
-            (score, c)
-        })
-        .filter(|(score, _)| *score >= 0.8)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    // A near-exact match (`missing-scripts` → `missing-script`) hides the merely similar ones.
-    let best = scored.first().map(|s| s.0).unwrap_or(0.0);
-    let floor = if best >= 0.97 { best - 0.03 } else { 0.0 };
-    scored
-        .into_iter()
-        .filter(|(score, _)| *score >= floor)
-        .take(3)
-        .map(|(_, c)| c)
-        .collect()
-}
+    /// Attaches the edits that fix it, when the rule knows them (`None` leaves it without).
+    pub fn fix(&mut self, fix: impl Into<Option<Fix>>) -> &mut Self {
+        if let Some(fix) = fix.into() {
+            self.fix = Some(fix);
+        }
+        self
+    }
 
-/// "did you mean `a`?" / "did you mean `a` or `b`?", or `None`.
-pub fn did_you_mean_text<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    let close = did_you_mean(word, candidates);
-    match close.as_slice() {
-        [] => None,
-        [one] => Some(format!("did you mean `{one}`?")),
-        [first, rest @ ..] => Some(format!(
-            "did you mean `{first}`{}?",
-            rest.iter()
-                .map(|c| format!(" or `{c}`"))
-                .collect::<String>()
-        )),
+    /// Names the manifest (or other file) it was checked against, for editors to open.
+    pub fn checked(&mut self, path: impl Into<String>) -> &mut Self {
+        self.checked = Some(path.into());
+        self
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn suggests_close_names() {
-        let scripts = ["test", "test:e2e", "db:deploy", "build"];
-        assert_eq!(did_you_mean("test:auth", scripts)[0], "test:e2e");
-        assert_eq!(did_you_mean("biuld", scripts), vec!["build"]);
-        assert!(did_you_mean("zzz", scripts).is_empty());
-        assert_eq!(
-            did_you_mean_text("db:deplyo", scripts).unwrap(),
-            "did you mean `db:deploy`?"
-        );
-    }
 
     #[test]
     fn severities_order_and_parse() {

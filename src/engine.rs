@@ -1,6 +1,7 @@
 //! The pipeline: discover files, load each project's settings and facts once, lint files in
 //! parallel, apply suppressions and configured severities, and sort the findings.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,11 +13,12 @@ use crate::diagnostic::{Diagnostic, Level, Severity};
 use crate::discover::{self, RootFinder};
 use crate::document::{Document, ParseOptions};
 use crate::facts::ProjectFacts;
+use crate::fix::{self, FixMode};
 use crate::rules::{self, Rule, RuleContext};
 use crate::span::LineIndex;
 use crate::suppress::Suppressions;
 
-pub use crate::findings::{CheckResult, FileFindings, Finding, ToolError};
+pub use crate::findings::{CheckResult, FileFindings, Finding, FixedText, ToolError};
 pub use crate::robust::DEFAULT_MAX_FILE_BYTES;
 
 /// What to check.
@@ -43,16 +45,123 @@ pub struct CheckOptions {
     /// Drop each file's text once it is linted: for reports that never show source lines
     /// (JSON, concise, GitHub, JUnit without a baseline), so memory follows the findings only.
     pub drop_source: bool,
+    /// Fix what can be fixed (`--fix`, `--unsafe-fixes`, `--diff`): the fixed text comes back
+    /// in [`FileFindings::fixed`] and the findings are those of the fixed text. Nothing is
+    /// written here; the caller writes or diffs.
+    pub fix: FixMode,
 }
 
-/// One project root: its settings and facts, shared by its runbooks.
-struct Project {
+/// One project root: its settings, facts and rules, loaded once and shared by its runbooks.
+/// The batch run and the language server lint through it alike ([`Project::lint`]).
+pub struct Project {
     settings: Settings,
     facts: ProjectFacts,
     /// Built-in rules plus the project's packs.
     rules: Vec<Box<dyn Rule>>,
     /// Parse options from the settings, built once per project rather than per file.
     parse_options: ParseOptions,
+}
+
+impl Project {
+    /// A project with these settings and no facts yet.
+    fn with_settings(settings: Settings) -> Project {
+        Project {
+            parse_options: ParseOptions {
+                context_words: settings.context_words.clone(),
+            },
+            rules: rules::rule_set(&settings),
+            settings,
+            facts: ProjectFacts::default(),
+        }
+    }
+
+    /// Loads the project at `root`: its config (`config` instead of the discovered one when
+    /// given; a broken config is an error) and its manifests (broken ones become
+    /// `invalid-manifest` problems in [`Project::facts`]).
+    pub fn load(
+        root: &Path,
+        config: Option<&Path>,
+        today: Option<crate::date::Date>,
+    ) -> Result<Project, ToolError> {
+        let mut settings = Settings::load(root, config, &rules::known_rules())?;
+        if today.is_some() {
+            settings.today = today;
+        }
+        let mut project = Project::with_settings(settings);
+        project.facts = ProjectFacts::load(root);
+        Ok(project)
+    }
+
+    /// The project at `root` with the default settings (its config could not be read).
+    pub fn load_default(root: &Path) -> Project {
+        let mut project = Project::with_settings(Settings::default());
+        project.facts = ProjectFacts::load(root);
+        project
+    }
+
+    /// A project with no root: default settings and no manifests (an unsaved buffer).
+    pub fn detached() -> Project {
+        Project::with_settings(Settings::default())
+    }
+
+    /// The resolved configuration.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The manifests' facts.
+    pub fn facts(&self) -> &ProjectFacts {
+        &self.facts
+    }
+
+    /// The rules that run on this project's runbooks.
+    pub fn rules(&self) -> &[Box<dyn Rule>] {
+        &self.rules
+    }
+
+    /// Lints one runbook's text (saved or not); `relative` is its path from the project root.
+    /// Findings are suppressed, given their configured severities, masked and sorted exactly
+    /// as in a batch run.
+    pub fn lint(&self, text: &str, relative: &str) -> Vec<Finding> {
+        lint_source(self, &self.rules, text, relative)
+    }
+
+    /// Lints and applies the fixes `mode` allows, again until nothing more applies (at most
+    /// [`fix::MAX_PASSES`]). The findings are those of the final text.
+    pub fn fix(&self, text: &str, relative: &str, mode: FixMode) -> Fixed {
+        let mut current = text.to_string();
+        let mut findings = self.lint(&current, relative);
+        let mut applied = 0;
+        for _ in 0..fix::MAX_PASSES {
+            let fixes = findings
+                .iter()
+                .filter_map(|f| f.fix.as_ref())
+                .filter(|f| mode.allows(f.applicability));
+            let (next, count) = fix::apply(&current, fixes);
+            if count == 0 || next == current {
+                break;
+            }
+            applied += count;
+            current = next;
+            findings = self.lint(&current, relative);
+        }
+        Fixed {
+            text: current,
+            applied,
+            findings,
+        }
+    }
+}
+
+/// The outcome of [`Project::fix`].
+#[derive(Debug)]
+pub struct Fixed {
+    /// The text after every fix.
+    pub text: String,
+    /// Fixes applied.
+    pub applied: usize,
+    /// The findings of the fixed text.
+    pub findings: Vec<Finding>,
 }
 
 /// Runs the check. A broken config is fatal (`Err`); unreadable files are collected in
@@ -134,18 +243,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         if options.today.is_some() {
             settings.today = options.today;
         }
-        let project_rules = rules::rule_set(&settings);
-        projects.insert(
-            root.clone(),
-            Project {
-                parse_options: ParseOptions {
-                    context_words: settings.context_words.clone(),
-                },
-                settings,
-                facts: ProjectFacts::default(),
-                rules: project_rules,
-            },
-        );
+        projects.insert(root.clone(), Project::with_settings(settings));
     }
     let roots: Vec<&PathBuf> = projects.keys().collect();
     let loaded: Vec<ProjectFacts> = roots
@@ -187,14 +285,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 .max_file_size
                 .or(project.settings.max_file_size)
                 .unwrap_or(DEFAULT_MAX_FILE_BYTES);
-            let mut outcome = lint_file(
-                project,
-                &project.rules,
-                file,
-                relative,
-                &options.base,
-                limit,
-            );
+            let mut outcome = lint_file(project, file, relative, &options.base, limit, options.fix);
             if let (true, FileOutcome::Linted(findings, _)) = (options.drop_source, &mut outcome) {
                 findings.source = Arc::from("");
             }
@@ -205,7 +296,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         match outcome {
             FileOutcome::Linted(findings, note) => {
                 result.warnings.extend(note);
-                if !findings.findings.is_empty() {
+                if !findings.findings.is_empty() || findings.fixed.is_some() {
                     result.files.push(findings);
                 }
             }
@@ -247,8 +338,12 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                         "fix the manifest; runbooks are checked against what could be read"
                             .to_string(),
                     ),
+                    fix: None,
+                    fix_locations: Vec::new(),
+                    checked: Some(problem.path.clone()),
                 }],
                 source,
+                fixed: None,
             });
         }
     }
@@ -270,11 +365,11 @@ enum FileOutcome {
 
 fn lint_file(
     project: &Project,
-    rules: &[Box<dyn Rule>],
     file: &Path,
     relative: &str,
     base: &Path,
     max_bytes: u64,
+    mode: FixMode,
 ) -> FileOutcome {
     let display = display_path(base, file);
     let text = match crate::robust::read_runbook(file, max_bytes) {
@@ -292,16 +387,34 @@ fn lint_file(
     if !discover::is_markdown(file) && !crate::document::looks_like_markdown(&text.text) {
         return FileOutcome::Skipped(format!("{display}: skipped, not a Markdown file"));
     }
-    let note = text
-        .lossy
-        .then(|| format!("{display}: not valid UTF-8; invalid bytes were replaced with U+FFFD"));
-    let findings = lint_source(project, rules, &text.text, relative);
+    let note = match (text.lossy, mode) {
+        (false, _) => None,
+        (true, FixMode::Off) => Some(format!(
+            "{display}: not valid UTF-8; invalid bytes were replaced with U+FFFD"
+        )),
+        // Writing the decoded text back would turn the invalid bytes into U+FFFD for good.
+        (true, _) => Some(format!(
+            "{display}: not valid UTF-8; invalid bytes were replaced with U+FFFD; not fixed"
+        )),
+    };
+    let (findings, text, fixed) = if mode == FixMode::Off || text.lossy {
+        (project.lint(&text.text, relative), text.text, None)
+    } else {
+        let outcome = project.fix(&text.text, relative, mode);
+        let fixed = (outcome.applied > 0).then(|| FixedText {
+            file: file.to_path_buf(),
+            original: text.text,
+            fixed: outcome.text.clone(),
+            applied: outcome.applied,
+        });
+        (outcome.findings, outcome.text, fixed)
+    };
     // Only files with findings keep their text (for rendering), so memory stays bounded by
     // the findings, not by the size of the tree.
     let source: Arc<str> = if findings.is_empty() {
         Arc::from("")
     } else {
-        Arc::from(text.text)
+        Arc::from(text)
     };
     // Secrets are masked in the text every report format prints from (same byte length).
     let source = match crate::redact::redact(&source) {
@@ -313,6 +426,7 @@ fn lint_file(
             path: display,
             source,
             findings,
+            fixed,
         },
         note,
     )
@@ -359,6 +473,19 @@ fn lint_source(
                 Some(Level::On(severity)) => severity,
                 None => d.severity,
             };
+            // A fix that would print a secret (in JSON, SARIF, an editor) is not offered.
+            let fix = d.fix.filter(|fix| {
+                fix.fits(source)
+                    && fix
+                        .edits
+                        .iter()
+                        .all(|e| matches!(crate::redact::redact(&e.replacement), Cow::Borrowed(_)))
+            });
+            let fix_locations = fix
+                .iter()
+                .flat_map(|fix| &fix.edits)
+                .map(|edit| index.locate(source, edit.span))
+                .collect();
             Some(Finding {
                 rule: d.rule,
                 severity,
@@ -367,6 +494,9 @@ fn lint_source(
                 message: crate::redact::redact(&d.message).into_owned(),
                 label: d.label.map(|l| crate::redact::redact(&l).into_owned()),
                 help: d.help.map(|h| crate::redact::redact(&h).into_owned()),
+                fix,
+                fix_locations,
+                checked: d.checked,
             })
         })
         .collect();

@@ -2,10 +2,12 @@
 //! make a run fail. The engine builds a [`CheckResult`]; reports, baselines and the CLI read
 //! it. Below both, so neither depends on the other.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::ConfigError;
 use crate::diagnostic::Severity;
+use crate::fix::Fix;
 use crate::span::{Location, Span};
 
 /// A finding with its resolved position.
@@ -25,6 +27,25 @@ pub struct Finding {
     pub label: Option<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// Edits that fix it, if the rule knows them.
+    pub fix: Option<Fix>,
+    /// Where each of the fix's edits is, in the same order (reports that keep no text).
+    pub fix_locations: Vec<Location>,
+    /// The manifest it was checked against, relative to the project root.
+    pub checked: Option<String>,
+}
+
+/// A runbook that fixes changed.
+#[derive(Debug, Clone)]
+pub struct FixedText {
+    /// The file on disk.
+    pub file: PathBuf,
+    /// Its text before.
+    pub original: String,
+    /// Its text after.
+    pub fixed: String,
+    /// Fixes applied, over every pass.
+    pub applied: usize,
 }
 
 /// The findings of one file, with its text for rendering.
@@ -36,6 +57,8 @@ pub struct FileFindings {
     pub source: Arc<str>,
     /// Sorted findings.
     pub findings: Vec<Finding>,
+    /// The fixed text, when fixing changed the file (the findings are then of the fixed text).
+    pub fixed: Option<FixedText>,
 }
 
 /// A problem that is not a finding: the run cannot be trusted (exit 2).

@@ -96,6 +96,9 @@ pub struct Manifest {
     /// Its usual names, exactly; when `marks_project`, a directory holding one of them is a
     /// project (or part of one).
     pub names: &'static [&'static str],
+    /// Globs (`*` for any run of characters) for the other names the pattern accepts, for
+    /// watchers that take globs (the language server's); each is checked against `pattern`.
+    pub variants: &'static [&'static str],
     /// True when the file makes its directory a project for root discovery.
     pub marks_project: bool,
     /// The part of the facts that reads it.
@@ -109,6 +112,7 @@ pub const MANIFESTS: &[Manifest] = &[
         kind: Kind::PackageJson,
         pattern: r"package\.json",
         names: &["package.json"],
+        variants: &[],
         marks_project: true,
         loader: Loader::Node,
     },
@@ -116,6 +120,7 @@ pub const MANIFESTS: &[Manifest] = &[
         kind: Kind::PnpmWorkspace,
         pattern: r"pnpm-workspace\.yaml",
         names: &["pnpm-workspace.yaml"],
+        variants: &[],
         marks_project: true,
         loader: Loader::Node,
     },
@@ -129,6 +134,7 @@ pub const MANIFESTS: &[Manifest] = &[
             "bun.lock",
             "package-lock.json",
         ],
+        variants: &[],
         marks_project: false,
         loader: Loader::Node,
     },
@@ -136,6 +142,7 @@ pub const MANIFESTS: &[Manifest] = &[
         kind: Kind::RenderBlueprint,
         pattern: r"render\.ya?ml",
         names: &["render.yaml", "render.yml"],
+        variants: &[],
         marks_project: true,
         loader: Loader::Render,
     },
@@ -148,6 +155,12 @@ pub const MANIFESTS: &[Manifest] = &[
             "compose.yml",
             "compose.yaml",
         ],
+        variants: &[
+            "docker-compose*.yml",
+            "docker-compose*.yaml",
+            "compose.*.yml",
+            "compose.*.yaml",
+        ],
         marks_project: true,
         loader: Loader::Compose,
     },
@@ -155,6 +168,19 @@ pub const MANIFESTS: &[Manifest] = &[
         kind: Kind::EnvTemplate,
         pattern: r"(?i:(?:\.env[^/]*\.|[^/]*\.env\.(?:[^/]*\.)?)(?:example|sample|template|dist|tpl)|(?:example|sample|template)\.env|[^/]*\.conf\.(?:example|sample|template))",
         names: &[".env.example", ".env.sample", ".env.template"],
+        variants: &[
+            "*.env.example",
+            "*.env.sample",
+            "*.env.template",
+            "*.env.dist",
+            "*.env.tpl",
+            "example.env",
+            "sample.env",
+            "template.env",
+            "*.conf.example",
+            "*.conf.sample",
+            "*.conf.template",
+        ],
         marks_project: true,
         loader: Loader::EnvTemplates,
     },
@@ -162,6 +188,7 @@ pub const MANIFESTS: &[Manifest] = &[
         kind: Kind::EnvFile,
         pattern: r"\.env\.[^/]+",
         names: &[],
+        variants: &[".env.*"],
         marks_project: false,
         loader: Loader::OnDemand,
     },
@@ -170,6 +197,7 @@ pub const MANIFESTS: &[Manifest] = &[
         pattern: r"GNUmakefile|[Mm]akefile",
         // GNU make's order of preference.
         names: &["GNUmakefile", "makefile", "Makefile"],
+        variants: &[],
         marks_project: true,
         loader: Loader::Tasks,
     },
@@ -177,6 +205,7 @@ pub const MANIFESTS: &[Manifest] = &[
         kind: Kind::Justfile,
         pattern: r"[Jj]ustfile|\.justfile",
         names: &["justfile", "Justfile", ".justfile"],
+        variants: &[],
         marks_project: true,
         loader: Loader::Tasks,
     },
@@ -189,6 +218,12 @@ pub const MANIFESTS: &[Manifest] = &[
             "taskfile.yml",
             "taskfile.yaml",
         ],
+        variants: &[
+            "Taskfile.dist.yml",
+            "Taskfile.dist.yaml",
+            "taskfile.dist.yml",
+            "taskfile.dist.yaml",
+        ],
         marks_project: true,
         loader: Loader::Tasks,
     },
@@ -196,6 +231,7 @@ pub const MANIFESTS: &[Manifest] = &[
         kind: Kind::Pyproject,
         pattern: r"pyproject\.toml",
         names: &["pyproject.toml"],
+        variants: &[],
         marks_project: true,
         loader: Loader::Python,
     },
@@ -203,6 +239,7 @@ pub const MANIFESTS: &[Manifest] = &[
         kind: Kind::AlembicIni,
         pattern: r"alembic\.ini",
         names: &["alembic.ini"],
+        variants: &[],
         marks_project: true,
         loader: Loader::Python,
     },
@@ -210,6 +247,7 @@ pub const MANIFESTS: &[Manifest] = &[
         kind: Kind::ManagePy,
         pattern: r"manage\.py",
         names: &["manage.py"],
+        variants: &[],
         marks_project: true,
         loader: Loader::Python,
     },
@@ -217,6 +255,7 @@ pub const MANIFESTS: &[Manifest] = &[
         kind: Kind::Procfile,
         pattern: r"Procfile(?:\.[^/]+)?",
         names: &["Procfile"],
+        variants: &["Procfile.*"],
         marks_project: true,
         loader: Loader::Platform,
     },
@@ -224,6 +263,7 @@ pub const MANIFESTS: &[Manifest] = &[
         kind: Kind::FlyToml,
         pattern: r"fly\.toml",
         names: &["fly.toml"],
+        variants: &[],
         marks_project: true,
         loader: Loader::Platform,
     },
@@ -231,6 +271,7 @@ pub const MANIFESTS: &[Manifest] = &[
         kind: Kind::AppJson,
         pattern: r"app\.json",
         names: &["app.json"],
+        variants: &[],
         marks_project: true,
         loader: Loader::Platform,
     },
@@ -238,6 +279,7 @@ pub const MANIFESTS: &[Manifest] = &[
         kind: Kind::VercelJson,
         pattern: r"vercel\.json",
         names: &["vercel.json"],
+        variants: &[],
         marks_project: true,
         loader: Loader::Platform,
     },
@@ -278,6 +320,15 @@ pub fn is_env_template(path: &str) -> bool {
 /// True when the file name has a Markdown extension, in any case.
 pub fn is_markdown(path: &str) -> bool {
     crate::paths::has_extension(file_name(path), MARKDOWN_EXTENSIONS)
+}
+
+/// Every manifest name as a glob (usual names, then variants), for file watchers.
+pub fn watch_globs() -> Vec<&'static str> {
+    MANIFESTS
+        .iter()
+        .flat_map(|m| m.names.iter().chain(m.variants))
+        .copied()
+        .collect()
 }
 
 /// The pre-commit hook's `files` pattern: Markdown files and every manifest, at any depth.
@@ -343,6 +394,17 @@ mod tests {
         ] {
             assert_eq!(kind_of(name), None, "{name}");
         }
+    }
+
+    #[test]
+    fn variants_are_names_of_their_kind() {
+        for manifest in MANIFESTS {
+            for glob in manifest.variants {
+                let sample = glob.replace('*', "x");
+                assert_eq!(kind_of(&sample), Some(manifest.kind), "{glob}");
+            }
+        }
+        assert!(watch_globs().contains(&"Taskfile.yaml"));
     }
 
     #[test]

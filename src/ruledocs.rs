@@ -7,6 +7,18 @@ use crate::diagnostic::Severity;
 /// Where the generated rule pages live, relative to the repository root.
 pub const DOCS_DIR: &str = "docs/rules";
 
+/// Where rule `id`'s page is browsable: `docs/rules/ID.md` in the package's `repository`
+/// (Cargo.toml); `None` when no repository is set.
+pub fn url(id: &str) -> Option<String> {
+    url_in(option_env!("CARGO_PKG_REPOSITORY").unwrap_or(""), id)
+}
+
+/// [`url`] for a given repository URL.
+pub fn url_in(repository: &str, id: &str) -> Option<String> {
+    let repository = repository.trim_end_matches('/');
+    (!repository.is_empty()).then(|| format!("{repository}/blob/main/{DOCS_DIR}/{id}.md"))
+}
+
 /// A rule's metadata, owned (rules hand out borrowed metadata).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleDoc {

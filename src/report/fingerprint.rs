@@ -94,6 +94,9 @@ mod tests {
                     message: "placeholder".into(),
                     label: None,
                     help: None,
+                    fix: None,
+                    fix_locations: Vec::new(),
+                    checked: None,
                 }
             })
             .collect();
@@ -101,6 +104,7 @@ mod tests {
             path: "docs/run.md".into(),
             source: source.into(),
             findings,
+            fixed: None,
         }
     }
 

@@ -38,6 +38,35 @@ pub struct JsonDiagnostic<'a> {
     pub message: &'a str,
     /// How to fix it, or null.
     pub help: Option<&'a str>,
+    /// Edits that fix it; absent when the rule offers none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<JsonFix<'a>>,
+}
+
+/// A finding's fix: its edits apply together.
+#[derive(Debug, Serialize)]
+pub struct JsonFix<'a> {
+    /// `safe` (`check --fix` applies it) or `unsafe` (only with `--unsafe-fixes`).
+    pub applicability: &'a str,
+    /// What it does.
+    pub description: &'a str,
+    /// The edits, in the text as it was linted.
+    pub edits: Vec<JsonEdit<'a>>,
+}
+
+/// Replace the text from (line, column) to (end_line, end_column) with `content`.
+#[derive(Debug, Serialize)]
+pub struct JsonEdit<'a> {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// 1-based end line.
+    pub end_line: usize,
+    /// 1-based end column (exclusive), in characters.
+    pub end_column: usize,
+    /// The new text.
+    pub content: &'a str,
 }
 
 /// Counts by severity.
@@ -71,6 +100,22 @@ pub fn render(result: &CheckResult) -> String {
                     end_column: f.location.end_column,
                     message: &f.message,
                     help: f.help.as_deref(),
+                    fix: f.fix.as_ref().map(|fix| JsonFix {
+                        applicability: fix.applicability.name(),
+                        description: &fix.description,
+                        edits: fix
+                            .edits
+                            .iter()
+                            .zip(&f.fix_locations)
+                            .map(|(edit, at)| JsonEdit {
+                                line: at.line,
+                                column: at.column,
+                                end_line: at.end_line,
+                                end_column: at.end_column,
+                                content: &edit.replacement,
+                            })
+                            .collect(),
+                    }),
                 })
             })
             .collect(),

@@ -24,15 +24,7 @@ fn repository() -> &'static str {
 
 /// Where `docs/rules/RULE.md` is browsable in `repository` (none: no link).
 fn help_uri(repository: &str, id: &str) -> Option<String> {
-    let repository = repository.trim_end_matches('/');
-    if repository.is_empty() {
-        None
-    } else {
-        Some(format!(
-            "{repository}/blob/main/{}/{id}.md",
-            ruledocs::DOCS_DIR
-        ))
-    }
+    ruledocs::url_in(repository, id)
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -90,6 +82,36 @@ fn uri(path: &str) -> String {
     }
 }
 
+/// A SARIF `fix`: one artifact change (fixes only touch the runbook) with a replacement per
+/// edit; regions in the run's `unicodeCodePoints` columns. SARIF has no applicability, so
+/// it rides in the property bag.
+fn sarif_fix(path: &str, fix: &crate::fix::Fix, locations: &[crate::span::Location]) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .zip(locations)
+        .map(|(edit, at)| {
+            json!({
+                "deletedRegion": {
+                    "startLine": at.line,
+                    "startColumn": at.column,
+                    "endLine": at.end_line,
+                    "endColumn": at.end_column,
+                },
+                "insertedContent": { "text": edit.replacement },
+            })
+        })
+        .collect();
+    json!({
+        "description": { "text": fix.description },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": uri(path), "uriBaseId": "%SRCROOT%" },
+            "replacements": replacements,
+        }],
+        "properties": { "applicability": fix.applicability.name() },
+    })
+}
+
 /// The SARIF log as pretty JSON with a trailing newline.
 pub fn render(result: &CheckResult, docs: &[RuleDoc]) -> String {
     let mut results = Vec::new();
@@ -120,6 +142,9 @@ pub fn render(result: &CheckResult, docs: &[RuleDoc]) -> String {
             });
             if let Some(index) = docs.iter().position(|d| d.id == f.rule) {
                 entry["ruleIndex"] = json!(index);
+            }
+            if let Some(fix) = &f.fix {
+                entry["fixes"] = json!([sarif_fix(&file.path, fix, &f.fix_locations)]);
             }
             results.push(entry);
         }

@@ -7,6 +7,8 @@ use super::{Cx, RuleContext};
 use crate::diagnostic::{did_you_mean_text, Severity};
 use crate::document::anchors::percent_decode;
 use crate::document::{AnchorMatch, AnchorStyle, Anchors, Link, LinkKind};
+use crate::fix::{closest, replacement_fix, Applicability, Fix};
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -230,9 +232,12 @@ fn check_local(
             Some(page) => target = page,
             None => {
                 let help = missing_target_help(file_cx, path, &target, what);
+                let name = target.rsplit('/').next().unwrap_or(&target);
+                let fix = moved_fix(file_cx, link, name);
                 cx.report(link.span, format!("{what} target `{path}` does not exist"))
                     .label("no such file")
-                    .help(help);
+                    .help(help)
+                    .fix(fix);
                 return;
             }
         }
@@ -276,7 +281,9 @@ fn check_local(
         AnchorMatch::CaseDiffers(exact) => {
             cx.report(link.span, format!("anchor `#{anchor}` matches `#{exact}` in {file} only when case is ignored")).severity(Severity::Warning).label("case differs").help(format!(
                 "browsers match anchors exactly and GitHub writes heading anchors in lower case: write `#{exact}`"
-            ));
+            ))
+            .fix(anchor_fix(file_cx, link, &anchors))
+            .checked(&target);
         }
         AnchorMatch::IgnoredAttribute(heading) => {
             cx.report(link.span, format!("anchor `#{anchor}` is a `{{#...}}` heading attribute in {file}, which GitHub shows as text")).label("no such anchor on GitHub").help(format!(
@@ -293,7 +300,12 @@ fn check_local(
                 Some(hint) => hint,
                 None => format!("{file} has no heading with this anchor"),
             };
-            cx.report(link.span, format!("anchor `#{anchor}` not found in {file}")).label("no such heading").help(help);
+            let fix = anchor_fix(file_cx, link, &anchors);
+            cx.report(link.span, format!("anchor `#{anchor}` not found in {file}"))
+                .label("no such heading")
+                .help(help)
+                .fix(fix)
+                .checked(&target);
         }
     }
 }
@@ -339,6 +351,71 @@ fn missing_target_help(cx: &RuleContext<'_>, path: &str, target: &str, what: &st
         }
     };
     help
+}
+
+/// Where `part` of the destination (as written) sits in the source: inline links only,
+/// since a reference link's destination is written elsewhere.
+fn written_part(cx: &RuleContext<'_>, link: &Link, part: &str) -> Option<Span> {
+    if link.kind != LinkKind::Inline || part.is_empty() {
+        return None;
+    }
+    let text = cx.source.get(link.span.range())?;
+    // The destination follows the link text: search from the end.
+    let at = text.rfind(part)?;
+    let start = link.span.start + at;
+    Some(Span::new(start, start + part.len()))
+}
+
+/// The anchor as the page writes it: safe when the written anchor only breaks the slug
+/// rules (`#Rollback%20Plan`, `#Step-1:-Deploy`), else the one did-you-mean.
+fn anchor_fix(cx: &RuleContext<'_>, link: &Link, anchors: &Anchors) -> Option<Fix> {
+    let raw = link.dest.trim().split_once('#')?.1;
+    let span = written_part(cx, link, &format!("#{raw}"))?;
+    let span = Span::new(span.start + 1, span.end);
+    let decoded = percent_decode(raw);
+    let slugged = crate::document::anchors::github_slug(&decoded);
+    if let Some(anchor) = anchors
+        .names()
+        .find(|a| *a == slugged || a.eq_ignore_ascii_case(&decoded))
+    {
+        return replacement_fix(cx.source, span, raw, anchor, Applicability::Safe);
+    }
+    let names: Vec<&str> = anchors.names().collect();
+    let wanted = decoded.strip_prefix("user-content-").unwrap_or(&decoded);
+    let (suggestion, applicability) = closest(wanted, &names)?;
+    replacement_fix(cx.source, span, raw, suggestion, applicability)
+}
+
+/// The one file of the same name elsewhere, as a path from this runbook (unsafe: it may be
+/// another file that happens to share the name).
+fn moved_fix(cx: &RuleContext<'_>, link: &Link, name: &str) -> Option<Fix> {
+    let mut moved = cx
+        .project
+        .files
+        .iter()
+        .filter(|f| f.rsplit('/').next() == Some(name));
+    let (Some(target), None) = (moved.next(), moved.next()) else {
+        return None;
+    };
+    let raw = link.dest.trim().split(['#', '?']).next()?;
+    let span = written_part(cx, link, raw)?;
+    let path = relative_path(cx.dir(), target);
+    replacement_fix(cx.source, span, raw, &path, Applicability::Unsafe)
+}
+
+/// `to` (from the root) as a path relative to the directory `from` (from the root).
+fn relative_path(from: &str, to: &str) -> String {
+    let from: Vec<&str> = from.split('/').filter(|p| !p.is_empty()).collect();
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to_parts.len().saturating_sub(1));
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
 }
 
 /// How the page at `path` writes its anchors: the config's `anchors`, else the site that
@@ -410,6 +487,17 @@ const LOCAL_ROOTS: &[&str] = &["Users", "home", "root", "mnt", "private", "tmp",
 mod tests {
     use super::*;
     use crate::rules::testing::check;
+
+    #[test]
+    fn relative_paths_between_directories() {
+        assert_eq!(
+            relative_path("docs", "docs/ops/rollback.md"),
+            "ops/rollback.md"
+        );
+        assert_eq!(relative_path("docs/a", "docs/b/x.md"), "../b/x.md");
+        assert_eq!(relative_path("", "runbooks/x.md"), "runbooks/x.md");
+        assert_eq!(relative_path("docs", "README.md"), "../README.md");
+    }
 
     #[test]
     fn decodes_once_and_detects_schemes() {

@@ -4,6 +4,7 @@ use super::{Cx, RuleContext};
 use crate::command::{FileRole, Word, WorkDir};
 use crate::diagnostic::did_you_mean_text;
 use crate::document::Command;
+use crate::fix::{closest, replacement_fix, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -107,12 +108,45 @@ impl MissingFile {
                         resolved.join("` and `")
                     ),
                 };
+                let fix = renamed_fix(cx.file(), word, &resolved);
                 cx.report(word.span, format!("file `{path}` does not exist"))
                     .label("not in the repository")
-                    .help(help);
+                    .help(help)
+                    .fix(fix);
             }
         }
     }
+}
+
+/// The did-you-mean name in the same directory, when that file exists there.
+fn renamed_fix(cx: &RuleContext<'_>, word: &Word, resolved: &[String]) -> Option<Fix> {
+    let path = word.text.as_str();
+    let (dir, name) = match path.rsplit_once('/') {
+        Some((dir, name)) => (Some(dir), name),
+        None => (None, path),
+    };
+    // The first reading of the path whose directory exists.
+    let resolved_dir = resolved
+        .iter()
+        .map(|p| p.rsplit_once('/').map(|(dir, _)| dir).unwrap_or(""))
+        .find(|dir| cx.project.has_dir(dir))?;
+    // Names of the files in the directory the path points into.
+    let siblings: Vec<&str> = cx
+        .project
+        .files
+        .iter()
+        .filter_map(|f| match f.rsplit_once('/') {
+            Some((d, n)) if d == resolved_dir => Some(n),
+            None if resolved_dir.is_empty() => Some(f.as_str()),
+            _ => None,
+        })
+        .collect();
+    let (new_name, applicability) = closest(name, &siblings)?;
+    let replacement = match dir {
+        Some(dir) => format!("{dir}/{new_name}"),
+        None => new_name.to_string(),
+    };
+    replacement_fix(cx.source, word.span, path, &replacement, applicability)
 }
 
 fn display_dir(path: &str) -> &str {

@@ -2,6 +2,7 @@ use super::{Cx, RuleContext};
 use crate::command::{Word, WorkDir};
 use crate::diagnostic::did_you_mean_text;
 use crate::facts::tasks::{Runner, TaskFile};
+use crate::fix::did_you_mean_fix;
 
 declare_rule! {
     /// ## What it does
@@ -114,12 +115,15 @@ fn report(cx: &mut Cx<'_, '_>, runner: Runner, file: &TaskFile, word: &Word) {
             file.path
         ),
     };
+    let fix = did_you_mean_fix(cx.source, word.span, &word.text, &names);
     cx.report(
         word.span,
         format!("{what} `{}` not found in {}", word.text, file.path),
     )
     .label(format!("`{}` has no such {what}", runner.program()))
-    .help(help);
+    .help(help)
+    .fix(fix)
+    .checked(&file.path);
 }
 
 /// The task file for `runner` in `dir`; `just` and `task` look upwards like the tools do, and

@@ -1,6 +1,7 @@
 use super::Cx;
 use crate::diagnostic::did_you_mean_text;
 use crate::facts::node::{Lookup, Target};
+use crate::fix::did_you_mean_fix;
 
 declare_rule! {
     /// ## What it does
@@ -100,6 +101,7 @@ impl MissingScript {
                             manifests[0]
                         ),
                     };
+                    let fix = did_you_mean_fix(cx.source, span, &call.script, &unique);
                     cx.report(
                         span,
                         format!(
@@ -109,7 +111,9 @@ impl MissingScript {
                         ),
                     )
                     .label(format!("`{}` has no such script", call.manager.program()))
-                    .help(help);
+                    .help(help)
+                    .fix(fix)
+                    .checked(manifests[0]);
                 }
             }
         }

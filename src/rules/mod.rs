@@ -425,6 +425,7 @@ register_rules! {
     stale_review_date::StaleReviewDate,
     missing_section::MissingSection,
     empty_checklist_item::EmptyChecklistItem,
+    mojibake::Mojibake,
 }
 
 /// The built-in rules with default options.

@@ -4,6 +4,7 @@ use std::sync::LazyLock;
 use super::{Cx, RuleContext};
 use crate::diagnostic::did_you_mean_text;
 use crate::document::{BlockKind, EnvRefKind};
+use crate::fix::{did_you_mean_fix, replacement_fix, Applicability, Edit, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -211,6 +212,15 @@ impl UndeclaredEnvVar {
             } else {
                 manifests.join(", ")
             };
+            // Where a declaration would go, for editors to open.
+            let checked = match cx.project.render.main_service() {
+                Some(_) => cx.project.render.files.first().cloned(),
+                None => manifests
+                    .iter()
+                    .find(|m| crate::facts::env::is_env_template(m))
+                    .map(|m| m.to_string()),
+            }
+            .unwrap_or_else(|| manifests[0].to_string());
             let place = match cx.project.render.main_service() {
                 Some(service) => format!(
                     "add it to the `envVars` of service `{}` in {}",
@@ -233,8 +243,9 @@ impl UndeclaredEnvVar {
             let prefixed = FRAMEWORK_PREFIXES
                 .iter()
                 .map(|p| format!("{p}{name}"))
-                .find(|n| env.is_declared(n))
-                .map(|n| format!("did you mean `{n}`?"));
+                .find(|n| env.is_declared(n));
+            let fix = rename_fix(cx, name, prefixed.as_deref());
+            let prefixed = prefixed.map(|n| format!("did you mean `{n}`?"));
             let help = match prefixed.or(suggestion) {
                 Some(hint) => format!("{hint} (or {place})"),
                 None => format!("{place}, or list it under `allow-env` in runbook-lint.toml if the platform sets it"),
@@ -244,9 +255,42 @@ impl UndeclaredEnvVar {
                 format!("env var `{name}` is not declared in {shown}"),
             )
             .label("declared by no env manifest")
-            .help(help);
+            .help(help)
+            .fix(fix)
+            .checked(checked);
         }
     }
+}
+
+/// Renames every mention of `name` in the runbook to the declared name it most likely means:
+/// the framework-prefixed one (unsafe: the variable may be meant for the server), else the one
+/// did-you-mean finds.
+fn rename_fix(cx: &RuleContext<'_>, name: &str, prefixed: Option<&str>) -> Option<Fix> {
+    let declared: Vec<&str> = cx.project.env.vars.keys().map(String::as_str).collect();
+    let first = cx.doc.env_refs.iter().find(|r| r.name == name)?;
+    let one = match prefixed {
+        Some(prefixed) => {
+            replacement_fix(cx.source, first.span, name, prefixed, Applicability::Unsafe)?
+        }
+        None => did_you_mean_fix(cx.source, first.span, name, &declared)?,
+    };
+    let replacement = one.edits[0].replacement.clone();
+    // The runbook names both: two variables, not a typo of one.
+    if cx.doc.env_refs.iter().any(|r| r.name == replacement) {
+        return None;
+    }
+    let edits = cx
+        .doc
+        .env_refs
+        .iter()
+        .filter(|r| r.name == name && cx.source.get(r.span.range()) == Some(name))
+        .map(|r| Edit::replace(r.span, replacement.clone()))
+        .collect::<std::collections::BTreeSet<_>>();
+    Some(Fix {
+        description: format!("rename `{name}` to `{replacement}`"),
+        edits: edits.into_iter().collect(),
+        ..one
+    })
 }
 
 #[cfg(test)]

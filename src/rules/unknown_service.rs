@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 
 use super::Cx;
+use crate::command::Word;
 use crate::diagnostic::did_you_mean_text;
 use crate::facts::compose::ComposeFile;
 
@@ -112,14 +113,37 @@ impl UnknownService {
                     Some(hint) => format!("{hint} ({available})"),
                     None => available,
                 };
+                let fix = service_fix(cx.source, word, &names, &part_of);
                 cx.report(
                     word.span,
                     format!("service `{name}` is not defined in {}", paths.join(" or ")),
                 )
                 .label("no such compose service")
-                .help(help);
+                .help(help)
+                .fix(fix)
+                .checked(paths[0]);
             }
         }
+    }
+}
+
+/// The did-you-mean as an edit; else the one service the name is a whole part of (unsafe).
+fn service_fix(
+    source: &str,
+    word: &Word,
+    names: &BTreeSet<&str>,
+    part_of: &[&str],
+) -> Option<crate::fix::Fix> {
+    let names: Vec<&str> = names.iter().copied().collect();
+    match part_of {
+        [one] if crate::fix::closest(&word.text, &names).is_none() => crate::fix::replacement_fix(
+            source,
+            word.span,
+            &word.text,
+            one,
+            crate::fix::Applicability::Unsafe,
+        ),
+        _ => crate::fix::did_you_mean_fix(source, word.span, &word.text, &names),
     }
 }
 

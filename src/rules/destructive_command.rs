@@ -1,5 +1,5 @@
 //! `destructive-command`: the built-in pack `rules/destructive-command.toml`, checked like any
-//! pack ([`super::pack_rule::check`]).
+//! pack ([`crate::rules::pack_rule::check`]).
 
 use super::{pack_rule, Cx};
 

@@ -1,6 +1,6 @@
 //! The rules: the only place that knows both the runbook model and the project facts.
 //!
-//! One rule is one file. [`declare_rule!`] declares it: its id, default severity, summary,
+//! One rule is one file. `declare_rule!` declares it: its id, default severity, summary,
 //! options type and (for pack-driven rules) its pack, and its documentation, the `///` block,
 //! which becomes rustdoc, `runbook-lint explain RULE` and `docs/rules/RULE.md` alike. The rule
 //! writes `fn run(&self, cx: &mut Cx)` and reports with `cx.report(span, message)`; the id and
@@ -217,7 +217,7 @@ impl RuleOptions for NoOptions {
     const DOCS: &'static str = "";
 }
 
-/// What [`declare_rule!`] generates for a built-in rule: its metadata and options type.
+/// What `declare_rule!` generates for a built-in rule: its metadata and options type.
 pub trait Declared: Rule + Sized + 'static {
     /// The rule's options.
     type Options: RuleOptions;

@@ -1,7 +1,7 @@
 //! Per-tool knowledge: what each program's command line means. One file per tool (or family
-//! of tools sharing a command-line shape); [`understand`] dispatches on the program's name and
+//! of tools sharing a command-line shape); `understand` dispatches on the program's name and
 //! fills the [`Invocation`]'s typed fields. Adding a tool is a file here and a line in
-//! [`understand`] (and in [`carrier`] or [`value_flags`] when it has such options).
+//! `understand` (and in [`carrier`] or [`value_flags`] when it has such options).
 
 mod builtins;
 mod bun;

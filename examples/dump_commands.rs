@@ -3,6 +3,8 @@
 //! `cargo run --example dump_commands -- FILE...`. A debugging aid for
 //! checking the extractor against real runbooks.
 
+#![allow(clippy::disallowed_methods)] // fixtures are written and read directly
+
 use runbook_lint::document::{Document, ParseOptions, WorkDir};
 use runbook_lint::span::LineIndex;
 

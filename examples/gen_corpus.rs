@@ -11,6 +11,8 @@
 //! render.yaml), under a `.git` folder so root discovery stops at DIR. Same DIR and N, same
 //! bytes: a fixed-seed generator, no clock, no randomness from the OS.
 
+#![allow(clippy::disallowed_methods)] // fixtures are written and read directly
+
 use std::fmt::Write as _;
 use std::path::Path;
 

@@ -11,6 +11,8 @@
 //! / p95 / max after a change, with the server's default debounce and with none. Not a test:
 //! it asserts only that diagnostics arrive.
 
+#![allow(clippy::disallowed_methods)] // fixtures are written and read directly, programs run
+
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};

@@ -8,7 +8,8 @@ use rayon::prelude::*;
 
 fn main() {
     let dir = std::env::args().nth(1).unwrap_or_else(|| ".".to_string());
-    let files = runbook_lint::discover::walk_markdown(std::path::Path::new(&dir));
+    let dir = std::path::Path::new(&dir);
+    let (files, _) = runbook_lint::discover::walk_markdown(dir, dir);
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
@@ -18,7 +19,7 @@ fn main() {
     let events: usize = files
         .par_iter()
         .map(|path| {
-            let bytes = std::fs::read(path).unwrap_or_default();
+            let bytes = runbook_lint::fsio::read(path, None, u64::MAX).unwrap_or_default();
             let text = String::from_utf8_lossy(&bytes);
             Parser::new_ext(&text, options).into_offset_iter().count()
         })

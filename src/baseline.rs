@@ -57,12 +57,26 @@ impl Baseline {
         }
     }
 
-    /// Reads a baseline file.
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
-        let baseline: Baseline = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a runbook-lint baseline: {e}", path.display()))?;
+    /// Reads a baseline file named in the directory `base` (a regular file; inside `base`
+    /// when named there, see [`crate::fsio::user_path_root`]).
+    pub fn load(path: &Path, base: &Path) -> Result<Baseline, String> {
+        let contained = crate::fsio::user_path_root(base, path);
+        let text =
+            crate::fsio::read_string(path, contained.as_ref(), crate::fsio::MAX_BASELINE_BYTES)
+                .map_err(|e| format!("cannot read baseline {}: {e}", path.display()))?;
+        // serde's message quotes values from the file: only its kind and position are shown.
+        let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
+            let kind = match e.classify() {
+                serde_json::error::Category::Data => "unexpected content",
+                _ => "invalid JSON",
+            };
+            format!(
+                "{}:{}:{}: not a runbook-lint baseline ({kind})",
+                path.display(),
+                e.line(),
+                e.column()
+            )
+        })?;
         if baseline.version != 1 {
             return Err(format!(
                 "{}: unsupported baseline version {}",
@@ -85,7 +99,7 @@ impl Baseline {
     pub fn write(&self, path: &Path) -> Result<(), String> {
         let mut text = serde_json::to_string_pretty(self).expect("baseline serialises");
         text.push('\n');
-        std::fs::write(path, text)
+        crate::fsio::write_atomic(path, text.as_bytes())
             .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))
     }
 

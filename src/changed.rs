@@ -1,7 +1,12 @@
 //! `--changed-since REV`: the runbooks changed since a git revision, plus every runbook of a
 //! project whose manifests changed (renaming a script breaks runbooks that did not change).
 //!
-//! This runs the `git` binary, the only external program runbook-lint ever runs.
+//! This runs the `git` binary, the only external program runbook-lint ever runs. The revision
+//! comes from the command line, maybe from a workflow input: it is never passed where git
+//! could read it as an option (`--changed-since=--output=/path` once made `git diff` empty any
+//! writable file). It is refused when it starts with `-`, resolved to a commit id with
+//! `git rev-parse --verify --end-of-options REV^{commit}`, and only that hexadecimal id is
+//! handed to `git diff`, after `--end-of-options`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,15 +21,50 @@ pub fn changed_paths(
     revision: &str,
     scope: &[PathBuf],
 ) -> Result<Vec<PathBuf>, String> {
+    if revision.starts_with('-') || revision.is_empty() {
+        return Err(format!(
+            "--changed-since {}: not a revision (a revision never starts with `-`)",
+            crate::redact::shown(revision)
+        ));
+    }
     let toplevel = git(base, &["rev-parse", "--show-toplevel"])
         .map_err(|e| format!("--changed-since needs a git repository: {e}"))?;
     let toplevel = PathBuf::from(toplevel.trim());
+    let commit = git(
+        base,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &format!("{revision}^{{commit}}"),
+        ],
+    )
+    .ok()
+    .map(|id| id.trim().to_string())
+    .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()))
+    .ok_or_else(|| {
+        format!(
+            "--changed-since {}: not a commit of this repository",
+            crate::redact::shown(revision)
+        )
+    })?;
     // Committed, staged and unstaged changes since the revision, and new untracked files.
     let diff = git(
         base,
-        &["diff", "--name-only", "--no-renames", "-z", revision, "--"],
+        &[
+            "diff",
+            "--name-only",
+            "--no-renames",
+            "--no-ext-diff",
+            "--no-textconv",
+            "-z",
+            "--end-of-options",
+            &commit,
+            "--",
+        ],
     )
-    .map_err(|e| format!("--changed-since {revision}: {e}"))?;
+    .map_err(|e| format!("--changed-since {}: {e}", crate::redact::shown(revision)))?;
     let untracked = git(
         base,
         &[
@@ -75,9 +115,13 @@ pub fn is_relevant(path: &Path) -> bool {
     discover::is_markdown(path) || discover::is_manifest(path)
 }
 
-/// Runs git in `dir`; stdout on success, git's first stderr line otherwise.
+/// Runs git in `dir`; stdout on success, git's first stderr line otherwise. The repository's
+/// own fsmonitor hook is switched off: listing changed files needs no program of its choosing.
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let output = Command::new("git")
+    #[allow(clippy::disallowed_methods)] // the one place a program is run
+    let mut command = Command::new("git");
+    let output = command
+        .args(["-c", "core.fsmonitor=false"])
         .args(args)
         .current_dir(dir)
         .output()

@@ -82,8 +82,9 @@ pub struct CheckArgs {
     /// pre-commit hook does; `--changed-since` implies it).
     #[arg(long)]
     pub force_select: bool,
-    /// Worker threads (default: one per core). The output is the same for any number.
-    #[arg(long, value_name = "N")]
+    /// Worker threads, at most 1024 (default: one per core). The output is the same for any
+    /// number.
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Skip Markdown files larger than this, with a warning: bytes or "10MB", "512KiB"
     /// (default: the config's max-file-size, else 10 MB).
@@ -106,6 +107,25 @@ pub struct CheckArgs {
 fn parse_file_size(text: &str) -> Result<u64, String> {
     crate::config::parse_size_text(text)
         .ok_or_else(|| format!("`{text}` is not a size: use bytes or e.g. 10MB, 512KiB"))
+}
+
+/// Most worker threads `--threads` accepts: far more than any machine has cores, far fewer than
+/// what exhausts memory (each worker reserves a deep stack).
+pub const MAX_THREADS: usize = 1024;
+
+fn parse_threads(text: &str) -> Result<usize, String> {
+    let threads: usize = text.parse().map_err(|_| {
+        format!(
+            "`{}` is not a number of threads",
+            crate::redact::shown(text)
+        )
+    })?;
+    if threads > MAX_THREADS {
+        return Err(format!(
+            "{threads} is over the maximum of {MAX_THREADS} threads"
+        ));
+    }
+    Ok(threads)
 }
 
 fn parse_today(text: &str) -> Result<crate::date::Date, String> {
@@ -222,7 +242,7 @@ fn listing(rules: &[Box<dyn rules::Rule>]) -> String {
 /// Settings of the project in the current directory, for `rules` and `explain`.
 fn project_settings() -> Result<crate::config::Settings, crate::config::ConfigError> {
     let base = std::env::current_dir().unwrap_or_default();
-    crate::config::Settings::load(&base, None, &rules::known_rules())
+    crate::config::Settings::load(&base, None, &base, &rules::known_rules())
 }
 
 fn check(args: CheckArgs) -> ExitCode {
@@ -301,7 +321,7 @@ fn finish_diff(args: &CheckArgs, result: &CheckResult) -> ExitCode {
         fixes += fixed.applied;
     }
     let status = match &args.output {
-        Some(path) => match std::fs::write(path, &out) {
+        Some(path) => match crate::fsio::write_atomic(path, out.as_bytes()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("error: cannot write {}: {error}", path.display());
@@ -365,6 +385,7 @@ fn write_fixes(result: &mut CheckResult) {
 
 /// Baseline, rendering, output file, statistics, summary and exit status of a check.
 fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> ExitCode {
+    let base = std::env::current_dir().unwrap_or_default();
     if let Some(path) = &args.write_baseline {
         if let Err(error) = crate::baseline::Baseline::from_result(&result).write(path) {
             eprintln!("error: {error}");
@@ -373,7 +394,7 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
     }
     let mut baselined = 0;
     if let Some(path) = &args.baseline {
-        match crate::baseline::Baseline::load(path) {
+        match crate::baseline::Baseline::load(path, &base) {
             Ok(baseline) => baselined = baseline.filter(&mut result),
             Err(error) => {
                 eprintln!("error: {error}");
@@ -392,7 +413,8 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
     let color = color && args.output.is_none();
     let rendered = report::render(&result, args.format, color, &rules::docs());
     let status = match &args.output {
-        Some(path) => match std::fs::write(path, &rendered) {
+        // All or nothing: a full disk or a concurrent run never leaves half a report.
+        Some(path) => match crate::fsio::write_atomic(path, rendered.as_bytes()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("error: cannot write {}: {error}", path.display());

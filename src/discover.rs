@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::CONFIG_FILES;
+use crate::paths::{WalkOptions, WalkProblem};
 
 /// Build output folders: their Markdown is generated, not written.
 const BUILD_DIRS: &[&str] = &["dist", "build"];
@@ -49,14 +50,18 @@ pub fn is_not_markdown(path: &Path) -> bool {
         || NOT_RUNBOOKS.contains(&name.to_ascii_uppercase().as_str())
 }
 
-/// Markdown files under `dir`, .gitignore respected, hidden and build folders skipped, sorted.
-pub fn walk_markdown(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = crate::paths::walk_files(dir, false, BUILD_DIRS)
-        .filter(|entry| is_markdown(entry.path()))
-        .map(|entry| entry.into_path())
-        .collect();
+/// Markdown files under `dir`, sorted: `.gitignore` and `.ignore` from `boundary` down
+/// respected (see [`crate::paths::ignore_boundary`]), hidden and build folders skipped; and what
+/// could not be read on the way.
+pub fn walk_markdown(dir: &Path, boundary: &Path) -> (Vec<PathBuf>, Vec<WalkProblem>) {
+    let options = WalkOptions {
+        hidden: false,
+        extra_skipped: BUILD_DIRS,
+    };
+    let walk = crate::paths::walk(dir, boundary, options);
+    let mut files: Vec<PathBuf> = walk.files.into_iter().filter(|p| is_markdown(p)).collect();
     files.sort();
-    files
+    (files, walk.problems)
 }
 
 /// Finds project roots, caching what it learns about each directory.
@@ -92,15 +97,19 @@ fn dir_kind(dir: &Path) -> DirKind {
 impl RootFinder {
     /// The project root for a file in `dir` (an absolute directory).
     ///
-    /// The root is the nearest ancestor holding a config file; otherwise the outermost
-    /// ancestor holding a manifest, up to and including the repository root (`.git`). So a
-    /// runbook in `apps/api/docs/` of a monorepo is checked from the repository root (where
-    /// the workspace and compose files are), while a fixture repository nested in another
-    /// repository without manifests at its top is its own project.
+    /// The root is the nearest ancestor holding a config file; otherwise, inside a repository,
+    /// the outermost ancestor holding a manifest up to and including the repository root
+    /// (`.git`); outside any repository, the nearest ancestor holding a manifest; otherwise
+    /// `dir`. So a runbook in `apps/api/docs/` of a monorepo is checked from the repository
+    /// root (where the workspace and compose files are), a fixture repository nested in
+    /// another repository without manifests at its top is its own project, and a stray
+    /// `package.json` in a parent of an unversioned project (a home directory) never becomes
+    /// its root.
     pub fn root_for(&mut self, dir: &Path) -> PathBuf {
         if let Some(root) = self.cache.get(dir) {
             return root.clone();
         }
+        let mut nearest_manifest_dir: Option<&Path> = None;
         let mut outermost_manifest_dir: Option<&Path> = None;
         let mut root = None;
         for ancestor in dir.ancestors() {
@@ -118,6 +127,7 @@ impl RootFinder {
             };
             if manifest {
                 outermost_manifest_dir = Some(ancestor);
+                nearest_manifest_dir = nearest_manifest_dir.or(Some(ancestor));
             }
             if git {
                 root = Some(outermost_manifest_dir.unwrap_or(ancestor).to_path_buf());
@@ -125,7 +135,7 @@ impl RootFinder {
             }
         }
         let root = root
-            .or_else(|| outermost_manifest_dir.map(Path::to_path_buf))
+            .or_else(|| nearest_manifest_dir.map(Path::to_path_buf))
             .unwrap_or_else(|| dir.to_path_buf());
         self.cache.insert(dir.to_path_buf(), root.clone());
         root
@@ -184,13 +194,34 @@ mod tests {
     }
 
     #[test]
+    fn a_stray_manifest_above_an_unversioned_project_is_not_its_root() {
+        let home = tempfile::tempdir().unwrap();
+        touch(home.path(), "package.json");
+        touch(home.path(), "work/shop/package.json");
+        touch(home.path(), "work/shop/docs/deploy.md");
+        let mut finder = RootFinder::default();
+        assert_eq!(
+            finder.root_for(&home.path().join("work/shop/docs")),
+            home.path().join("work/shop")
+        );
+        // With no manifest at all, the file's own directory.
+        touch(home.path(), "notes/todo.md");
+        std::fs::remove_file(home.path().join("package.json")).unwrap();
+        assert_eq!(
+            RootFinder::default().root_for(&home.path().join("notes")),
+            home.path().join("notes")
+        );
+    }
+
+    #[test]
     fn walking_skips_dependencies_and_ignored_files() {
         let repo = tempfile::tempdir().unwrap();
         touch(repo.path(), "docs/a.md");
         touch(repo.path(), "node_modules/pkg/README.md");
         touch(repo.path(), "docs/generated/b.md");
         std::fs::write(repo.path().join(".gitignore"), "docs/generated/\n").unwrap();
-        let found: Vec<PathBuf> = walk_markdown(repo.path())
+        let found: Vec<PathBuf> = walk_markdown(repo.path(), repo.path())
+            .0
             .into_iter()
             .map(|p| p.strip_prefix(repo.path()).unwrap().to_path_buf())
             .collect();

@@ -54,6 +54,11 @@ pub struct CheckOptions {
 /// One project root: its settings, facts and rules, loaded once and shared by its runbooks.
 /// The batch run and the language server lint through it alike ([`Project::lint`]).
 pub struct Project {
+    /// The canonical root runbooks must resolve inside (`None`: none, or it could not be
+    /// resolved: no file is read).
+    contained: Option<crate::fsio::Root>,
+    /// False when loading the facts failed (a bug): its runbooks are not linted.
+    loaded: bool,
     settings: Settings,
     facts: ProjectFacts,
     /// Built-in rules plus the project's packs.
@@ -66,6 +71,8 @@ impl Project {
     /// A project with these settings and no facts yet.
     fn with_settings(settings: Settings) -> Project {
         Project {
+            contained: None,
+            loaded: true,
             parse_options: ParseOptions {
                 context_words: settings.context_words.clone(),
             },
@@ -77,26 +84,43 @@ impl Project {
 
     /// Loads the project at `root`: its config (`config` instead of the discovered one when
     /// given; a broken config is an error) and its manifests (broken ones become
-    /// `invalid-manifest` problems in [`Project::facts`]).
+    /// `invalid-manifest` problems in [`Project::facts`]). A `config` inside the root must
+    /// resolve inside it (see [`crate::fsio::user_path_root`]).
     pub fn load(
         root: &Path,
         config: Option<&Path>,
         today: Option<crate::date::Date>,
     ) -> Result<Project, ToolError> {
-        let mut settings = Settings::load(root, config, &rules::known_rules())?;
+        let mut settings = Settings::load(root, config, root, &rules::known_rules())?;
         if today.is_some() {
             settings.today = today;
         }
         let mut project = Project::with_settings(settings);
-        project.facts = ProjectFacts::load(root);
+        project.load_facts(root);
         Ok(project)
     }
 
     /// The project at `root` with the default settings (its config could not be read).
     pub fn load_default(root: &Path) -> Project {
         let mut project = Project::with_settings(Settings::default());
-        project.facts = ProjectFacts::load(root);
+        project.load_facts(root);
         project
+    }
+
+    /// Reads the manifests at `root`; a bug while doing so leaves the facts empty and the
+    /// project unlinted (returned as the error's message).
+    fn load_facts(&mut self, root: &Path) -> Option<String> {
+        self.contained = crate::fsio::Root::new(root).ok();
+        match crate::robust::isolated(|| ProjectFacts::load(root)) {
+            Ok(facts) => {
+                self.facts = facts;
+                None
+            }
+            Err(message) => {
+                self.loaded = false;
+                Some(message)
+            }
+        }
     }
 
     /// A project with no root: default settings and no manifests (an unsaved buffer).
@@ -121,9 +145,15 @@ impl Project {
 
     /// Lints one runbook's text (saved or not); `relative` is its path from the project root.
     /// Findings are suppressed, given their configured severities, masked and sorted exactly
-    /// as in a batch run.
+    /// as in a batch run. Nothing when the project's manifests could not be loaded (a bug):
+    /// findings against empty facts would be false alarms.
     pub fn lint(&self, text: &str, relative: &str) -> Vec<Finding> {
-        lint_source(self, &self.rules, text, relative)
+        if !self.loaded {
+            return Vec::new();
+        }
+        crate::suggest::with_suggestion_budget(crate::suggest::SUGGESTION_BUDGET_PER_FILE, || {
+            lint_source(self, &self.rules, text, relative)
+        })
     }
 
     /// Lints and applies the fixes `mode` allows, again until nothing more applies (at most
@@ -188,6 +218,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     };
     let mut files: Vec<(PathBuf, bool)> = Vec::new(); // (absolute path, named explicitly)
     let mut manifest_roots: Vec<PathBuf> = Vec::new();
+    let mut walk_problems: Vec<crate::paths::WalkProblem> = Vec::new();
     let mut finder = RootFinder::default();
     for path in &paths {
         let absolute = absolutize(&options.base, path);
@@ -196,11 +227,18 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 path: display_path(&options.base, &absolute),
                 message: io_message(&error),
             }),
-            Ok(meta) if meta.is_dir() => files.extend(
-                discover::walk_markdown(&absolute)
-                    .into_iter()
-                    .map(|p| (p, false)),
-            ),
+            Ok(meta) if meta.is_dir() => {
+                let root = options
+                    .root
+                    .clone()
+                    .unwrap_or_else(|| finder.root_for(&absolute));
+                let (found, problems) = discover::walk_markdown(
+                    &absolute,
+                    &crate::paths::ignore_boundary(&absolute, &root),
+                );
+                files.extend(found.into_iter().map(|p| (p, false)));
+                walk_problems.extend(problems);
+            }
             Ok(_) if discover::is_manifest(&absolute) && !discover::is_markdown(&absolute) => {
                 let dir = absolute.parent().unwrap_or(Path::new("/"));
                 let root = options.root.clone().unwrap_or_else(|| finder.root_for(dir));
@@ -218,11 +256,10 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     manifest_roots.sort();
     manifest_roots.dedup();
     for root in &manifest_roots {
-        files.extend(
-            discover::walk_markdown(root)
-                .into_iter()
-                .map(|p| (p, false)),
-        );
+        let (found, problems) =
+            discover::walk_markdown(root, &crate::paths::ignore_boundary(root, root));
+        files.extend(found.into_iter().map(|p| (p, false)));
+        walk_problems.extend(problems);
     }
     files.sort();
     files.dedup_by(|a, b| a.0 == b.0);
@@ -239,21 +276,44 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     }
     let mut projects: BTreeMap<PathBuf, Project> = BTreeMap::new();
     for root in by_root.keys() {
-        let mut settings = Settings::load(root, options.config.as_deref(), &known)?;
+        let mut settings = Settings::load(root, options.config.as_deref(), &options.base, &known)?;
         if options.today.is_some() {
             settings.today = options.today;
         }
         projects.insert(root.clone(), Project::with_settings(settings));
     }
-    let roots: Vec<&PathBuf> = projects.keys().collect();
-    let loaded: Vec<ProjectFacts> = roots
-        .par_iter()
-        .map(|root| ProjectFacts::load(root))
+    // Manifests in parallel; a bug in a manifest loader costs that project's runbooks, not
+    // the run.
+    let failed: Vec<(PathBuf, Option<String>)> = projects
+        .par_iter_mut()
+        .map(|(root, project)| (root.clone(), project.load_facts(root)))
         .collect();
-    let roots: Vec<PathBuf> = roots.into_iter().cloned().collect();
-    for (root, facts) in roots.into_iter().zip(loaded) {
-        if let Some(project) = projects.get_mut(&root) {
-            project.facts = facts;
+    for (root, failure) in failed {
+        if let Some(message) = failure {
+            result.errors.push(ToolError::Internal {
+                task: "loading the project at",
+                path: display_path(&options.base, &root),
+                message,
+            });
+        }
+    }
+    for project in projects.values() {
+        walk_problems.extend(project.facts.walk_problems.iter().cloned());
+    }
+    // Unreadable directories fail the run (files may be missing); ignore files that were not
+    // read only warn (more files were linted, none lost). The same directory can be met by
+    // several walks.
+    walk_problems.sort_by(|a, b| a.path.cmp(&b.path).then(a.message.cmp(&b.message)));
+    walk_problems.dedup();
+    for problem in walk_problems {
+        let path = display_path(&options.base, &problem.path);
+        if problem.fatal {
+            result.errors.push(ToolError::Io {
+                path,
+                message: problem.message,
+            });
+        } else {
+            result.warnings.push(format!("{path}: {}", problem.message));
         }
     }
 
@@ -261,6 +321,9 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     let mut jobs: Vec<(&Project, PathBuf, String)> = Vec::new();
     for (root, files) in &by_root {
         let project = &projects[root];
+        if !project.loaded {
+            continue;
+        }
         for (file, explicit) in files {
             let relative = relative_to(root, file);
             let selected = if *explicit && !options.force_select {
@@ -320,7 +383,8 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 continue;
             };
             // A manifest excerpt (an env file) may hold a secret too.
-            let source: Arc<str> = match crate::redact::redact(&problem.source) {
+            let masker = crate::redact::Masker::new(&problem.source);
+            let source: Arc<str> = match masker.mask_source(&problem.source) {
                 std::borrow::Cow::Borrowed(_) => problem.source.clone(),
                 std::borrow::Cow::Owned(masked) => Arc::from(masked),
             };
@@ -332,7 +396,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                     severity,
                     span: problem.span,
                     location: index.locate(&source, problem.span),
-                    message: problem.message.clone(),
+                    message: masker.mask(&problem.message).into_owned(),
                     label: None,
                     help: Some(
                         "fix the manifest; runbooks are checked against what could be read"
@@ -348,6 +412,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         }
     }
 
+    result.errors.dedup();
     result.files.sort_by(|a, b| a.path.cmp(&b.path));
     // The same manifest problem can be reached from two roots; report it once.
     result
@@ -372,13 +437,19 @@ fn lint_file(
     mode: FixMode,
 ) -> FileOutcome {
     let display = display_path(base, file);
-    let text = match crate::robust::read_runbook(file, max_bytes) {
+    let Some(root) = &project.contained else {
+        return FileOutcome::Failed(ToolError::Io {
+            path: display,
+            message: "its project root cannot be resolved".to_string(),
+        });
+    };
+    let text = match crate::robust::read_runbook(file, root, max_bytes) {
         crate::robust::Read::Text(text) => text,
         crate::robust::Read::Skip(why) => return FileOutcome::Skipped(format!("{display}: {why}")),
-        crate::robust::Read::Fail(error) => {
+        crate::robust::Read::Fail(message) => {
             return FileOutcome::Failed(ToolError::Io {
                 path: display,
-                message: io_message(&error),
+                message,
             })
         }
     };
@@ -397,29 +468,41 @@ fn lint_file(
             "{display}: not valid UTF-8; invalid bytes were replaced with U+FFFD; not fixed"
         )),
     };
-    let (findings, text, fixed) = if mode == FixMode::Off || text.lossy {
-        (project.lint(&text.text, relative), text.text, None)
-    } else {
-        let outcome = project.fix(&text.text, relative, mode);
-        let fixed = (outcome.applied > 0).then(|| FixedText {
-            file: file.to_path_buf(),
-            original: text.text,
-            fixed: outcome.text.clone(),
-            applied: outcome.applied,
-        });
-        (outcome.findings, outcome.text, fixed)
+    // A bug in one rule on one odd file costs that file, never the run.
+    let linted = crate::robust::isolated(|| {
+        if mode == FixMode::Off || text.lossy {
+            (project.lint(&text.text, relative), text.text.clone(), None)
+        } else {
+            let outcome = project.fix(&text.text, relative, mode);
+            let fixed = (outcome.applied > 0).then(|| FixedText {
+                file: file.to_path_buf(),
+                original: text.text.clone(),
+                fixed: outcome.text.clone(),
+                applied: outcome.applied,
+            });
+            (outcome.findings, outcome.text, fixed)
+        }
+    });
+    let (findings, text, fixed) = match linted {
+        Ok(linted) => linted,
+        Err(message) => {
+            return FileOutcome::Failed(ToolError::Internal {
+                task: "linting",
+                path: display,
+                message,
+            })
+        }
     };
     // Only files with findings keep their text (for rendering), so memory stays bounded by
-    // the findings, not by the size of the tree.
+    // the findings, not by the size of the tree. Secrets are masked in the text every report
+    // format prints from (same byte length), by span after detection.
     let source: Arc<str> = if findings.is_empty() {
         Arc::from("")
     } else {
-        Arc::from(text)
-    };
-    // Secrets are masked in the text every report format prints from (same byte length).
-    let source = match crate::redact::redact(&source) {
-        std::borrow::Cow::Borrowed(_) => source,
-        std::borrow::Cow::Owned(masked) => Arc::from(masked),
+        match crate::redact::Masker::new(&text).mask_source(&text) {
+            std::borrow::Cow::Borrowed(_) => Arc::from(text),
+            std::borrow::Cow::Owned(masked) => Arc::from(masked),
+        }
     };
     FileOutcome::Linted(
         FileFindings {
@@ -461,6 +544,9 @@ fn lint_source(
     }
     let index = LineIndex::new(source);
     let suppressions = Suppressions::from_document(&doc, source, &index);
+    // Every string built from the text is masked after detection: messages, labels and help
+    // may carry a secret transformed (a heading slug in a did-you-mean).
+    let masker = crate::redact::Masker::new(source);
     let mut findings: Vec<Finding> = diagnostics
         .into_iter()
         .filter_map(|d| {
@@ -479,7 +565,7 @@ fn lint_source(
                     && fix
                         .edits
                         .iter()
-                        .all(|e| matches!(crate::redact::redact(&e.replacement), Cow::Borrowed(_)))
+                        .all(|e| matches!(masker.mask(&e.replacement), Cow::Borrowed(_)))
             });
             let fix_locations = fix
                 .iter()
@@ -491,9 +577,9 @@ fn lint_source(
                 severity,
                 span: d.span,
                 location,
-                message: crate::redact::redact(&d.message).into_owned(),
-                label: d.label.map(|l| crate::redact::redact(&l).into_owned()),
-                help: d.help.map(|h| crate::redact::redact(&h).into_owned()),
+                message: masker.mask(&d.message).into_owned(),
+                label: d.label.map(|l| masker.mask(&l).into_owned()),
+                help: d.help.map(|h| masker.mask(&h).into_owned()),
                 fix,
                 fix_locations,
                 checked: d.checked,
@@ -539,9 +625,85 @@ fn relative_to(root: &Path, file: &Path) -> String {
 }
 
 fn io_message(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => error.to_string(),
+    crate::fsio::io_message(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Cx, RuleMeta};
+    use crate::span::Span;
+
+    /// A rule with a bug: it panics on a runbook that says BOOM, and reports every other one.
+    struct Fragile;
+
+    impl Rule for Fragile {
+        fn meta(&self) -> RuleMeta<'_> {
+            RuleMeta {
+                id: "fragile",
+                default_severity: Severity::Warning,
+                summary: "test",
+                docs: "",
+                options: "",
+            }
+        }
+
+        fn check(&self, cx: &mut Cx<'_, '_>) {
+            if cx.source.contains("BOOM") {
+                let text: &str = cx.source;
+                let _ = &text[..text.find('é').unwrap() + 1]; // a slice inside `é`
+            }
+            cx.report(Span::new(0, 1), "found");
+        }
+    }
+
+    #[test]
+    fn a_panicking_rule_fails_its_file_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bad.md"), "# BOOM José\n").unwrap();
+        std::fs::write(dir.path().join("good.md"), "# Fine\n").unwrap();
+        let project = Project {
+            contained: crate::fsio::Root::new(dir.path()).ok(),
+            loaded: true,
+            settings: Settings::default(),
+            facts: ProjectFacts::default(),
+            rules: vec![Box::new(Fragile)],
+            parse_options: ParseOptions::default(),
+        };
+        let lint = |name: &str| {
+            lint_file(
+                &project,
+                &dir.path().join(name),
+                name,
+                dir.path(),
+                DEFAULT_MAX_FILE_BYTES,
+                FixMode::Off,
+            )
+        };
+        match lint("bad.md") {
+            FileOutcome::Failed(ToolError::Internal {
+                task,
+                path,
+                message,
+            }) => {
+                assert_eq!((task, path.as_str()), ("linting", "bad.md"));
+                assert!(message.contains("not a char boundary"), "{message}");
+                let shown = ToolError::Internal {
+                    task,
+                    path,
+                    message,
+                }
+                .to_string();
+                assert!(
+                    shown.starts_with("internal error while linting bad.md: "),
+                    "{shown}"
+                );
+            }
+            _ => panic!("expected an internal error"),
+        }
+        match lint("good.md") {
+            FileOutcome::Linted(findings, _) => assert_eq!(findings.findings.len(), 1),
+            _ => panic!("the next file is linted"),
+        }
     }
 }

@@ -75,6 +75,19 @@ pub enum ToolError {
         /// What went wrong.
         message: String,
     },
+    /// A bug met while linting one file or loading one project: that file (or the project's
+    /// files) went unchecked, the others were still linted and reported.
+    #[error(
+        "internal error while {task} {path}: {message} (a bug in runbook-lint; please report it)"
+    )]
+    Internal {
+        /// What was being done ("linting", "loading the project at").
+        task: &'static str,
+        /// The file or project root.
+        path: String,
+        /// The panic's message and where it happened.
+        message: String,
+    },
 }
 
 /// The outcome of a check.

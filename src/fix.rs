@@ -7,7 +7,7 @@
 //! applies), and a fix is all or nothing. Fixes only ever edit the runbook they were found in,
 //! never a manifest.
 
-use std::io::{self, Write as _};
+use std::io;
 use std::path::Path;
 
 use serde::Serialize;
@@ -194,62 +194,22 @@ pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
 
 /// Writes `fixed` over the runbook at `path`, if it still holds `original` (an editor may have
 /// saved it meanwhile: the fixes were computed for the old text). A symlinked runbook has its
-/// target fixed; the link stays.
+/// target fixed (it was read, so it resolves inside the project root); the link stays. The
+/// check reads at most one byte more than `original` and the write is atomic, both through
+/// [`crate::fsio`].
 pub fn write_fixed(path: &Path, original: &str, fixed: &str) -> io::Result<()> {
     let real = path.canonicalize()?;
-    if std::fs::read(&real)? != original.as_bytes() {
+    let unchanged = match crate::fsio::read(&real, None, original.len() as u64) {
+        Ok(bytes) => bytes == original.as_bytes(),
+        Err(crate::fsio::ReadError::Io(error)) => return Err(error),
+        Err(_) => false,
+    };
+    if !unchanged {
         return Err(io::Error::other(
             "the file changed while it was being fixed",
         ));
     }
-    write_atomic(&real, fixed.as_bytes())
-}
-
-/// Replaces the file at `path` with `bytes` atomically: a temporary file in the same
-/// directory (so the rename never crosses file systems), flushed to disk, given the old file's
-/// permissions, then renamed over it. A reader sees the old text or the new, never half; a
-/// crash leaves at worst a stray temporary file, never a truncated runbook.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::other("not a file path"))?
-        .to_string_lossy();
-    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
-    let mut attempt = 0;
-    let (temp, mut file) = loop {
-        let temp = dir.join(format!(
-            ".{name}.runbook-lint-{}-{attempt}.tmp",
-            std::process::id()
-        ));
-        // `create_new`: never follow or clobber something already there.
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-        {
-            Ok(file) => break (temp, file),
-            Err(error) if error.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => {
-                attempt += 1;
-            }
-            Err(error) => return Err(error),
-        }
-    };
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| match permissions {
-            Some(permissions) => std::fs::set_permissions(&temp, permissions),
-            None => Ok(()),
-        })
-        .and_then(|()| std::fs::rename(&temp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written
+    crate::fsio::write_atomic(&real, fixed.as_bytes())
 }
 
 /// Edit distance with adjacent transpositions (`deplyo` → `deploy` is one edit).
@@ -264,11 +224,30 @@ const SAFE_MIN_CHARS: usize = 4;
 /// candidate one edit away is safe (a typo with one reading); else the one name did-you-mean
 /// finds is unsafe. `None` when two names are one edit away, or did-you-mean finds none or
 /// several.
-pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<(&'a str, Applicability)> {
+///
+/// Every candidate looked at counts against the file's did-you-mean budget (a page of
+/// thousands of headings and broken anchors must stay linear), and a fix is only offered when
+/// all of them could be looked at: a partial look could miss the second near name that makes
+/// a fix ambiguous.
+pub fn closest<'a, S: AsRef<str>>(
+    word: &str,
+    candidates: &'a [S],
+) -> Option<(&'a str, Applicability)> {
+    if crate::suggest::suggestion_budget_left() < candidates.len().saturating_mul(2) {
+        return None;
+    }
+    let chars = word.chars().count();
     let mut near: Vec<&str> = candidates
         .iter()
-        .copied()
-        .filter(|c| *c != word && edit_distance(word, c) <= 1)
+        .map(AsRef::as_ref)
+        .filter(|c| {
+            crate::suggest::spend_suggestion_budget()
+                && *c != word
+                // One edit apart means at most one character apart in length.
+                && c.len().abs_diff(word.len()) <= 4
+                && c.chars().count().abs_diff(chars) <= 1
+                && edit_distance(word, c) <= 1
+        })
         .collect();
     near.sort_unstable();
     near.dedup();
@@ -276,7 +255,9 @@ pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<(&'a str, Appli
         [one] if word.chars().count() >= SAFE_MIN_CHARS => Some((one, Applicability::Safe)),
         [one] => Some((one, Applicability::Unsafe)),
         [_, _, ..] => None,
-        [] => match crate::suggest::did_you_mean(word, candidates.iter().copied()).as_slice() {
+        [] => match crate::suggest::did_you_mean(word, candidates.iter().map(AsRef::as_ref))
+            .as_slice()
+        {
             [one] if edit_distance(word, one) <= 2 || abbreviates(word, one) => {
                 Some((one, Applicability::Unsafe))
             }
@@ -299,7 +280,12 @@ fn abbreviates(a: &str, b: &str) -> bool {
 /// means among `candidates` ([`closest`]). `None` when there is no single answer, or when the
 /// text at `span` is not exactly `word` (quoted, escaped or split over lines: an edit there
 /// could break the command).
-pub fn did_you_mean_fix(source: &str, span: Span, word: &str, candidates: &[&str]) -> Option<Fix> {
+pub fn did_you_mean_fix<S: AsRef<str>>(
+    source: &str,
+    span: Span,
+    word: &str,
+    candidates: &[S],
+) -> Option<Fix> {
     let (suggestion, applicability) = closest(word, candidates)?;
     replacement_fix(source, span, word, suggestion, applicability)
 }

@@ -37,15 +37,28 @@ unknown-context = "production"
 # rollback = ["rollback", "recovery", "restore"]
 "#;
 
-/// Writes the starter config into `dir`; refuses when a config is already there.
+/// Writes the starter config into `dir`; refuses when a config is already there, and never
+/// writes through a symbolic link (a dangling `runbook-lint.toml -> ~/.bashrc` included).
 pub fn write_starter(dir: &Path) -> Result<String, String> {
-    if let Some(existing) = CONFIG_FILES.iter().find(|name| dir.join(name).exists()) {
-        return Err(format!(
-            "{existing} already exists; not overwriting it (delete it first to start over)"
-        ));
+    for name in CONFIG_FILES {
+        match std::fs::symlink_metadata(dir.join(name)) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(format!(
+                    "{name} is a symbolic link; not writing through it (remove it first)"
+                ))
+            }
+            Ok(_) => {
+                return Err(format!(
+                    "{name} already exists; not overwriting it (delete it first to start over)"
+                ))
+            }
+            Err(_) => {}
+        }
     }
     let name = CONFIG_FILES[0];
-    std::fs::write(dir.join(name), STARTER).map_err(|e| format!("cannot write {name}: {e}"))?;
+    // `create_new` fails on anything that appeared meanwhile, a link included.
+    crate::fsio::create_new(&dir.join(name), STARTER.as_bytes())
+        .map_err(|e| format!("cannot write {name}: {e}"))?;
     Ok(name.to_string())
 }
 
@@ -69,6 +82,17 @@ mod tests {
             .join("\n");
         Settings::parse("runbook-lint.toml", &uncommented, &known)
             .expect("uncommented starter config is valid");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere");
+        std::os::unix::fs::symlink(&target, dir.path().join(".runbook-lint.toml")).unwrap();
+        let error = write_starter(dir.path()).unwrap_err();
+        assert!(error.contains("symbolic link"), "{error}");
+        assert!(!target.exists());
     }
 
     #[test]

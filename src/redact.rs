@@ -1,6 +1,7 @@
-//! Secret masking: the credential patterns `hardcoded-secret` reports, and [`redact`], which
-//! the engine applies to every text and message a report prints, so no output format shows a
-//! secret found in a runbook (not in messages, not in source excerpts, not in JSON).
+//! Secret masking: the credential patterns `hardcoded-secret` reports, and the masking
+//! ([`redact`], [`Masker`]) the engine applies to every text and message a report prints, so no
+//! output format shows a secret found in a runbook (not in messages, not in source excerpts,
+//! not in JSON). Values quoted in error messages go through [`shown`] for the same reason.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -17,14 +18,36 @@ pub struct RedactionRule {
     pub kind: &'static str,
     /// The pattern.
     pub regex: Regex,
+    /// Characters of the token itself: a match with one of them right before or after it is
+    /// part of a longer word, not a token. Checked in code rather than with `\b`, so a key
+    /// glued to other text (`AKIA..._VAR`) is still one.
+    token_char: Option<fn(char) -> bool>,
 }
 
-fn rule(id: &'static str, kind: &'static str, pattern: &str) -> RedactionRule {
+fn rule(
+    id: &'static str,
+    kind: &'static str,
+    pattern: &str,
+    token_char: Option<fn(char) -> bool>,
+) -> RedactionRule {
     RedactionRule {
         id,
         kind,
         regex: Regex::new(pattern).expect("redaction regex"),
+        token_char,
     }
+}
+
+fn upper_or_digit(c: char) -> bool {
+    c.is_ascii_uppercase() || c.is_ascii_digit()
+}
+
+fn alphanumeric(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+}
+
+fn jwt_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
 }
 
 /// Every masking rule, for all output formats: use [`redact`] on any text that is printed.
@@ -33,61 +56,90 @@ pub static REDACTED_RULES: LazyLock<Vec<RedactionRule>> = LazyLock::new(|| {
         rule(
             "aws-access-key",
             "an AWS access key id",
-            r"\b(?P<secret>(?:AKIA|ASIA)[0-9A-Z]{16})\b",
+            r"(?P<secret>(?:AKIA|ASIA)[0-9A-Z]{16})",
+            Some(upper_or_digit),
         ),
         rule(
             "github-token",
             "a GitHub token",
-            r"\b(?P<secret>gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})\b",
+            r"(?P<secret>gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})",
+            Some(alphanumeric),
         ),
         rule(
             "gitlab-token",
             "a GitLab token",
-            r"\b(?P<secret>glpat-[A-Za-z0-9_-]{20,})",
+            r"(?P<secret>glpat-[A-Za-z0-9_-]{20,})",
+            Some(alphanumeric),
         ),
         rule(
             "slack-token",
             "a Slack token",
-            r"\b(?P<secret>xox[abposr]-[A-Za-z0-9-]{10,})",
+            r"(?P<secret>xox[abposr]-[A-Za-z0-9-]{10,})",
+            Some(alphanumeric),
         ),
         rule(
             "slack-webhook",
             "a Slack webhook URL",
             r"https://hooks\.slack\.com/services/(?P<secret>T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{16,})",
+            None,
         ),
         rule(
             "stripe-live-key",
             "a Stripe live key",
-            r"\b(?P<secret>(?:sk|rk)_live_[A-Za-z0-9]{20,})",
+            r"(?P<secret>(?:sk|rk)_live_[A-Za-z0-9]{20,})",
+            Some(alphanumeric),
         ),
+        // The body may be block-quoted (`> ` on each line), or one string with `\n` escapes
+        // (JSON, YAML, an env var); headers such as `Proc-Type: 4,ENCRYPTED` are part of it.
         rule(
             "private-key",
             "a private key",
-            r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----\s*(?P<secret>[A-Za-z0-9+/=\s]{64,}?)\s*-----END",
+            r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?P<secret>[A-Za-z0-9+/=\s>\\:,.-]{64,}?)-----END",
+            None,
         ),
         rule(
             "jwt",
             "a JSON Web Token",
-            r"\b(?P<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})",
+            r"(?P<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})",
+            Some(jwt_char),
         ),
+        // The user may be empty (`redis://:pw@host`) and the password may hold `/`.
         rule(
             "url-password",
             "a password in a connection URL",
-            r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@<>\[\]{}$]+:(?P<secret>[^\s@/<>\[\]{}$'`]{4,})@(?P<host>[^\s/:?#`'\x22]+)",
+            r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@<>\[\]{}$]*:(?P<secret>[^\s@<>\[\]{}$'`]{2,})@(?P<host>[^\s/:?#`'\x22@]+)",
+            None,
         ),
         rule(
             "default-credentials",
             "default credentials",
             r"(?i)(?:^|[\s`\x22'(:])(?P<secret>(?:admin|root)\s?/\s?(?:admin|root|password|123456|admin123))(?:$|[\s`\x22').,;])",
+            None,
         ),
     ]
 });
 
-/// Words that make a candidate a placeholder, not a secret.
+/// What a candidate is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// A template or an obvious dummy (`<token>`, `$TOKEN`, `xxxx`, `****`, AWS's
+    /// documented `...EXAMPLE` keys): neither reported nor masked.
+    Template,
+    /// Credential-shaped but probably a placeholder or a development default (`changeme`,
+    /// `postgres:postgres@localhost`, a compose service host): masked, not reported.
+    MaskOnly,
+    /// A secret: reported and masked.
+    Secret,
+}
+
+/// Text that makes a candidate a template, not a value: nothing to hide.
+const TEMPLATE_MARKERS: &[&str] = &[
+    "xxxx", "****", "...", "…", "<", ">", "$", "{", "}", "[", "]",
+];
+
+/// Words that make a candidate a placeholder wherever they appear in it.
 const PLACEHOLDER_MARKERS: &[&str] = &[
     "example",
-    "xxxx",
-    "****",
     "changeme",
     "change-me",
     "change_me",
@@ -97,24 +149,13 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "fake",
     "sample",
     "redacted",
-    "secret",
-    "password",
-    "token",
-    "...",
-    "…",
-    "<",
-    ">",
-    "$",
-    "{",
-    "}",
-    "[",
-    "]",
-    "123456",
-    "abcdef",
-    "0000000",
-    "1111111",
-    "test",
-    "here",
+];
+
+/// Words that make a candidate a placeholder only when it is made of little else
+/// (`mysecret`, `test123`, `token_here`): a real password or key may contain them.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "secret", "password", "passwd", "token", "test", "here", "abcdef", "my", "the", "key", "pass",
+    "api",
 ];
 
 /// Hosts whose connection-URL passwords are throwaway defaults.
@@ -126,39 +167,75 @@ const LOCAL_HOSTS: &[&str] = &[
     "::1",
 ];
 
-fn is_placeholder(rule: &RedactionRule, secret: &str, host: Option<&str>) -> bool {
-    if rule.id == "default-credentials" {
-        return false;
-    }
+fn verdict(rule: &RedactionRule, secret: &str, host: Option<&str>) -> Verdict {
     let lower = secret.to_ascii_lowercase();
-    if PLACEHOLDER_MARKERS.iter().any(|m| lower.contains(m)) {
-        return true;
+    if rule.id == "private-key" {
+        // At least 64 characters of base64 body, not `...` or a short stub.
+        let body = secret
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+            .count();
+        return if body < 64 || lower.contains("...") || lower.contains('…') {
+            Verdict::Template
+        } else {
+            Verdict::Secret
+        };
     }
-    // One repeated character (`aaaaaaaa`) is a placeholder.
+    if rule.id == "default-credentials" {
+        return Verdict::Secret;
+    }
+    if TEMPLATE_MARKERS.iter().any(|m| lower.contains(m))
+        || (rule.id == "aws-access-key" && lower.ends_with("example"))
+    {
+        return Verdict::Template;
+    }
+    // One repeated character (`aaaaaaaa`, `00000000`) is a dummy.
     let mut chars = lower.chars().filter(|c| c.is_ascii_alphanumeric());
     if let Some(first) = chars.next() {
         if chars.all(|c| c == first) {
-            return true;
+            return Verdict::Template;
         }
+    }
+    if rule.id == "url-password"
+        && lower.split('/').next().is_some_and(|head| {
+            secret.contains('/') && !head.is_empty() && head.bytes().all(|b| b.is_ascii_digit())
+        })
+    {
+        // `https://host:8080/path@x`: a port and a path, not a password.
+        return Verdict::Template;
+    }
+    if PLACEHOLDER_MARKERS.iter().any(|m| lower.contains(m)) || mostly_placeholder_words(&lower) {
+        return Verdict::MaskOnly;
     }
     if rule.id == "url-password" {
         let host = host.unwrap_or("").to_ascii_lowercase();
         // A compose service name (`@db:5432`, `@postgres`) or localhost: a development default.
         if LOCAL_HOSTS.contains(&host.as_str()) || !host.contains('.') {
-            return true;
+            return Verdict::MaskOnly;
         }
         if host.ends_with("example.com") || host.ends_with(".example") || host.ends_with(".local") {
-            return true;
+            return Verdict::MaskOnly;
         }
         // `user:pass@`, `postgres:postgres@`: the words of a tutorial.
-        if matches!(
-            lower.as_str(),
-            "pass" | "pw" | "pwd" | "postgres" | "root" | "admin" | "mysql" | "user" | "guest"
-        ) {
-            return true;
+        if lower.len() < 4
+            || matches!(
+                lower.as_str(),
+                "pass" | "pw" | "pwd" | "postgres" | "root" | "admin" | "mysql" | "user" | "guest"
+            )
+        {
+            return Verdict::MaskOnly;
         }
     }
-    false
+    Verdict::Secret
+}
+
+/// True when, without [`PLACEHOLDER_WORDS`] and digits, fewer than four letters are left.
+fn mostly_placeholder_words(lower: &str) -> bool {
+    let mut rest: String = lower.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+    for word in PLACEHOLDER_WORDS {
+        rest = rest.replace(word, "");
+    }
+    rest.len() < 4
 }
 
 /// A secret found in text: which rule, and the byte range of the secret itself.
@@ -172,6 +249,8 @@ pub struct FoundSecret {
     pub start: usize,
     /// End of the range.
     pub end: usize,
+    /// False for a placeholder or development default: masked in output, not reported.
+    pub reported: bool,
 }
 
 /// One cheap pattern per rule of [`REDACTED_RULES`] (same order): a literal part of that rule's
@@ -194,7 +273,8 @@ static PREFILTER: LazyLock<regex::RegexSet> = LazyLock::new(|| {
     .expect("secret prefilter")
 });
 
-/// Every secret in `text` that is not a placeholder.
+/// Every credential-shaped value in `text` that is not a template, sorted: the ones to
+/// report have `reported` set, and all of them are masked.
 pub fn find_secrets(text: &str) -> Vec<FoundSecret> {
     let mut found = Vec::new();
     let candidates = PREFILTER.matches(text);
@@ -209,15 +289,34 @@ pub fn find_secrets(text: &str) -> Vec<FoundSecret> {
             let Some(secret) = caps.name("secret").or_else(|| caps.get(0)) else {
                 continue;
             };
+            if let Some(token_char) = rule.token_char {
+                let before = text[..secret.start()].chars().next_back();
+                let after = text[secret.end()..].chars().next();
+                if before.is_some_and(token_char) || after.is_some_and(token_char) {
+                    continue; // part of a longer word
+                }
+            }
+            // A private key's body without the whitespace and quote marks around it.
+            let (start, end) = if rule.id == "private-key" {
+                let body = secret.as_str();
+                let trimmed = body.trim_start_matches(|c: char| c.is_whitespace() || c == '>');
+                let start = secret.start() + (body.len() - trimmed.len());
+                let trimmed = trimmed.trim_end_matches(|c: char| c.is_whitespace() || c == '>');
+                (start, start + trimmed.len())
+            } else {
+                (secret.start(), secret.end())
+            };
             let host = caps.name("host").map(|m| m.as_str());
-            if is_placeholder(rule, secret.as_str(), host) {
+            let verdict = verdict(rule, &text[start..end], host);
+            if verdict == Verdict::Template || start == end {
                 continue;
             }
             found.push(FoundSecret {
                 rule: rule.id,
                 kind: rule.kind,
-                start: secret.start(),
-                end: secret.end(),
+                start,
+                end,
+                reported: verdict == Verdict::Secret,
             });
         }
     }
@@ -232,32 +331,189 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     if found.is_empty() {
         return Cow::Borrowed(text);
     }
+    Cow::Owned(mask_ranges(
+        text,
+        found.iter().map(|f| (f.start, f.end)).collect(),
+    ))
+}
+
+/// `text` with each byte range masked by `*`, byte length and line breaks kept.
+fn mask_ranges(text: &str, mut ranges: Vec<(usize, usize)>) -> String {
+    ranges.sort_unstable();
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
-    for secret in found {
-        if secret.start < last {
+    for (start, end) in ranges {
+        let start = crate::text::floor_boundary(text, start.max(last));
+        let end = crate::text::ceil_boundary(text, end);
+        if end <= start {
             continue;
         }
-        out.push_str(&text[last..secret.start]);
-        for c in text[secret.start..secret.end].chars() {
+        out.push_str(&text[last..start]);
+        for c in text[start..end].chars() {
             if c == '\n' || c == '\r' {
                 out.push(c);
             } else {
                 out.extend(std::iter::repeat_n('*', c.len_utf8()));
             }
         }
-        last = secret.end;
+        last = end;
     }
     out.push_str(&text[last..]);
-    Cow::Owned(out)
+    out
+}
+
+/// Shortest secret (in letters and digits) looked for in derived text: a shorter one would
+/// mask ordinary words.
+const MIN_DERIVED_SECRET: usize = 8;
+
+/// True for a squeezed secret worth looking for in other spellings: long enough and with both
+/// letters and digits, so never an ordinary word (a password `production` is masked where it
+/// is written, not in every heading that says production).
+fn looks_random(squeezed: &str) -> bool {
+    squeezed.chars().count() >= MIN_DERIVED_SECRET
+        && squeezed.chars().any(|c| c.is_ascii_digit())
+        && squeezed.chars().any(|c| c.is_alphabetic())
+}
+
+/// The secrets of one text (a runbook, a linked Markdown file), to mask them in every string
+/// built from it. Patterns find secrets as written; a string built from the text may carry one
+/// transformed: a heading slug lower-cases it and drops punctuation
+/// (`rotate-akiaq7xk2mzp4lnb8wrt-now`). So each secret is also looked for case-insensitively,
+/// letters and digits only, and masked wherever it appears.
+#[derive(Debug, Clone, Default)]
+pub struct Masker {
+    /// Each secret's letters and digits, lower-cased.
+    secrets: Vec<String>,
+    /// Byte ranges to mask in the text itself: the secrets and their other spellings in it.
+    ranges: Vec<(usize, usize)>,
+}
+
+impl Masker {
+    /// Finds the secrets of `text`.
+    pub fn new(text: &str) -> Masker {
+        let found = find_secrets(text);
+        let mut secrets: Vec<String> = found
+            .iter()
+            .filter(|f| f.reported)
+            .map(|f| squeeze(&text[f.start..f.end]).0)
+            .filter(|s| looks_random(s))
+            .collect();
+        secrets.sort();
+        secrets.dedup();
+        let mut ranges: Vec<(usize, usize)> = found.iter().map(|f| (f.start, f.end)).collect();
+        if !secrets.is_empty() {
+            ranges.extend(occurrences(text, &secrets));
+        }
+        Masker { secrets, ranges }
+    }
+
+    /// The text this masker was made from, masked (byte length kept).
+    pub fn mask_source<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if self.ranges.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        Cow::Owned(mask_ranges(text, self.ranges.clone()))
+    }
+
+    /// A string built from the text (a message, a help, a label): secrets found by pattern,
+    /// and this text's secrets in any spelling, masked.
+    pub fn mask<'a>(&self, derived: &'a str) -> Cow<'a, str> {
+        let by_pattern = redact(derived);
+        if self.secrets.is_empty() {
+            return by_pattern;
+        }
+        let ranges = occurrences(&by_pattern, &self.secrets);
+        if ranges.is_empty() {
+            return by_pattern;
+        }
+        Cow::Owned(mask_ranges(&by_pattern, ranges))
+    }
+}
+
+/// Letters and digits of `text`, lower-cased, and the byte range each came from.
+fn squeeze(text: &str) -> (String, Vec<(usize, usize)>) {
+    let mut squeezed = String::new();
+    let mut origins = Vec::new();
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            let lower = c.to_lowercase().next().unwrap_or(c);
+            squeezed.push(lower);
+            origins.extend(std::iter::repeat_n((i, i + c.len_utf8()), lower.len_utf8()));
+        }
+    }
+    (squeezed, origins)
+}
+
+/// Byte ranges of `text` where one of `secrets` (squeezed) appears, squeezed too.
+fn occurrences(text: &str, secrets: &[String]) -> Vec<(usize, usize)> {
+    let (squeezed, origins) = squeeze(text);
+    let mut ranges = Vec::new();
+    for secret in secrets {
+        for (at, _) in squeezed.match_indices(secret.as_str()) {
+            let first = origins[at].0;
+            let last = origins[at + secret.len() - 1].1;
+            ranges.push((first, last));
+        }
+    }
+    ranges
+}
+
+/// Most characters of a value an error message quotes.
+const SHOWN_CHARS: usize = 60;
+
+/// A value from a file or the command line as an error message shows it: secrets masked,
+/// control characters escaped (no terminal escape sequences, one line), at most 60 characters.
+/// A config that is really `/proc/self/environ` must not be printed by its own error.
+pub fn shown(value: &str) -> String {
+    let masked = redact(value);
+    let mut out = String::new();
+    for (count, c) in masked.chars().enumerate() {
+        if count == SHOWN_CHARS {
+            out.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Most characters of an error message built around such values.
+const SHOWN_MESSAGE_CHARS: usize = 300;
+
+/// An error message that may quote a file's content (a TOML parser's "invalid type: string
+/// ..."), as printed: secrets masked, control characters escaped, at most 300 characters.
+pub fn shown_message(message: &str) -> String {
+    let masked = redact(message);
+    let mut out = String::new();
+    for (count, c) in masked.chars().enumerate() {
+        if count == SHOWN_MESSAGE_CHARS {
+            out.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The rules of the secrets that would be reported.
     fn kinds(text: &str) -> Vec<&'static str> {
-        find_secrets(text).into_iter().map(|f| f.rule).collect()
+        find_secrets(text)
+            .into_iter()
+            .filter(|f| f.reported)
+            .map(|f| f.rule)
+            .collect()
     }
 
     #[test]
@@ -305,5 +561,14 @@ mod tests {
         assert!(!masked.contains(&key));
         assert!(masked.ends_with(" done"));
         assert!(matches!(redact("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn shown_values_are_masked_escaped_and_short() {
+        assert_eq!(shown("a\u{1b}[2Jb\n"), "a\\u{1b}[2Jb\\n");
+        let long = "x".repeat(100);
+        assert_eq!(shown(&long).chars().count(), 63);
+        let key = "AKIAQ7XK2MZP4LNB8WRT";
+        assert!(!shown(&format!("value {key}")).contains(key));
     }
 }

@@ -70,7 +70,9 @@ pub fn peel_launcher<S: AsRef<str>>(argv: &[S], i: usize) -> Option<usize> {
 pub fn sudo_flag_takes_value(flag: &str) -> bool {
     !flag.starts_with("--")
         && flag.len() >= 2
-        && flag[1..].chars().all(|c| c.is_ascii_alphabetic())
+        && flag
+            .strip_prefix('-')
+            .is_some_and(|letters| letters.chars().all(|c| c.is_ascii_alphabetic()))
         && flag
             .chars()
             .last()

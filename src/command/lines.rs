@@ -148,6 +148,10 @@ impl LogicalLine {
 /// Lines a quoted string may span before the quote is taken as a stray apostrophe.
 const MAX_QUOTED_LINES: usize = 30;
 
+/// Bytes a quoted string may span, for the same decision: re-splitting ever longer joined
+/// text must stay cheap on long lines.
+const MAX_QUOTED_BYTES: usize = 64 * 1024;
+
 /// The simple commands of a shell block, in order. `cd` is carried from line to line.
 /// Invocations are not computed yet: the caller may still adjust spans, then calls
 /// [`Command::understand`].
@@ -227,6 +231,9 @@ fn continuation_start(line: &SourceLine<'_>, has_prompts: bool) -> usize {
 fn quote_closes_within(lines: &[SourceLine<'_>], text: &str) -> bool {
     let mut joined = text.to_string();
     for line in lines.iter().take(MAX_QUOTED_LINES) {
+        if joined.len() + line.text.len() > MAX_QUOTED_BYTES {
+            return false;
+        }
         joined.push(' ');
         joined.push_str(line.text);
         if !shell::split(&joined).unterminated_quote {
@@ -275,6 +282,7 @@ fn push_commands(
     cwd: &mut WorkDir,
     out: &mut Vec<Command>,
 ) {
+    let line: std::sync::Arc<str> = std::sync::Arc::from(line.trim());
     // The directory outside each open `( ... )`: a `cd` inside a subshell ends with it.
     let mut outside: Vec<WorkDir> = Vec::new();
     for simple in commands {
@@ -332,7 +340,7 @@ fn push_commands(
             joint: simple.joint,
             cwd: cwd.clone(),
             span: simple.span,
-            line: line.trim().to_string(),
+            line: line.clone(),
             invocations: Vec::new(),
         });
     }
@@ -373,6 +381,9 @@ fn looks_like_program(word: &str) -> bool {
     starts_well && !numbered && !yaml_key
 }
 
+/// Longest working directory followed; past it the directory is unknown.
+const MAX_WORKDIR_BYTES: usize = 1024;
+
 /// The directory after `cd target` from `from`.
 fn change_dir(from: &WorkDir, target: Option<&str>) -> WorkDir {
     let Some(target) = target else {
@@ -387,6 +398,9 @@ fn change_dir(from: &WorkDir, target: Option<&str>) -> WorkDir {
         WorkDir::Unknown => return WorkDir::Unknown,
     };
     match crate::paths::join(base, target) {
+        // Deeper than any repository: a runbook of `cd a` lines would otherwise give every
+        // command a copy of an ever longer path (quadratic memory: 14 GB for 40 000 lines).
+        Some(dir) if dir.len() > MAX_WORKDIR_BYTES => WorkDir::Unknown,
         Some(dir) if dir.is_empty() => WorkDir::Default,
         Some(dir) => WorkDir::Relative(dir),
         None => WorkDir::Unknown,

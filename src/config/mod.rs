@@ -145,30 +145,48 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// Loads the config of the project at `root` (or `explicit`), or defaults when there is
-    /// none. `known_rules` validates `[rules]` keys and reads rule options.
+    /// Loads the config of the project at `root` (or `explicit`, a `--config` path given in
+    /// the directory `base`), or defaults when there is none. `known_rules` validates `[rules]`
+    /// keys and reads rule options.
+    ///
+    /// A discovered config must resolve inside the project root; an explicit one inside `base`
+    /// when it was named there (a committed `ci.toml -> /proc/self/environ` is refused), and
+    /// anywhere when named outside it. Either way only a regular file of at most 10 MB is read.
     pub fn load(
         root: &Path,
         explicit: Option<&Path>,
+        base: &Path,
         known_rules: &[KnownRule<'_>],
     ) -> Result<Settings, ConfigError> {
-        let path = match explicit {
-            Some(path) => Some(path.to_path_buf()),
-            None => CONFIG_FILES
-                .iter()
-                .map(|name| root.join(name))
-                .find(|p| p.is_file()),
+        let (path, contained) = match explicit {
+            Some(path) => (
+                Some(path.to_path_buf()),
+                crate::fsio::user_path_root(base, path),
+            ),
+            None => (
+                CONFIG_FILES
+                    .iter()
+                    .map(|name| root.join(name))
+                    .find(|p| std::fs::symlink_metadata(p).is_ok()),
+                crate::fsio::Root::new(root).ok(),
+            ),
         };
         let Some(path) = path else {
             return Ok(Settings::default());
         };
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|error| ConfigError {
+        let cannot_read = |message: String| ConfigError {
             path: display.clone(),
             line: 0,
             column: 0,
-            message: format!("cannot read config: {error}"),
-        })?;
+            message: format!("cannot read config: {message}"),
+        };
+        let text = crate::fsio::read_string(
+            &path,
+            contained.as_ref(),
+            crate::fsio::MAX_PROJECT_FILE_BYTES,
+        )
+        .map_err(|error| cannot_read(error.to_string()))?;
         // User packs first: their rule ids are valid keys of `[rules]`.
         let packs = load_packs(root, &display, &text)?;
         let mut known: Vec<KnownRule<'_>> = known_rules.to_vec();
@@ -189,13 +207,14 @@ impl Settings {
         known_rules: &[KnownRule<'_>],
     ) -> Result<Settings, ConfigError> {
         let index = LineIndex::new(text);
+        // Messages quote values from the file: masked, escaped and cut short.
         let error_at = |offset: usize, message: String| {
             let (line, column) = index.position(text, offset);
             ConfigError {
                 path: path.to_string(),
                 line,
                 column,
-                message,
+                message: crate::redact::shown_message(&message),
             }
         };
         let file: ConfigFile = toml::from_str(text).map_err(|error| {
@@ -213,7 +232,7 @@ impl Settings {
                     value.span().start,
                     format!(
                         "unknown-context: `{}` is not one of production, staging, development, rollback, unknown",
-                        value.get_ref()
+                        crate::redact::shown(value.get_ref())
                     ),
                 )
             })?;
@@ -230,7 +249,10 @@ impl Settings {
                 || {
                     error_at(
                         value.span().start,
-                        format!("today: `{}` is not a date (YYYY-MM-DD)", value.get_ref()),
+                        format!(
+                            "today: `{}` is not a date (YYYY-MM-DD)",
+                            crate::redact::shown(value.get_ref())
+                        ),
                     )
                 },
             )?);
@@ -247,7 +269,7 @@ impl Settings {
                         .unwrap_or_default();
                 return Err(error_at(
                     rule.span().start,
-                    format!("rules: unknown rule `{id}`{hint}"),
+                    format!("rules: unknown rule `{}`{hint}", crate::redact::shown(id)),
                 ));
             }
             let (level, level_at) = match setting.get_ref() {
@@ -264,7 +286,10 @@ impl Settings {
                             let key = table.keys().next().cloned().unwrap_or_default();
                             return Err(error_at(
                                 setting.span().start,
-                                format!("rules.{id}: unknown key `{key}`; the rule has no options"),
+                                format!(
+                                    "rules.{id}: unknown key `{}`; the rule has no options",
+                                    crate::redact::shown(&key)
+                                ),
                             ));
                         }
                         options.insert(id, (table, setting.span().start));
@@ -276,7 +301,10 @@ impl Settings {
                 let parsed = Level::parse(&level).ok_or_else(|| {
                     error_at(
                         level_at,
-                        format!("rules.{id}: `{level}` is not one of error, warning, info, off"),
+                        format!(
+                            "rules.{id}: `{}` is not one of error, warning, info, off",
+                            crate::redact::shown(&level)
+                        ),
                     )
                 })?;
                 settings.levels.insert(id.to_string(), parsed);
@@ -422,17 +450,20 @@ fn load_packs(root: &Path, config: &str, text: &str) -> Result<Vec<pack::Pack>, 
                 path: config.to_string(),
                 line,
                 column,
-                message,
+                message: crate::redact::shown_message(&message),
             }
         };
         let glob = Glob::new(pattern.get_ref().trim_start_matches("./"))
             .map_err(|e| at(format!("packs: bad glob `{}`: {e}", pattern.get_ref())))?
             .compile_matcher();
-        let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(root)
-            .build()
-            .filter_map(Result::ok)
-            .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
-            .map(|entry| entry.into_path())
+        let walk = crate::paths::walk(
+            root,
+            &crate::paths::ignore_boundary(root, root),
+            crate::paths::WalkOptions::default(),
+        );
+        let mut files: Vec<PathBuf> = walk
+            .files
+            .into_iter()
             .filter(|file| {
                 file.strip_prefix(root)
                     .map(|rel| glob.is_match(rel))
@@ -452,7 +483,14 @@ fn load_packs(root: &Path, config: &str, text: &str) -> Result<Vec<pack::Pack>, 
                 .unwrap_or(&file)
                 .to_string_lossy()
                 .replace('\\', "/");
-            let body = std::fs::read_to_string(&file).map_err(|e| ConfigError {
+            // A pack is a project file: a regular file inside the root, like the manifests.
+            let contained = crate::fsio::Root::new(root).ok();
+            let body = crate::fsio::read_string(
+                &file,
+                contained.as_ref(),
+                crate::fsio::MAX_PROJECT_FILE_BYTES,
+            )
+            .map_err(|e| ConfigError {
                 path: shown.clone(),
                 line: 0,
                 column: 0,

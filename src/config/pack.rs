@@ -119,13 +119,15 @@ pub struct PackError {
 
 impl PackError {
     /// An error at byte `offset` of `text`, the file named `origin`.
+    /// The message may quote the file (a value, a pattern): it is masked, escaped and cut
+    /// short like every echoed value.
     fn at(origin: &str, text: &str, offset: usize, message: String) -> PackError {
         let (line, column) = crate::span::LineIndex::new(text).position(text, offset);
         PackError {
             origin: origin.to_string(),
             line,
             column,
-            message,
+            message: crate::redact::shown_message(&message),
         }
     }
 }
@@ -204,7 +206,7 @@ impl Pack {
         };
         let levels = apply_levels(base, &file.severity).map_err(|m| error_at(0, m))?;
         let mut entries = Vec::new();
-        let mut ids = Vec::new();
+        let mut ids = std::collections::HashSet::new();
         for spanned in file.entry {
             let start = spanned.span().start;
             let entry = spanned.into_inner();
@@ -223,7 +225,7 @@ impl Pack {
                     ),
                 ));
             }
-            ids.push(entry.id.clone());
+            ids.insert(entry.id.clone());
             let entry_levels = entry_levels(levels, &entry.severity)
                 .map_err(|m| error_at(start, format!("entry `{}`: {m}", entry.id)))?;
             let built = build_entry(entry, entry_levels).map_err(|m| error_at(start, m))?;
@@ -317,10 +319,7 @@ fn build_entry(entry: EntryFile, levels: ContextLevels) -> Result<Entry, String>
     };
     let compile = |key: &str, pattern: Option<String>| -> Result<Option<regex::Regex>, String> {
         pattern
-            .map(|p| {
-                regex::Regex::new(&p)
-                    .map_err(|e| format!("entry `{}`: `{key}` is not a valid regex: {e}", entry.id))
-            })
+            .map(|p| compile_pattern(&p).map_err(|e| format!("entry `{}`: `{key}` {e}", entry.id)))
             .transpose()
     };
     let regex = compile("regex", entry.regex)?;
@@ -345,6 +344,39 @@ fn build_entry(entry: EntryFile, levels: ContextLevels) -> Result<Entry, String>
         safe: entry.safe,
         levels,
     })
+}
+
+/// Compiled size one pack pattern may take. A pack is user input: 400 entries of `\w{150}x`
+/// took 3.5 GB with the regex crate's defaults (10 MB each, plus their DFA caches). Every
+/// built-in pattern needs a few kilobytes.
+pub const PATTERN_SIZE_LIMIT: usize = 256 * 1024;
+
+/// Cache the lazy DFA of one pack pattern may grow to (per thread).
+pub const PATTERN_DFA_SIZE_LIMIT: usize = 256 * 1024;
+
+/// Compiles a pack pattern within [`PATTERN_SIZE_LIMIT`]; the error completes "`regex` ...".
+fn compile_pattern(pattern: &str) -> Result<regex::Regex, String> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(PATTERN_SIZE_LIMIT)
+        .dfa_size_limit(PATTERN_DFA_SIZE_LIMIT)
+        .build()
+        .map_err(|error| match error {
+            regex::Error::CompiledTooBig(limit) => format!(
+                "is too large: it compiles to over {limit} bytes (simplify it, e.g. `\\w+` for `\\w{{150}}`)"
+            ),
+            // The parser's message draws the pattern with a caret over several lines: its
+            // last line says what is wrong.
+            regex::Error::Syntax(message) => format!(
+                "is not a valid regex: {}",
+                message
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_start_matches("error: ")
+            ),
+            other => format!("is not a valid regex: {other}"),
+        })
 }
 
 /// An entry's levels: its `severity` (one level, or a per-context table) over `defaults`.
@@ -559,6 +591,33 @@ rollback = "off"
             error.message
         );
         assert_eq!(error.line, 2);
+    }
+
+    #[test]
+    fn oversized_and_invalid_patterns_name_the_entry() {
+        let pack = |pattern: &str| {
+            Pack::parse(
+                "x.toml",
+                &format!(
+                    "rule = \"x\"\n[[entry]]\nid = \"big\"\nregex = '{pattern}'\nmessage = \"m\"\n"
+                ),
+            )
+        };
+        let error = pack(r"\w{150}x").unwrap_err();
+        assert_eq!(error.line, 2);
+        assert!(
+            error
+                .message
+                .starts_with("entry `big`: `regex` is too large"),
+            "{}",
+            error.message
+        );
+        let error = pack(r"(unclosed").unwrap_err();
+        assert_eq!(
+            error.message,
+            "entry `big`: `regex` is not a valid regex: unclosed group"
+        );
+        assert!(pack(r"(?i)\bDROP\s+\w+").is_ok());
     }
 
     #[test]

@@ -74,16 +74,24 @@ pub fn is_env_name(name: &str) -> bool {
 /// The references of a parsed document.
 pub(super) fn extract(doc: &Document, source: &str) -> Vec<EnvRef> {
     let mut refs = Vec::new();
+    // Each block's commands, grouped in one pass (a filter of every command per block was
+    // quadratic in a runbook of many small blocks).
+    let mut block_commands: Vec<Vec<&super::Command>> = vec![Vec::new(); doc.code_blocks.len()];
+    for command in &doc.commands {
+        if let CommandOrigin::CodeBlock(index) = command.origin {
+            if let Some(list) = block_commands.get_mut(index) {
+                list.push(command);
+            }
+        }
+    }
     for (index, block) in doc.code_blocks.iter().enumerate() {
         if block.is_shell {
-            from_shell_block(doc, index, &mut refs);
+            from_shell_block(doc, index, &block_commands[index], &mut refs);
         }
     }
     for code in &doc.inline_code {
         // Headings define variables (`### `MAX_WORKERS=<n>``), they do not refer to them.
-        if code.block == BlockKind::Heading
-            || doc.code_blocks.iter().any(|b| b.span.contains(code.span))
-        {
+        if code.block == BlockKind::Heading || doc.in_code_block(code.span) {
             continue;
         }
         let Some(base) = code.text_offset else {
@@ -140,15 +148,21 @@ pub(super) fn extract(doc: &Document, source: &str) -> Vec<EnvRef> {
     refs
 }
 
-fn from_shell_block(doc: &Document, index: usize, refs: &mut Vec<EnvRef>) {
+fn from_shell_block(
+    doc: &Document,
+    index: usize,
+    commands: &[&super::Command],
+    refs: &mut Vec<EnvRef>,
+) {
     let block = &doc.code_blocks[index];
-    // Assignments of this block, by offset: a later expansion of the same name is local.
-    let mut assigned: Vec<(usize, String)> = Vec::new();
-    for command in doc
-        .commands
-        .iter()
-        .filter(|c| c.origin == CommandOrigin::CodeBlock(index))
-    {
+    // The first assignment of each name in this block, by offset: a later expansion of the
+    // same name is local.
+    let mut assigned: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut assign = |at: usize, name: &str| {
+        let first = assigned.entry(name.to_string()).or_insert(at);
+        *first = (*first).min(at);
+    };
+    for command in commands {
         let exported = matches!(
             command.program(),
             Some("export" | "declare" | "local" | "readonly" | "typeset")
@@ -162,7 +176,7 @@ fn from_shell_block(doc: &Document, index: usize, refs: &mut Vec<EnvRef>) {
             if !crate::command::shell::is_var_name(name) {
                 continue;
             }
-            assigned.push((word.span.start, name.to_string()));
+            assign(word.span.start, name);
             // `VAR=x cmd` hands VAR to cmd; a bare `VAR=x` only sets a shell variable.
             let handed_on = exported || !command.words.is_empty();
             if handed_on && is_env_name(name) && word.text.contains('=') {
@@ -178,7 +192,7 @@ fn from_shell_block(doc: &Document, index: usize, refs: &mut Vec<EnvRef>) {
     for line in &block.lines {
         for found in LOOP_OR_READ.captures_iter(&line.text) {
             if let Some(name) = found.get(1).or_else(|| found.get(2)) {
-                assigned.push((line.offset + name.start(), name.as_str().to_string()));
+                assign(line.offset + name.start(), name.as_str());
             }
         }
     }
@@ -196,8 +210,8 @@ fn from_shell_block(doc: &Document, index: usize, refs: &mut Vec<EnvRef>) {
             let name = expanded_name(&found);
             let span = line.span_of(name.start(), name.end());
             let local = assigned
-                .iter()
-                .any(|(at, n)| n == name.as_str() && *at < span.start);
+                .get(name.as_str())
+                .is_some_and(|at| *at < span.start);
             if local {
                 seen_local.insert(name.as_str().to_string());
                 continue;

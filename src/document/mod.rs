@@ -63,8 +63,27 @@ pub struct Document {
     toc: std::sync::OnceLock<anchors::TableOfContents>,
     /// Env-var references, in document order.
     pub env_refs: Vec<EnvRef>,
+    /// Spans of code (inline and blocks), sorted, nested ones merged: built on first use so
+    /// "is this in code?" is a binary search, not a scan per question.
+    code_spans: std::sync::OnceLock<Vec<Span>>,
+    /// Spans of HTML comments, sorted, for the same reason.
+    comment_spans: std::sync::OnceLock<Vec<Span>>,
     /// `id` and `name` attribute values of the HTML blocks and inline HTML, in order.
     pub html_anchors: Vec<String>,
+}
+
+/// `spans` sorted by start, each one that lies inside the previous dropped (code spans nest,
+/// never partly overlap).
+fn sorted_outer(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    let mut outer: Vec<Span> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match outer.last() {
+            Some(last) if last.contains(span) => {}
+            _ => outer.push(span),
+        }
+    }
+    outer
 }
 
 /// A heading and the part of the document below it.
@@ -359,10 +378,49 @@ impl Document {
         }
     }
 
-    /// True when `span` lies inside inline code, a code block or a link destination.
+    /// True when `span` lies inside inline code or a code block.
     pub fn in_code(&self, span: Span) -> bool {
-        self.inline_code.iter().any(|c| c.span.contains(span))
-            || self.code_blocks.iter().any(|c| c.span.contains(span))
+        let spans = self.code_spans.get_or_init(|| {
+            sorted_outer(
+                self.inline_code
+                    .iter()
+                    .map(|c| c.span)
+                    .chain(self.code_blocks.iter().map(|c| c.span))
+                    .collect(),
+            )
+        });
+        // The last outer span starting at or before `span` is the only one that can hold it.
+        let after = spans.partition_point(|s| s.start <= span.start);
+        after > 0 && spans[after - 1].contains(span)
+    }
+
+    /// True when `span` lies inside a code block (blocks are in document order and never
+    /// nest).
+    pub fn in_code_block(&self, span: Span) -> bool {
+        let after = self
+            .code_blocks
+            .partition_point(|b| b.span.start <= span.start);
+        after > 0 && self.code_blocks[after - 1].span.contains(span)
+    }
+
+    /// True when `span` shares a byte with an HTML comment.
+    pub fn overlaps_comment(&self, span: Span) -> bool {
+        let spans = self
+            .comment_spans
+            .get_or_init(|| sorted_outer(self.html_comments.iter().map(|c| c.span).collect()));
+        // Comments do not overlap each other: only the first one ending after `span` starts
+        // can overlap it.
+        let first = spans.partition_point(|s| s.end <= span.start);
+        spans.get(first).is_some_and(|s| s.overlaps(span))
+    }
+
+    /// The section holding byte `offset`: the last heading at or before it (0, the
+    /// preamble, before the first heading).
+    pub fn section_at(&self, offset: usize) -> SectionId {
+        // Sections are in document order, so their starts are sorted.
+        self.sections
+            .partition_point(|s| s.span.start <= offset)
+            .saturating_sub(1)
     }
 }
 

@@ -67,22 +67,19 @@ impl ComposeFacts {
                 }
             }
             // `${VAR}` in a compose file is a variable the operator is expected to set.
-            for line_start in text.match_indices('$').map(|(i, _)| i) {
-                if let Some(found) =
-                    crate::command::shell::VARIABLE_EXPANSION.captures_at(&text, line_start)
-                {
-                    let whole = found.get(0).expect("match");
-                    if whole.start() != line_start || text[..line_start].ends_with('$') {
-                        continue; // `$$VAR` escapes interpolation
-                    }
-                    let name = crate::command::shell::expanded_name(&found);
-                    env.declare(
-                        name.as_str(),
-                        path,
-                        Span::new(name.start(), name.end()),
-                        None,
-                    );
+            // One pass (a search from every `$` was quadratic in a file of `$ $ $`).
+            for found in crate::command::shell::VARIABLE_EXPANSION.captures_iter(&text) {
+                let whole = found.get(0).expect("match");
+                if text[..whole.start()].ends_with('$') {
+                    continue; // `$$VAR` escapes interpolation
                 }
+                let name = crate::command::shell::expanded_name(&found);
+                env.declare(
+                    name.as_str(),
+                    path,
+                    Span::new(name.start(), name.end()),
+                    None,
+                );
             }
             facts.files.push(file);
         }

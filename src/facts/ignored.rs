@@ -31,11 +31,20 @@ const GENERATED_DIRS: &[&str] = &[
 ];
 
 impl Ignored {
-    /// Reads `root/.gitignore`.
+    /// Reads `root/.gitignore` (a regular file inside the root, like every project file).
     pub fn load(root: &Path) -> Ignored {
-        let mut builder = GitignoreBuilder::new(root);
-        if builder.add(root.join(".gitignore")).is_some() {
+        let path = root.join(".gitignore");
+        let Some(contained) = crate::fsio::Root::new(root).ok() else {
             return Ignored::default();
+        };
+        let Ok(bytes) =
+            crate::fsio::read(&path, Some(&contained), crate::fsio::MAX_PROJECT_FILE_BYTES)
+        else {
+            return Ignored::default();
+        };
+        let mut builder = GitignoreBuilder::new(root);
+        for line in String::from_utf8_lossy(&bytes).lines() {
+            let _ = builder.add_line(Some(path.clone()), line);
         }
         Ignored {
             matcher: builder.build().ok(),

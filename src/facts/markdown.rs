@@ -14,7 +14,15 @@ use crate::document::{AnchorStyle, Anchors, Document, ParseOptions};
 #[derive(Debug, Default)]
 pub struct AnchorCache {
     root: PathBuf,
-    cache: Mutex<HashMap<String, Option<Arc<Anchors>>>>,
+    cache: Mutex<HashMap<String, Option<Arc<Linked>>>>,
+}
+
+/// What is kept of a linked file: its anchors, and its secrets (a did-you-mean that offers
+/// one of its headings must not print a secret of that file).
+#[derive(Debug)]
+struct Linked {
+    anchors: Arc<Anchors>,
+    masker: crate::redact::Masker,
 }
 
 impl AnchorCache {
@@ -30,12 +38,34 @@ impl AnchorCache {
     /// `id`/`name` anchors); `None` when it cannot be read. A file is rendered one way in a
     /// run, so the cache is keyed by path alone.
     pub fn anchors(&self, relative: &str, style: AnchorStyle) -> Option<Arc<Anchors>> {
+        self.linked(relative, style)
+            .map(|linked| linked.anchors.clone())
+    }
+
+    /// `text` (built from the anchors of the file at `relative`, already read) with that
+    /// file's secrets masked.
+    pub fn mask(&self, relative: &str, text: &str) -> String {
+        let cached = self
+            .cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(relative).cloned().flatten());
+        match cached {
+            Some(linked) => linked.masker.mask(text).into_owned(),
+            None => crate::redact::redact(text).into_owned(),
+        }
+    }
+
+    fn linked(&self, relative: &str, style: AnchorStyle) -> Option<Arc<Linked>> {
         if let Some(found) = self.cache.lock().ok()?.get(relative) {
             return found.clone();
         }
-        let computed = self
-            .read(relative)
-            .map(|text| Arc::new(anchors_of(&text, style)));
+        let computed = self.read(relative).map(|text| {
+            Arc::new(Linked {
+                anchors: Arc::new(anchors_of(&text, style)),
+                masker: crate::redact::Masker::new(&text),
+            })
+        });
         self.cache
             .lock()
             .ok()?
@@ -49,13 +79,12 @@ impl AnchorCache {
     /// broken symlinks skipped) and only when it resolves inside the root: a symlink to a file
     /// outside the repository is never read.
     fn read(&self, relative: &str) -> Option<String> {
-        let path = self.root.join(relative);
-        let real = path.canonicalize().ok()?;
-        let root = self.root.canonicalize().ok()?;
-        if !real.starts_with(&root) {
-            return None;
-        }
-        match crate::robust::read_runbook(&real, crate::robust::DEFAULT_MAX_FILE_BYTES) {
+        let root = crate::fsio::Root::new(&self.root).ok()?;
+        match crate::robust::read_runbook(
+            &self.root.join(relative),
+            &root,
+            crate::robust::DEFAULT_MAX_FILE_BYTES,
+        ) {
             crate::robust::Read::Text(text) => Some(text.text),
             _ => None,
         }
@@ -143,6 +172,8 @@ impl DocSites {
     /// cannot be read still marks a site, with the generator's default folders.
     pub fn detect(root: &Path, files: &BTreeSet<String>) -> DocSites {
         let mut sites = Vec::new();
+        // Site configs are project files: read only inside the root, like manifests.
+        let contained = crate::fsio::Root::new(root).ok();
         for file in files {
             let (dir, name) = match file.rsplit_once('/') {
                 Some((dir, name)) => (dir, name),
@@ -151,8 +182,10 @@ impl DocSites {
             let Some((_, mkdocs)) = SITE_CONFIGS.iter().find(|(n, _)| *n == name) else {
                 continue;
             };
-            let text = match crate::robust::read_runbook(&root.join(file), 1024 * 1024) {
-                crate::robust::Read::Text(text) => text.text,
+            let text = match contained.as_ref().map(|contained| {
+                crate::robust::read_runbook(&root.join(file), contained, 1024 * 1024)
+            }) {
+                Some(crate::robust::Read::Text(text)) => text.text,
                 _ => String::new(),
             };
             let under = |relative: &str| {

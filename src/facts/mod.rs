@@ -18,7 +18,7 @@ pub mod script_cache;
 pub mod tasks;
 pub mod yaml;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -61,6 +61,14 @@ pub struct ProjectFacts {
     pub ignored: ignored::Ignored,
     /// Script expansions, computed on first use.
     pub scripts: script_cache::ScriptCache,
+    /// Directories and ignore files the file listing could not read.
+    pub walk_problems: Vec<crate::paths::WalkProblem>,
+    /// Repository files by file name, built on first use by [`Self::files_by_name`]
+    /// (did-you-mean and "moved to" hints without a scan of every file per finding); leave it
+    /// default.
+    pub name_index: std::sync::OnceLock<BTreeMap<String, Vec<String>>>,
+    /// File names by directory, built on first use by [`Self::files_in_dir`]; leave it default.
+    pub dir_index: std::sync::OnceLock<BTreeMap<String, Vec<String>>>,
 }
 
 /// A manifest that could not be read or parsed.
@@ -107,7 +115,7 @@ impl ProjectFacts {
             root: root.to_path_buf(),
             ..ProjectFacts::default()
         };
-        facts.files = list_files(root);
+        (facts.files, facts.walk_problems) = list_files(root);
         for file in &facts.files {
             let mut dir = file.as_str();
             while let Some((parent, _)) = dir.rsplit_once('/') {
@@ -156,6 +164,37 @@ impl ProjectFacts {
     pub fn has_dir(&self, path: &str) -> bool {
         path.is_empty() || self.dirs.contains(path)
     }
+
+    /// Names of the files directly in `dir` (`""`: the root), sorted.
+    pub fn files_in_dir(&self, dir: &str) -> &[String] {
+        let index = self.dir_index.get_or_init(|| {
+            let mut index: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for file in &self.files {
+                let (dir, name) = file.rsplit_once('/').unwrap_or(("", file));
+                index
+                    .entry(dir.to_string())
+                    .or_default()
+                    .push(name.to_string());
+            }
+            index
+        });
+        index.get(dir).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// Repository files by file name (the part after the last `/`), sorted both ways.
+    pub fn files_by_name(&self) -> &BTreeMap<String, Vec<String>> {
+        self.name_index.get_or_init(|| {
+            let mut index: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for file in &self.files {
+                let name = file.rsplit('/').next().unwrap_or(file);
+                index
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(file.clone());
+            }
+            index
+        })
+    }
 }
 
 /// A project's files, and the manifests among them by kind (from [`crate::manifests`]).
@@ -202,43 +241,37 @@ impl<'a> Catalog<'a> {
 pub struct ManifestReader {
     /// The project root.
     pub root: PathBuf,
+    /// The canonical root every manifest must resolve inside (`None`: it could not be resolved,
+    /// so nothing is read).
+    contained: Option<crate::fsio::Root>,
     /// Problems met so far.
     pub problems: Vec<ManifestProblem>,
 }
-
-/// Manifests over this size are not parsed; no real manifest comes close.
-const MAX_MANIFEST_BYTES: u64 = 10 * 1024 * 1024;
 
 impl ManifestReader {
     /// A reader for manifests under `root`.
     pub fn new(root: &Path) -> Self {
         ManifestReader {
             root: root.to_path_buf(),
+            contained: crate::fsio::Root::new(root).ok(),
             problems: Vec::new(),
         }
     }
 
     /// Reads `relative` as UTF-8 text; `None` (with a problem recorded) when it cannot be.
+    /// Only a regular file inside the project root is read, at most 10 MB of it: a committed
+    /// `package.json -> /proc/self/environ` or a FIFO named `Taskfile.yml` is a problem, never
+    /// an excerpt in a report and never a hang.
     pub fn read(&mut self, relative: &str) -> Option<String> {
+        use crate::fsio::ReadError;
         let path = self.root.join(relative);
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.len() > MAX_MANIFEST_BYTES => {
-                self.problems.push(ManifestProblem::new(
-                    relative,
-                    "",
-                    Span::default(),
-                    format!(
-                        "manifest is {} bytes, over the 10 MB limit; not read",
-                        meta.len()
-                    ),
-                ));
-                return None;
-            }
-            _ => {}
-        }
-        match std::fs::read(&path) {
+        let bytes = match &self.contained {
+            Some(root) => crate::fsio::read(&path, Some(root), crate::fsio::MAX_PROJECT_FILE_BYTES),
+            None => Err(ReadError::OutsideRoot),
+        };
+        let message = match bytes {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Some(text),
+                Ok(text) => return Some(text),
                 Err(error) => {
                     let valid = error.utf8_error().valid_up_to();
                     let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
@@ -248,19 +281,21 @@ impl ManifestReader {
                         Span::new(valid, valid),
                         "manifest is not valid UTF-8".to_string(),
                     ));
-                    None
+                    return None;
                 }
             },
-            Err(error) => {
-                self.problems.push(ManifestProblem::new(
-                    relative,
-                    "",
-                    Span::default(),
-                    format!("cannot read manifest: {error}"),
-                ));
-                None
+            Err(ReadError::TooBig { len, .. }) => {
+                format!("manifest is {len} bytes, over the 10 MB limit; not read")
             }
-        }
+            Err(ReadError::OutsideRoot) => {
+                "manifest resolves to a file outside the project root; not read".to_string()
+            }
+            Err(ReadError::NotRegular) => "manifest is not a regular file; not read".to_string(),
+            Err(error) => format!("cannot read manifest: {error}"),
+        };
+        self.problems
+            .push(ManifestProblem::new(relative, "", Span::default(), message));
+        None
     }
 
     /// Records a problem.
@@ -293,13 +328,22 @@ pub(crate) fn json_problem(path: &str, text: &str, error: &serde_json::Error) ->
     )
 }
 
-/// Repository files under `root`, honouring .gitignore, skipping dependency folders.
-fn list_files(root: &Path) -> BTreeSet<String> {
-    crate::paths::walk_files(root, true, &[])
-        .filter_map(|entry| {
-            let relative = entry.path().strip_prefix(root).ok()?;
+/// Repository files under `root`, honouring .gitignore, skipping dependency folders; and what
+/// could not be read on the way.
+fn list_files(root: &Path) -> (BTreeSet<String>, Vec<crate::paths::WalkProblem>) {
+    let options = crate::paths::WalkOptions {
+        hidden: true,
+        extra_skipped: &[],
+    };
+    let walk = crate::paths::walk(root, &crate::paths::ignore_boundary(root, root), options);
+    let files = walk
+        .files
+        .iter()
+        .filter_map(|path| {
+            let relative = path.strip_prefix(root).ok()?;
             let relative = relative.to_string_lossy().replace('\\', "/");
             (!relative.is_empty()).then_some(relative)
         })
-        .collect()
+        .collect();
+    (files, walk.problems)
 }

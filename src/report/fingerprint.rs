@@ -5,54 +5,80 @@
 //! and the occurrence index among findings with the same rule and text in that file. Line
 //! numbers are left out on purpose: inserting a paragraph above a finding must not make it new.
 
+use std::collections::HashMap;
+
 use crate::findings::FileFindings;
+use crate::span::LineIndex;
 
 /// Version tag, bumped if the recipe changes (old baselines then stop matching, loudly).
 pub const VERSION: &str = "v1";
 
 /// One fingerprint per finding of `file`, in the same order, 16 hex digits each.
+///
+/// Linear in the findings and the text: each distinct line range is normalised and hashed
+/// once, and the occurrence index comes from a count per (rule, text), not a rescan of the
+/// findings before it (128 000 findings once took 185 s and 1.6 GB).
 pub fn fingerprints(file: &FileFindings) -> Vec<String> {
-    let mut seen: Vec<(String, String)> = Vec::new();
+    let source: &str = &file.source;
+    let index = LineIndex::new(source);
+    // Line range → id of its normalised text; normalised text → id.
+    let mut range_ids: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut text_ids: HashMap<String, usize> = HashMap::new();
+    // (rule, text id) → the hash state after VERSION, rule, path and text; and how many
+    // findings with that key came before.
+    let mut states: HashMap<(&str, usize), (Fnv64, usize)> = HashMap::new();
     file.findings
         .iter()
         .map(|finding| {
-            let text = normalized_lines(&file.source, finding.span.start, finding.span.end);
-            let key = (finding.rule.clone(), text);
-            let occurrence = seen.iter().filter(|k| **k == key).count();
-            let mut hasher = Fnv64::default();
-            for part in [
-                VERSION,
-                &finding.rule,
-                &file.path,
-                &key.1,
-                &occurrence.to_string(),
-            ] {
-                hasher.write(part.as_bytes());
-                // A separator byte so ("ab","c") and ("a","bc") differ.
-                hasher.write(&[0]);
-            }
-            seen.push(key);
+            let range = line_range(source, &index, finding.span.start, finding.span.end);
+            let text_id = *range_ids.entry(range).or_insert_with(|| {
+                let text = normalize(&source[range.0..range.1]);
+                let next = text_ids.len();
+                *text_ids.entry(text).or_insert(next)
+            });
+            let (state, seen) = states
+                .entry((finding.rule.as_str(), text_id))
+                .or_insert_with(|| {
+                    let text = normalize(&source[range.0..range.1]);
+                    let mut hasher = Fnv64::default();
+                    for part in [VERSION, &finding.rule, &file.path, &text] {
+                        hasher.write(part.as_bytes());
+                        // A separator byte so ("ab","c") and ("a","bc") differ.
+                        hasher.write(&[0]);
+                    }
+                    (hasher, 0)
+                });
+            let mut hasher = Fnv64(state.0);
+            hasher.write(seen.to_string().as_bytes());
+            hasher.write(&[0]);
+            *seen += 1;
             format!("{:016x}", hasher.0)
         })
         .collect()
 }
 
-/// The full lines a byte range touches, trimmed, with whitespace runs collapsed to one space.
-fn normalized_lines(source: &str, start: usize, end: usize) -> String {
-    let start = start.min(source.len());
-    let end = end.clamp(start, source.len());
-    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[end..].find('\n').map_or(source.len(), |i| end + i);
-    source
-        .get(line_start..line_end)
-        .unwrap_or("")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The byte range of the full lines `start..end` touches, without the final newline.
+fn line_range(source: &str, index: &LineIndex, start: usize, end: usize) -> (usize, usize) {
+    let start = crate::text::floor_boundary(source, start);
+    let end = crate::text::floor_boundary(source, end.max(start));
+    let line_start = index
+        .line_start(index.position(source, start).0)
+        .unwrap_or(0);
+    let end_line = index.position(source, end).0;
+    let line_end = index
+        .line_start(end_line + 1)
+        .map_or(source.len(), |next| next - 1);
+    (line_start, line_end.max(line_start))
+}
+
+/// Text trimmed, with whitespace runs collapsed to one space.
+fn normalize(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// FNV-1a, 64 bit: tiny, and unlike `DefaultHasher` stable across Rust releases, which a
 /// fingerprint written into a committed baseline file needs.
+#[derive(Clone, Copy)]
 struct Fnv64(u64);
 
 impl Default for Fnv64 {
@@ -117,6 +143,13 @@ mod tests {
         ));
         assert_eq!(before, after);
         assert_eq!(before[0].len(), 16);
+    }
+
+    #[test]
+    fn the_recipe_is_unchanged() {
+        // Baselines written by earlier versions must keep matching.
+        let prints = fingerprints(&file("# Run\n\nOwner: TBD\nOwner:  TBD\n", &["TBD", "TBD"]));
+        assert_eq!(prints, vec!["61362aa3e22bc334", "613990a3e22ea65d"]);
     }
 
     #[test]

@@ -83,7 +83,15 @@ pub fn render(result: &CheckResult, color: bool) -> String {
     for chunk in result.files.chunks(256) {
         let parts: Vec<String> = chunk
             .par_iter()
-            .map(|file| render_file(&handler, file))
+            .map(|file| {
+                // A bug in rendering one file's excerpts costs its excerpts, not the report.
+                crate::robust::isolated(|| render_file(&handler, file)).unwrap_or_else(|_| {
+                    file.findings
+                        .iter()
+                        .map(|f| super::concise::line(&file.path, f))
+                        .collect()
+                })
+            })
             .collect();
         for part in parts {
             out.push_str(&part);

@@ -95,6 +95,7 @@ impl BrokenLink {
         let own_anchors: OnceLock<Arc<Anchors>> = OnceLock::new();
         // One did-you-mean per distinct broken anchor of a file, not per link to it.
         let mut suggestions = Suggestions::new();
+        let mut fix_indexes: HashMap<String, FixIndex> = HashMap::new();
         let doc = cx.doc;
         for link in &doc.links {
             if link.kind == LinkKind::Email {
@@ -115,6 +116,7 @@ impl BrokenLink {
                     let page = Page {
                         own_anchors: &own_anchors,
                         suggestions: &mut suggestions,
+                        fix_indexes: &mut fix_indexes,
                     };
                     check_local(cx, link, &path, anchor, page)
                 }
@@ -186,20 +188,46 @@ const PAGE_EXTENSIONS: &[&str] = &[".md", ".markdown", ".mdown", ".mkd", ".mdx"]
 /// Did-you-mean text per `(target file, wanted anchor)`.
 type Suggestions = HashMap<(String, String), Option<String>>;
 
-/// What the links of one runbook share: its own anchors and the did-you-means made so far.
+/// What the links of one runbook share: its own anchors, the did-you-means made so far, and
+/// each target's anchors indexed for fixes.
 struct Page<'a> {
     own_anchors: &'a OnceLock<Arc<Anchors>>,
     suggestions: &'a mut Suggestions,
+    fix_indexes: &'a mut HashMap<String, FixIndex>,
+}
+
+/// A target's anchors as the fixes look them up, built once per target: a scan (and a copy)
+/// of every anchor per broken link made a page of thousands of headings and broken links
+/// quadratic.
+struct FixIndex {
+    /// Every anchor, sorted.
+    names: Vec<String>,
+    /// ASCII-lower-cased anchor → the first anchor (in sorted order) with that spelling.
+    folded: HashMap<String, String>,
+}
+
+impl FixIndex {
+    fn new(anchors: &Anchors) -> Self {
+        let names: Vec<String> = anchors.names().map(str::to_string).collect();
+        let mut folded = HashMap::new();
+        for name in &names {
+            folded
+                .entry(name.to_ascii_lowercase())
+                .or_insert_with(|| name.clone());
+        }
+        FixIndex { names, folded }
+    }
 }
 
 fn check_local(
-    cx: &mut Cx<'_, '_>,
+    reporter: &mut Cx<'_, '_>,
     link: &Link,
     path: &str,
     anchor: Option<&str>,
     page: Page<'_>,
 ) {
-    let file_cx = cx.file();
+    // What the rule sees, borrowed apart from the reporter the findings go to.
+    let cx = reporter.file();
     if path.contains(['<', '>', '{', '}', '$', '*']) {
         return; // a placeholder or template
     }
@@ -209,7 +237,7 @@ fn check_local(
     } else if let Some(rooted) = path.strip_prefix('/') {
         let top = rooted.split('/').next().unwrap_or("");
         if LOCAL_ROOTS.contains(&top) {
-            cx.report(link.span, format!("{what} target `{path}` is a file on the author's machine")).label("absolute local path").help("link to the file relative to this runbook instead");
+            reporter.report(link.span, format!("{what} target `{path}` is a file on the author's machine")).label("absolute local path").help("link to the file relative to this runbook instead");
             return;
         }
         if let Some(found) = site_route(cx, rooted) {
@@ -231,13 +259,12 @@ fn check_local(
         match page_route(cx, &target) {
             Some(page) => target = page,
             None => {
-                let help = missing_target_help(file_cx, path, &target, what);
                 let name = target.rsplit('/').next().unwrap_or(&target);
-                let fix = moved_fix(file_cx, link, name);
-                cx.report(link.span, format!("{what} target `{path}` does not exist"))
+                reporter
+                    .report(link.span, format!("{what} target `{path}` does not exist"))
                     .label("no such file")
-                    .help(help)
-                    .fix(fix);
+                    .help(missing_target_help(cx, path, &target, what))
+                    .fix(moved_fix(cx, link, name));
                 return;
             }
         }
@@ -276,19 +303,60 @@ fn check_local(
     } else {
         format!("`{target}`")
     };
+    // Another file's anchors may carry one of its secrets (a heading slug): what is printed
+    // of them is masked with that file's secrets. This file's are masked by the engine.
+    let shown = |text: String| {
+        if target == cx.path {
+            text
+        } else {
+            cx.project.anchors.mask(&target, &text)
+        }
+    };
+    // A fix that would write one of them into this runbook is not offered.
+    let contained_fix = |fix: Option<Fix>| {
+        fix.filter(|fix| {
+            target == cx.path
+                || fix
+                    .edits
+                    .iter()
+                    .all(|e| cx.project.anchors.mask(&target, &e.replacement) == e.replacement)
+        })
+    };
     match anchors.find(wanted) {
         AnchorMatch::Found => {}
         AnchorMatch::CaseDiffers(exact) => {
-            cx.report(link.span, format!("anchor `#{anchor}` matches `#{exact}` in {file} only when case is ignored")).severity(Severity::Warning).label("case differs").help(format!(
+            let message = shown(format!(
+                "anchor `#{anchor}` matches `#{exact}` in {file} only when case is ignored"
+            ));
+            let help = shown(format!(
                 "browsers match anchors exactly and GitHub writes heading anchors in lower case: write `#{exact}`"
-            ))
-            .fix(anchor_fix(file_cx, link, &anchors))
-            .checked(&target);
+            ));
+            let fix = contained_fix(anchor_fix(
+                cx,
+                link,
+                page.fix_indexes
+                    .entry(target.clone())
+                    .or_insert_with(|| FixIndex::new(&anchors)),
+            ));
+            reporter
+                .report(link.span, message)
+                .severity(Severity::Warning)
+                .label("case differs")
+                .help(help)
+                .fix(fix)
+                .checked(&target);
         }
         AnchorMatch::IgnoredAttribute(heading) => {
-            cx.report(link.span, format!("anchor `#{anchor}` is a `{{#...}}` heading attribute in {file}, which GitHub shows as text")).label("no such anchor on GitHub").help(format!(
+            let help = shown(format!(
                 "on GitHub the heading's anchor is `#{heading}`; link to that, or put `<a id=\"{wanted}\"></a>` before the heading"
             ));
+            reporter
+                .report(
+                    link.span,
+                    format!("anchor `#{anchor}` is a `{{#...}}` heading attribute in {file}, which GitHub shows as text"),
+                )
+                .label("no such anchor on GitHub")
+                .help(help);
         }
         AnchorMatch::Missing => {
             let hint = page
@@ -297,15 +365,16 @@ fn check_local(
                 .or_insert_with(|| did_you_mean_text(wanted, anchors.names()))
                 .clone();
             let help = match hint {
-                Some(hint) => hint,
+                Some(hint) => shown(hint),
                 None => format!("{file} has no heading with this anchor"),
             };
-            let fix = anchor_fix(file_cx, link, &anchors);
-            cx.report(link.span, format!("anchor `#{anchor}` not found in {file}"))
-                .label("no such heading")
-                .help(help)
-                .fix(fix)
-                .checked(&target);
+            reporter.report(link.span, format!("anchor `#{anchor}` not found in {file}")).label("no such heading").help(help).fix(contained_fix(anchor_fix(
+                    cx,
+                    link,
+                    page.fix_indexes
+                        .entry(target.clone())
+                        .or_insert_with(|| FixIndex::new(&anchors)),
+                ))).checked(&target);
         }
     }
 }
@@ -327,11 +396,14 @@ fn missing_target_help(cx: &RuleContext<'_>, path: &str, target: &str, what: &st
     } else if looks_like_web {
         format!("it reads as a web address: write `https://{path}`")
     } else {
+        // From the file-name index: a scan of every repository file per broken link was
+        // quadratic.
         let moved: Vec<String> = cx
             .project
-            .files
-            .iter()
-            .filter(|f| f.rsplit('/').next() == Some(name))
+            .files_by_name()
+            .get(name)
+            .into_iter()
+            .flatten()
             .take(3)
             .map(|m| format!("`{m}`"))
             .collect();
@@ -368,32 +440,34 @@ fn written_part(cx: &RuleContext<'_>, link: &Link, part: &str) -> Option<Span> {
 
 /// The anchor as the page writes it: safe when the written anchor only breaks the slug
 /// rules (`#Rollback%20Plan`, `#Step-1:-Deploy`), else the one did-you-mean.
-fn anchor_fix(cx: &RuleContext<'_>, link: &Link, anchors: &Anchors) -> Option<Fix> {
+fn anchor_fix(cx: &RuleContext<'_>, link: &Link, index: &FixIndex) -> Option<Fix> {
     let raw = link.dest.trim().split_once('#')?.1;
     let span = written_part(cx, link, &format!("#{raw}"))?;
     let span = Span::new(span.start + 1, span.end);
     let decoded = percent_decode(raw);
     let slugged = crate::document::anchors::github_slug(&decoded);
-    if let Some(anchor) = anchors
-        .names()
-        .find(|a| *a == slugged || a.eq_ignore_ascii_case(&decoded))
-    {
+    // The first anchor (sorted) that is the slug or the anchor in another case.
+    let exact = index
+        .names
+        .binary_search(&slugged)
+        .ok()
+        .map(|i| index.names[i].as_str());
+    let folded = index
+        .folded
+        .get(&decoded.to_ascii_lowercase())
+        .map(String::as_str);
+    if let Some(anchor) = exact.into_iter().chain(folded).min() {
         return replacement_fix(cx.source, span, raw, anchor, Applicability::Safe);
     }
-    let names: Vec<&str> = anchors.names().collect();
     let wanted = decoded.strip_prefix("user-content-").unwrap_or(&decoded);
-    let (suggestion, applicability) = closest(wanted, &names)?;
+    let (suggestion, applicability) = closest(wanted, &index.names)?;
     replacement_fix(cx.source, span, raw, suggestion, applicability)
 }
 
 /// The one file of the same name elsewhere, as a path from this runbook (unsafe: it may be
 /// another file that happens to share the name).
 fn moved_fix(cx: &RuleContext<'_>, link: &Link, name: &str) -> Option<Fix> {
-    let mut moved = cx
-        .project
-        .files
-        .iter()
-        .filter(|f| f.rsplit('/').next() == Some(name));
+    let mut moved = cx.project.files_by_name().get(name).into_iter().flatten();
     let (Some(target), None) = (moved.next(), moved.next()) else {
         return None;
     };

@@ -9,15 +9,19 @@ declare_rule! {
     /// ## What it does
     /// Finds credentials written into a runbook, with high-confidence patterns only: AWS access
     /// key ids, GitHub and GitLab tokens, Slack tokens and webhooks, Stripe live keys, private
-    /// key blocks, JWTs, passwords in connection URLs (`postgres://user:pw@db.example.com`) and
-    /// default credentials given as the ones to use (`admin/admin`).
+    /// key blocks (block-quoted, or on one line with `\n` escapes, too), JWTs, passwords in
+    /// connection URLs (`postgres://user:pw@db.example.com`, `redis://:pw@cache.internal`) and
+    /// default credentials given as the ones to use (`admin/admin`). A key glued to other text
+    /// (`AKIA..._VAR`) is still a key.
     ///
-    /// Placeholders are not secrets: `<token>`, `$TOKEN`, `${TOKEN}`, `xxx`, `****`,
-    /// `[secure-32-char-key]`, `changeme`, `your-...`, AWS's documented `...EXAMPLE` keys, and
-    /// connection URLs to `localhost`.
+    /// Placeholders are not reported: `<token>`, `$TOKEN`, `${TOKEN}`, `xxx`, `****`,
+    /// `[secure-32-char-key]`, `changeme`, `your-...`, values made of little but words like
+    /// `secret`, `test` or `here`, AWS's documented `...EXAMPLE` keys, and connection URLs to
+    /// `localhost` or a compose service (`@db:5432`).
     ///
-    /// The secret itself is never printed: messages name only its kind, and every output
-    /// format masks it in source excerpts (see `REDACTED_RULES`).
+    /// Nothing credential-shaped is ever printed, reported or not: messages name only the
+    /// secret's kind, and every output format masks it in source excerpts, messages and help
+    /// (see `REDACTED_RULES` and `Masker`).
     ///
     /// ## Why is this bad?
     /// A runbook is read by many people and copied into tickets and chats; a live credential in
@@ -41,21 +45,19 @@ declare_rule! {
 
 impl HardcodedSecret {
     fn run(&self, cx: &mut Cx<'_, '_>) {
-        for secret in find_secrets(cx.source) {
+        let doc = cx.doc;
+        for secret in find_secrets(cx.source).into_iter().filter(|s| s.reported) {
             let span = Span::new(secret.start, secret.end);
-            let section = cx
-                .doc
-                .sections
-                .iter()
-                .rposition(|s| s.span.start <= secret.start)
-                .unwrap_or(0);
+            let section = doc.section_at(secret.start);
             // Development defaults such as `admin/admin` in a local section are expected.
             if secret.rule == "default-credentials"
-                && cx.doc.context(section) == crate::document::EnvContext::Development
+                && doc.context(section) == crate::document::EnvContext::Development
             {
                 continue;
             }
-            cx.report(span, format!("{} written in the runbook", secret.kind)).label("masked in every output").help(
+            cx.report(span, format!("{} written in the runbook", secret.kind))
+                .label("masked in every output")
+                .help(
                     "rotate it now, and reference it instead (`$NAME`, a secret manager path, `<token>`)",
                 );
         }

@@ -134,7 +134,7 @@ impl LocalhostInProduction {
                 {
                     continue;
                 }
-                let value_at = line.text.find('=').unwrap_or(0) + 1;
+                let value_at = line.text.find('=').map_or(0, |i| i + 1);
                 if let Some((start, end, host)) = find_local(&line.text[value_at..]) {
                     report(cx, line.span_of(value_at + start, value_at + end), host);
                 }

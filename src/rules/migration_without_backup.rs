@@ -42,7 +42,8 @@ declare_rule! {
 }
 
 /// The top-level phase of a section: its ancestor just below the document title (or itself).
-fn phase(cx: &RuleContext<'_>, section: SectionId) -> SectionId {
+/// `titles` is the number of level-1 headings.
+fn phase(cx: &RuleContext<'_>, section: SectionId, titles: usize) -> SectionId {
     let chain: Vec<SectionId> = {
         let mut ids = Vec::new();
         let mut next = Some(section);
@@ -53,7 +54,6 @@ fn phase(cx: &RuleContext<'_>, section: SectionId) -> SectionId {
         ids
     };
     // chain: innermost .. preamble/title. A single `#` title at the top is not a phase.
-    let titles = cx.doc.sections.iter().filter(|s| s.level == 1).count();
     let depth_of_phase = if titles == 1 { 2 } else { 1 };
     chain
         .iter()
@@ -94,7 +94,10 @@ impl MigrationWithoutBackup {
                 .min();
             [command, text, title].into_iter().flatten().min()
         };
-        let mut phases_seen: Vec<SectionId> = Vec::new();
+        // Counted once, not per command (that was quadratic in the headings).
+        let titles = cx.doc.sections.iter().filter(|s| s.level == 1).count();
+        let mut phases_seen: std::collections::HashSet<SectionId> =
+            std::collections::HashSet::new();
         for command in &cx.doc.commands {
             if !is_production_step(cx, command) || command.is_rehearsal() {
                 continue;
@@ -102,11 +105,10 @@ impl MigrationWithoutBackup {
             let Some(entry) = runs(cx, migration_steps(), command) else {
                 continue;
             };
-            let phase = phase(cx, command.section);
-            if phases_seen.contains(&phase) {
+            let phase = phase(cx, command.section, titles);
+            if !phases_seen.insert(phase) {
                 continue;
             }
-            phases_seen.push(phase);
             let first_backup: Option<usize> = *first_backup.get_or_init(find_first_backup);
             if first_backup.is_some_and(|b| b < command.span.start) {
                 continue;

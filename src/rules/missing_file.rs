@@ -76,13 +76,7 @@ impl MissingFile {
                 }
                 // A bare `manage.py` or `./run.sh` that exists elsewhere is run from there.
                 let bare = path.strip_prefix("./").unwrap_or(path);
-                if !bare.contains('/')
-                    && cx
-                        .project
-                        .files
-                        .iter()
-                        .any(|f| f.rsplit('/').next() == Some(bare))
-                {
+                if !bare.contains('/') && cx.project.files_by_name().contains_key(bare) {
                     continue;
                 }
                 let resolved: Vec<String> = bases
@@ -100,7 +94,7 @@ impl MissingFile {
                     continue;
                 }
                 let name = path.rsplit('/').next().unwrap_or(path);
-                let siblings = cx.project.files.iter().filter_map(|f| f.rsplit('/').next());
+                let siblings = cx.project.files_by_name().keys().map(String::as_str);
                 let help = match did_you_mean_text(name, siblings) {
                     Some(hint) => format!("{hint}; the path is relative to `{}`", display_dir(&resolved[0])),
                     None => format!(
@@ -130,18 +124,10 @@ fn renamed_fix(cx: &RuleContext<'_>, word: &Word, resolved: &[String]) -> Option
         .iter()
         .map(|p| p.rsplit_once('/').map(|(dir, _)| dir).unwrap_or(""))
         .find(|dir| cx.project.has_dir(dir))?;
-    // Names of the files in the directory the path points into.
-    let siblings: Vec<&str> = cx
-        .project
-        .files
-        .iter()
-        .filter_map(|f| match f.rsplit_once('/') {
-            Some((d, n)) if d == resolved_dir => Some(n),
-            None if resolved_dir.is_empty() => Some(f.as_str()),
-            _ => None,
-        })
-        .collect();
-    let (new_name, applicability) = closest(name, &siblings)?;
+    // Names of the files in the directory the path points into (from the index: a scan of
+    // every repository file per finding was quadratic).
+    let siblings = cx.project.files_in_dir(resolved_dir);
+    let (new_name, applicability) = closest(name, siblings)?;
     let replacement = match dir {
         Some(dir) => format!("{dir}/{new_name}"),
         None => new_name.to_string(),

@@ -39,6 +39,10 @@ impl MissingMakeTarget {
         if tasks.files.is_empty() {
             return;
         }
+        // Each task file's target names, listed once (per finding, a copy of every name was
+        // quadratic in a runbook of many `make` lines against a large Makefile).
+        let mut names_of: std::collections::HashMap<&str, Vec<&str>> =
+            std::collections::HashMap::new();
         for command in &cx.doc.commands {
             let Some(call) = command
                 .invocation()
@@ -80,20 +84,22 @@ impl MissingMakeTarget {
                 if word.text.contains(['$', '<', '{', '*', '[', '(']) || file.has(&word.text) {
                     continue;
                 }
-                report(cx, runner, file, word);
+                let names = names_of
+                    .entry(file.path.as_str())
+                    .or_insert_with(|| file.targets.iter().map(String::as_str).collect());
+                report(cx, runner, file, names, word);
             }
         }
     }
 }
 
-/// Reports a target `file` does not define, with a did-you-mean.
-fn report(cx: &mut Cx<'_, '_>, runner: Runner, file: &TaskFile, word: &Word) {
+/// Reports a target `file` does not define, with a did-you-mean; `names` are its targets.
+fn report(cx: &mut Cx<'_, '_>, runner: Runner, file: &TaskFile, names: &[&str], word: &Word) {
     let what = match runner {
         Runner::Make => "target",
         Runner::Just => "recipe",
         Runner::Task => "task",
     };
-    let names: Vec<&str> = file.targets.iter().map(String::as_str).collect();
     let available = if names.is_empty() {
         format!("it defines no {what}s")
     } else if names.len() > 8 {
@@ -115,7 +121,7 @@ fn report(cx: &mut Cx<'_, '_>, runner: Runner, file: &TaskFile, word: &Word) {
             file.path
         ),
     };
-    let fix = did_you_mean_fix(cx.source, word.span, &word.text, &names);
+    let fix = did_you_mean_fix(cx.source, word.span, &word.text, names);
     cx.report(
         word.span,
         format!("{what} `{}` not found in {}", word.text, file.path),

@@ -42,6 +42,11 @@ impl MissingScript {
         if node.packages.is_empty() && node.others.is_empty() {
             return;
         }
+        // The scripts of each set of packages, sorted once: per finding, collecting and sorting
+        // every script was quadratic on a large package.json.
+        let mut scripts_of: std::collections::HashMap<Vec<&str>, Vec<&str>> =
+            std::collections::HashMap::new();
+        let package_names = std::cell::OnceCell::new();
         for command in &cx.doc.commands {
             let Some((call, target)) = cx.script_call(command) else {
                 continue;
@@ -57,15 +62,16 @@ impl MissingScript {
                         if name.contains(['*', '{', '<', '$', '[', '.']) {
                             continue; // a glob or placeholder filter, not one package
                         }
-                        let names: Vec<&str> = node
-                            .packages
-                            .iter()
-                            .filter_map(|p| p.name.as_deref())
-                            .collect();
+                        let names: &Vec<&str> = package_names.get_or_init(|| {
+                            node.packages
+                                .iter()
+                                .filter_map(|p| p.name.as_deref())
+                                .collect()
+                        });
                         let known = if names.is_empty() {
                             "the workspace has no named packages".to_string()
                         } else {
-                            format!("workspace packages: {}", list(&names))
+                            format!("workspace packages: {}", list(names))
                         };
                         let help = match did_you_mean_text(name, names.iter().copied()) {
                             Some(hint) => format!("{hint} ({known})"),
@@ -82,17 +88,19 @@ impl MissingScript {
                 Lookup::Missing(checked) => {
                     let manifests: Vec<&str> =
                         checked.iter().map(|p| p.manifest.as_str()).collect();
-                    let scripts: Vec<&str> = checked
-                        .iter()
-                        .flat_map(|p| p.scripts.keys().map(String::as_str))
-                        .collect();
-                    let mut unique = scripts.clone();
-                    unique.sort();
-                    unique.dedup();
+                    let unique = scripts_of.entry(manifests.clone()).or_insert_with(|| {
+                        let mut unique: Vec<&str> = checked
+                            .iter()
+                            .flat_map(|p| p.scripts.keys().map(String::as_str))
+                            .collect();
+                        unique.sort();
+                        unique.dedup();
+                        unique
+                    });
                     let available = if unique.is_empty() {
                         "it defines no scripts".to_string()
                     } else {
-                        format!("available: {}", list(&unique))
+                        format!("available: {}", list(unique))
                     };
                     let help = match did_you_mean_text(&call.script, unique.iter().copied()) {
                         Some(hint) => format!("{hint} ({available})"),
@@ -101,7 +109,7 @@ impl MissingScript {
                             manifests[0]
                         ),
                     };
-                    let fix = did_you_mean_fix(cx.source, span, &call.script, &unique);
+                    let fix = did_you_mean_fix(cx.source, span, &call.script, unique);
                     cx.report(
                         span,
                         format!(

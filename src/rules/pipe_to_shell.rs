@@ -38,37 +38,33 @@ const FETCHERS: &[&str] = &["curl", "wget", "iwr", "irm", "http", "https"];
 static SUBSTITUTED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:\$\(|<\(|`)\s*(?:curl|wget)\b").expect("substitution regex"));
 
-/// True when the pipeline ending just before the shell (`commands`' tail, on the same line)
-/// starts with or passes through a download (`curl ... | tee x | sh`).
-fn pipeline_fetches(commands: &[crate::document::Command], line: &str) -> bool {
-    for previous in commands.iter().rev() {
-        if previous.line != line {
-            return false;
-        }
-        let program = previous.program_name();
-        if program.is_some_and(|p| FETCHERS.contains(&p)) {
-            return true;
-        }
-        // The start of the pipeline: nothing before it feeds the shell.
-        if previous.joint != Joint::Pipe {
-            return false;
-        }
-    }
-    false
+/// True for a download command (`curl`, `wget`, ...).
+fn fetches(command: &crate::document::Command) -> bool {
+    command
+        .program_name()
+        .is_some_and(|p| FETCHERS.contains(&p))
 }
 
 impl PipeToShell {
     fn run(&self, cx: &mut Cx<'_, '_>) {
-        let commands = &cx.doc.commands;
-        for (i, command) in commands.iter().enumerate() {
+        // Whether the pipeline so far (from its first command, on this logical line) starts
+        // with or passes through a download (`curl ... | tee x | sh`): kept in one pass, not
+        // looked up backwards per shell (`sh | sh | ...` on one long line was quadratic).
+        let mut fetched = false;
+        let mut previous_line: Option<&std::sync::Arc<str>> = None;
+        let doc = cx.doc;
+        for command in &doc.commands {
+            let same_line = previous_line.is_some_and(|l| std::sync::Arc::ptr_eq(l, &command.line));
+            previous_line = Some(&command.line);
+            let in_pipeline = same_line && command.joint == Joint::Pipe;
+            let piped = in_pipeline && fetched;
+            fetched = (in_pipeline && fetched) || fetches(command);
             let Some(program) = command.program_name() else {
                 continue;
             };
             if !SHELLS.contains(&program) {
                 continue;
             }
-            let piped =
-                command.joint == Joint::Pipe && pipeline_fetches(&commands[..i], &command.line);
             let substituted = command.args().iter().any(|w| SUBSTITUTED.is_match(&w.text))
                 || SUBSTITUTED.is_match(cx.text(command.span));
             // On a developer's own machine, running an installer this way is their call.

@@ -130,13 +130,11 @@ fn cell_block(doc: &crate::document::Document, span: crate::span::Span) -> Optio
 /// True when the lines after `offset` continue the list item with deeper-indented content
 /// (`- Escalation:` followed by nested items is a heading, not an empty value).
 fn has_nested_items(source: &str, offset: usize) -> bool {
-    let line_start = source[..offset.min(source.len())]
-        .rfind('\n')
-        .map(|i| i + 1)
-        .unwrap_or(0);
+    let offset = crate::text::floor_boundary(source, offset);
+    let line_start = source[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let indent = |line: &str| line.len() - line.trim_start().len();
     let own_indent = indent(&source[line_start..]);
-    source[offset.min(source.len())..]
+    source[offset..]
         .lines()
         .skip(1)
         .find(|line| !line.trim().is_empty())

@@ -93,10 +93,12 @@ pub fn find(text: &str) -> Vec<Placeholder> {
             });
         }
     }
+    // The brackets, in order and disjoint: one binary search per word, not a scan of every
+    // placeholder found so far.
+    let brackets: Vec<std::ops::Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
     for m in detector.words.find_iter(text) {
-        let inside_bracket = found
-            .iter()
-            .any(|f| f.range.start <= m.start() && m.end() <= f.range.end);
+        let before = brackets.partition_point(|b| b.start <= m.start());
+        let inside_bracket = before > 0 && m.end() <= brackets[before - 1].end;
         let is_marker_word = detector.marker_words.iter().any(|w| w == m.as_str());
         if inside_bracket
             || quoted(text, m.range())
@@ -171,13 +173,38 @@ pub fn in_block(doc: &Document, source: &str, block: &TextBlock) -> Vec<(Span, S
     {
         return Vec::new();
     }
+    // Code spans and links sorted once per block, each with the furthest end so far: "does a
+    // placeholder overlap one?" is then a binary search, not a scan per placeholder (a
+    // paragraph of 40 000 `code` TBD pairs was quadratic).
+    let reaching = |mut spans: Vec<Span>| -> Vec<(Span, usize)> {
+        spans.sort_unstable_by_key(|s| s.start);
+        let mut reach = 0;
+        spans
+            .into_iter()
+            .map(|s| {
+                reach = reach.max(s.end);
+                (s, reach)
+            })
+            .collect()
+    };
+    let overlaps = |spans: &[(Span, usize)], span: Span| {
+        // Among spans starting before `span` ends, one reaching past its start overlaps it.
+        let before = spans.partition_point(|(s, _)| s.start < span.end);
+        before > 0 && spans[before - 1].1 > span.start
+    };
+    let code_spans = reaching(block.code_spans.clone());
     let links = doc.links_in(block.span);
+    let link_spans = reaching(links.clone().map(|i| doc.links[i].span).collect());
+    // Table-of-contents entries, in order (links never nest).
+    let toc_links: Vec<Span> = links
+        .filter(|i| toc.entries.get(*i).copied().unwrap_or(false))
+        .map(|i| doc.links[i].span)
+        .collect();
     let in_link = |span: Span, bracket: bool| {
-        links.clone().any(|index| {
-            let link = &doc.links[index];
-            (bracket && link.span.overlaps(span))
-                || (toc.entries.get(index).copied().unwrap_or(false) && link.span.contains(span))
-        })
+        (bracket && overlaps(&link_spans, span)) || {
+            let before = toc_links.partition_point(|s| s.start <= span.start);
+            before > 0 && toc_links[before - 1].contains(span)
+        }
     };
     find(text)
         .into_iter()
@@ -191,8 +218,8 @@ pub fn in_block(doc: &Document, source: &str, block: &TextBlock) -> Vec<(Span, S
             )
         })
         .filter(|(span, found)| {
-            !block.code_spans.iter().any(|code| code.overlaps(*span))
-                && !doc.html_comments.iter().any(|c| c.span.overlaps(*span))
+            !overlaps(&code_spans, *span)
+                && !doc.overlaps_comment(*span)
                 && !in_link(*span, found.starts_with('['))
         })
         .collect()

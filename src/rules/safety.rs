@@ -94,11 +94,7 @@ pub fn is_production_step(cx: &RuleContext<'_>, command: &Command) -> bool {
 
 /// The section holding byte `offset`.
 pub fn section_at(cx: &RuleContext<'_>, offset: usize) -> SectionId {
-    cx.doc
-        .sections
-        .iter()
-        .rposition(|s| s.span.start <= offset)
-        .unwrap_or(0)
+    cx.doc.section_at(offset)
 }
 
 #[cfg(test)]

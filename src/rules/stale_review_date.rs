@@ -96,9 +96,12 @@ impl StaleReviewDate {
             let (Some(label), Some(whole)) = (caps.name("label"), caps.get(0)) else {
                 continue;
             };
-            let rest = &source[whole.end()..];
-            let line_end = rest.find('\n').unwrap_or(rest.len());
-            let Some(found) = find_date(&rest[..line_end.min(60)]) else {
+            // The 60 bytes after the label, cut before a character that would not fit (a
+            // `→ José` at byte 60 once crashed the run), and at the end of the line; never a
+            // search to the end of a long line.
+            let after = crate::text::prefix(&source[whole.end()..], 60);
+            let after = &after[..after.find('\n').unwrap_or(after.len())];
+            let Some(found) = find_date(after) else {
                 continue;
             };
             // The date must follow the label, not sit somewhere later in the sentence.
@@ -230,6 +233,23 @@ mod tests {
         out.into_iter()
             .map(|d| (index.position(markdown, d.span.start).0, d.message))
             .collect()
+    }
+
+    #[test]
+    fn a_multibyte_character_at_the_window_edge() {
+        // `é` straddles byte 60 after the label.
+        let found = run(
+            "# R\n\nLast Reviewed: 2025-06-02 by Platform Engineering and the SRE crew → José\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        for pad in 0..8 {
+            let line = format!(
+                "Last Updated: 2020-01-01 {}{}",
+                "x".repeat(40 + pad),
+                "é→ü".repeat(4)
+            );
+            assert_eq!(run(&line).len(), 1, "{line}");
+        }
     }
 
     #[test]

@@ -91,51 +91,86 @@ const VARIABLE_SECTION_WORDS: &[&str] = &[
     "configuration",
 ];
 
+/// Tables and list-item texts of the runbook, sorted by start, so "which one holds this
+/// name?" is a binary search (a scan per name was quadratic on a long list of variables).
+struct Places<'a> {
+    tables: Vec<(crate::span::Span, &'a crate::document::Table)>,
+    items: Vec<(crate::span::Span, &'a crate::document::TextBlock)>,
+}
+
+impl<'a> Places<'a> {
+    fn new(doc: &'a crate::document::Document) -> Self {
+        let mut tables: Vec<_> = doc.tables.iter().map(|t| (t.span, t)).collect();
+        let mut items: Vec<_> = doc
+            .text_blocks
+            .iter()
+            .filter(|b| matches!(b.kind, BlockKind::ListItem | BlockKind::ChecklistItem))
+            .map(|b| (b.span, b))
+            .collect();
+        tables.sort_by_key(|(span, _)| span.start);
+        items.sort_by_key(|(span, _)| span.start);
+        Places { tables, items }
+    }
+
+    /// The place holding `span`: the last one starting at or before it (places do not
+    /// overlap).
+    fn holding<T>(
+        &self,
+        places: &[(crate::span::Span, &'a T)],
+        span: crate::span::Span,
+    ) -> Option<&'a T> {
+        let after = places.partition_point(|(s, _)| s.start <= span.start);
+        let (place, found) = places.get(after.checked_sub(1)?)?;
+        place.contains(span).then_some(*found)
+    }
+}
+
 /// True when the name sits in a table row that gives it a default or marks it not required:
 /// an optional knob the templates need not list.
-fn optional_in_table(cx: &RuleContext<'_>, span: crate::span::Span) -> bool {
-    for table in &cx.doc.tables {
-        let Some(row) = table
-            .rows
-            .iter()
-            .find(|row| row.iter().any(|cell| cell.span.contains(span)))
-        else {
-            continue;
-        };
-        if row
-            .iter()
-            .any(|cell| mentions_optional(&cell.text.to_lowercase()))
+fn optional_in_table(places: &Places<'_>, span: crate::span::Span) -> bool {
+    let Some(table) = places.holding(&places.tables, span) else {
+        return false;
+    };
+    // Rows are in document order: the last one starting at or before the name.
+    let after = table
+        .rows
+        .partition_point(|row| row.first().is_none_or(|c| c.span.start <= span.start));
+    let Some(row) = after
+        .checked_sub(1)
+        .and_then(|i| table.rows.get(i))
+        .filter(|row| row.iter().any(|cell| cell.span.contains(span)))
+    else {
+        return false;
+    };
+    if row
+        .iter()
+        .any(|cell| mentions_optional(&cell.text.to_lowercase()))
+    {
+        return true;
+    }
+    for (index, header) in table.header.iter().enumerate() {
+        let title = header.text.to_lowercase();
+        let value = row
+            .get(index)
+            .map(|c| c.text.trim().trim_end_matches('.').to_lowercase())
+            .unwrap_or_default();
+        let empty = matches!(value.as_str(), "" | "-" | "—" | "none" | "n/a" | "unset");
+        if title.contains("default") && !empty {
+            return true;
+        }
+        if (title.contains("required") || title.contains("mandatory"))
+            && (value.starts_with("no") || value == "optional")
         {
             return true;
         }
-        for (index, header) in table.header.iter().enumerate() {
-            let title = header.text.to_lowercase();
-            let value = row
-                .get(index)
-                .map(|c| c.text.trim().trim_end_matches('.').to_lowercase())
-                .unwrap_or_default();
-            let empty = matches!(value.as_str(), "" | "-" | "—" | "none" | "n/a" | "unset");
-            if title.contains("default") && !empty {
-                return true;
-            }
-            if (title.contains("required") || title.contains("mandatory"))
-                && (value.starts_with("no") || value == "optional")
-            {
-                return true;
-            }
-        }
-        return false;
     }
     false
 }
 
 /// True when the list item holding the name says it is optional or has a default.
-fn optional_in_list(cx: &RuleContext<'_>, span: crate::span::Span) -> bool {
-    cx.doc
-        .text_blocks
-        .iter()
-        .filter(|b| matches!(b.kind, BlockKind::ListItem | BlockKind::ChecklistItem))
-        .find(|b| b.span.contains(span))
+fn optional_in_list(places: &Places<'_>, span: crate::span::Span) -> bool {
+    places
+        .holding(&places.items, span)
         .is_some_and(|b| mentions_optional(&b.text.to_lowercase()))
 }
 
@@ -156,14 +191,32 @@ const FRAMEWORK_PREFIXES: &[&str] = &[
 
 /// True when a declared name is a likely intended spelling of `name`: at most two edits
 /// away, or the same name with a framework prefix (`SUPABASE_URL` / `NEXT_PUBLIC_SUPABASE_URL`).
-fn near_declared<'a>(name: &str, declared: impl Iterator<Item = &'a String>) -> bool {
-    declared.into_iter().any(|d| {
-        let allowed = if name.len() >= 10 { 2 } else { 1 };
-        (name.len() >= 6 && strsim::levenshtein(name, d) <= allowed)
-            || FRAMEWORK_PREFIXES
-                .iter()
-                .any(|p| d.strip_prefix(p) == Some(name))
-    })
+/// Each declared name compared counts against the file's did-you-mean budget: with
+/// thousands of declared names and of references, the comparisons stop there.
+fn near_declared(name: &str, env: &crate::facts::env::EnvFacts) -> bool {
+    if FRAMEWORK_PREFIXES
+        .iter()
+        .any(|p| env.is_declared(&format!("{p}{name}")))
+    {
+        return true;
+    }
+    if name.len() < 6 {
+        return false;
+    }
+    let allowed = if name.len() >= 10 { 2 } else { 1 };
+    let chars = name.chars().count();
+    for declared in env.vars.keys() {
+        if !crate::suggest::spend_suggestion_budget() {
+            return false;
+        }
+        // The distance is at least the difference in length.
+        if declared.chars().count().abs_diff(chars) <= allowed
+            && strsim::levenshtein(name, declared) <= allowed
+        {
+            return true;
+        }
+    }
+    false
 }
 
 impl UndeclaredEnvVar {
@@ -173,6 +226,12 @@ impl UndeclaredEnvVar {
             return;
         }
         let mut reported: BTreeSet<&str> = BTreeSet::new();
+        let places = Places::new(cx.doc);
+        // Built on the first finding, shared by the others (per finding, a copy of every
+        // declared name and a scan of every reference was quadratic).
+        let names = std::cell::OnceCell::new();
+        // Each distinct name is compared with the declared ones once.
+        let mut near: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
         for reference in &cx.doc.env_refs {
             let name = reference.name.as_str();
             if env.is_declared(name)
@@ -184,9 +243,8 @@ impl UndeclaredEnvVar {
             // `$TAG` or `BACKUP_FILE=...` in a command is usually the operator's own shell
             // variable. Report it only where the runbook is about configuration, or when it
             // is one edit away from a declared name (a typo or a rename).
-            let suggestion = did_you_mean_text(name, env.vars.keys().map(String::as_str));
             if reference.kind != EnvRefKind::Mention
-                && !near_declared(name, env.vars.keys())
+                && !*near.entry(name).or_insert_with(|| near_declared(name, env))
                 && !cx
                     .doc
                     .section_mentions(reference.section, VARIABLE_SECTION_WORDS)
@@ -194,7 +252,8 @@ impl UndeclaredEnvVar {
                 continue;
             }
             if reference.kind == EnvRefKind::Mention
-                && (optional_in_table(cx, reference.span) || optional_in_list(cx, reference.span))
+                && (optional_in_table(&places, reference.span)
+                    || optional_in_list(&places, reference.span))
             {
                 continue;
             }
@@ -202,6 +261,7 @@ impl UndeclaredEnvVar {
             if !reported.insert(name) {
                 continue;
             }
+            let suggestion = did_you_mean_text(name, env.vars.keys().map(String::as_str));
             let manifests: Vec<&str> = env.manifests.iter().map(String::as_str).collect();
             let shown = if manifests.len() > 4 {
                 format!(
@@ -244,7 +304,8 @@ impl UndeclaredEnvVar {
                 .iter()
                 .map(|p| format!("{p}{name}"))
                 .find(|n| env.is_declared(n));
-            let fix = rename_fix(cx, name, prefixed.as_deref());
+            let names = names.get_or_init(|| Names::new(cx));
+            let fix = rename_fix(cx, names, name, prefixed.as_deref());
             let prefixed = prefixed.map(|n| format!("did you mean `{n}`?"));
             let help = match prefixed.or(suggestion) {
                 Some(hint) => format!("{hint} (or {place})"),
@@ -262,28 +323,53 @@ impl UndeclaredEnvVar {
     }
 }
 
+/// The declared names, and the runbook's references by name.
+struct Names<'a> {
+    declared: Vec<&'a str>,
+    refs: std::collections::HashMap<&'a str, Vec<&'a crate::document::EnvRef>>,
+}
+
+impl<'a> Names<'a> {
+    fn new(cx: &RuleContext<'a>) -> Self {
+        let mut refs: std::collections::HashMap<&str, Vec<&crate::document::EnvRef>> =
+            std::collections::HashMap::new();
+        for reference in &cx.doc.env_refs {
+            refs.entry(reference.name.as_str())
+                .or_default()
+                .push(reference);
+        }
+        Names {
+            declared: cx.project.env.vars.keys().map(String::as_str).collect(),
+            refs,
+        }
+    }
+}
+
 /// Renames every mention of `name` in the runbook to the declared name it most likely means:
 /// the framework-prefixed one (unsafe: the variable may be meant for the server), else the one
 /// did-you-mean finds.
-fn rename_fix(cx: &RuleContext<'_>, name: &str, prefixed: Option<&str>) -> Option<Fix> {
-    let declared: Vec<&str> = cx.project.env.vars.keys().map(String::as_str).collect();
-    let first = cx.doc.env_refs.iter().find(|r| r.name == name)?;
+fn rename_fix(
+    cx: &RuleContext<'_>,
+    names: &Names<'_>,
+    name: &str,
+    prefixed: Option<&str>,
+) -> Option<Fix> {
+    let mentions = names.refs.get(name)?;
+    let first = mentions.first()?;
     let one = match prefixed {
         Some(prefixed) => {
             replacement_fix(cx.source, first.span, name, prefixed, Applicability::Unsafe)?
         }
-        None => did_you_mean_fix(cx.source, first.span, name, &declared)?,
+        None => did_you_mean_fix(cx.source, first.span, name, &names.declared)?,
     };
     let replacement = one.edits[0].replacement.clone();
     // The runbook names both: two variables, not a typo of one.
-    if cx.doc.env_refs.iter().any(|r| r.name == replacement) {
+    if names.refs.contains_key(replacement.as_str()) {
         return None;
     }
-    let edits = cx
-        .doc
-        .env_refs
+    let edits = mentions
         .iter()
-        .filter(|r| r.name == name && cx.source.get(r.span.range()) == Some(name))
+        .filter(|r| cx.source.get(r.span.range()) == Some(name))
         .map(|r| Edit::replace(r.span, replacement.clone()))
         .collect::<std::collections::BTreeSet<_>>();
     Some(Fix {
@@ -301,19 +387,19 @@ mod tests {
 
     #[test]
     fn near_names_are_typos_or_framework_prefixes() {
-        let declared: Vec<String> = [
+        let mut env = crate::facts::env::EnvFacts::default();
+        for name in [
             "DATABASE_URL",
             "NEXT_PUBLIC_SUPABASE_URL",
             "ANTHROPIC_API_KEY",
             "DB_PORT",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        assert!(near_declared("DATABSE_URL", declared.iter()));
-        assert!(near_declared("SUPABASE_URL", declared.iter()));
-        assert!(!near_declared("API_KEY", declared.iter()));
-        assert!(!near_declared("DB_HOST", declared.iter()));
+        ] {
+            env.declare(name, ".env.example", Span::default(), None);
+        }
+        assert!(near_declared("DATABSE_URL", &env));
+        assert!(near_declared("SUPABASE_URL", &env));
+        assert!(!near_declared("API_KEY", &env));
+        assert!(!near_declared("DB_HOST", &env));
     }
 
     #[test]

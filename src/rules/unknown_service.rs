@@ -40,6 +40,11 @@ impl UnknownService {
         if compose.files.is_empty() {
             return;
         }
+        // What each distinct set of compose files offers, worked out once: per command, the
+        // names of every service (and per finding, their listing) made a runbook of `docker
+        // compose exec` lines against a large compose file quadratic in time and output.
+        let mut offers: std::collections::HashMap<Vec<&str>, Offer<'_>> =
+            std::collections::HashMap::new();
         for command in &cx.doc.commands {
             let Some(call) = command
                 .invocations
@@ -85,44 +90,93 @@ impl UnknownService {
             if files.is_empty() || files.iter().any(|f| f.partial) {
                 continue;
             }
-            let names: BTreeSet<&str> = files
-                .iter()
-                .flat_map(|f| f.services.iter().map(|(n, _)| n.as_str()))
-                .collect();
+            let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+            let offer = offers.entry(paths).or_insert_with(|| Offer::new(&files));
             for word in &call.services {
                 let name = word.text.as_str();
-                if names.contains(name)
+                if offer.names.contains(name)
                     || name.contains(['$', '<', '{', '[', '*'])
                     || name.chars().all(|c| c.is_ascii_digit())
                 {
                     continue;
                 }
-                let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-                let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-                let available = format!("services: {}", listed.join(", "));
                 // `worker` for `celery-worker`: a whole part of a longer name is a good guess.
-                let part_of: Vec<&str> = names
-                    .iter()
-                    .copied()
-                    .filter(|n| n.split(['-', '_']).any(|part| part == name))
-                    .collect();
-                let hint = did_you_mean_text(name, names.iter().copied()).or_else(|| {
+                let part_of = offer.parts.get(name).map(Vec::as_slice).unwrap_or_default();
+                let hint = did_you_mean_text(name, offer.names.iter().copied()).or_else(|| {
                     (part_of.len() == 1).then(|| format!("did you mean `{}`?", part_of[0]))
                 });
                 let help = match hint {
-                    Some(hint) => format!("{hint} ({available})"),
-                    None => available,
+                    Some(hint) => format!("{hint} ({})", offer.available),
+                    None => offer.available.clone(),
                 };
-                let fix = service_fix(cx.source, word, &names, &part_of);
+                let fix = service_fix(cx.source, word, &offer.sorted, part_of);
                 cx.report(
                     word.span,
-                    format!("service `{name}` is not defined in {}", paths.join(" or ")),
+                    format!("service `{name}` is not defined in {}", offer.paths),
                 )
                 .label("no such compose service")
                 .help(help)
                 .fix(fix)
-                .checked(paths[0]);
+                .checked(offer.first_path);
             }
+        }
+    }
+}
+
+/// The services a set of compose files defines, for checking and for help texts.
+struct Offer<'a> {
+    names: BTreeSet<&'a str>,
+    /// The same names, in order, for the fixes.
+    sorted: Vec<&'a str>,
+    /// The first compose file, the one a finding is checked against.
+    first_path: &'a str,
+    /// Each `-`/`_` part of a name → the names holding it.
+    parts: std::collections::HashMap<&'a str, Vec<&'a str>>,
+    /// `services: `a`, `b` and 3 more`.
+    available: String,
+    /// `compose.yaml or compose.override.yaml`.
+    paths: String,
+}
+
+/// Services listed by name in a help; the rest are counted.
+const LISTED_SERVICES: usize = 20;
+
+impl<'a> Offer<'a> {
+    fn new(files: &[&'a ComposeFile]) -> Self {
+        let names: BTreeSet<&str> = files
+            .iter()
+            .flat_map(|f| f.services.iter().map(|(n, _)| n.as_str()))
+            .collect();
+        let mut parts: std::collections::HashMap<&str, Vec<&str>> =
+            std::collections::HashMap::new();
+        for name in &names {
+            let mut seen: Vec<&str> = Vec::new();
+            for part in name.split(['-', '_']) {
+                if !seen.contains(&part) {
+                    seen.push(part);
+                    parts.entry(part).or_default().push(name);
+                }
+            }
+        }
+        let listed: Vec<String> = names
+            .iter()
+            .take(LISTED_SERVICES)
+            .map(|n| format!("`{n}`"))
+            .collect();
+        let more = names.len().saturating_sub(LISTED_SERVICES);
+        let available = if more > 0 {
+            format!("services: {} and {more} more", listed.join(", "))
+        } else {
+            format!("services: {}", listed.join(", "))
+        };
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        Offer {
+            sorted: names.iter().copied().collect(),
+            first_path: paths.first().copied().unwrap_or(""),
+            names,
+            parts,
+            available,
+            paths: paths.join(" or "),
         }
     }
 }
@@ -131,19 +185,18 @@ impl UnknownService {
 fn service_fix(
     source: &str,
     word: &Word,
-    names: &BTreeSet<&str>,
+    names: &[&str],
     part_of: &[&str],
 ) -> Option<crate::fix::Fix> {
-    let names: Vec<&str> = names.iter().copied().collect();
     match part_of {
-        [one] if crate::fix::closest(&word.text, &names).is_none() => crate::fix::replacement_fix(
+        [one] if crate::fix::closest(&word.text, names).is_none() => crate::fix::replacement_fix(
             source,
             word.span,
             &word.text,
             one,
             crate::fix::Applicability::Unsafe,
         ),
-        _ => crate::fix::did_you_mean_fix(source, word.span, &word.text, &names),
+        _ => crate::fix::did_you_mean_fix(source, word.span, &word.text, names),
     }
 }
 

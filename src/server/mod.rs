@@ -710,7 +710,7 @@ impl Server {
         let limit = project
             .settings()
             .max_file_size
-            .unwrap_or(crate::engine::DEFAULT_MAX_FILE_BYTES);
+            .unwrap_or(crate::robust::DEFAULT_MAX_FILE_BYTES);
         let findings = if doc.text.len() as u64 > limit {
             Vec::new() // as the batch run: too large to lint
         } else {

@@ -1,6 +1,8 @@
 //! Stable-Rust fuzzing: proptest generators drive the document extractor (Markdown → model,
 //! shell splitter included), the manifest parsers and the whole pipeline, asserting that
-//! nothing panics and every span lands inside its text on a character boundary. See
+//! nothing panics and every span lands inside its text on a character boundary. Hostile
+//! shapes get their own generators: long lines, multi-byte characters at every offset near the
+//! places that cut text at a fixed width, and files with old Mac (CR-only) line endings. See
 //! fuzz/README.md for why this is not cargo-fuzz and how to run it longer
 //! (`PROPTEST_CASES=100000 cargo test --release --test fuzz`).
 
@@ -117,6 +119,53 @@ fn markdown() -> impl Strategy<Value = String> {
     prop::collection::vec(fragment(), 0..60).prop_map(|parts| parts.concat())
 }
 
+/// A label the linter cuts text after (a review field: 60 bytes after it), or a prefix its
+/// rules slice off (`-C`, `#L`, `sudo -`, `KEY=`), then ASCII padding of every length around
+/// the cut and multi-byte characters there.
+fn near_slice_sites() -> impl Strategy<Value = String> {
+    let label = prop::sample::select(vec![
+        "Last Reviewed: 2025-11-02 ",
+        "**Next Review:** Jan 5, 2026 ",
+        "| Last Updated | 2025-10 ",
+        "- Target Date: 2026-03-01 ",
+        "Run `make -C",
+        "Run `sudo -",
+        "See [x](#L",
+        "See [x](other.md#",
+        "```bash\nKEY=",
+        "```bash\n$ pnpm ",
+        "- Escalation: ",
+        "Owner: ",
+        "<!-- runbook-lint-disable-next-line ",
+        "postgres://app:",
+        "-----BEGIN PRIVATE KEY-----\n",
+        "AKIA",
+    ]);
+    let multibyte = prop::sample::select(vec!["é", "→", "😀", "José", "\u{feff}", "ü\u{308}", "—"]);
+    (
+        prop::collection::vec((label, 0usize..72, multibyte, "\\PC{0,6}"), 1..6),
+        markdown(),
+    )
+        .prop_map(|(pieces, rest)| {
+            let mut text = String::from("# Runbook\n\n");
+            for (label, pad, multibyte, tail) in pieces {
+                text.push_str(&format!("{label}{}{multibyte}{tail}`\n\n", "x".repeat(pad)));
+            }
+            text.push_str(&rest);
+            text
+        })
+}
+
+/// A runbook whose code block and paragraph are one long line: fragments repeated to 16 000
+/// characters.
+fn long_lines() -> impl Strategy<Value = String> {
+    (prop::collection::vec(fragment(), 1..8), 100usize..1500).prop_map(|(parts, times)| {
+        let unit = parts.concat().replace(['\n', '\r'], " ");
+        let line: String = unit.repeat(times).chars().take(16_000).collect();
+        format!("# Deploy\n\n```bash\n{line}\n```\n\n{line}\n")
+    })
+}
+
 fn assert_span(text: &str, span: Span, what: &str) {
     assert!(
         span.start <= span.end && span.end <= text.len(),
@@ -198,6 +247,13 @@ fn check_document(text: &str, doc: &Document) {
     for section in &doc.sections {
         assert!(section.parent.is_none_or(|p| p < doc.sections.len()));
     }
+    // `Document::section_at` binary-searches the sections by start.
+    assert!(
+        doc.sections
+            .windows(2)
+            .all(|w| w[0].span.start <= w[1].span.start),
+        "sections out of order"
+    );
 }
 
 fn check_yaml_node(text: &str, node: &yaml::Node) {
@@ -346,6 +402,51 @@ fn write(root: &Path, relative: &str, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+/// `(rule, line, column, message)` of every finding of `text` linted as a runbook in a fresh
+/// repository (with a package.json when `scripts`), after checking the run met no bug and
+/// every report format renders it.
+fn lint(text: &str, json: &str) -> Vec<(String, usize, usize, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    write(dir.path(), "package.json", json);
+    write(dir.path(), "docs/runbook.md", text);
+    write(dir.path(), "docs/other.md", "# Other\n\n## Steps\n");
+    let options = CheckOptions {
+        base: dir.path().to_path_buf(),
+        threads: Some(1),
+        ..CheckOptions::default()
+    };
+    let result = engine::check(&options).expect("no config, so no fatal error");
+    // A panic is caught per file: it must still never happen.
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let mut found = Vec::new();
+    for file in &result.files {
+        for finding in &file.findings {
+            assert_span(&file.source, finding.span, &finding.rule);
+            found.push((
+                finding.rule.clone(),
+                finding.location.line,
+                finding.location.column,
+                finding.message.clone(),
+            ));
+        }
+    }
+    use runbook_lint::report::{render, Format};
+    for format in [
+        Format::Human,
+        Format::Json,
+        Format::Concise,
+        Format::Github,
+        Format::Sarif,
+        Format::Junit,
+    ] {
+        let _ = render(&result, format, false, &runbook_lint::rules::docs());
+    }
+    found
+}
+
+const SCRIPTS: &str = r#"{"scripts":{"build":"tsc","db:migrate":"prisma migrate dev","test":"pnpm build && vitest"}}"#;
+
 fn check_problems(facts: &ProjectFacts) {
     for problem in &facts.problems {
         assert_span(&problem.source, problem.span, "manifest problem");
@@ -434,6 +535,8 @@ proptest! {
             ..CheckOptions::default()
         };
         let result = engine::check(&options).expect("no config, so no fatal error");
+        // A panic is caught per file and reported: it must still never happen.
+        assert!(result.errors.is_empty(), "{:?}", result.errors);
         for file in &result.files {
             for finding in &file.findings {
                 assert_span(&file.source, finding.span, &finding.rule);
@@ -442,5 +545,42 @@ proptest! {
         // Both reporters must cope with every finding.
         let _ = runbook_lint::report::render(&result, runbook_lint::report::Format::Human, false, &[]);
         let _ = runbook_lint::report::render(&result, runbook_lint::report::Format::Json, false, &[]);
+    }
+
+    #[test]
+    fn multibyte_text_near_every_slice_site(text in near_slice_sites()) {
+        lint(&text, SCRIPTS);
+    }
+
+}
+
+proptest! {
+    // Two whole runs per case.
+    #![proptest_config(ProptestConfig::with_cases(slow_cases() / 2))]
+
+    #[test]
+    fn cr_only_files_lint_like_lf_files(text in markdown()) {
+        // The same document with `\n` line endings and with old Mac `\r` ones.
+        let lf = text.replace("\r\n", "\n").replace('\r', "\n");
+        let cr = lf.replace('\n', "\r");
+        prop_assert_eq!(lint(&cr, SCRIPTS), lint(&lf, SCRIPTS));
+    }
+}
+
+proptest! {
+    // Each case is tens of kilobytes through every rule in a debug build: few cases keep the
+    // harness's time in CI where it was (raise PROPTEST_CASES to run more).
+    #![proptest_config(ProptestConfig::with_cases(slow_cases() / 3))]
+
+    #[test]
+    fn long_lines_keep_every_span_and_column_exact(text in long_lines()) {
+        lint(&text, SCRIPTS);
+        // Columns from the index's checkpoints equal a count from the line start.
+        let index = LineIndex::new(&text);
+        for offset in (0..text.len()).step_by(997).filter(|o| text.is_char_boundary(*o)) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let column = text[line_start..offset].chars().count() + 1;
+            prop_assert_eq!(index.position(&text, offset).1, column);
+        }
     }
 }

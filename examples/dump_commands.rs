@@ -1,5 +1,6 @@
 //! Prints the commands runbook-lint extracts from Markdown files, with their context and
-//! working directory: `cargo run --example dump_commands -- FILE...`. A debugging aid for
+//! working directory, and what each runs where (after launchers and carriers):
+//! `cargo run --example dump_commands -- FILE...`. A debugging aid for
 //! checking the extractor against real runbooks.
 
 #![allow(clippy::disallowed_methods)] // fixtures are written and read directly
@@ -23,8 +24,18 @@ fn main() {
                 WorkDir::Relative(dir) => format!(" (in {dir})"),
                 WorkDir::Unknown => " (in ?)".to_string(),
             };
+            // What runs, and where: `psql @ container db` for `docker compose exec db psql`.
+            let runs = match command.invocation() {
+                Some(invocation) if !invocation.is_local() => {
+                    format!(" -> {} @ {:?}", invocation.name(), invocation.location)
+                }
+                Some(invocation) if invocation.name() != command.program().unwrap_or("") => {
+                    format!(" -> {}", invocation.name())
+                }
+                _ => String::new(),
+            };
             println!(
-                "{path}:{line}:{column} [{}]{cwd} {}",
+                "{path}:{line}:{column} [{}]{cwd} {}{runs}",
                 command.context.name(),
                 command.text()
             );

@@ -6,7 +6,7 @@
 # writes OUTDIR/runbook-lint-TAG-TARGET.tar.gz (.zip for Windows targets), holding the folder
 # runbook-lint-TAG-TARGET/ with the binary, LICENSE, README.md and CHANGELOG.md, and beside it
 # the archive's sha256 sum in `sha256sum` format (ARCHIVE.sha256). Prints the archive's path.
-# scripts/action-install.sh reads the same names; tests/action.rs runs both against each other.
+# scripts/action-install.sh reads the same names; tests/it/action.rs runs both against each other.
 set -euo pipefail
 
 if [ $# -ne 4 ]; then

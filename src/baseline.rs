@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::CheckResult;
+use crate::findings::CheckResult;
 use crate::report::fingerprint;
 
 /// The current file format.
@@ -118,7 +118,7 @@ impl Baseline {
             return Err(format!(
                 "{}: written with fingerprint recipe {}, this version uses {recipe}; re-run --write-baseline",
                 path.display(),
-                crate::text::shown(&baseline.fingerprint),
+                crate::redact::shown(&baseline.fingerprint),
             ));
         }
         baseline.dir = directory_of(path, base);

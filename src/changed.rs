@@ -24,7 +24,7 @@ pub fn changed_paths(
     if revision.starts_with('-') || revision.is_empty() {
         return Err(format!(
             "--changed-since {}: not a revision (a revision never starts with `-`)",
-            crate::text::shown(revision)
+            crate::redact::shown(revision)
         ));
     }
     let toplevel = git(base, &["rev-parse", "--show-toplevel"])
@@ -46,7 +46,7 @@ pub fn changed_paths(
     .ok_or_else(|| {
         format!(
             "--changed-since {}: not a commit of this repository",
-            crate::text::shown(revision)
+            crate::redact::shown(revision)
         )
     })?;
     // Committed, staged and unstaged changes since the revision, and new untracked files.
@@ -64,7 +64,7 @@ pub fn changed_paths(
             "--",
         ],
     )
-    .map_err(|e| format!("--changed-since {}: {e}", crate::text::shown(revision)))?;
+    .map_err(|e| format!("--changed-since {}: {e}", crate::redact::shown(revision)))?;
     let untracked = git(
         base,
         &[
@@ -101,12 +101,18 @@ pub fn changed_paths(
         .map(|name| toplevel.join(name))
         // Deleted files have nothing to lint; a deleted manifest leaves its runbooks unchecked.
         .filter(|path| path.is_file())
-        .filter(|path| discover::is_markdown(path) || discover::is_manifest(path))
+        .filter(|path| is_relevant(path))
         .filter(|path| scope.iter().any(|s| path.starts_with(s)))
         .collect();
     paths.sort();
     paths.dedup();
     Ok(paths)
+}
+
+/// True for a changed file that matters: a Markdown file, or a manifest of the registry
+/// ([`crate::manifests::MANIFESTS`], the same list the pre-commit hook's `files` is built from).
+pub fn is_relevant(path: &Path) -> bool {
+    discover::is_markdown(path) || discover::is_manifest(path)
 }
 
 /// Runs git in `dir`; stdout on success, git's first stderr line otherwise. The repository's
@@ -130,5 +136,27 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
             .unwrap_or("git failed")
             .trim()
             .to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_registry_manifest_and_markdown_is_relevant() {
+        let hook = crate::manifests::hook_files_regex();
+        let names = crate::manifests::MANIFESTS.iter().flat_map(|m| m.names);
+        for name in names.chain(["docs/GUIDE.MD", "Procfile.web", "x/docker-compose.ci.yml"].iter())
+        {
+            let path = Path::new("repo/apps").join(name);
+            assert!(is_relevant(&path), "{name}");
+            // In step with the pre-commit hook: what one passes, the other passes.
+            assert!(hook.is_match(&format!("apps/{name}")), "{name}");
+        }
+        for name in ["src/main.rs", ".env", "notes.txt"] {
+            assert!(!is_relevant(Path::new(name)), "{name}");
+            assert!(!hook.is_match(name), "{name}");
+        }
     }
 }

@@ -26,7 +26,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint runbooks (every Markdown file under the current directory by default).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule with its default severity.
     Rules,
     /// Print a rule's documentation.
@@ -179,9 +179,12 @@ fn parse_file_size(text: &str) -> Result<u64, String> {
 pub const MAX_THREADS: usize = 1024;
 
 fn parse_threads(text: &str) -> Result<usize, String> {
-    let threads: usize = text
-        .parse()
-        .map_err(|_| format!("`{}` is not a number of threads", crate::text::shown(text)))?;
+    let threads: usize = text.parse().map_err(|_| {
+        format!(
+            "`{}` is not a number of threads",
+            crate::redact::shown(text)
+        )
+    })?;
     if threads > MAX_THREADS {
         return Err(format!(
             "{threads} is over the maximum of {MAX_THREADS} threads"
@@ -249,7 +252,7 @@ pub mod exit {
 /// Runs the CLI and returns the exit status.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Server => crate::server::run_stdio(),
         Command::Rules => {
             // The project's packs (config in the current directory) are listed too.
@@ -260,7 +263,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     return ExitCode::from(exit::FAILURE);
                 }
             };
-            print(&rules::listing(&rules::rule_set(&settings)))
+            print(&listing(&rules::rule_set(&settings)))
         }
         Command::Explain { rule } => {
             let all = rules::rule_set(&project_settings().unwrap_or_default());
@@ -274,7 +277,7 @@ pub fn run(cli: Cli) -> ExitCode {
                     "# {}\n\nDefault severity: {}\n\n{}\n",
                     meta.id,
                     meta.default_severity.name(),
-                    rules::docs_text(meta.docs)
+                    rules::full_docs(meta)
                 )),
                 None => {
                     let hint =
@@ -305,13 +308,37 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// The `runbook-lint rules` listing: every rule with its default severity and summary, and
+/// under a pack-driven rule each entry with its production severity.
+fn listing(rules: &[Box<dyn rules::Rule>]) -> String {
+    let mut out = String::new();
+    let metas = rules.iter().map(|r| (r.meta(), r.pack()));
+    let engine = rules::ENGINE_RULES.iter().map(|m| (*m, None));
+    for (meta, pack) in metas.chain(engine) {
+        out.push_str(&format!(
+            "{:<24} {:<8} {}\n",
+            meta.id,
+            meta.default_severity.name(),
+            meta.summary
+        ));
+        for entry in pack.map(|p| p.entries.as_slice()).unwrap_or_default() {
+            let level = match entry.levels.production {
+                crate::diagnostic::Level::On(severity) => severity.name(),
+                crate::diagnostic::Level::Off => "off",
+            };
+            out.push_str(&format!(
+                "  {:<30} {:<8} {}\n",
+                entry.id, level, entry.message
+            ));
+        }
+    }
+    out
+}
+
 /// Settings of the project in the current directory, for `rules` and `explain`.
 fn project_settings() -> Result<crate::config::Settings, crate::config::ConfigError> {
     let base = std::env::current_dir().unwrap_or_default();
-    let builtin = rules::builtin_rules();
-    let known = engine::known_rule_ids(&builtin);
-    let known: Vec<&str> = known.iter().map(String::as_str).collect();
-    crate::config::Settings::load(&base, None, &base, &known)
+    crate::config::Settings::load(&base, None, &base, &rules::known_rules())
 }
 
 fn check(args: CheckArgs) -> ExitCode {
@@ -385,7 +412,7 @@ fn finish_diff(args: &CheckArgs, result: &CheckResult) -> ExitCode {
     for file in &result.files {
         let Some(fixed) = &file.fixed else { continue };
         let diff = crate::fix::unified_diff(&file.path, &fixed.original, &fixed.fixed);
-        out.push_str(&rules::redact(&diff));
+        out.push_str(&crate::redact::redact(&diff));
         files += 1;
         fixes += fixed.applied;
     }
@@ -508,6 +535,7 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
     let options = report::RenderOptions {
         color,
         elapsed: started.elapsed(),
+        rules: rules::docs(),
         ..report::RenderOptions::for_base(&base)
     };
     let rendered = report::render(&result, args.format, &options);

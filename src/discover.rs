@@ -6,56 +6,21 @@ use std::path::{Path, PathBuf};
 use crate::config::CONFIG_FILES;
 use crate::paths::{WalkOptions, WalkProblem};
 
-/// Files whose presence makes a directory a project (or part of one). Renaming a script in
-/// package.json breaks runbooks that did not change, so these are also what pre-commit passes.
-pub const MANIFEST_FILES: &[&str] = &[
-    "package.json",
-    "pnpm-workspace.yaml",
-    "render.yaml",
-    "docker-compose.yml",
-    "docker-compose.yaml",
-    "compose.yml",
-    "compose.yaml",
-    ".env.example",
-    ".env.sample",
-    ".env.template",
-    "Makefile",
-    "makefile",
-    "GNUmakefile",
-    "justfile",
-    "Taskfile.yml",
-    "pyproject.toml",
-    "fly.toml",
-    "app.json",
-    "Procfile",
-    "vercel.json",
-    "alembic.ini",
-    "manage.py",
-];
-
-/// Markdown extensions linted when walking directories.
-const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mdown", "mkd"];
-
 /// Build output folders: their Markdown is generated, not written.
 const BUILD_DIRS: &[&str] = &["dist", "build"];
 
-/// True for a Markdown file name.
+/// True for a Markdown file name (`.md`, `.markdown`, ... in any case).
 pub fn is_markdown(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| MARKDOWN_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(crate::manifests::is_markdown)
 }
 
-/// True for a manifest file name (`docker-compose.prod.yml`, `compose.override.yaml`
-/// included, as the pre-commit hook passes them).
+/// True for a manifest (any name in [`crate::manifests::MANIFESTS`]).
 pub fn is_manifest(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return false;
-    };
-    MANIFEST_FILES.contains(&name)
-        || ((name.starts_with("docker-compose.") || name.starts_with("compose."))
-            && (name.ends_with(".yml") || name.ends_with(".yaml")))
-        || (name.starts_with(".env.") && name != ".env")
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(crate::manifests::is_manifest)
 }
 
 /// Extension-less names that are never runbooks (licence texts hold `[yyyy] [name of
@@ -120,7 +85,11 @@ fn dir_kind(dir: &Path) -> DirKind {
         return DirKind::Config;
     }
     DirKind::Other {
-        manifest: MANIFEST_FILES.iter().any(|name| dir.join(name).is_file()),
+        manifest: crate::manifests::MANIFESTS
+            .iter()
+            .filter(|m| m.marks_project)
+            .flat_map(|m| m.names)
+            .any(|name| dir.join(name).is_file()),
         git: dir.join(".git").exists(),
     }
 }

@@ -8,18 +8,18 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::{ConfigError, Settings};
+use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Level, Severity};
 use crate::discover::{self, RootFinder};
 use crate::document::{Document, ParseOptions};
 use crate::facts::ProjectFacts;
-use crate::fix::{self, Fix, FixMode};
+use crate::fix::{self, FixMode};
 use crate::rules::{self, Rule, RuleContext};
-use crate::span::{LineIndex, Location, Span};
+use crate::span::LineIndex;
 use crate::suppress::Suppressions;
 
-/// Markdown files over this size are skipped with a warning.
-pub const DEFAULT_MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+pub use crate::findings::{CheckResult, FileFindings, Finding, FixedText, ToolError};
+pub use crate::robust::DEFAULT_MAX_FILE_BYTES;
 
 /// What to check.
 #[derive(Debug, Clone, Default)]
@@ -49,114 +49,6 @@ pub struct CheckOptions {
     /// in [`FileFindings::fixed`] and the findings are those of the fixed text. Nothing is
     /// written here; the caller writes or diffs.
     pub fix: FixMode,
-}
-
-/// A finding with its resolved position.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// Rule id.
-    pub rule: String,
-    /// Final severity.
-    pub severity: Severity,
-    /// Byte span in the file.
-    pub span: Span,
-    /// Line and column.
-    pub location: Location,
-    /// Message.
-    pub message: String,
-    /// Label under the underline.
-    pub label: Option<String>,
-    /// How to fix it.
-    pub help: Option<String>,
-    /// Edits that fix it, if the rule knows them.
-    pub fix: Option<Fix>,
-    /// Where each of the fix's edits is, in the same order (reports that keep no text).
-    pub fix_locations: Vec<Location>,
-    /// The manifest it was checked against, relative to the project root.
-    pub checked: Option<String>,
-}
-
-/// A runbook that fixes changed.
-#[derive(Debug, Clone)]
-pub struct FixedText {
-    /// The file on disk.
-    pub file: PathBuf,
-    /// Its text before.
-    pub original: String,
-    /// Its text after.
-    pub fixed: String,
-    /// Fixes applied, over every pass.
-    pub applied: usize,
-}
-
-/// The findings of one file, with its text for rendering.
-#[derive(Debug, Clone)]
-pub struct FileFindings {
-    /// Display path: relative to the base when under it, `/`-separated.
-    pub path: String,
-    /// The file's text (empty when it could not be read).
-    pub source: Arc<str>,
-    /// Sorted findings.
-    pub findings: Vec<Finding>,
-    /// The fixed text, when fixing changed the file (the findings are then of the fixed text).
-    pub fixed: Option<FixedText>,
-}
-
-/// A problem that is not a finding: the run cannot be trusted (exit 2).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ToolError {
-    /// A broken config.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// A path that could not be read.
-    #[error("{path}: {message}")]
-    Io {
-        /// The path.
-        path: String,
-        /// What went wrong.
-        message: String,
-    },
-    /// A bug met while linting one file or loading one project: that file (or the project's
-    /// files) went unchecked, the others were still linted and reported.
-    #[error(
-        "internal error while {task} {path}: {message} (a bug in runbook-lint; please report it)"
-    )]
-    Internal {
-        /// What was being done ("linting", "loading the project at").
-        task: &'static str,
-        /// The file or project root.
-        path: String,
-        /// The panic's message and where it happened.
-        message: String,
-    },
-}
-
-/// The outcome of a check.
-#[derive(Debug, Default)]
-pub struct CheckResult {
-    /// Files with findings, sorted by path.
-    pub files: Vec<FileFindings>,
-    /// Number of Markdown files linted.
-    pub files_checked: usize,
-    /// Problems that make the run fail with exit 2; the other files were still linted.
-    pub errors: Vec<ToolError>,
-    /// Notes for the user that are not findings (skipped files).
-    pub warnings: Vec<String>,
-}
-
-impl CheckResult {
-    /// Counts of `(errors, warnings, infos)`.
-    pub fn counts(&self) -> (usize, usize, usize) {
-        let mut counts = (0, 0, 0);
-        for finding in self.files.iter().flat_map(|f| &f.findings) {
-            match finding.severity {
-                Severity::Error => counts.0 += 1,
-                Severity::Warning => counts.1 += 1,
-                Severity::Info => counts.2 += 1,
-            }
-        }
-        counts
-    }
 }
 
 /// One project root: its settings, facts and rules, loaded once and shared by its runbooks.
@@ -199,10 +91,7 @@ impl Project {
         config: Option<&Path>,
         today: Option<crate::date::Date>,
     ) -> Result<Project, ToolError> {
-        let rules = rules::builtin_rules();
-        let known = known_rule_ids(&rules);
-        let known: Vec<&str> = known.iter().map(String::as_str).collect();
-        let mut settings = Settings::load(root, config, root, &known)?;
+        let mut settings = Settings::load(root, config, root, &rules::known_rules())?;
         if today.is_some() {
             settings.today = today;
         }
@@ -262,10 +151,9 @@ impl Project {
         if !self.loaded {
             return Vec::new();
         }
-        crate::diagnostic::with_suggestion_budget(
-            crate::diagnostic::SUGGESTION_BUDGET_PER_FILE,
-            || lint_source(self, &self.rules, text, relative),
-        )
+        crate::suggest::with_suggestion_budget(crate::suggest::SUGGESTION_BUDGET_PER_FILE, || {
+            lint_source(self, &self.rules, text, relative)
+        })
     }
 
     /// Lints and applies the fixes `mode` allows, again until nothing more applies (at most
@@ -306,15 +194,6 @@ pub struct Fixed {
     pub findings: Vec<Finding>,
 }
 
-/// Every rule id the engine knows, for config validation.
-pub fn known_rule_ids(rules: &[Box<dyn Rule>]) -> Vec<String> {
-    rules
-        .iter()
-        .map(|r| r.meta().id.to_string())
-        .chain(rules::ENGINE_RULES.iter().map(|m| m.id.to_string()))
-        .collect()
-}
-
 /// Runs the check. A broken config is fatal (`Err`); unreadable files are collected in
 /// [`CheckResult::errors`] while the other files are still linted.
 pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
@@ -328,9 +207,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
 }
 
 fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
-    let rules = rules::builtin_rules();
-    let known: Vec<String> = known_rule_ids(&rules);
-    let known: Vec<&str> = known.iter().map(String::as_str).collect();
+    let known = rules::known_rules();
     let mut result = CheckResult::default();
 
     // 1. Discover files, and the projects whose manifests were named.
@@ -453,7 +330,21 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     }
     for project in projects.values() {
         walk_problems.extend(project.facts.walk_problems.iter().cloned());
+        result
+            .pack_rules
+            .extend(project.settings.packs.iter().map(|pack| {
+                let rule = rules::pack_rule::PackRule::new(pack.clone(), "");
+                let meta = rule.meta();
+                crate::ruledocs::RuleDoc {
+                    id: meta.id.to_string(),
+                    default_severity: meta.default_severity,
+                    summary: meta.summary.to_string(),
+                    docs: rules::docs_text(meta.docs),
+                }
+            }));
     }
+    result.pack_rules.sort_by(|a, b| a.id.cmp(&b.id));
+    result.pack_rules.dedup_by(|a, b| a.id == b.id);
     // Unreadable directories fail the run (files may be missing); ignore files that were not
     // read only warn (more files were linted, none lost). The same directory can be met by
     // several walks.
@@ -536,7 +427,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 continue;
             };
             // A manifest excerpt (an env file) may hold a secret too.
-            let masker = rules::Masker::new(&problem.source);
+            let masker = crate::redact::Masker::new(&problem.source);
             let source: Arc<str> = match masker.mask_source(&problem.source) {
                 std::borrow::Cow::Borrowed(_) => problem.source.clone(),
                 std::borrow::Cow::Owned(masked) => Arc::from(masked),
@@ -652,7 +543,7 @@ fn lint_file(
     let source: Arc<str> = if findings.is_empty() {
         Arc::from("")
     } else {
-        match rules::Masker::new(&text).mask_source(&text) {
+        match crate::redact::Masker::new(&text).mask_source(&text) {
             std::borrow::Cow::Borrowed(_) => Arc::from(text),
             std::borrow::Cow::Owned(masked) => Arc::from(masked),
         }
@@ -689,13 +580,17 @@ fn lint_source(
         if project.settings.level(id) == Some(Level::Off) {
             continue;
         }
-        rule.check(&cx, &mut diagnostics);
+        rule.check(&mut crate::rules::Cx::new(
+            &cx,
+            rule.meta(),
+            &mut diagnostics,
+        ));
     }
     let index = LineIndex::new(source);
     let suppressions = Suppressions::from_document(&doc, source, &index, None);
     // Every string built from the text is masked after detection: messages, labels and help
     // may carry a secret transformed (a heading slug in a did-you-mean).
-    let masker = rules::Masker::new(source);
+    let masker = crate::redact::Masker::new(source);
     let mut findings: Vec<Finding> = diagnostics
         .into_iter()
         .filter_map(|d| {
@@ -780,8 +675,8 @@ fn io_message(error: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Diagnostic;
-    use crate::rules::RuleMeta;
+    use crate::rules::{Cx, RuleMeta};
+    use crate::span::Span;
 
     /// A rule with a bug: it panics on a runbook that says BOOM, and reports every other one.
     struct Fragile;
@@ -793,20 +688,16 @@ mod tests {
                 default_severity: Severity::Warning,
                 summary: "test",
                 docs: "",
+                options: "",
             }
         }
 
-        fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+        fn check(&self, cx: &mut Cx<'_, '_>) {
             if cx.source.contains("BOOM") {
                 let text: &str = cx.source;
                 let _ = &text[..text.find('é').unwrap() + 1]; // a slice inside `é`
             }
-            out.push(Diagnostic::new(
-                "fragile",
-                Severity::Warning,
-                Span::new(0, 1),
-                "found",
-            ));
+            cx.report(Span::new(0, 1), "found");
         }
     }
 

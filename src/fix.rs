@@ -233,7 +233,7 @@ pub fn closest<'a, S: AsRef<str>>(
     word: &str,
     candidates: &'a [S],
 ) -> Option<(&'a str, Applicability)> {
-    if crate::diagnostic::suggestion_budget_left() < candidates.len().saturating_mul(2) {
+    if crate::suggest::suggestion_budget_left() < candidates.len().saturating_mul(2) {
         return None;
     }
     let chars = word.chars().count();
@@ -241,7 +241,7 @@ pub fn closest<'a, S: AsRef<str>>(
         .iter()
         .map(AsRef::as_ref)
         .filter(|c| {
-            crate::diagnostic::spend_suggestion_budget()
+            crate::suggest::spend_suggestion_budget()
                 && *c != word
                 // One edit apart means at most one character apart in length.
                 && c.len().abs_diff(word.len()) <= 4
@@ -255,7 +255,7 @@ pub fn closest<'a, S: AsRef<str>>(
         [one] if word.chars().count() >= SAFE_MIN_CHARS => Some((one, Applicability::Safe)),
         [one] => Some((one, Applicability::Unsafe)),
         [_, _, ..] => None,
-        [] => match crate::diagnostic::did_you_mean(word, candidates.iter().map(AsRef::as_ref))
+        [] => match crate::suggest::did_you_mean(word, candidates.iter().map(AsRef::as_ref))
             .as_slice()
         {
             [one] if edit_distance(word, one) <= 2 || abbreviates(word, one) => {

@@ -24,6 +24,11 @@ unknown-context = "production"
 # unresolved-placeholder = "warning"
 # missing-script = "error"
 
+# A rule's table holds its level and its options (`runbook-lint explain RULE` lists them).
+# [rules.stale-review-date]
+# level = "warning"
+# review-window-days = 180
+
 # Heading words that put a section in a context (these replace the defaults).
 # [context]
 # production = ["production", "prod", "live"]
@@ -64,8 +69,7 @@ mod tests {
 
     #[test]
     fn starter_config_parses() {
-        let known = crate::engine::known_rule_ids(&crate::rules::builtin_rules());
-        let known: Vec<&str> = known.iter().map(String::as_str).collect();
+        let known = crate::rules::known_rules();
         Settings::parse("runbook-lint.toml", STARTER, &known).expect("starter config is valid");
         // And with every commented setting switched on.
         let uncommented: String = STARTER

@@ -8,10 +8,10 @@
 // through `fsio` (see clippy.toml).
 #![cfg_attr(test, allow(clippy::disallowed_methods))]
 
-pub mod argv;
 pub mod baseline;
 pub mod changed;
 pub mod cli;
+pub mod command;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
@@ -19,16 +19,19 @@ pub mod discover;
 pub mod document;
 pub mod engine;
 pub mod facts;
+pub mod findings;
 pub mod fix;
 pub mod fsio;
 pub mod init;
+pub mod manifests;
 pub mod paths;
+pub mod redact;
 pub mod report;
 pub mod robust;
 pub mod ruledocs;
 pub mod rules;
 pub mod server;
-pub mod shell;
 pub mod span;
+pub mod suggest;
 pub mod suppress;
 pub mod text;

@@ -31,6 +31,15 @@ pub fn join(base: &str, relative: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// True when `name`'s extension is one of `extensions` (written lower-case), in any case:
+/// `GUIDE.MD` is Markdown, `DEPLOY.SH` a shell script.
+pub fn has_extension(name: &str, extensions: &[&str]) -> bool {
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
 /// What to walk.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WalkOptions {
@@ -327,6 +336,13 @@ mod tests {
         assert_eq!(join("docs", "..").as_deref(), Some(""));
         assert_eq!(join("docs", "../.."), None);
         assert_eq!(join("docs", "/etc"), None);
+    }
+
+    #[test]
+    fn extensions_in_any_case() {
+        assert!(has_extension("docs/GUIDE.MD", &["md"]));
+        assert!(has_extension("x.Markdown", &["md", "markdown"]));
+        assert!(!has_extension(".md", &["md"]) && !has_extension("md", &["md"]));
     }
 
     fn touch(root: &Path, relative: &str, text: &str) {

@@ -4,6 +4,9 @@
 
 use std::path::Path;
 
+/// Markdown files over this size are skipped with a warning.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
 /// Stack of each worker thread. Parsing pathological nesting (10 000 block quotes) goes
 /// deeper than rayon's 2 MB default; untouched stack pages cost nothing.
 pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
@@ -120,7 +123,7 @@ pub fn isolated<T>(work: impl FnOnce() -> T) -> Result<T, String> {
         if shown.len() < first.len() {
             shown.push_str("...");
         }
-        let shown = crate::rules::redact(&shown).into_owned();
+        let shown = crate::redact::redact(&shown).into_owned();
         match PANIC_LOCATION.with(|slot| slot.borrow_mut().take()) {
             Some(location) => format!("{shown} (at {location})"),
             None => shown,

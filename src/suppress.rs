@@ -85,7 +85,8 @@ impl Suppressions {
         let mut entries: Vec<Entry> = Vec::new();
         let mut problems = Vec::new();
         // Open `disable` ranges per rule: (first line, comment, id span).
-        let mut open: HashMap<Option<String>, Vec<(usize, Span, Span)>> = HashMap::new();
+        type Open = Vec<(usize, Span, Span)>;
+        let mut open: HashMap<Option<String>, Open> = HashMap::new();
         let mut next_line = NextNonBlank::default();
         for comment in &doc.html_comments {
             let Some(rest) = comment.body.strip_prefix("runbook-lint-") else {
@@ -114,7 +115,7 @@ impl Suppressions {
                     span: directive_span,
                     message: format!(
                         "unknown suppression directive `runbook-lint-{}`",
-                        crate::text::shown(directive)
+                        crate::redact::shown(directive)
                     ),
                     help,
                 });
@@ -135,7 +136,7 @@ impl Suppressions {
                         span,
                         message: format!(
                             "unknown rule `{}` in a suppression comment",
-                            crate::text::shown(id)
+                            crate::redact::shown(id)
                         ),
                         help,
                     });
@@ -183,7 +184,7 @@ impl Suppressions {
                 _ => {
                     for (rule, _) in rules {
                         // `enable` with no rule closes every open range; with one, its own.
-                        let closed: Vec<(Option<String>, Vec<(usize, Span, Span)>)> = match rule {
+                        let closed: Vec<(Option<String>, Open)> = match rule {
                             None => open.drain().collect(),
                             Some(_) => open.remove_entry(&rule).into_iter().collect(),
                         };

@@ -1,5 +1,5 @@
-//! Text helpers that never cut inside a character, and the one way a value from a file or
-//! the command line is quoted in an error message.
+//! Text helpers that never cut inside a character. (The one way a value from a file or the
+//! command line is quoted in an error message, masked, is [`crate::redact::shown`].)
 //!
 //! Byte offsets computed by arithmetic (`start + 60`, `i - 1`) can land inside a multi-byte
 //! character, and `&text[..n]` then panics: a runbook line with `→ José` at byte 60 once
@@ -33,51 +33,6 @@ pub fn suffix(text: &str, start: usize) -> &str {
     &text[ceil_boundary(text, start)..]
 }
 
-/// Most characters of a value an error message quotes.
-const SHOWN_CHARS: usize = 60;
-
-/// A value from a file or the command line as an error message shows it: secrets masked,
-/// control characters escaped (no terminal escape sequences, one line), at most 60 characters.
-/// A config that is really `/proc/self/environ` must not be printed by its own error.
-pub fn shown(value: &str) -> String {
-    let masked = crate::rules::redact(value);
-    let mut out = String::new();
-    for (count, c) in masked.chars().enumerate() {
-        if count == SHOWN_CHARS {
-            out.push_str("...");
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Most characters of an error message built around such values.
-const SHOWN_MESSAGE_CHARS: usize = 300;
-
-/// An error message that may quote a file's content (a TOML parser's "invalid type: string
-/// ..."), as printed: secrets masked, control characters escaped, at most 300 characters.
-pub fn shown_message(message: &str) -> String {
-    let masked = crate::rules::redact(message);
-    let mut out = String::new();
-    for (count, c) in masked.chars().enumerate() {
-        if count == SHOWN_MESSAGE_CHARS {
-            out.push_str("...");
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,14 +47,5 @@ mod tests {
         assert_eq!(prefix(text, 99), text);
         assert_eq!(suffix(text, 2), "é");
         assert_eq!(suffix(text, 99), "");
-    }
-
-    #[test]
-    fn shown_values_are_masked_escaped_and_short() {
-        assert_eq!(shown("a\u{1b}[2Jb\n"), "a\\u{1b}[2Jb\\n");
-        let long = "x".repeat(100);
-        assert_eq!(shown(&long).chars().count(), 63);
-        let key = "AKIAQ7XK2MZP4LNB8WRT";
-        assert!(!shown(&format!("value {key}")).contains(key));
     }
 }

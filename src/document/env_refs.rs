@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{BlockKind, CommandOrigin, Document, SectionId};
-use crate::shell::{expanded_name, VARIABLE_EXPANSION};
+use crate::command::shell::{expanded_name, VARIABLE_EXPANSION};
 use crate::span::Span;
 
 /// How a variable was referenced.
@@ -167,13 +167,13 @@ fn from_shell_block(
             command.program(),
             Some("export" | "declare" | "local" | "readonly" | "typeset")
         );
-        let mut words: Vec<&crate::shell::Word> = command.assignments.iter().collect();
+        let mut words: Vec<&crate::command::shell::Word> = command.assignments.iter().collect();
         if exported {
             words.extend(command.args().iter().filter(|w| !w.text.starts_with('-')));
         }
         for word in words {
             let name = word.text.split('=').next().unwrap_or("");
-            if !crate::shell::is_var_name(name) {
+            if !crate::command::shell::is_var_name(name) {
                 continue;
             }
             assign(word.span.start, name);

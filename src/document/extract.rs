@@ -661,6 +661,7 @@ impl Extractor<'_> {
         // them inside the text and on character boundaries so no consumer can slice badly.
         let source = self.source;
         for command in &mut self.doc.commands {
+            let command = &mut command.shell;
             command.span = on_char_boundaries(source, command.span);
             for word in command
                 .words
@@ -671,6 +672,7 @@ impl Extractor<'_> {
             {
                 word.span = on_char_boundaries(source, word.span);
             }
+            command.understand();
         }
         self.doc
     }

@@ -12,8 +12,9 @@ pub mod env_refs;
 mod extract;
 mod sniff;
 
+pub use crate::command::{is_known_program, WorkDir};
 pub use anchors::{AnchorMatch, AnchorStyle, Anchors};
-pub use commands::{is_known_program, Command, CommandOrigin, WorkDir};
+pub use commands::{Command, CommandOrigin};
 pub use context::{ContextWords, EnvContext};
 pub use env_refs::{EnvRef, EnvRefKind};
 pub use sniff::looks_like_markdown;
@@ -154,6 +155,18 @@ pub struct CodeLine {
     pub offset: usize,
     /// True when `text` is exactly the file's bytes at `offset` (false after tab expansion).
     pub exact: bool,
+}
+
+impl CodeBlock {
+    /// The block's lines as the command layer reads them.
+    pub fn source_lines(&self) -> Vec<crate::command::SourceLine<'_>> {
+        commands::source_lines(self)
+    }
+
+    /// The SQL statements of the block, `(text, span)`, comments removed, split at `;`.
+    pub fn sql_statements(&self) -> Vec<(String, Span)> {
+        crate::command::sql::statements(&self.source_lines(), self.span.start)
+    }
 }
 
 impl CodeLine {

@@ -184,7 +184,7 @@ fn quoted_strings_may_span_lines() {
     assert!(doc.commands[0].words[3].text.contains("DELETE FROM x;"));
 }
 
-/// Found by tests/fuzz.rs: pulldown-cmark splits code text at lone `\r`s and drops some, so
+/// Found by tests/it/fuzz.rs: pulldown-cmark splits code text at lone `\r`s and drops some, so
 /// code lines claimed to be exact file bytes at a wrong offset.
 #[test]
 fn lone_carriage_returns_end_code_lines() {

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 
 use super::env::{self, EnvFacts};
 use super::yaml::{self, Node};
-use super::ManifestReader;
+use super::{Catalog, ManifestReader};
+use crate::manifests::Kind;
 use crate::span::Span;
 
 /// One compose file.
@@ -30,29 +31,22 @@ pub struct ComposeFacts {
     pub files: Vec<ComposeFile>,
 }
 
-/// True for a compose file name: `compose.yaml`, `docker-compose.yml`, `docker-compose.prod.yml`,
-/// `compose.override.yaml`...
-pub fn is_compose_file(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    (name.starts_with("docker-compose") || name.starts_with("compose."))
-        && (name.ends_with(".yml") || name.ends_with(".yaml"))
-}
-
 impl ComposeFacts {
     /// Reads every compose file among `files`, declaring their variables in `env`.
     pub fn load(
         reader: &mut ManifestReader,
-        files: &BTreeSet<String>,
+        catalog: &Catalog<'_>,
         env: &mut EnvFacts,
     ) -> ComposeFacts {
         let mut facts = ComposeFacts::default();
-        for path in files.iter().filter(|f| is_compose_file(f)) {
+        let files = catalog.files;
+        for path in catalog.of(&[Kind::Compose]) {
             let Some(text) = reader.read(path) else {
                 continue;
             };
             let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
             let mut file = ComposeFile {
-                path: path.clone(),
+                path: path.to_string(),
                 dir: dir.to_string(),
                 services: Vec::new(),
                 profiles: BTreeSet::new(),
@@ -74,12 +68,12 @@ impl ComposeFacts {
             }
             // `${VAR}` in a compose file is a variable the operator is expected to set.
             // One pass (a search from every `$` was quadratic in a file of `$ $ $`).
-            for found in crate::shell::VARIABLE_EXPANSION.captures_iter(&text) {
+            for found in crate::command::shell::VARIABLE_EXPANSION.captures_iter(&text) {
                 let whole = found.get(0).expect("match");
                 if text[..whole.start()].ends_with('$') {
                     continue; // `$$VAR` escapes interpolation
                 }
-                let name = crate::shell::expanded_name(&found);
+                let name = crate::command::shell::expanded_name(&found);
                 env.declare(
                     name.as_str(),
                     path,
@@ -160,7 +154,7 @@ fn read_services(
             for item in environment.items() {
                 if let Some(text) = item.as_str() {
                     let key = text.split('=').next().unwrap_or(text).trim();
-                    if crate::shell::is_var_name(key) {
+                    if crate::command::shell::is_var_name(key) {
                         env.declare(key, &file.path, item.span, Some(name));
                     }
                 }
@@ -212,7 +206,7 @@ mod tests {
         .into();
         let mut reader = ManifestReader::new(dir.path());
         let mut env = EnvFacts::default();
-        let facts = ComposeFacts::load(&mut reader, &files, &mut env);
+        let facts = ComposeFacts::load(&mut reader, &Catalog::new(&files), &mut env);
         assert!(reader.problems.is_empty(), "{:?}", reader.problems);
         let names: Vec<&str> = facts.files[0]
             .services

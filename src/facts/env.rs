@@ -6,7 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::ManifestReader;
+use super::{Catalog, ManifestReader};
+use crate::manifests::Kind;
 use crate::span::Span;
 
 /// Where a variable is declared.
@@ -56,24 +57,15 @@ impl EnvFacts {
 
 /// True for a committed env template: `.env.example`, `.env.sample`, `.env.template`,
 /// `.env.dist`, `example.env`, `sample.env`, and prefixed forms such as `api.env.example` or
-/// `.env.production.example`. A real `.env` or `.env.local` is not a template.
+/// `.env.production.example` (the registry's [`Kind::EnvTemplate`]). A real `.env` or
+/// `.env.local` is not a template.
 pub fn is_env_template(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    const SUFFIXES: &[&str] = &[".example", ".sample", ".template", ".dist", ".tpl"];
-    let conf_template = [".conf.example", ".conf.sample", ".conf.template"]
-        .iter()
-        .any(|s| name.ends_with(s));
-    conf_template
-        || (name.starts_with(".env") || name.contains(".env.") || name.ends_with(".env"))
-            && (SUFFIXES.iter().any(|s| name.ends_with(s))
-                || name == "example.env"
-                || name == "sample.env"
-                || name == "template.env")
+    crate::manifests::is_env_template(path)
 }
 
-/// Reads the keys of env templates among `files`.
-pub fn load_templates(reader: &mut ManifestReader, files: &BTreeSet<String>, env: &mut EnvFacts) {
-    for file in files.iter().filter(|f| is_env_template(f)) {
+/// Reads the keys of the project's env templates.
+pub fn load_templates(reader: &mut ManifestReader, catalog: &Catalog<'_>, env: &mut EnvFacts) {
+    for file in catalog.of(&[Kind::EnvTemplate]) {
         read_env_file(reader, file, env);
     }
 }
@@ -104,7 +96,7 @@ pub fn env_keys(text: &str) -> Vec<(&str, Span)> {
             continue;
         };
         let name = name.trim_end();
-        if crate::shell::is_var_name(name) {
+        if crate::command::shell::is_var_name(name) {
             let at =
                 start + (line.len() - line.trim_start().len()) + trimmed.find(name).unwrap_or(0);
             keys.push((name, Span::new(at, at + name.len())));

@@ -22,7 +22,7 @@ pub struct AnchorCache {
 #[derive(Debug)]
 struct Linked {
     anchors: Arc<Anchors>,
-    masker: crate::rules::Masker,
+    masker: crate::redact::Masker,
 }
 
 impl AnchorCache {
@@ -52,7 +52,7 @@ impl AnchorCache {
             .and_then(|cache| cache.get(relative).cloned().flatten());
         match cached {
             Some(linked) => linked.masker.mask(text).into_owned(),
-            None => crate::rules::redact(text).into_owned(),
+            None => crate::redact::redact(text).into_owned(),
         }
     }
 
@@ -63,7 +63,7 @@ impl AnchorCache {
         let computed = self.read(relative).map(|text| {
             Arc::new(Linked {
                 anchors: Arc::new(anchors_of(&text, style)),
-                masker: crate::rules::Masker::new(&text),
+                masker: crate::redact::Masker::new(&text),
             })
         });
         self.cache
@@ -83,7 +83,7 @@ impl AnchorCache {
         match crate::robust::read_runbook(
             &self.root.join(relative),
             &root,
-            crate::engine::DEFAULT_MAX_FILE_BYTES,
+            crate::robust::DEFAULT_MAX_FILE_BYTES,
         ) {
             crate::robust::Read::Text(text) => Some(text.text),
             _ => None,

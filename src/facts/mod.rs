@@ -22,9 +22,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::manifests::{Kind, Loader};
 use crate::span::{LineIndex, Location, Span};
 
-pub use node::{NodeFacts, Package, PackageManager, ScriptCall, ScriptStep};
+pub use node::{NodeFacts, Package, PackageManager, ScriptStep};
 
 /// Everything known about one project root.
 #[derive(Debug, Default)]
@@ -125,13 +126,28 @@ impl ProjectFacts {
             }
         }
         let mut reader = ManifestReader::new(root);
-        facts.node = NodeFacts::load(&mut reader, &facts.files);
-        env::load_templates(&mut reader, &facts.files, &mut facts.env);
-        facts.render = render::RenderFacts::load(&mut reader, &facts.files, &mut facts.env);
-        facts.compose = compose::ComposeFacts::load(&mut reader, &facts.files, &mut facts.env);
-        facts.tasks = tasks::TaskFacts::load(&mut reader, &facts.files);
-        facts.python = python::PythonFacts::load(&mut reader, &facts.files);
-        facts.platform = procfile::PlatformFacts::load(&mut reader, &facts.files, &mut facts.env);
+        let catalog = Catalog::new(&facts.files);
+        // Each loader reads the manifests the registry gives it, in the registry's order.
+        for loader in Loader::ORDER {
+            match loader {
+                Loader::Node => facts.node = NodeFacts::load(&mut reader, &catalog),
+                Loader::EnvTemplates => env::load_templates(&mut reader, &catalog, &mut facts.env),
+                Loader::Render => {
+                    facts.render = render::RenderFacts::load(&mut reader, &catalog, &mut facts.env)
+                }
+                Loader::Compose => {
+                    facts.compose =
+                        compose::ComposeFacts::load(&mut reader, &catalog, &mut facts.env)
+                }
+                Loader::Tasks => facts.tasks = tasks::TaskFacts::load(&mut reader, &catalog),
+                Loader::Python => facts.python = python::PythonFacts::load(&mut reader, &catalog),
+                Loader::Platform => {
+                    facts.platform =
+                        procfile::PlatformFacts::load(&mut reader, &catalog, &mut facts.env)
+                }
+                Loader::OnDemand => {}
+            }
+        }
         facts.anchors = markdown::AnchorCache::new(root);
         facts.sites = markdown::DocSites::detect(root, &facts.files);
         facts.ignored = ignored::Ignored::load(root);
@@ -181,9 +197,50 @@ impl ProjectFacts {
     }
 }
 
+/// A project's files, and the manifests among them by kind (from [`crate::manifests`]).
+pub struct Catalog<'a> {
+    /// Every repository file, relative to the root, `/`-separated.
+    pub files: &'a BTreeSet<String>,
+    /// The manifests, in path order.
+    manifests: Vec<(&'a str, Kind)>,
+}
+
+impl<'a> Catalog<'a> {
+    /// Sorts `files` by the registry.
+    pub fn new(files: &'a BTreeSet<String>) -> Self {
+        let manifests = files
+            .iter()
+            .filter_map(|f| crate::manifests::kind_of(f).map(|kind| (f.as_str(), kind)))
+            .collect();
+        Catalog { files, manifests }
+    }
+
+    /// The manifests of these kinds, in path order.
+    pub fn of<'k>(&'k self, kinds: &'k [Kind]) -> impl Iterator<Item = &'a str> + 'k {
+        self.manifests
+            .iter()
+            .filter(move |(_, kind)| kinds.contains(kind))
+            .map(|(path, _)| *path)
+    }
+
+    /// The manifests of these kinds with their kind, in path order.
+    pub fn entries<'k>(&'k self, kinds: &'k [Kind]) -> impl Iterator<Item = (&'a str, Kind)> + 'k {
+        self.manifests
+            .iter()
+            .filter(move |(_, kind)| kinds.contains(kind))
+            .copied()
+    }
+
+    /// True when the project has this file.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains(path)
+    }
+}
+
 /// Reads manifest files, turning failures into problems.
 pub struct ManifestReader {
-    root: PathBuf,
+    /// The project root.
+    pub root: PathBuf,
     /// The canonical root every manifest must resolve inside (`None`: it could not be resolved,
     /// so nothing is read).
     contained: Option<crate::fsio::Root>,

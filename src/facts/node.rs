@@ -6,54 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use globset::{Glob, GlobSetBuilder};
 use serde_json::Value as Json;
 
-use super::{yaml, ManifestProblem, ManifestReader};
-use crate::argv;
-use crate::shell;
+use super::{yaml, Catalog, ManifestProblem, ManifestReader};
+use crate::command::tools::{is_well_known_binary, PackageTarget, ScriptRun};
+use crate::command::{Invocation, WorkDir};
+use crate::manifests::Kind;
 
-/// A package manager.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PackageManager {
-    /// npm
-    Npm,
-    /// pnpm
-    Pnpm,
-    /// Yarn
-    Yarn,
-    /// Bun
-    Bun,
-}
-
-impl PackageManager {
-    /// The program name.
-    pub fn program(self) -> &'static str {
-        match self {
-            PackageManager::Npm => "npm",
-            PackageManager::Pnpm => "pnpm",
-            PackageManager::Yarn => "yarn",
-            PackageManager::Bun => "bun",
-        }
-    }
-
-    /// How a user runs `script` with this manager (`npm run x`, `pnpm x`).
-    pub fn run_command(self, script: &str) -> String {
-        match self {
-            PackageManager::Npm => format!("npm run {script}"),
-            PackageManager::Bun => format!("bun run {script}"),
-            PackageManager::Pnpm => format!("pnpm {script}"),
-            PackageManager::Yarn => format!("yarn {script}"),
-        }
-    }
-
-    fn from_program(word: &str) -> Option<Self> {
-        Some(match word {
-            "npm" => PackageManager::Npm,
-            "pnpm" => PackageManager::Pnpm,
-            "yarn" => PackageManager::Yarn,
-            "bun" => PackageManager::Bun,
-            _ => return None,
-        })
-    }
-}
+pub use crate::command::tools::PackageManager;
 
 /// One package.json.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -77,26 +35,12 @@ pub struct NodeFacts {
     pub packages: Vec<Package>,
     /// The manager the project declares (`packageManager`) or whose lockfile it has.
     pub manager: Option<PackageManager>,
+    /// package.json files outside the workspace, by directory: their scripts run from their
+    /// own directory (`cd app && npm run x`) but no filter selects them.
+    pub others: Vec<Package>,
 }
 
-/// A package-manager command line that runs a package script.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScriptCall {
-    /// The manager used.
-    pub manager: PackageManager,
-    /// Script name.
-    pub script: String,
-    /// Index of the script-name word in the command's words.
-    pub script_word: usize,
-    /// Which package runs it.
-    pub target: Target,
-    /// `--if-present`: a missing script is not an error.
-    pub if_present: bool,
-    /// True when the word could also be a binary of a dependency (`pnpm x`, `yarn x`).
-    pub may_be_binary: bool,
-}
-
-/// Which package a script call runs in.
+/// Which package a script call runs in, resolved against the project.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// The package in this directory (relative to the root; `""` is the root).
@@ -123,49 +67,32 @@ pub enum Lookup<'a> {
 /// One command a script runs, after expanding nested script calls.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScriptStep {
-    /// The command's words.
-    pub argv: Vec<String>,
+    /// What it runs.
+    pub invocation: Invocation,
     /// How it was reached: `["pnpm db:migrate", "prisma migrate dev"]`.
     pub chain: Vec<String>,
 }
 
-/// npm lifecycle commands that run the script of the same name.
-fn lifecycle(word: &str) -> Option<&'static str> {
-    Some(match word {
-        "test" | "t" | "tst" => "test",
-        "start" => "start",
-        "stop" => "stop",
-        "restart" => "restart",
-        _ => return None,
-    })
+impl ScriptStep {
+    /// The command's words (launchers peeled).
+    pub fn argv(&self) -> Vec<&str> {
+        self.invocation.argv()
+    }
 }
-
-/// The lists of `rules/package-managers.toml`.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct ManagerData {
-    builtins: Vec<String>,
-    well_known_binaries: Vec<String>,
-}
-
-static MANAGER_DATA: std::sync::LazyLock<ManagerData> = std::sync::LazyLock::new(|| {
-    toml::from_str(include_str!("../../rules/package-managers.toml"))
-        .expect("rules/package-managers.toml is valid (unit-tested)")
-});
 
 impl NodeFacts {
     /// Loads every package.json the project has: the root's, and workspace members'.
-    pub fn load(reader: &mut ManifestReader, files: &BTreeSet<String>) -> NodeFacts {
+    pub fn load(reader: &mut ManifestReader, catalog: &Catalog<'_>) -> NodeFacts {
         let mut facts = NodeFacts::default();
         let mut workspace_globs: Vec<String> = Vec::new();
-        if files.contains("package.json") {
+        if catalog.contains("package.json") {
             if let Some((package, globs, manager)) = read_package(reader, "package.json") {
                 workspace_globs.extend(globs);
                 facts.manager = manager;
                 facts.packages.push(package);
             }
         }
-        if files.contains("pnpm-workspace.yaml") {
+        if catalog.contains("pnpm-workspace.yaml") {
             if let Some(text) = reader.read("pnpm-workspace.yaml") {
                 match yaml::parse("pnpm-workspace.yaml", &text) {
                     Ok(Some(root)) => workspace_globs.extend(
@@ -182,22 +109,39 @@ impl NodeFacts {
             facts.manager.get_or_insert(PackageManager::Pnpm);
         }
         if facts.manager.is_none() {
-            facts.manager = if files.contains("pnpm-lock.yaml") {
+            // The root's lockfile names the manager.
+            let lockfiles: Vec<&str> = catalog.of(&[Kind::NodeLockfile]).collect();
+            let has = |name: &str| lockfiles.contains(&name);
+            facts.manager = if has("pnpm-lock.yaml") {
                 Some(PackageManager::Pnpm)
-            } else if files.contains("yarn.lock") {
+            } else if has("yarn.lock") {
                 Some(PackageManager::Yarn)
-            } else if files.contains("bun.lockb") || files.contains("bun.lock") {
+            } else if has("bun.lockb") || has("bun.lock") {
                 Some(PackageManager::Bun)
-            } else if files.contains("package-lock.json") {
+            } else if has("package-lock.json") {
                 Some(PackageManager::Npm)
             } else {
                 None
             };
         }
-        let members = member_manifests(&workspace_globs, files);
-        for manifest in members {
-            if let Some((package, _, _)) = read_package(reader, &manifest) {
+        let manifests: Vec<&str> = catalog.of(&[Kind::PackageJson]).collect();
+        let members = member_manifests(&workspace_globs, &manifests);
+        for manifest in &members {
+            if let Some((package, _, _)) = read_package(reader, manifest) {
                 facts.packages.push(package);
+            }
+        }
+        // Packages outside the workspace (`app/` and `api/` of a repository without one) run
+        // their own scripts: `cd app && yarn x`, `npm --prefix app run x`. Read them for
+        // their directories only; one that cannot be read is skipped without a finding, as it
+        // was never part of the workspace (it may be a test fixture).
+        let mut quiet = ManifestReader::new(&reader.root);
+        for manifest in manifests.iter().filter(|f| f.contains('/')) {
+            if members.iter().any(|m| m == manifest) {
+                continue;
+            }
+            if let Some((package, _, _)) = read_package(&mut quiet, manifest) {
+                facts.others.push(package);
             }
         }
         facts
@@ -213,10 +157,11 @@ impl NodeFacts {
         self.packages.iter().find(|p| p.dir == dir)
     }
 
-    /// The innermost package whose directory contains `dir`.
+    /// The innermost package whose directory contains `dir`, in the workspace or not.
     pub fn nearest_package(&self, dir: &str) -> Option<&Package> {
         self.packages
             .iter()
+            .chain(&self.others)
             .filter(|p| p.dir.is_empty() || dir == p.dir || dir.starts_with(&format!("{}/", p.dir)))
             .max_by_key(|p| p.dir.len())
     }
@@ -240,119 +185,23 @@ impl NodeFacts {
             })
     }
 
-    /// Interprets a command line as a script call, if it is one. `argv` are the command's
-    /// words (program first); `cwd` is the directory the command runs in, relative to the root.
-    pub fn script_call<S: AsRef<str>>(&self, argv: &[S], cwd: &str) -> Option<ScriptCall> {
-        let word = |i: usize| argv.get(i).map(|w| w.as_ref()).unwrap_or("");
-        let manager = PackageManager::from_program(word(0))?;
-        let mut target = Target::Dir(cwd.to_string());
-        let mut if_present = false;
-        let mut i = 1;
-        // Global options before the command.
-        loop {
-            let w = word(i);
-            let (flag, inline_value) = match w.split_once('=') {
-                Some((f, v)) if f.starts_with('-') => (f, Some(v)),
-                _ => (w, None),
-            };
-            let value = |i: &mut usize| -> String {
-                match inline_value {
-                    Some(v) => v.to_string(),
-                    None => {
-                        *i += 1;
-                        word(*i).to_string()
-                    }
-                }
-            };
-            match flag {
-                "--filter" | "-F" => target = Target::Named(value(&mut i)),
-                "-w" | "--workspace" if manager == PackageManager::Npm => {
-                    target = Target::Named(value(&mut i))
-                }
-                "-w" | "--workspace-root" => target = Target::Dir(String::new()),
-                "-C" | "--dir" | "--prefix" | "--cwd" => {
-                    let dir = value(&mut i);
-                    match crate::paths::join(cwd, &dir) {
-                        Some(dir) => target = Target::Dir(dir),
-                        None => return None, // outside the repository: nothing to check
-                    }
-                }
-                "-r" | "--recursive" | "-ws" | "--workspaces" => target = Target::All,
-                "--if-present" => if_present = true,
-                f if f.starts_with('-') => {}
-                _ => break,
-            }
-            i += 1;
-            if i >= argv.len() {
-                return None;
-            }
-        }
-        let command = word(i);
-        let (script_word, may_be_binary) = match (manager, command) {
-            (_, "run" | "run-script" | "rum" | "urn") => (i + 1, false),
-            (PackageManager::Yarn, "workspace") => {
-                target = Target::Named(word(i + 1).to_string());
-                let next = word(i + 2);
-                if next == "run" {
-                    (i + 3, false)
-                } else {
-                    (i + 2, true)
-                }
-            }
-            (PackageManager::Npm | PackageManager::Pnpm | PackageManager::Yarn, c)
-                if lifecycle(c).is_some() =>
-            {
-                let script = lifecycle(c).unwrap_or(c);
-                return Some(ScriptCall {
-                    manager,
-                    script: script.to_string(),
-                    script_word: i,
-                    target,
-                    // `npm start` falls back to `node server.js` when there is no script.
-                    if_present: if_present || script == "start",
-                    may_be_binary: false,
-                });
-            }
-            (PackageManager::Npm | PackageManager::Bun, _) => return None,
-            (_, c) if MANAGER_DATA.builtins.iter().any(|b| b == c) => return None,
-            _ => (i, true),
-        };
-        // Options between `run` and the script name.
-        let mut script_word = script_word;
-        while word(script_word).starts_with('-') {
-            if word(script_word) == "--if-present" {
-                if_present = true;
-            }
-            script_word += 1;
-        }
-        let script = word(script_word);
-        if script.is_empty() || !looks_like_script_name(script) {
-            return None;
-        }
-        // npm reads its own flags after the script name too, up to `--`.
-        if argv[script_word..]
-            .iter()
-            .map(|w| w.as_ref())
-            .take_while(|w| *w != "--")
-            .any(|w| w == "--if-present")
-        {
-            if_present = true;
-        }
-        Some(ScriptCall {
-            manager,
-            script: script.to_string(),
-            script_word,
-            target,
-            if_present,
-            may_be_binary,
+    /// The package a script call runs in, when its command runs in `cwd` (relative to the
+    /// root); `None` when a directory option leaves the repository.
+    pub fn target(run: &ScriptRun, cwd: &str) -> Option<Target> {
+        Some(match &run.target {
+            PackageTarget::Here => Target::Dir(cwd.to_string()),
+            PackageTarget::Dir(dir) => Target::Dir(crate::paths::join(cwd, dir)?),
+            PackageTarget::Root => Target::Dir(String::new()),
+            PackageTarget::Named(name) => Target::Named(name.clone()),
+            PackageTarget::All => Target::All,
         })
     }
 
-    /// Looks up a script call. `fallback_dirs` are further packages to accept the script from
-    /// (the runbook's nearest package, the root), in order.
-    pub fn lookup(&self, call: &ScriptCall, fallback_dirs: &[&str]) -> Lookup<'_> {
+    /// Looks up a script call running in `target`. `fallback_dirs` are further packages to
+    /// accept the script from (the runbook's nearest package, the root), in order.
+    pub fn lookup(&self, call: &ScriptRun, target: &Target, fallback_dirs: &[&str]) -> Lookup<'_> {
         let mut candidates: Vec<&Package> = Vec::new();
-        match &call.target {
+        match target {
             Target::All => candidates.extend(self.packages.iter()),
             Target::Named(name) => match self.package_named(name) {
                 Some(p) => candidates.push(p),
@@ -388,7 +237,7 @@ impl NodeFacts {
 
     /// True when `name` is plausibly a binary of some dependency in the project.
     fn is_binary(&self, name: &str) -> bool {
-        MANAGER_DATA.well_known_binaries.iter().any(|b| b == name)
+        is_well_known_binary(name)
             || self.packages.iter().any(|p| {
                 p.dependencies.iter().any(|dep| {
                     dep == name
@@ -431,24 +280,31 @@ impl NodeFacts {
         let Some(body) = package.scripts.get(script) else {
             return;
         };
-        for command in shell::split(body).commands {
-            let words: Vec<String> = command.words.iter().map(|w| w.text.clone()).collect();
-            let start = argv::effective_start(&words);
-            let effective = &words[start..];
-            if effective.is_empty() {
+        for command in crate::command::script_commands(body) {
+            let Some(invocation) = command.invocation() else {
+                continue;
+            };
+            if invocation.words.is_empty() {
                 continue;
             }
-            let text = effective.join(" ");
             let mut next_chain = chain.clone();
-            next_chain.push(text);
-            if let Some(call) = self.script_call(effective, &package.dir) {
-                if let Lookup::Found(target) = self.lookup(&call, &[&package.dir]) {
-                    self.expand_into(target, &call.script, next_chain, seen, steps);
-                    continue;
+            next_chain.push(invocation.text());
+            if let Some(run) = &invocation.script {
+                // A `cd` earlier in the script body moves where the next call runs.
+                let cwd = match &command.cwd {
+                    WorkDir::Relative(dir) => crate::paths::join(&package.dir, dir),
+                    _ => Some(package.dir.clone()),
+                };
+                let target = cwd.and_then(|cwd| Self::target(run, &cwd));
+                if let Some(target) = target {
+                    if let Lookup::Found(next) = self.lookup(run, &target, &[&package.dir]) {
+                        self.expand_into(next, &run.script, next_chain, seen, steps);
+                        continue;
+                    }
                 }
             }
             steps.push(ScriptStep {
-                argv: effective.to_vec(),
+                invocation: invocation.clone(),
                 chain: next_chain,
             });
         }
@@ -461,8 +317,8 @@ impl NodeFacts {
         for package in &self.packages {
             for name in package.scripts.keys() {
                 let runs = self.expand(package, name, name).iter().any(|step| {
-                    step.argv.len() >= prefix.len()
-                        && step.argv.iter().zip(prefix).all(|(a, p)| a == p)
+                    let argv = step.argv();
+                    argv.len() >= prefix.len() && argv.iter().zip(prefix).all(|(a, p)| a == p)
                 });
                 if runs {
                     found.push((package, name.as_str()));
@@ -471,19 +327,6 @@ impl NodeFacts {
         }
         found
     }
-}
-
-/// Script names are words like `test:e2e` or `db:migrate`, not paths or placeholders.
-fn looks_like_script_name(word: &str) -> bool {
-    !word.contains('/')
-        && !word.starts_with('<')
-        && !word.starts_with('[')
-        && !word.starts_with('$')
-        && !word.starts_with('{')
-        && !word.ends_with(".js")
-        && !word.ends_with(".ts")
-        && !word.ends_with(".mjs")
-        && !word.ends_with(".cjs")
 }
 
 /// Reads one package.json: the package, its workspace globs and its declared manager.
@@ -570,8 +413,9 @@ fn strip_position(message: &str) -> &str {
     message.split(" at line ").next().unwrap_or(message)
 }
 
-/// package.json files of workspace members matched by `globs` (negations with `!`).
-fn member_manifests(globs: &[String], files: &BTreeSet<String>) -> Vec<String> {
+/// package.json files (of `manifests`) of workspace members matched by `globs` (negations
+/// with `!`).
+fn member_manifests(globs: &[String], manifests: &[&str]) -> Vec<String> {
     if globs.is_empty() {
         return Vec::new();
     }
@@ -590,11 +434,11 @@ fn member_manifests(globs: &[String], files: &BTreeSet<String>) -> Vec<String> {
     let (Ok(include), Ok(exclude)) = (include.build(), exclude.build()) else {
         return Vec::new();
     };
-    files
+    manifests
         .iter()
         .filter_map(|file| {
             let dir = file.strip_suffix("/package.json")?;
-            (include.is_match(dir) && !exclude.is_match(dir)).then(|| file.clone())
+            (include.is_match(dir) && !exclude.is_match(dir)).then(|| file.to_string())
         })
         .collect()
 }

@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 
 use super::env::EnvFacts;
-use super::ManifestReader;
+use super::{Catalog, ManifestReader};
+use crate::manifests::Kind;
 use crate::span::Span;
 
 /// Process types and the manifests they came from.
@@ -15,16 +16,21 @@ pub struct PlatformFacts {
 }
 
 impl PlatformFacts {
-    /// Reads the platform manifests among `files`, declaring their variables in `env`.
+    /// Reads the project's platform manifests, declaring their variables in `env`.
     pub fn load(
         reader: &mut ManifestReader,
-        files: &BTreeSet<String>,
+        catalog: &Catalog<'_>,
         env: &mut EnvFacts,
     ) -> PlatformFacts {
         let mut facts = PlatformFacts::default();
-        for path in files {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            if name == "Procfile" || name.starts_with("Procfile.") {
+        let kinds = [
+            Kind::Procfile,
+            Kind::FlyToml,
+            Kind::AppJson,
+            Kind::VercelJson,
+        ];
+        for (path, kind) in catalog.entries(&kinds) {
+            if kind == Kind::Procfile {
                 if let Some(text) = reader.read(path) {
                     for line in text.lines() {
                         if let Some((kind, _)) = line.split_once(':') {
@@ -34,7 +40,7 @@ impl PlatformFacts {
                         }
                     }
                 }
-            } else if name == "fly.toml" {
+            } else if kind == Kind::FlyToml {
                 let Some(text) = reader.read(path) else {
                     continue;
                 };
@@ -50,7 +56,7 @@ impl PlatformFacts {
                     }
                     Err(error) => reader.problem(super::toml_problem(path, &text, &error)),
                 }
-            } else if name == "app.json" || name == "vercel.json" {
+            } else {
                 let Some(text) = reader.read(path) else {
                     continue;
                 };
@@ -113,7 +119,7 @@ mod tests {
             .collect();
         let mut reader = ManifestReader::new(dir.path());
         let mut env = EnvFacts::default();
-        let facts = PlatformFacts::load(&mut reader, &files, &mut env);
+        let facts = PlatformFacts::load(&mut reader, &Catalog::new(&files), &mut env);
         let processes: Vec<&str> = facts.processes.iter().map(String::as_str).collect();
         assert_eq!(processes, vec!["release", "web"]);
         assert!(env.is_declared("LOG_LEVEL") && env.is_declared("SECRET_TOKEN"));

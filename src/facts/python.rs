@@ -3,7 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use super::ManifestReader;
+use super::{Catalog, ManifestReader};
+use crate::manifests::Kind;
 
 /// What the Python manifests declare.
 #[derive(Debug, Clone, Default)]
@@ -17,15 +18,16 @@ pub struct PythonFacts {
 }
 
 impl PythonFacts {
-    /// Reads the Python manifests among `files`.
-    pub fn load(reader: &mut ManifestReader, files: &BTreeSet<String>) -> PythonFacts {
+    /// Reads the project's Python manifests.
+    pub fn load(reader: &mut ManifestReader, catalog: &Catalog<'_>) -> PythonFacts {
         let mut facts = PythonFacts::default();
-        for path in files {
-            let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-            match name {
-                "alembic.ini" => facts.alembic.push(dir.to_string()),
-                "manage.py" => facts.manage_py.push(dir.to_string()),
-                "pyproject.toml" => {
+        let kinds = [Kind::AlembicIni, Kind::ManagePy, Kind::Pyproject];
+        for (path, kind) in catalog.entries(&kinds) {
+            let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            match kind {
+                Kind::AlembicIni => facts.alembic.push(dir.to_string()),
+                Kind::ManagePy => facts.manage_py.push(dir.to_string()),
+                _ => {
                     let Some(text) = reader.read(path) else {
                         continue;
                     };
@@ -45,7 +47,6 @@ impl PythonFacts {
                         Err(error) => reader.problem(super::toml_problem(path, &text, &error)),
                     }
                 }
-                _ => {}
             }
         }
         facts
@@ -78,7 +79,7 @@ mod tests {
         ]
         .into();
         let mut reader = ManifestReader::new(dir.path());
-        let facts = PythonFacts::load(&mut reader, &files);
+        let facts = PythonFacts::load(&mut reader, &Catalog::new(&files));
         let scripts: Vec<&str> = facts.scripts.iter().map(String::as_str).collect();
         assert_eq!(scripts, vec!["shop", "worker"]);
         assert_eq!(facts.manage_py, vec!["src".to_string()]);

@@ -1,11 +1,10 @@
 //! Render blueprints (`render.yaml`): services, databases, env-var groups and the variables each
 //! service declares.
 
-use std::collections::BTreeSet;
-
 use super::env::EnvFacts;
 use super::yaml::{self, Node};
-use super::ManifestReader;
+use super::{Catalog, ManifestReader};
+use crate::manifests::Kind;
 use crate::span::Span;
 
 /// A service, database or env group of a blueprint.
@@ -34,18 +33,15 @@ impl RenderFacts {
     /// Reads every `render.yaml` among `files`, declaring their variables in `env`.
     pub fn load(
         reader: &mut ManifestReader,
-        files: &BTreeSet<String>,
+        catalog: &Catalog<'_>,
         env: &mut EnvFacts,
     ) -> RenderFacts {
         let mut facts = RenderFacts::default();
-        for file in files
-            .iter()
-            .filter(|f| matches!(f.rsplit('/').next(), Some("render.yaml" | "render.yml")))
-        {
+        for file in catalog.of(&[Kind::RenderBlueprint]) {
             let Some(text) = reader.read(file) else {
                 continue;
             };
-            facts.files.push(file.clone());
+            facts.files.push(file.to_string());
             env.add_manifest(file);
             match yaml::parse(file, &text) {
                 Ok(Some(root)) => facts.read_blueprint(file, &root, env),
@@ -107,6 +103,7 @@ impl RenderFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     #[test]
     fn reads_services_databases_groups_and_env_keys() {
@@ -119,7 +116,7 @@ mod tests {
         let mut reader = ManifestReader::new(dir.path());
         let files: BTreeSet<String> = ["render.yaml".to_string()].into();
         let mut env = EnvFacts::default();
-        let facts = RenderFacts::load(&mut reader, &files, &mut env);
+        let facts = RenderFacts::load(&mut reader, &Catalog::new(&files), &mut env);
         assert!(reader.problems.is_empty());
         let names: Vec<&str> = facts.items.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, vec!["api", "jobs", "db", "shared"]);

@@ -4,29 +4,10 @@
 use std::collections::BTreeSet;
 
 use super::yaml::{self, Node};
-use super::ManifestReader;
+use super::{Catalog, ManifestReader};
+use crate::manifests::Kind;
 
-/// Which runner a task file belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Runner {
-    /// `make`.
-    Make,
-    /// `just`.
-    Just,
-    /// `task` (go-task).
-    Task,
-}
-
-impl Runner {
-    /// The program that runs it.
-    pub fn program(self) -> &'static str {
-        match self {
-            Runner::Make => "make",
-            Runner::Just => "just",
-            Runner::Task => "task",
-        }
-    }
-}
+pub use crate::command::tools::Runner;
 
 /// One Makefile, justfile or Taskfile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,36 +51,25 @@ pub struct TaskFacts {
     pub files: Vec<TaskFile>,
 }
 
-const MAKEFILES: &[&str] = &["GNUmakefile", "makefile", "Makefile"];
-const JUSTFILES: &[&str] = &["justfile", "Justfile", ".justfile"];
-const TASKFILES: &[&str] = &[
-    "Taskfile.yml",
-    "Taskfile.yaml",
-    "taskfile.yml",
-    "taskfile.yaml",
-];
-
 impl TaskFacts {
-    /// Reads the task files among `files`.
-    pub fn load(reader: &mut ManifestReader, files: &BTreeSet<String>) -> TaskFacts {
+    /// Reads the project's Makefiles, justfiles and Taskfiles.
+    pub fn load(reader: &mut ManifestReader, catalog: &Catalog<'_>) -> TaskFacts {
         let mut facts = TaskFacts::default();
-        for path in files {
-            let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-            let runner = if MAKEFILES.contains(&name) {
-                Runner::Make
-            } else if JUSTFILES.contains(&name) {
-                Runner::Just
-            } else if TASKFILES.contains(&name) {
-                Runner::Task
-            } else {
-                continue;
+        let files = catalog.files;
+        let kinds = [Kind::Makefile, Kind::Justfile, Kind::Taskfile];
+        for (path, kind) in catalog.entries(&kinds) {
+            let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+            let runner = match kind {
+                Kind::Makefile => Runner::Make,
+                Kind::Justfile => Runner::Just,
+                _ => Runner::Task,
             };
             let Some(text) = reader.read(path) else {
                 continue;
             };
             let mut file = TaskFile {
                 runner,
-                path: path.clone(),
+                path: path.to_string(),
                 dir: dir.to_string(),
                 targets: BTreeSet::new(),
                 patterns: Vec::new(),
@@ -107,7 +77,7 @@ impl TaskFacts {
             };
             match runner {
                 Runner::Make => {
-                    let mut seen = BTreeSet::from([path.clone()]);
+                    let mut seen = BTreeSet::from([path.to_string()]);
                     make_targets(reader, files, dir, &text, &mut file, &mut seen);
                 }
                 Runner::Just => just_recipes(&text, &mut file),
@@ -133,9 +103,14 @@ impl TaskFacts {
             .iter()
             .filter(|f| f.runner == runner && f.dir == dir)
             .collect();
-        // GNU make prefers GNUmakefile, then makefile, then Makefile.
+        // GNU make prefers GNUmakefile, then makefile, then Makefile: the registry's order.
+        let makefiles = crate::manifests::MANIFESTS
+            .iter()
+            .find(|m| m.kind == Kind::Makefile)
+            .map(|m| m.names)
+            .unwrap_or_default();
         found.sort_by_key(|f| {
-            MAKEFILES
+            makefiles
                 .iter()
                 .position(|m| f.path.ends_with(m))
                 .unwrap_or(0)
@@ -354,7 +329,7 @@ mod taskfile_tests {
         .unwrap();
         let files: BTreeSet<String> = ["Taskfile.yml".to_string()].into();
         let mut reader = ManifestReader::new(dir.path());
-        let facts = TaskFacts::load(&mut reader, &files);
+        let facts = TaskFacts::load(&mut reader, &Catalog::new(&files));
         let file = facts.file_in(Runner::Task, "").unwrap();
         assert!(file.has("build") && file.has("deploy") && file.has("docker:up"));
         assert!(!file.has("release"));

@@ -1,7 +1,7 @@
 //! `--format concise`: `path:line:col: severity[rule] message`, one line per finding, for
 //! editors' problem matchers and grep. Messages only: never source text.
 
-use crate::engine::{CheckResult, Finding};
+use crate::findings::{CheckResult, Finding};
 
 /// One line per finding.
 pub fn render(result: &CheckResult) -> String {

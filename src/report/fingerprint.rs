@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use crate::engine::FileFindings;
+use crate::findings::FileFindings;
 use crate::span::LineIndex;
 
 /// The current recipe's tag, bumped if the recipe changes.
@@ -120,7 +120,7 @@ impl Fnv64 {
 mod tests {
     use super::*;
     use crate::diagnostic::Severity;
-    use crate::engine::Finding;
+    use crate::findings::Finding;
     use crate::span::{LineIndex, Span};
 
     fn file(source: &str, needles: &[&str]) -> FileFindings {

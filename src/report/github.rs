@@ -5,7 +5,7 @@
 //! would otherwise end the value.
 
 use crate::diagnostic::Severity;
-use crate::engine::CheckResult;
+use crate::findings::CheckResult;
 
 /// One workflow command per finding.
 pub fn render(result: &CheckResult) -> String {

@@ -8,7 +8,7 @@ use miette::{Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTh
 use super::window::WindowedSource;
 
 use crate::diagnostic::Severity;
-use crate::engine::{CheckResult, Finding};
+use crate::findings::{CheckResult, Finding};
 
 /// A finding dressed for miette.
 struct Rendered<'a> {
@@ -100,7 +100,7 @@ pub fn render(result: &CheckResult, color: bool) -> String {
     out
 }
 
-fn render_file(handler: &GraphicalReportHandler, file: &crate::engine::FileFindings) -> String {
+fn render_file(handler: &GraphicalReportHandler, file: &crate::findings::FileFindings) -> String {
     let mut out = String::new();
     let source = Arc::new(WindowedSource::new(&file.path, file.source.clone()));
     for finding in &file.findings {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::engine::CheckResult;
+use crate::findings::CheckResult;
 
 /// The whole report.
 #[derive(Debug, Serialize)]

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::engine::{CheckResult, ToolError};
+use crate::findings::{CheckResult, ToolError};
 
 /// The JUnit XML document; `elapsed` is the run's wall time (the `time` attribute).
 pub fn render(result: &CheckResult, elapsed: Duration) -> String {

@@ -11,7 +11,8 @@ pub mod junit;
 pub mod sarif;
 pub mod statistics;
 
-use crate::engine::CheckResult;
+use crate::findings::CheckResult;
+use crate::ruledocs::RuleDoc;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -41,6 +42,9 @@ pub struct RenderOptions {
     pub base: std::path::PathBuf,
     /// The directory SARIF URIs are relative to: the repository's top (`.git`), else `base`.
     pub source_root: std::path::PathBuf,
+    /// The documentation of every built-in rule, for the formats that describe them (SARIF);
+    /// the projects' pack rules come with the result ([`CheckResult::pack_rules`]).
+    pub rules: Vec<RuleDoc>,
 }
 
 impl RenderOptions {

@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::diagnostic::Severity;
-use crate::engine::CheckResult;
+use crate::findings::CheckResult;
 use crate::ruledocs::{self, RuleDoc};
 
 /// The schema URI written into the log.
@@ -41,7 +41,9 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn rule_descriptor(doc: &RuleDoc) -> Value {
+/// A rule's descriptor; `page`: it has a page under docs/rules (a built-in rule), linked as
+/// `helpUri`. A team's pack rule is tagged `pack`.
+fn rule_descriptor(doc: &RuleDoc, page: bool) -> Value {
     let mut rule = json!({
         "id": doc.id,
         "name": pascal_case(&doc.id),
@@ -49,9 +51,9 @@ fn rule_descriptor(doc: &RuleDoc) -> Value {
         "fullDescription": { "text": doc.what_it_does() },
         "help": { "text": doc.docs, "markdown": doc.docs },
         "defaultConfiguration": { "level": level(doc.default_severity) },
-        "properties": { "tags": ["runbook"] },
+        "properties": { "tags": if page { json!(["runbook"]) } else { json!(["runbook", "pack"]) } },
     });
-    if let Some(uri) = help_uri(repository(), &doc.id) {
+    if let Some(uri) = help_uri(repository(), &doc.id).filter(|_| page) {
         rule["helpUri"] = Value::String(uri);
     }
     rule
@@ -236,7 +238,7 @@ fn invocation(result: &CheckResult) -> Value {
     let mut configuration = Vec::new();
     for error in &result.errors {
         match error {
-            crate::engine::ToolError::Config(_) => {
+            crate::findings::ToolError::Config(_) => {
                 configuration.push(notification("error", error.to_string()))
             }
             _ => execution.push(notification("error", error.to_string())),
@@ -257,11 +259,17 @@ fn invocation(result: &CheckResult) -> Value {
 
 /// The SARIF log as pretty JSON with a trailing newline.
 pub fn render(result: &CheckResult, options: &super::RenderOptions) -> String {
-    let docs = ruledocs::all();
+    // Built-in rules, then the projects' pack rules (one descriptor per id).
+    let mut docs: Vec<(&RuleDoc, bool)> = options.rules.iter().map(|d| (d, true)).collect();
+    for doc in &result.pack_rules {
+        if !docs.iter().any(|(known, _)| known.id == doc.id) {
+            docs.push((doc, false));
+        }
+    }
     let rule_indexes: std::collections::HashMap<&str, usize> = docs
         .iter()
         .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
+        .map(|(i, (d, _))| (d.id.as_str(), i))
         .collect();
     let mut results = Vec::new();
     for file in &result.files {
@@ -303,7 +311,10 @@ pub fn render(result: &CheckResult, options: &super::RenderOptions) -> String {
     let mut driver = json!({
         "name": "runbook-lint",
         "semanticVersion": env!("CARGO_PKG_VERSION"),
-        "rules": docs.iter().map(rule_descriptor).collect::<Vec<_>>(),
+        "rules": docs
+            .iter()
+            .map(|(doc, page)| rule_descriptor(doc, *page))
+            .collect::<Vec<_>>(),
     });
     if !repository().is_empty() {
         driver["informationUri"] = json!(repository());

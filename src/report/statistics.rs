@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::CheckResult;
+use crate::findings::CheckResult;
 
 /// `count  rule  severity` lines, most frequent first, then by rule id.
 pub fn render(result: &CheckResult) -> String {

@@ -3,8 +3,8 @@ use std::sync::{Arc, LazyLock, OnceLock};
 
 use regex::Regex;
 
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+use super::{Cx, RuleContext};
+use crate::diagnostic::{did_you_mean_text, Severity};
 use crate::document::anchors::percent_decode;
 use crate::document::{AnchorMatch, AnchorStyle, Anchors, Link, LinkKind};
 use crate::fix::{closest, replacement_fix, Applicability, Fix};
@@ -86,12 +86,8 @@ declare_rule! {
     }
 }
 
-impl Rule for BrokenLink {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl BrokenLink {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         if cx.project.files.is_empty() {
             return;
         }
@@ -100,7 +96,8 @@ impl Rule for BrokenLink {
         // One did-you-mean per distinct broken anchor of a file, not per link to it.
         let mut suggestions = Suggestions::new();
         let mut fix_indexes: HashMap<String, FixIndex> = HashMap::new();
-        for link in &cx.doc.links {
+        let doc = cx.doc;
+        for link in &doc.links {
             if link.kind == LinkKind::Email {
                 continue;
             }
@@ -110,23 +107,18 @@ impl Rule for BrokenLink {
             }
             match classify(dest) {
                 Destination::External => {}
-                Destination::Malformed(help) => out.push(
-                    Diagnostic::new(
-                        Self::META.id,
-                        Severity::Error,
-                        link.span,
-                        format!("malformed link target `{dest}`"),
-                    )
-                    .with_label("not a URL or a path")
-                    .with_help(help),
-                ),
+                Destination::Malformed(help) => {
+                    cx.report(link.span, format!("malformed link target `{dest}`"))
+                        .label("not a URL or a path")
+                        .help(help);
+                }
                 Destination::Local { path, anchor } => {
                     let page = Page {
                         own_anchors: &own_anchors,
                         suggestions: &mut suggestions,
                         fix_indexes: &mut fix_indexes,
                     };
-                    check_local(cx, link, &path, anchor, page, out)
+                    check_local(cx, link, &path, anchor, page)
                 }
             }
         }
@@ -228,14 +220,14 @@ impl FixIndex {
 }
 
 fn check_local(
-    cx: &RuleContext<'_>,
+    reporter: &mut Cx<'_, '_>,
     link: &Link,
     path: &str,
     anchor: Option<&str>,
     page: Page<'_>,
-    out: &mut Vec<Diagnostic>,
 ) {
-    const ID: &str = BrokenLink::META.id;
+    // What the rule sees, borrowed apart from the reporter the findings go to.
+    let cx = reporter.file();
     if path.contains(['<', '>', '{', '}', '$', '*']) {
         return; // a placeholder or template
     }
@@ -245,16 +237,7 @@ fn check_local(
     } else if let Some(rooted) = path.strip_prefix('/') {
         let top = rooted.split('/').next().unwrap_or("");
         if LOCAL_ROOTS.contains(&top) {
-            out.push(
-                Diagnostic::new(
-                    ID,
-                    Severity::Error,
-                    link.span,
-                    format!("{what} target `{path}` is a file on the author's machine"),
-                )
-                .with_label("absolute local path")
-                .with_help("link to the file relative to this runbook instead"),
-            );
+            reporter.report(link.span, format!("{what} target `{path}` is a file on the author's machine")).label("absolute local path").help("link to the file relative to this runbook instead");
             return;
         }
         if let Some(found) = site_route(cx, rooted) {
@@ -276,7 +259,12 @@ fn check_local(
         match page_route(cx, &target) {
             Some(page) => target = page,
             None => {
-                out.push(missing_target(cx, link, path, &target, what));
+                let name = target.rsplit('/').next().unwrap_or(&target);
+                reporter
+                    .report(link.span, format!("{what} target `{path}` does not exist"))
+                    .label("no such file")
+                    .help(missing_target_help(cx, path, &target, what))
+                    .fix(moved_fix(cx, link, name));
                 return;
             }
         }
@@ -286,7 +274,9 @@ fn check_local(
     };
     let anchor = percent_decode(anchor);
     if anchor.is_empty()
-        || !PAGE_EXTENSIONS.iter().any(|e| target.ends_with(e))
+        || !PAGE_EXTENSIONS
+            .iter()
+            .any(|e| target.to_ascii_lowercase().ends_with(e))
         || anchor.eq_ignore_ascii_case("top")
         || LINE_LINK.is_match(&anchor)
     {
@@ -334,38 +324,40 @@ fn check_local(
     };
     match anchors.find(wanted) {
         AnchorMatch::Found => {}
-        AnchorMatch::CaseDiffers(exact) => out.push(
-            Diagnostic::new(
-                ID,
-                Severity::Warning,
-                link.span,
-                shown(format!("anchor `#{anchor}` matches `#{exact}` in {file} only when case is ignored")),
-            )
-            .with_label("case differs")
-            .with_help(shown(format!(
+        AnchorMatch::CaseDiffers(exact) => {
+            let message = shown(format!(
+                "anchor `#{anchor}` matches `#{exact}` in {file} only when case is ignored"
+            ));
+            let help = shown(format!(
                 "browsers match anchors exactly and GitHub writes heading anchors in lower case: write `#{exact}`"
-            )))
-            .with_fix(contained_fix(anchor_fix(
+            ));
+            let fix = contained_fix(anchor_fix(
                 cx,
                 link,
                 page.fix_indexes
                     .entry(target.clone())
                     .or_insert_with(|| FixIndex::new(&anchors)),
-            )))
-            .with_checked(&target),
-        ),
-        AnchorMatch::IgnoredAttribute(heading) => out.push(
-            Diagnostic::new(
-                ID,
-                Severity::Error,
-                link.span,
-                format!("anchor `#{anchor}` is a `{{#...}}` heading attribute in {file}, which GitHub shows as text"),
-            )
-            .with_label("no such anchor on GitHub")
-            .with_help(shown(format!(
+            ));
+            reporter
+                .report(link.span, message)
+                .severity(Severity::Warning)
+                .label("case differs")
+                .help(help)
+                .fix(fix)
+                .checked(&target);
+        }
+        AnchorMatch::IgnoredAttribute(heading) => {
+            let help = shown(format!(
                 "on GitHub the heading's anchor is `#{heading}`; link to that, or put `<a id=\"{wanted}\"></a>` before the heading"
-            ))),
-        ),
+            ));
+            reporter
+                .report(
+                    link.span,
+                    format!("anchor `#{anchor}` is a `{{#...}}` heading attribute in {file}, which GitHub shows as text"),
+                )
+                .label("no such anchor on GitHub")
+                .help(help);
+        }
         AnchorMatch::Missing => {
             let hint = page
                 .suggestions
@@ -376,24 +368,13 @@ fn check_local(
                 Some(hint) => shown(hint),
                 None => format!("{file} has no heading with this anchor"),
             };
-            out.push(
-                Diagnostic::new(
-                    ID,
-                    Severity::Error,
-                    link.span,
-                    format!("anchor `#{anchor}` not found in {file}"),
-                )
-                .with_label("no such heading")
-                .with_help(help)
-                .with_fix(contained_fix(anchor_fix(
+            reporter.report(link.span, format!("anchor `#{anchor}` not found in {file}")).label("no such heading").help(help).fix(contained_fix(anchor_fix(
                     cx,
                     link,
                     page.fix_indexes
                         .entry(target.clone())
                         .or_insert_with(|| FixIndex::new(&anchors)),
-                )))
-                .with_checked(&target),
-            );
+                ))).checked(&target);
         }
     }
 }
@@ -405,14 +386,8 @@ fn exists(cx: &RuleContext<'_>, target: &str) -> bool {
         || cx.project.ignored.is_ignored(target)
 }
 
-/// The diagnostic for a relative target that is not in the repository.
-fn missing_target(
-    cx: &RuleContext<'_>,
-    link: &Link,
-    path: &str,
-    target: &str,
-    what: &str,
-) -> Diagnostic {
+/// The help for a relative target that is not in the repository.
+fn missing_target_help(cx: &RuleContext<'_>, path: &str, target: &str, what: &str) -> String {
     let name = target.rsplit('/').next().unwrap_or(target);
     let looks_like_email = name.contains('@') && !path.contains('/');
     let looks_like_web = path.starts_with("www.");
@@ -447,15 +422,7 @@ fn missing_target(
             format!("a file by that name exists at {}", moved.join(", "))
         }
     };
-    Diagnostic::new(
-        BrokenLink::META.id,
-        Severity::Error,
-        link.span,
-        format!("{what} target `{path}` does not exist"),
-    )
-    .with_label("no such file")
-    .with_help(help)
-    .with_fix(moved_fix(cx, link, name))
+    help
 }
 
 /// Where `part` of the destination (as written) sits in the source: inline links only,

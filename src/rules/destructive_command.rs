@@ -1,53 +1,52 @@
-//! `destructive-command`: the built-in pack `rules/destructive-command.toml`, run by
-//! [`PackRule`](super::pack_rule::PackRule).
+//! `destructive-command`: the built-in pack `rules/destructive-command.toml`, checked like any
+//! pack ([`crate::rules::pack_rule::check`]).
 
-use super::pack::Pack;
-use super::pack_rule::PackRule;
+use super::{pack_rule, Cx};
 
-/// The embedded catalogue.
-pub const CATALOGUE: &str = include_str!("../../rules/destructive-command.toml");
+declare_rule! {
+    /// ## What it does
+    /// Finds commands and SQL statements that delete data or infrastructure: `redis-cli FLUSHALL`,
+    /// `rm -rf` on `/`, `~`, `*` or a variable, `docker compose down -v`, `docker system prune
+    /// --volumes`, `kubectl delete` of namespaces, PVCs or `--all`, `helm uninstall`, `terraform
+    /// destroy`, `git push --force` or a `+branch` refspec (not `--force-with-lease`), `git reset --hard` to an older
+    /// commit, `dropdb`, `pg_restore --clean`, and in SQL code blocks (or `psql -c`) `DROP
+    /// DATABASE|SCHEMA|TABLE`, `TRUNCATE`, `DELETE FROM`/`UPDATE` without `WHERE`, `ALTER TABLE ...
+    /// DROP COLUMN`. The catalogue is `rules/destructive-command.toml`.
+    ///
+    /// Error in production (and unknown) sections, warning in staging and in rollback, recovery or
+    /// troubleshooting sections, silent in development sections. Commented-out lines are not
+    /// commands; `--dry-run`, `--sql` and `plan` variants are rehearsals and stay silent.
+    ///
+    /// ## Why is this bad?
+    /// Followed literally at 3 a.m., the step destroys the data it was meant to protect, with no
+    /// undo. A destructive step needs a backup before it and a deliberate, reviewed target.
+    ///
+    /// ## Example
+    /// ~~~markdown
+    /// ## Fix the stuck worker queue (production)
+    /// ```bash
+    /// redis-cli FLUSHALL
+    /// ```
+    /// ~~~
+    ///
+    /// Use instead:
+    /// ~~~markdown
+    /// ```bash
+    /// redis-cli --scan --pattern 'bull:emails:*' | xargs redis-cli del
+    /// ```
+    /// ~~~
+    pub struct DestructiveCommand {
+        id: "destructive-command",
+        severity: Error,
+        summary: "a command or SQL statement that deletes data or infrastructure, in a production step",
+        pack: "rules/destructive-command.toml",
+    }
+}
 
-/// The rule's documentation, for `explain`.
-pub const DOCS: &str = " ## What it does
- Finds commands and SQL statements that delete data or infrastructure: `redis-cli FLUSHALL`,
- `rm -rf` on `/`, `~`, `*` or a variable, `docker compose down -v`, `docker system prune
- --volumes`, `kubectl delete` of namespaces, PVCs or `--all`, `helm uninstall`, `terraform
- destroy`, `git push --force` or a `+branch` refspec (not `--force-with-lease`), `git reset --hard` to an older
- commit, `dropdb`, `pg_restore --clean`, and in SQL code blocks (or `psql -c`) `DROP
- DATABASE|SCHEMA|TABLE`, `TRUNCATE`, `DELETE FROM`/`UPDATE` without `WHERE`, `ALTER TABLE ...
- DROP COLUMN`. The catalogue is `rules/destructive-command.toml`.
-
- Error in production (and unknown) sections, warning in staging and in rollback, recovery or
- troubleshooting sections, silent in development sections. Commented-out lines are not
- commands; `--dry-run`, `--sql` and `plan` variants are rehearsals and stay silent.
-
- ## Why is this bad?
- Followed literally at 3 a.m., the step destroys the data it was meant to protect, with no
- undo. A destructive step needs a backup before it and a deliberate, reviewed target.
-
- ## Example
- ~~~markdown
- ## Fix the stuck worker queue (production)
- ```bash
- redis-cli FLUSHALL
- ```
- ~~~
-
- Use instead:
- ~~~markdown
- ```bash
- redis-cli --scan --pattern 'bull:emails:*' | xargs redis-cli del
- ```
- ~~~
-";
-
-/// The rule.
-pub fn rule() -> PackRule {
-    static PACK: std::sync::LazyLock<Pack> = std::sync::LazyLock::new(|| {
-        Pack::parse("rules/destructive-command.toml", CATALOGUE)
-            .expect("the embedded catalogue is valid (unit-tested)")
-    });
-    PackRule::new(PACK.clone(), DOCS)
+impl DestructiveCommand {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
+        pack_rule::check(Self::catalogue(), cx);
+    }
 }
 
 #[cfg(test)]
@@ -56,9 +55,9 @@ mod tests {
     use crate::rules::testing::{check, project};
 
     fn find(line: &str) -> Option<String> {
-        let pack = Pack::parse("x", CATALOGUE).unwrap();
-        let argv: Vec<&str> = line.split_whitespace().collect();
-        pack.find(&argv).map(|e| e.id.clone())
+        let pack = DestructiveCommand::catalogue();
+        pack.find_in(&crate::command::parse(line))
+            .map(|e| e.id.clone())
     }
 
     #[test]
@@ -131,7 +130,7 @@ mod tests {
             Some("pg-restore-clean")
         );
         assert_eq!(find("pg_restore -Fc -d app x.dump"), None);
-        let pack = Pack::parse("x", CATALOGUE).unwrap();
+        let pack = DestructiveCommand::catalogue();
         let sql = |text: &str| pack.find_text(text).map(|e| e.id.clone());
         assert_eq!(sql("DROP TABLE latest_prices").as_deref(), Some("sql-drop"));
         assert_eq!(sql("DROP DATABASE IF EXISTS restore_test"), None);
@@ -141,7 +140,7 @@ mod tests {
     #[test]
     fn sql_blocks_and_context() {
         let markdown = "# Production\n\n```sql\nDELETE FROM sessions;\nDELETE FROM users WHERE id = 1;\nUPDATE users\nSET a = 1;\nALTER TABLE users DROP COLUMN legacy;\nALTER TABLE users DROP CONSTRAINT c;\n```\n\n# Local development\n\n```bash\ndocker compose down -v\n```\n\n# Rollback\n\n```bash\n# DO NOT RUN: redis-cli FLUSHALL\nredis-cli FLUSHALL\nalembic upgrade head --sql\n```\n";
-        let found = check(&rule(), markdown, &project(&[], &[]));
+        let found = check(&DestructiveCommand, markdown, &project(&[], &[]));
         let mut lines: Vec<usize> = found.iter().map(|(l, _)| *l).collect();
         lines.sort();
         // DELETE without WHERE, UPDATE without WHERE, DROP COLUMN; the FLUSHALL in rollback

@@ -1,5 +1,4 @@
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::Cx;
 
 declare_rule! {
     /// ## What it does
@@ -24,23 +23,12 @@ declare_rule! {
     }
 }
 
-impl Rule for EmptyChecklistItem {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl EmptyChecklistItem {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         for item in &cx.doc.checklist {
             if item.text.trim().is_empty() {
-                out.push(
-                    Diagnostic::new(
-                        Self::META.id,
-                        Severity::Warning,
-                        item.marker,
-                        "checklist item has no text",
-                    )
-                    .with_help("write the step it stands for, or remove it"),
-                );
+                cx.report(item.marker, "checklist item has no text")
+                    .help("write the step it stands for, or remove it");
             }
         }
     }

@@ -2,8 +2,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::Cx;
 use crate::document::EnvContext;
 use crate::span::Span;
 
@@ -72,60 +71,35 @@ fn find_local(text: &str) -> Option<(usize, usize, &str)> {
     Some((m.start(), m.end(), m.as_str()))
 }
 
-impl Rule for LocalhostInProduction {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl LocalhostInProduction {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
+        let doc = cx.doc;
         let says_local = |section: usize| {
-            cx.doc
-                .text_blocks
+            doc.text_blocks
                 .iter()
                 .any(|t| t.section == section && LOCAL_PROSE.is_match(&t.text))
         };
-        let mut report = |span: Span, host: &str| {
-            out.push(
-                Diagnostic::new(
-                    Self::META.id,
-                    Severity::Warning,
-                    span,
-                    format!("`{host}` in a production step"),
-                )
-                .with_help("use the production host, or a variable holding it (`$DATABASE_URL`)"),
-            );
+        let report = |cx: &mut Cx<'_, '_>, span: Span, host: &str| {
+            cx.report(span, format!("`{host}` in a production step"))
+                .help("use the production host, or a variable holding it (`$DATABASE_URL`)");
         };
-        for command in &cx.doc.commands {
+        for command in &doc.commands {
             if command.context != EnvContext::Production {
                 continue;
             }
-            let program = command
-                .program()
-                .map(crate::argv::program_name)
-                .unwrap_or("");
-            let argv = command.argv();
+            let program = command.program_name().unwrap_or("");
             // Inside `kubectl exec ... --` or `docker exec`, localhost is the container itself.
-            let runs_inside = crate::argv::effective_start(&argv) > 0
-                && matches!(
-                    program,
-                    "kubectl" | "oc" | "docker" | "podman" | "docker-compose"
-                );
-            if runs_inside
+            if command.runs_elsewhere()
                 || PROBES.contains(&program)
                 || TUNNELS.contains(&program)
-                || (program == "kubectl" && argv.contains(&"port-forward"))
+                || (program == "kubectl" && command.args().iter().any(|w| w.text == "port-forward"))
             {
                 continue;
             }
             let mut previous = "";
             for word in command.assignments.iter().chain(&command.words) {
                 let text = word.text.as_str();
-                let is_bind = matches!(
-                    previous,
-                    "--host" | "-H" | "--bind" | "-b" | "--listen" | "--address"
-                ) || text.to_ascii_uppercase().starts_with("HOST=")
-                    || text.starts_with("--host=")
-                    || text.starts_with("--bind=");
+                let is_bind = crate::command::tools::is_bind_address(previous, text);
                 previous = text;
                 if is_bind {
                     continue;
@@ -139,18 +113,17 @@ impl Rule for LocalhostInProduction {
                     } else {
                         word.span
                     };
-                    report(span, host);
+                    report(cx, span, host);
                     break;
                 }
             }
         }
         // `.env`-style blocks in production sections.
-        for block in &cx.doc.code_blocks {
+        for block in &doc.code_blocks {
             if !matches!(block.lang.as_str(), "env" | "dotenv" | "ini" | "properties") {
                 continue;
             }
-            if cx.doc.context(block.section) != EnvContext::Production || says_local(block.section)
-            {
+            if doc.context(block.section) != EnvContext::Production || says_local(block.section) {
                 continue;
             }
             for line in &block.lines {
@@ -163,7 +136,7 @@ impl Rule for LocalhostInProduction {
                 }
                 let value_at = line.text.find('=').map_or(0, |i| i + 1);
                 if let Some((start, end, host)) = find_local(&line.text[value_at..]) {
-                    report(line.span_of(value_at + start, value_at + end), host);
+                    report(cx, line.span_of(value_at + start, value_at + end), host);
                 }
             }
         }

@@ -1,6 +1,5 @@
 use super::safety::{is_backup, is_production_step, migration_steps, runs, BACKUP_WORDS};
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Cx, RuleContext};
 use crate::document::SectionId;
 
 declare_rule! {
@@ -64,17 +63,15 @@ fn phase(cx: &RuleContext<'_>, section: SectionId, titles: usize) -> SectionId {
         .unwrap_or(section)
 }
 
-impl Rule for MigrationWithoutBackup {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl MigrationWithoutBackup {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         // Offset of the first backup mention: commands, and headings/items/prose about
         // backups. Computed only once a production migration is found (most documents have
         // none), and commands are in source order, so the first backup command is the earliest.
         let first_backup = std::cell::OnceCell::new();
+        let file = cx.file();
         let find_first_backup = || {
+            let cx = file;
             let command = cx
                 .doc
                 .commands
@@ -102,7 +99,7 @@ impl Rule for MigrationWithoutBackup {
         let mut phases_seen: std::collections::HashSet<SectionId> =
             std::collections::HashSet::new();
         for command in &cx.doc.commands {
-            if !is_production_step(cx, command) || super::pack_rule::is_rehearsal(command) {
+            if !is_production_step(cx, command) || command.is_rehearsal() {
                 continue;
             }
             let Some(entry) = runs(cx, migration_steps(), command) else {
@@ -116,15 +113,7 @@ impl Rule for MigrationWithoutBackup {
             if first_backup.is_some_and(|b| b < command.span.start) {
                 continue;
             }
-            out.push(
-                Diagnostic::new(
-                    Self::META.id,
-                    Severity::Warning,
-                    command.span,
-                    format!("{} runs against production with no backup step before it", entry.message),
-                )
-                .with_help("add a backup or snapshot step before the migration (`pg_dump`, a provider snapshot), so the rollback has something to restore"),
-            );
+            cx.report(command.span, format!("{} runs against production with no backup step before it", entry.message)).help("add a backup or snapshot step before the migration (`pg_dump`, a provider snapshot), so the rollback has something to restore");
         }
     }
 }

@@ -1,12 +1,10 @@
 use std::collections::BTreeSet;
 
-use super::missing_script::command_dir;
-use super::unknown_service::compose_call;
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
-use crate::document::{Command, WorkDir};
+use super::{Cx, RuleContext};
+use crate::command::{FileRole, Word, WorkDir};
+use crate::diagnostic::did_you_mean_text;
+use crate::document::Command;
 use crate::fix::{closest, replacement_fix, Fix};
-use crate::shell::Word;
 
 declare_rule! {
     /// ## What it does
@@ -42,18 +40,8 @@ declare_rule! {
     }
 }
 
-/// Interpreters whose first file argument is a script.
-const INTERPRETERS: &[&str] = &[
-    "node", "python", "python3", "ruby", "ts-node", "tsx", "bash", "sh", "zsh", "source", ".",
-    "perl", "php",
-];
-
-impl Rule for MissingFile {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl MissingFile {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         if cx.project.files.is_empty() {
             return;
         }
@@ -64,8 +52,7 @@ impl Rule for MissingFile {
             .doc
             .commands
             .iter()
-            .filter(|c| c.program() == Some("cd"))
-            .filter_map(|c| c.words.get(1))
+            .filter_map(|c| c.cd_target())
             .filter_map(|w| crate::paths::join("", &w.text))
             .filter(|d| !d.is_empty() && cx.project.has_dir(d))
             .collect();
@@ -74,15 +61,12 @@ impl Rule for MissingFile {
             if candidates.is_empty() {
                 continue;
             }
-            let Some(cwd) = command_dir(cx, command) else {
-                continue;
-            };
             // Without a `cd`, a path may be written from the runbook's directory or the root.
-            let mut bases = vec![cwd.clone()];
+            let mut bases = cx.command_bases(command);
+            if bases.is_empty() {
+                continue;
+            }
             if command.cwd == WorkDir::Default {
-                if !cwd.is_empty() {
-                    bases.push(String::new());
-                }
                 bases.extend(cd_dirs.iter().cloned());
             }
             for word in candidates {
@@ -118,17 +102,11 @@ impl Rule for MissingFile {
                         resolved.join("` and `")
                     ),
                 };
-                out.push(
-                    Diagnostic::new(
-                        Self::META.id,
-                        Severity::Error,
-                        word.span,
-                        format!("file `{path}` does not exist"),
-                    )
-                    .with_label("not in the repository")
-                    .with_help(help)
-                    .with_fix(renamed_fix(cx, word, &resolved)),
-                );
+                let fix = renamed_fix(cx.file(), word, &resolved);
+                cx.report(word.span, format!("file `{path}` does not exist"))
+                    .label("not in the repository")
+                    .help(help)
+                    .fix(fix);
             }
         }
     }
@@ -186,174 +164,29 @@ fn is_private_env(path: &str) -> bool {
         && !crate::facts::env::is_env_template(name)
 }
 
-/// The words of a command that name files it runs or reads.
+/// The words of a command that name files it runs or reads here (not in a container or on
+/// another host), real env files left out.
 fn file_words(command: &Command) -> Vec<&Word> {
-    let words = &command.words;
-    let Some(program) = words.first() else {
-        return Vec::new();
-    };
-    let text = program.text.as_str();
-    let args = &words[1..];
-    let mut found = Vec::new();
-    if text.starts_with("./") || text.starts_with("../") {
-        found.push(program);
-    }
-    match text {
-        _ if INTERPRETERS.contains(&text) => {
-            let mut i = 0;
-            while i < args.len() {
-                let arg = args[i].text.as_str();
-                if matches!(arg, "-c" | "-m" | "-e" | "--eval" | "-p" | "--print" | "-") {
-                    break; // inline code or a module, not a file
-                }
-                if matches!(
-                    arg,
-                    "-r" | "--require" | "--import" | "--loader" | "-W" | "-X" | "-o"
-                ) {
-                    i += 2;
-                    continue;
-                }
-                if arg.starts_with('-') {
-                    i += 1;
-                    continue;
-                }
-                let script_like = arg.contains('/')
-                    || [
-                        ".sh", ".py", ".js", ".mjs", ".cjs", ".ts", ".rb", ".bash", ".zsh", ".pl",
-                        ".php",
-                    ]
-                    .iter()
-                    .any(|e| arg.ends_with(e));
-                // `node server` or `python manage` without a path or extension may be a module.
-                if script_like || matches!(text, "source" | ".") {
-                    found.push(&args[i]);
-                }
-                break;
-            }
-        }
-        "chmod" => {
-            let mode = args.iter().position(|a| !a.text.starts_with('-'));
-            if let Some(mode) = mode {
-                if args[mode].text.contains('x')
-                    || args[mode].text.chars().all(|c| c.is_ascii_digit())
-                {
-                    found.extend(args[mode + 1..].iter().filter(|a| !a.text.starts_with('-')));
-                }
-            }
-        }
-        "cp" => {
-            let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
-            if positional.len() == 2 {
-                let source = positional[0].text.to_ascii_lowercase();
-                let name = source.rsplit('/').next().unwrap_or(&source);
-                if crate::facts::env::is_env_template(name)
-                    || name.contains("example")
-                    || name.contains("sample")
-                {
-                    found.push(positional[0]);
-                }
-            }
-        }
-        "docker" | "docker-compose" | "podman" => {
-            if let Some(call) = compose_call(words) {
-                found.extend(call.files);
-                found.extend(
-                    call.env_files
-                        .into_iter()
-                        .filter(|w| !is_private_env(&w.text)),
-                );
-            } else if args
-                .first()
-                .is_some_and(|a| a.text == "build" || a.text == "buildx")
-            {
-                found.extend(flag_values(args, &["-f", "--file"]));
-            } else if args.first().is_some_and(|a| a.text == "run") {
-                // Only docker's own option: words after the image belong to the container.
-                found.extend(
-                    flag_values(args, &["--env-file"])
-                        .into_iter()
-                        .filter(|w| !is_private_env(&w.text)),
-                );
-            }
-        }
-        "kubectl" | "oc"
-            if args.first().is_some_and(|a| {
-                matches!(
-                    a.text.as_str(),
-                    "apply" | "create" | "replace" | "delete" | "diff"
-                )
-            }) =>
-        {
-            found.extend(flag_values(
-                args,
-                &["-f", "--filename", "-k", "--kustomize"],
-            ));
-        }
-        _ => {}
-    }
-    found
-}
-
-/// Values of `flag value` pairs.
-fn flag_values<'a>(args: &'a [Word], flags: &[&str]) -> Vec<&'a Word> {
-    args.windows(2)
-        .filter(|pair| flags.contains(&pair[0].text.as_str()))
-        .map(|pair| &pair[1])
+    command
+        .invocations
+        .iter()
+        .filter(|i| i.is_local())
+        .flat_map(|i| &i.files_read)
+        .filter(|f| f.role != FileRole::EnvFile || !is_private_env(&f.word.text))
+        .map(|f| &f.word)
         .collect()
 }
 
 /// Paths the runbook creates somewhere: redirect targets, `mkdir`/`touch` arguments, the
 /// destination of `cp`/`mv`/`ln`/`git clone`, `-o`/`--output` values, and archives unpacked.
 fn created_paths(commands: &[Command]) -> BTreeSet<String> {
-    let mut created = BTreeSet::new();
-    let mut add = |text: &str| {
-        let clean = text.trim_start_matches("./").trim_end_matches('/');
-        if !clean.is_empty() {
-            created.insert(clean.to_string());
-        }
-    };
-    for command in commands {
-        for redirect in &command.redirects {
-            add(&redirect.text);
-        }
-        let words = &command.words;
-        let positional: Vec<&str> = words
-            .iter()
-            .skip(1)
-            .map(|w| w.text.as_str())
-            .filter(|w| !w.starts_with('-'))
-            .collect();
-        for pair in words.windows(2) {
-            if matches!(
-                pair[0].text.as_str(),
-                "-o" | "-O" | "--output" | "-out" | "--out" | "--output-file" | "-d"
-            ) {
-                add(&pair[1].text);
-            }
-        }
-        match command.program() {
-            Some("mkdir" | "touch" | "install") => positional.iter().for_each(|p| add(p)),
-            Some("cp" | "mv" | "ln" | "rsync" | "scp" | "unzip" | "wget" | "curl") => {
-                if let Some(last) = positional.last() {
-                    add(last);
-                }
-            }
-            Some("git") if positional.first() == Some(&"clone") => {
-                if positional.len() >= 3 {
-                    add(positional[positional.len() - 1]);
-                } else if let Some(url) = positional.get(1) {
-                    let name = url.rsplit(['/', ':']).next().unwrap_or(url);
-                    add(name.trim_end_matches(".git"));
-                }
-            }
-            Some("tar") => {
-                // Unpacked archives create paths we cannot list: trust the runbook.
-                positional.iter().for_each(|p| add(p));
-            }
-            _ => {}
-        }
-    }
-    created
+    commands
+        .iter()
+        .flat_map(|c| c.files_written())
+        .map(|text| text.trim_start_matches("./").trim_end_matches('/'))
+        .filter(|clean| !clean.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// File names a runbook shows the content of (a YAML block titled or commented

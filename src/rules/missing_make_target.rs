@@ -1,10 +1,8 @@
-use super::missing_script::command_dir;
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
-use crate::document::WorkDir;
+use super::{Cx, RuleContext};
+use crate::command::{Word, WorkDir};
+use crate::diagnostic::did_you_mean_text;
 use crate::facts::tasks::{Runner, TaskFile};
 use crate::fix::did_you_mean_fix;
-use crate::shell::Word;
 
 declare_rule! {
     /// ## What it does
@@ -35,12 +33,8 @@ declare_rule! {
     }
 }
 
-impl Rule for MissingMakeTarget {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl MissingMakeTarget {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         let tasks = &cx.project.tasks;
         if tasks.files.is_empty() {
             return;
@@ -50,32 +44,34 @@ impl Rule for MissingMakeTarget {
         let mut names_of: std::collections::HashMap<&str, Vec<&str>> =
             std::collections::HashMap::new();
         for command in &cx.doc.commands {
-            let runner = match command.program() {
-                Some("make" | "gmake") => Runner::Make,
-                Some("just") => Runner::Just,
-                Some("task") => Runner::Task,
-                _ => continue,
-            };
-            let Some(cwd) = command_dir(cx, command) else {
+            let Some(call) = command
+                .invocation()
+                .filter(|i| i.is_local())
+                .and_then(|i| i.tasks.as_ref())
+            else {
                 continue;
             };
-            let Some(call) = parse_call(runner, command.args()) else {
-                continue;
-            };
+            let runner = call.runner;
+            // `-C dir` is found from where the command runs (the runbook's directory or the
+            // root, for a command with no `cd`), and `-f file` in that directory.
             let dir = match &call.dir {
-                Some(d) => match crate::paths::join(&cwd, d) {
-                    Some(d) => d,
-                    None => continue,
-                },
-                None => cwd.clone(),
+                Some(dir) => cx.command_subdir(command, dir),
+                None => cx.command_dir(command),
+            };
+            let Some(dir) = dir else {
+                continue;
+            };
+            let find = |path: Option<String>| {
+                path.and_then(|path| tasks.files.iter().find(|t| t.path == path))
             };
             let file = match &call.file {
-                Some(f) => match crate::paths::join(&dir, f) {
-                    Some(path) => tasks.files.iter().find(|t| t.path == path),
-                    None => continue,
-                },
+                Some(file) if call.dir.is_none() => cx
+                    .command_bases(command)
+                    .iter()
+                    .find_map(|base| find(crate::paths::join(base, file))),
+                Some(file) => find(crate::paths::join(&dir, file)),
                 None => find_file(
-                    cx,
+                    cx.file(),
                     runner,
                     &dir,
                     command.cwd == WorkDir::Default && call.dir.is_none(),
@@ -84,26 +80,21 @@ impl Rule for MissingMakeTarget {
             let Some(file) = file else {
                 continue;
             };
-            for word in call.targets {
+            for word in &call.targets {
                 if word.text.contains(['$', '<', '{', '*', '[', '(']) || file.has(&word.text) {
                     continue;
                 }
                 let names = names_of
                     .entry(file.path.as_str())
                     .or_insert_with(|| file.targets.iter().map(String::as_str).collect());
-                let fix = did_you_mean_fix(cx.source, word.span, &word.text, names);
-                out.push(
-                    diagnostic(runner, file, names, word)
-                        .with_fix(fix)
-                        .with_checked(&file.path),
-                );
+                report(cx, runner, file, names, word);
             }
         }
     }
 }
 
-/// The finding for `word`; `names` are the file's targets.
-fn diagnostic(runner: Runner, file: &TaskFile, names: &[&str], word: &Word) -> Diagnostic {
+/// Reports a target `file` does not define, with a did-you-mean; `names` are its targets.
+fn report(cx: &mut Cx<'_, '_>, runner: Runner, file: &TaskFile, names: &[&str], word: &Word) {
     let what = match runner {
         Runner::Make => "target",
         Runner::Just => "recipe",
@@ -130,14 +121,15 @@ fn diagnostic(runner: Runner, file: &TaskFile, names: &[&str], word: &Word) -> D
             file.path
         ),
     };
-    Diagnostic::new(
-        MissingMakeTarget::META.id,
-        Severity::Error,
+    let fix = did_you_mean_fix(cx.source, word.span, &word.text, names);
+    cx.report(
         word.span,
         format!("{what} `{}` not found in {}", word.text, file.path),
     )
-    .with_label(format!("`{}` has no such {what}", runner.program()))
-    .with_help(help)
+    .label(format!("`{}` has no such {what}", runner.program()))
+    .help(help)
+    .fix(fix)
+    .checked(&file.path);
 }
 
 /// The task file for `runner` in `dir`; `just` and `task` look upwards like the tools do, and
@@ -163,134 +155,6 @@ fn find_file<'a>(
         return tasks.file_in(runner, "");
     }
     None
-}
-
-struct Call<'a> {
-    dir: Option<String>,
-    file: Option<String>,
-    targets: Vec<&'a Word>,
-}
-
-/// Targets and directory/file options of a `make`, `just` or `task` command line.
-fn parse_call(runner: Runner, args: &[Word]) -> Option<Call<'_>> {
-    let mut call = Call {
-        dir: None,
-        file: None,
-        targets: Vec::new(),
-    };
-    let (dir_flags, file_flags, valued): (&[&str], &[&str], &[&str]) = match runner {
-        Runner::Make => (
-            &["-C", "--directory"],
-            &["-f", "--file", "--makefile"],
-            &[
-                "-I",
-                "--include-dir",
-                "-o",
-                "--old-file",
-                "-W",
-                "--what-if",
-                "--assume-new",
-                "--jobserver-style",
-                "-O",
-            ],
-        ),
-        Runner::Just => (
-            &["-d", "--working-directory"],
-            &["-f", "--justfile"],
-            &[
-                "--set",
-                "--shell",
-                "--shell-arg",
-                "--dotenv-filename",
-                "--dotenv-path",
-                "--color",
-                "--list-heading",
-            ],
-        ),
-        Runner::Task => (
-            &["-d", "--dir"],
-            &["-t", "--taskfile"],
-            &[
-                "-o",
-                "--output",
-                "-c",
-                "--concurrency",
-                "--interval",
-                "--sort",
-            ],
-        ),
-    };
-    let mut i = 0;
-    while i < args.len() {
-        let word = &args[i];
-        let text = word.text.as_str();
-        i += 1;
-        if text == "--" {
-            break; // `task x -- args`: the rest goes to the task
-        }
-        if let Some((flag, value)) = text.split_once('=').filter(|(f, _)| f.starts_with("--")) {
-            if dir_flags.contains(&flag) {
-                call.dir = Some(value.to_string());
-            } else if file_flags.contains(&flag) {
-                call.file = Some(value.to_string());
-            }
-            continue;
-        }
-        if dir_flags.contains(&text) || file_flags.contains(&text) || valued.contains(&text) {
-            let value = args.get(i).map(|w| w.text.clone());
-            i += 1;
-            if dir_flags.contains(&text) {
-                call.dir = value;
-            } else if file_flags.contains(&text) {
-                call.file = value;
-            } else if text == "--set" {
-                i += 1; // `--set NAME VALUE`
-            }
-            continue;
-        }
-        if runner == Runner::Make && text.starts_with("-C") && text.len() > 2 {
-            call.dir = Some(text[2..].to_string());
-            continue;
-        }
-        if matches!(text, "-j" | "--jobs" | "-l" | "--load-average") {
-            if args.get(i).is_some_and(|w| w.text.parse::<f64>().is_ok()) {
-                i += 1;
-            }
-            continue;
-        }
-        if text.starts_with('-') {
-            // Listing and help modes run no target.
-            if matches!(
-                text,
-                "--list"
-                    | "-l"
-                    | "--summary"
-                    | "--help"
-                    | "-h"
-                    | "--version"
-                    | "--init"
-                    | "--list-all"
-                    | "-a"
-                    | "--choose"
-                    | "--evaluate"
-                    | "--show"
-                    | "-s"
-                    | "--dump"
-            ) && runner != Runner::Make
-            {
-                return None;
-            }
-            continue;
-        }
-        if text.contains('=') {
-            continue; // `make deploy ENV=prod`, `task x VAR=1`
-        }
-        call.targets.push(word);
-        if runner == Runner::Just {
-            break; // the rest are the recipe's arguments
-        }
-    }
-    Some(call)
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
-use crate::document::{Command, WorkDir};
+use super::Cx;
+use crate::diagnostic::did_you_mean_text;
 use crate::facts::node::{Lookup, Target};
 use crate::fix::did_you_mean_fix;
 
@@ -37,14 +36,10 @@ declare_rule! {
     }
 }
 
-impl Rule for MissingScript {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl MissingScript {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         let node = &cx.project.node;
-        if node.packages.is_empty() {
+        if node.packages.is_empty() && node.others.is_empty() {
             return;
         }
         // The scripts of each set of packages, sorted once: per finding, collecting and sorting
@@ -53,21 +48,17 @@ impl Rule for MissingScript {
             std::collections::HashMap::new();
         let package_names = std::cell::OnceCell::new();
         for command in &cx.doc.commands {
-            let Some(cwd) = command_dir(cx, command) else {
-                continue;
-            };
-            let argv = command.argv();
-            let Some(call) = node.script_call(&argv, &cwd) else {
+            let Some((call, target)) = cx.script_call(command) else {
                 continue;
             };
             if call.if_present || call.script.contains('$') {
                 continue;
             }
-            let span = command.word_span(call.script_word);
-            match node.lookup(&call, &[cx.dir(), ""]) {
+            let span = call.script_word.span;
+            match node.lookup(call, &target, &[cx.dir(), ""]) {
                 Lookup::Found(_) | Lookup::Binary => {}
                 Lookup::NoPackage => {
-                    if let Target::Named(name) = &call.target {
+                    if let Target::Named(name) = &target {
                         if name.contains(['*', '{', '<', '$', '[', '.']) {
                             continue; // a glob or placeholder filter, not one package
                         }
@@ -77,25 +68,21 @@ impl Rule for MissingScript {
                                 .filter_map(|p| p.name.as_deref())
                                 .collect()
                         });
-                        let mut diagnostic = Diagnostic::new(
-                            Self::META.id,
-                            Severity::Error,
-                            command.span,
-                            format!("workspace package `{name}` not found"),
-                        )
-                        .with_label("no package by this name");
                         let known = if names.is_empty() {
                             "the workspace has no named packages".to_string()
                         } else {
                             format!("workspace packages: {}", list(names))
                         };
-                        diagnostic = diagnostic.with_help(
-                            match did_you_mean_text(name, names.iter().copied()) {
-                                Some(hint) => format!("{hint} ({known})"),
-                                None => known,
-                            },
-                        );
-                        out.push(diagnostic);
+                        let help = match did_you_mean_text(name, names.iter().copied()) {
+                            Some(hint) => format!("{hint} ({known})"),
+                            None => known,
+                        };
+                        cx.report(
+                            command.span,
+                            format!("workspace package `{name}` not found"),
+                        )
+                        .label("no package by this name")
+                        .help(help);
                     }
                 }
                 Lookup::Missing(checked) => {
@@ -122,47 +109,22 @@ impl Rule for MissingScript {
                             manifests[0]
                         ),
                     };
-                    out.push(
-                        Diagnostic::new(
-                            Self::META.id,
-                            Severity::Error,
-                            span,
-                            format!(
-                                "script `{}` not found in {}",
-                                call.script,
-                                manifests.join(" or ")
-                            ),
-                        )
-                        .with_label(format!("`{}` has no such script", call.manager.program()))
-                        .with_help(help)
-                        .with_fix(did_you_mean_fix(cx.source, span, &call.script, unique))
-                        .with_checked(manifests[0]),
-                    );
+                    let fix = did_you_mean_fix(cx.source, span, &call.script, unique);
+                    cx.report(
+                        span,
+                        format!(
+                            "script `{}` not found in {}",
+                            call.script,
+                            manifests.join(" or ")
+                        ),
+                    )
+                    .label(format!("`{}` has no such script", call.manager.program()))
+                    .help(help)
+                    .fix(fix)
+                    .checked(manifests[0]);
                 }
             }
         }
-    }
-}
-
-/// The directory a command runs in, relative to the project root; `None` when unknowable.
-/// A `cd` target is taken relative to the root when that directory exists there, else relative
-/// to the runbook's directory.
-pub(crate) fn command_dir(cx: &RuleContext<'_>, command: &Command) -> Option<String> {
-    match &command.cwd {
-        WorkDir::Default => Some(cx.dir().to_string()),
-        WorkDir::Relative(dir) => {
-            if cx.project.has_dir(dir) {
-                Some(dir.clone())
-            } else {
-                let joined = if cx.dir().is_empty() {
-                    dir.clone()
-                } else {
-                    format!("{}/{dir}", cx.dir())
-                };
-                cx.project.has_dir(&joined).then_some(joined)
-            }
-        }
-        WorkDir::Unknown => None,
     }
 }
 

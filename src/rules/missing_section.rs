@@ -3,8 +3,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::safety::{is_production_step, migration_steps, runs};
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::Cx;
 use crate::document::{context, EnvContext};
 use crate::span::Span;
 
@@ -40,7 +39,21 @@ declare_rule! {
         id: "missing-section",
         severity: Warning,
         summary: "a deployment or migration runbook without a rollback (or configured) section",
+        options: MissingSectionOptions,
     }
+}
+
+/// Options of `missing-section`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MissingSectionOptions {
+    /// Sections a deployment or migration runbook must have: each entry lists heading words
+    /// separated by `|`, any of which satisfies it. `None`: a rollback section.
+    pub required_sections: Option<Vec<String>>,
+}
+
+impl super::RuleOptions for MissingSectionOptions {
+    const DOCS: &'static str = "- `required-sections` (default: a rollback section): the sections a deployment or migration runbook must have, each a list of heading words separated by `|` (`[\"rollback|revert\", \"contacts|escalation\"]`). Also read as a top-level key of the config.";
 }
 
 static DEPLOY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
@@ -58,12 +71,8 @@ static DEPLOY_WORD: LazyLock<Regex> = LazyLock::new(|| {
 
 const DEFAULT_REQUIRED: &str = "rollback|roll back|rolling back|revert|reverting|recovery|recover|restore|restoring|downgrade|undo|back out|backout|disaster|fails|failure|abort";
 
-impl Rule for MissingSection {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl MissingSection {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         let doc = cx.doc;
         let deploys = doc.commands.iter().any(|c| {
             // Steps on a laptop or in a rollback do not make a deployment runbook.
@@ -93,7 +102,7 @@ impl Rule for MissingSection {
             return;
         }
         let default = vec![DEFAULT_REQUIRED.to_string()];
-        let required = cx.settings.required_sections.as_ref().unwrap_or(&default);
+        let required = self.options.required_sections.as_ref().unwrap_or(&default);
         let headings: Vec<Vec<String>> = doc
             .sections
             .iter()
@@ -131,20 +140,15 @@ impl Rule for MissingSection {
                 continue;
             }
             let name = words.first().copied().unwrap_or("required");
-            out.push(
-                Diagnostic::new(
-                    Self::META.id,
-                    Severity::Warning,
-                    anchor,
-                    format!("runbook has deployment or migration steps but no `{name}` section"),
-                )
-                .with_help(format!("add a section whose heading mentions {}", {
-                    let shown: Vec<String> =
-                        words.iter().take(4).map(|w| format!("`{w}`")).collect();
-                    let more = if words.len() > 4 { ", ..." } else { "" };
-                    format!("{}{more}", shown.join(", "))
-                })),
-            );
+            cx.report(
+                anchor,
+                format!("runbook has deployment or migration steps but no `{name}` section"),
+            )
+            .help(format!("add a section whose heading mentions {}", {
+                let shown: Vec<String> = words.iter().take(4).map(|w| format!("`{w}`")).collect();
+                let more = if words.len() > 4 { ", ..." } else { "" };
+                format!("{}{more}", shown.join(", "))
+            }));
         }
     }
 }
@@ -158,12 +162,12 @@ mod tests {
     fn deploy_runbooks_need_a_rollback_section() {
         let facts = project(&[], &[]);
         let bare = "# Release\n\n## Deploy to production\n\n```bash\nfly deploy\n```\n";
-        assert_eq!(check(&MissingSection, bare, &facts).len(), 1);
+        assert_eq!(check(&MissingSection::default(), bare, &facts).len(), 1);
         let with = format!("{bare}\n## Rolling back\n\n`fly releases rollback`\n");
-        assert!(check(&MissingSection, &with, &facts).is_empty());
+        assert!(check(&MissingSection::default(), &with, &facts).is_empty());
         let linked = format!("{bare}\nIf it fails, see [the rollback runbook](rollback.md).\n");
-        assert!(check(&MissingSection, &linked, &facts).is_empty());
+        assert!(check(&MissingSection::default(), &linked, &facts).is_empty());
         let other = "# Incident: API down\n\n## Diagnose\n\n`kubectl get pods`\n";
-        assert!(check(&MissingSection, other, &facts).is_empty());
+        assert!(check(&MissingSection::default(), other, &facts).is_empty());
     }
 }

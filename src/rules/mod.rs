@@ -1,50 +1,30 @@
 //! The rules: the only place that knows both the runbook model and the project facts.
 //!
-//! One rule is one file. Its documentation is the `///` block given to [`declare_rule!`], which
-//! becomes rustdoc, `runbook-lint explain RULE` and `docs/rules/RULE.md` alike. A rule never
-//! re-parses Markdown and never reads the disk: it asks the [`Document`] and the
-//! [`ProjectFacts`]. Adding a rule: a file here, a line in [`builtin_rules`], a fixture folder.
+//! One rule is one file. `declare_rule!` declares it: its id, default severity, summary,
+//! options type and (for pack-driven rules) its pack, and its documentation, the `///` block,
+//! which becomes rustdoc, `runbook-lint explain RULE` and `docs/rules/RULE.md` alike. The rule
+//! writes `fn run(&self, cx: &mut Cx)` and reports with `cx.report(span, message)`; the id and
+//! default severity come from the declaration. A rule never re-parses Markdown, never parses a
+//! command line and never reads the disk: it asks the [`Document`] (and the command layer's
+//! invocations) and the [`ProjectFacts`].
+//!
+//! Adding a rule: a file here, one line in `register_rules!` (which declares its module and
+//! lists it in [`RULES`]), and a fixtures folder `fixtures/rules/<id>/{invalid,valid}/`
+//! (collected by the fixture test).
 
-pub mod pack;
 pub mod pack_rule;
-
-mod destructive_command;
-mod empty_checklist_item;
-mod hardcoded_secret;
-mod localhost_in_production;
-mod migration_without_backup;
-mod missing_section;
-mod mojibake;
-mod pipe_to_shell;
-pub mod safety;
-mod stale_review_date;
-
-mod broken_link;
-mod missing_file;
-mod missing_make_target;
-mod missing_script;
-mod placeholder_contact;
 pub mod placeholders;
-mod undeclared_env_var;
-mod unknown_service;
-mod unresolved_placeholder;
-mod unsafe_migration;
+pub mod safety;
 
+pub use crate::config::pack::{ContextLevels, Pack};
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Level, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::{Document, EnvContext};
 use crate::facts::ProjectFacts;
 
-pub use broken_link::BrokenLink;
-pub use hardcoded_secret::{find_secrets, redact, HardcodedSecret, Masker, REDACTED_RULES};
-pub use missing_file::MissingFile;
-pub use missing_make_target::MissingMakeTarget;
-pub use missing_script::MissingScript;
-pub use placeholder_contact::PlaceholderContact;
-pub use undeclared_env_var::UndeclaredEnvVar;
-pub use unknown_service::UnknownService;
-pub use unresolved_placeholder::UnresolvedPlaceholder;
-pub use unsafe_migration::UnsafeMigration;
+pub use missing_section::MissingSectionOptions;
+pub use stale_review_date::StaleReviewDateOptions;
+pub use undeclared_env_var::UndeclaredEnvVarOptions;
 
 /// What `rules` and `explain` show about a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +37,8 @@ pub struct RuleMeta<'a> {
     pub summary: &'a str,
     /// Full documentation: What it does / Why is this bad? / Example.
     pub docs: &'a str,
+    /// Documentation of its options (Markdown), empty when it has none.
+    pub options: &'a str,
 }
 
 /// Everything a rule may look at for one runbook.
@@ -93,134 +75,386 @@ impl RuleContext<'_> {
     pub fn text(&self, span: crate::span::Span) -> &str {
         self.source.get(span.range()).unwrap_or("")
     }
+
+    /// True when the project has this directory (relative to the root; `""` is the root).
+    fn is_dir(&self, dir: &str) -> bool {
+        self.project.has_dir(dir)
+    }
+
+    /// The directory a command runs in, relative to the project root, by the one
+    /// working-directory policy ([`crate::command::WorkDir`]); `None` when unknowable.
+    pub fn command_dir(&self, command: &crate::command::Command) -> Option<String> {
+        command.cwd.resolve(self.dir(), &|d| self.is_dir(d))
+    }
+
+    /// The directories a command with relative paths may run in, most likely first.
+    pub fn command_bases(&self, command: &crate::command::Command) -> Vec<String> {
+        command.cwd.bases(self.dir(), &|d| self.is_dir(d))
+    }
+
+    /// The directory a tool's directory option (`--prefix app`, `make -C ops`) names for a
+    /// command, by the same policy.
+    pub fn command_subdir(&self, command: &crate::command::Command, sub: &str) -> Option<String> {
+        command
+            .cwd
+            .resolve_sub(self.dir(), sub, &|d| self.is_dir(d))
+    }
+
+    /// The package a script call runs in; `None` when its directory is unknowable.
+    pub fn script_target(
+        &self,
+        command: &crate::command::Command,
+        run: &crate::command::tools::ScriptRun,
+    ) -> Option<crate::facts::node::Target> {
+        use crate::command::tools::PackageTarget;
+        use crate::facts::node::Target;
+        Some(match &run.target {
+            PackageTarget::Here => Target::Dir(self.command_dir(command)?),
+            PackageTarget::Dir(sub) => Target::Dir(self.command_subdir(command, sub)?),
+            PackageTarget::Root => Target::Dir(String::new()),
+            PackageTarget::Named(name) => Target::Named(name.clone()),
+            PackageTarget::All => Target::All,
+        })
+    }
+
+    /// The package script a command runs here, with the package it runs in: the innermost
+    /// invocation's, when that runs in this repository.
+    pub fn script_call<'c>(
+        &self,
+        command: &'c crate::command::Command,
+    ) -> Option<(
+        &'c crate::command::tools::ScriptRun,
+        crate::facts::node::Target,
+    )> {
+        let invocation = command.invocation().filter(|i| i.is_local())?;
+        let run = invocation.script.as_ref()?;
+        Some((run, self.script_target(command, run)?))
+    }
 }
 
 /// A lint rule.
 pub trait Rule: Send + Sync {
     /// The rule's id, default severity and documentation.
     fn meta(&self) -> RuleMeta<'_>;
-    /// Appends the rule's findings for one runbook.
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>);
+    /// Reports the rule's findings for one runbook through `cx`.
+    fn check(&self, cx: &mut Cx<'_, '_>);
     /// The pack whose entries drive the rule, for `runbook-lint rules` to list them.
-    fn pack(&self) -> Option<&pack::Pack> {
+    fn pack(&self) -> Option<&Pack> {
         None
     }
 }
 
-/// Severity of a context-dependent rule in each context.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ContextLevels {
-    /// In production sections.
-    pub production: Level,
-    /// In staging sections.
-    pub staging: Level,
-    /// In development or local sections.
-    pub development: Level,
-    /// In rollback, recovery and troubleshooting sections.
-    pub rollback: Level,
+/// What a rule sees of one runbook ([`RuleContext`], through `Deref`), and where its findings
+/// go: [`Cx::report`] files a finding under the rule's id and default severity.
+pub struct Cx<'r, 'a> {
+    file: &'r RuleContext<'a>,
+    rule: RuleMeta<'r>,
+    out: &'r mut Vec<Diagnostic>,
 }
 
-impl ContextLevels {
-    /// The level for an effective context (unknown must already be resolved).
-    pub fn for_context(&self, context: EnvContext) -> Level {
-        match context {
-            EnvContext::Production | EnvContext::Unknown => self.production,
-            EnvContext::Staging => self.staging,
-            EnvContext::Development => self.development,
-            EnvContext::Rollback => self.rollback,
+impl<'r, 'a> Cx<'r, 'a> {
+    /// Findings of `rule` on `file` go to `out`.
+    pub fn new(
+        file: &'r RuleContext<'a>,
+        rule: RuleMeta<'r>,
+        out: &'r mut Vec<Diagnostic>,
+    ) -> Self {
+        Cx { file, rule, out }
+    }
+
+    /// What the rule sees, borrowed for as long as the check runs (not only as long as `cx`),
+    /// for helpers and closures that look while the rule reports.
+    pub fn file(&self) -> &'r RuleContext<'a> {
+        self.file
+    }
+
+    /// Reports a finding at `span` with the rule's id and default severity; the returned
+    /// finding takes a label, a help and, for context-dependent rules, another severity.
+    pub fn report(
+        &mut self,
+        span: crate::span::Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.out.push(Diagnostic::new(
+            self.rule.id,
+            self.rule.default_severity,
+            span,
+            message,
+        ));
+        self.out.last_mut().expect("a finding was just pushed")
+    }
+}
+
+impl<'a> std::ops::Deref for Cx<'_, 'a> {
+    type Target = RuleContext<'a>;
+
+    fn deref(&self) -> &RuleContext<'a> {
+        self.file
+    }
+}
+
+/// A rule's options: a config struct beside the rule, read from the rule's table in the config
+/// (`[rules.stale-review-date]`, `review-window-days = 90`) and validated when the config
+/// loads (a bad value is a config error naming the file, line and key).
+pub trait RuleOptions:
+    Default + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + Sync + 'static
+{
+    /// The options' documentation for `explain` and `docs/rules/` (Markdown), empty for none.
+    const DOCS: &'static str;
+
+    /// Checks what serde cannot (ranges); the message names the key.
+    fn validate(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// The options of a rule that has none: its table may hold only `level`.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoOptions {}
+
+impl RuleOptions for NoOptions {
+    const DOCS: &'static str = "";
+}
+
+/// What `declare_rule!` generates for a built-in rule: its metadata and options type.
+pub trait Declared: Rule + Sized + 'static {
+    /// The rule's options.
+    type Options: RuleOptions;
+    /// Its id, default severity, summary and docs.
+    const META: RuleMeta<'static>;
+    /// The rule, configured.
+    fn with_options(options: Self::Options) -> Self;
+}
+
+/// One built-in rule in [`RULES`]: its metadata, how the config reads its options, and how to
+/// build it.
+#[derive(Clone, Copy)]
+pub struct RuleEntry {
+    /// Id, default severity, summary and docs.
+    pub meta: RuleMeta<'static>,
+    /// Parses and validates the rule's options table (for the config).
+    pub parse_options: crate::config::OptionsParser,
+    build: fn(&Settings) -> Box<dyn Rule>,
+}
+
+impl RuleEntry {
+    /// The entry of a declared rule.
+    pub const fn of<R: Declared>() -> RuleEntry {
+        RuleEntry {
+            meta: R::META,
+            parse_options: parse_options::<R>,
+            build: build::<R>,
+        }
+    }
+
+    /// The rule, with the options the settings hold for it (defaults when none).
+    pub fn build(&self, settings: &Settings) -> Box<dyn Rule> {
+        (self.build)(settings)
+    }
+
+    /// What the config needs to know of the rule.
+    pub fn known(&self) -> crate::config::KnownRule<'static> {
+        crate::config::KnownRule {
+            id: self.meta.id,
+            parse_options: Some(self.parse_options),
         }
     }
 }
 
-/// Declares a rule's unit struct and its metadata from a doc comment, like clippy's
-/// `declare_clippy_lint!`: the `///` lines become both rustdoc and the text of
+fn parse_options<R: Declared>(
+    table: toml::Table,
+) -> Result<std::sync::Arc<dyn std::any::Any + Send + Sync>, String> {
+    let options: R::Options = toml::Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| e.message().trim().to_string())?;
+    options.validate()?;
+    Ok(std::sync::Arc::new(options))
+}
+
+fn build<R: Declared>(settings: &Settings) -> Box<dyn Rule> {
+    let options = settings
+        .rule_options
+        .get(R::META.id)
+        .and_then(|o| o.downcast_ref::<R::Options>())
+        .cloned()
+        .unwrap_or_default();
+    Box::new(R::with_options(options))
+}
+
+/// Declares a rule from a doc comment and a header, like clippy's `declare_clippy_lint!` and
+/// oxc's `declare_oxc_lint!`: the `///` lines become both rustdoc and the text of
 /// `runbook-lint explain`, so the documentation lives once, next to the code.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does ...
+///     pub struct StaleReviewDate {
+///         id: "stale-review-date",
+///         severity: Warning,
+///         summary: "...",
+///         options: StaleReviewDateOptions,              // optional: a RuleOptions struct
+///         pack: "rules/destructive-command.toml",       // optional: the rule's embedded pack
+///     }
+/// }
+/// impl StaleReviewDate {
+///     fn run(&self, cx: &mut Cx<'_, '_>) { ... cx.report(span, "message") ... }
+/// }
+/// ```
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
         pub struct $name:ident {
             id: $id:literal,
             severity: $severity:ident,
-            summary: $summary:literal $(,)?
+            summary: $summary:literal
+            $(, options: $options:ty)?
+            $(, pack: $pack:literal)?
+            $(,)?
         }
     ) => {
-        $(#[doc = $doc])*
-        #[derive(Debug, Default, Clone, Copy)]
-        pub struct $name;
+        $crate::rules::declare_rule!(@struct [$(#[doc = $doc])*] $name [$($options)?]);
 
-        impl $name {
-            /// The rule's metadata.
-            pub const META: $crate::rules::RuleMeta<'static> = $crate::rules::RuleMeta {
+        impl $crate::rules::Declared for $name {
+            type Options = $crate::rules::declare_rule!(@options [$($options)?]);
+            const META: $crate::rules::RuleMeta<'static> = $crate::rules::RuleMeta {
                 id: $id,
                 default_severity: $crate::diagnostic::Severity::$severity,
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
+                options: <Self::Options as $crate::rules::RuleOptions>::DOCS,
             };
+            fn with_options(options: Self::Options) -> Self {
+                $crate::rules::declare_rule!(@new $name options [$($options)?])
+            }
         }
+
+        impl $name {
+            /// The rule's metadata.
+            pub const META: $crate::rules::RuleMeta<'static> =
+                <Self as $crate::rules::Declared>::META;
+            $(
+            /// The rule's pack, embedded and parsed once.
+            pub fn catalogue() -> &'static $crate::config::pack::Pack {
+                static PACK: std::sync::LazyLock<$crate::config::pack::Pack> =
+                    std::sync::LazyLock::new(|| {
+                        $crate::config::pack::Pack::parse(
+                            $pack,
+                            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $pack)),
+                        )
+                        .expect("embedded packs are valid (unit-tested)")
+                    });
+                &PACK
+            }
+            )?
+        }
+
+        impl $crate::rules::Rule for $name {
+            fn meta(&self) -> $crate::rules::RuleMeta<'_> {
+                Self::META
+            }
+
+            fn check(&self, cx: &mut $crate::rules::Cx<'_, '_>) {
+                self.run(cx)
+            }
+
+            $(
+            fn pack(&self) -> Option<&$crate::config::pack::Pack> {
+                let _ = $pack;
+                Some(Self::catalogue())
+            }
+            )?
+        }
+    };
+    (@struct [$($attr:tt)*] $name:ident []) => {
+        $($attr)*
+        #[derive(Debug, Default, Clone, Copy)]
+        pub struct $name;
+    };
+    (@struct [$($attr:tt)*] $name:ident [$options:ty]) => {
+        $($attr)*
+        #[derive(Debug, Default, Clone)]
+        pub struct $name {
+            /// The rule's options, from the config.
+            pub options: $options,
+        }
+    };
+    (@options []) => { $crate::rules::NoOptions };
+    (@options [$options:ty]) => { $options };
+    (@new $name:ident $value:ident []) => {{
+        let _ = $value;
+        $name
+    }};
+    (@new $name:ident $value:ident [$options:ty]) => {
+        $name { options: $value }
     };
 }
 pub(crate) use declare_rule;
 
-/// The built-in rules, in the order `runbook-lint rules` lists them.
-pub fn builtin_rules() -> Vec<Box<dyn Rule>> {
-    vec![
-        Box::new(MissingScript),
-        Box::new(UnsafeMigration::new()),
-        Box::new(UnresolvedPlaceholder),
-        Box::new(PlaceholderContact),
-        Box::new(UndeclaredEnvVar),
-        Box::new(UnknownService),
-        Box::new(MissingMakeTarget),
-        Box::new(MissingFile),
-        Box::new(BrokenLink),
-        // Operational safety rules.
-        Box::new(destructive_command::rule()),
-        Box::new(pipe_to_shell::PipeToShell),
-        Box::new(migration_without_backup::MigrationWithoutBackup),
-        Box::new(HardcodedSecret),
-        Box::new(localhost_in_production::LocalhostInProduction),
-        Box::new(stale_review_date::StaleReviewDate),
-        Box::new(missing_section::MissingSection),
-        Box::new(empty_checklist_item::EmptyChecklistItem),
-        Box::new(mojibake::Mojibake),
-    ]
+/// Declares each built-in rule's module, re-exports its type, and lists it in [`RULES`]: one
+/// line per rule, the only registration.
+macro_rules! register_rules {
+    ($($module:ident::$rule:ident,)*) => {
+        $(
+            #[doc = concat!("The rule [`", stringify!($rule), "`]: its declaration, options and check.")]
+            pub mod $module;
+            pub use $module::$rule;
+        )*
+
+        /// The built-in rules, in the order `runbook-lint rules` lists them.
+        pub const RULES: &[RuleEntry] = &[$(RuleEntry::of::<$rule>()),*];
+    };
 }
 
-/// The rules of a project: the built-in ones (built-in packs included), then the user's packs and
-/// inline `[[rule]]`s from its config.
+register_rules! {
+    missing_script::MissingScript,
+    unsafe_migration::UnsafeMigration,
+    unresolved_placeholder::UnresolvedPlaceholder,
+    placeholder_contact::PlaceholderContact,
+    undeclared_env_var::UndeclaredEnvVar,
+    unknown_service::UnknownService,
+    missing_make_target::MissingMakeTarget,
+    missing_file::MissingFile,
+    broken_link::BrokenLink,
+    // Operational safety rules.
+    destructive_command::DestructiveCommand,
+    pipe_to_shell::PipeToShell,
+    migration_without_backup::MigrationWithoutBackup,
+    hardcoded_secret::HardcodedSecret,
+    localhost_in_production::LocalhostInProduction,
+    stale_review_date::StaleReviewDate,
+    missing_section::MissingSection,
+    empty_checklist_item::EmptyChecklistItem,
+    mojibake::Mojibake,
+}
+
+/// The built-in rules with default options.
+pub fn builtin_rules() -> Vec<Box<dyn Rule>> {
+    let defaults = Settings::default();
+    RULES.iter().map(|entry| entry.build(&defaults)).collect()
+}
+
+/// What the config needs to know of every rule the engine knows: the built-in ones (with their
+/// options) and the engine's own.
+pub fn known_rules() -> Vec<crate::config::KnownRule<'static>> {
+    RULES
+        .iter()
+        .map(RuleEntry::known)
+        .chain(ENGINE_RULES.iter().map(|meta| crate::config::KnownRule {
+            id: meta.id,
+            parse_options: None,
+        }))
+        .collect()
+}
+
+/// The rules of a project: the built-in ones (with the project's options), then the user's
+/// packs and inline `[[rule]]`s from its config.
 pub fn rule_set(settings: &Settings) -> Vec<Box<dyn Rule>> {
-    let mut rules = builtin_rules();
+    let mut rules: Vec<Box<dyn Rule>> = RULES.iter().map(|entry| entry.build(settings)).collect();
     for pack in &settings.packs {
         rules.push(Box::new(pack_rule::PackRule::new(pack.clone(), "")));
     }
     rules
-}
-
-/// The `runbook-lint rules` listing: every rule with its default severity and summary, and
-/// under a pack-driven rule each entry with its production severity.
-pub fn listing(rules: &[Box<dyn Rule>]) -> String {
-    let mut out = String::new();
-    let metas = rules.iter().map(|r| (r.meta(), r.pack()));
-    let engine = ENGINE_RULES.iter().map(|m| (*m, None));
-    for (meta, pack) in metas.chain(engine) {
-        out.push_str(&format!(
-            "{:<24} {:<8} {}\n",
-            meta.id,
-            meta.default_severity.name(),
-            meta.summary
-        ));
-        for entry in pack.map(|p| p.entries.as_slice()).unwrap_or_default() {
-            let level = match entry.levels.production {
-                crate::diagnostic::Level::On(severity) => severity.name(),
-                crate::diagnostic::Level::Off => "off",
-            };
-            out.push_str(&format!(
-                "  {:<30} {:<8} {}\n",
-                entry.id, level, entry.message
-            ));
-        }
-    }
-    out
 }
 
 /// Rule ids produced outside the rule set: by the engine itself.
@@ -229,7 +463,38 @@ pub const ENGINE_RULES: &[RuleMeta<'static>] = &[RuleMeta {
     default_severity: Severity::Error,
     summary: "a manifest the runbooks are checked against cannot be parsed",
     docs: " ## What it does\n Reports a package.json, YAML or TOML manifest that cannot be read or parsed,\n with the line and column of the problem.\n\n ## Why is this bad?\n The runbooks that depend on it cannot be checked against it, and the tools the\n runbook calls will fail on it too. The other rules still run.\n",
+    options: "",
 }];
+
+/// Every rule's documentation, built-in then engine rules, in `runbook-lint rules` order: for
+/// `explain`, SARIF rule metadata and the generated `docs/rules/RULE.md` pages.
+pub fn docs() -> Vec<crate::ruledocs::RuleDoc> {
+    RULES
+        .iter()
+        .map(|entry| entry.meta)
+        .chain(ENGINE_RULES.iter().copied())
+        .map(|meta| crate::ruledocs::RuleDoc {
+            id: meta.id.to_string(),
+            default_severity: meta.default_severity,
+            summary: meta.summary.to_string(),
+            docs: full_docs(&meta),
+        })
+        .collect()
+}
+
+/// A rule's documentation with its options section, rustdoc indentation removed.
+pub fn full_docs(meta: &RuleMeta<'_>) -> String {
+    let docs = docs_text(meta.docs);
+    if meta.options.is_empty() {
+        docs
+    } else {
+        format!(
+            "{docs}\n\n## Options\nIn the rule's table of the config (`[rules.{}]`):\n\n{}",
+            meta.id,
+            docs_text(meta.options)
+        )
+    }
+}
 
 /// Doc text with rustdoc's one leading space per line removed.
 pub fn docs_text(docs: &str) -> String {
@@ -263,6 +528,7 @@ pub(crate) mod testing {
                     dependencies: dependencies.iter().map(|d| d.to_string()).collect(),
                 }],
                 manager: Some(PackageManager::Pnpm),
+                others: Vec::new(),
             },
             ..ProjectFacts::default()
         }
@@ -280,7 +546,7 @@ pub(crate) mod testing {
             settings: &settings,
         };
         let mut out = Vec::new();
-        rule.check(&cx, &mut out);
+        rule.check(&mut Cx::new(&cx, rule.meta(), &mut out));
         let index = crate::span::LineIndex::new(markdown);
         out.into_iter()
             .map(|d| (index.position(markdown, d.span.start).0, d.message))

@@ -1,5 +1,4 @@
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::Cx;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::span::Span;
 
@@ -43,13 +42,10 @@ declare_rule! {
     }
 }
 
-impl Rule for Mojibake {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl Mojibake {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         let source = cx.source;
+        let doc = cx.doc;
         // Plain ASCII text cannot hold any: the common case costs one scan.
         if source.is_ascii() {
             return;
@@ -67,9 +63,9 @@ impl Rule for Mojibake {
                     span: Span::new(start + r.span.start, start + r.span.end),
                     ..r
                 })
-                .filter(|r| !cx.doc.inline_code.iter().any(|c| c.span.contains(r.span)))
+                .filter(|r| !doc.inline_code.iter().any(|c| c.span.contains(r.span)))
                 .filter(|r| {
-                    !cx.doc.code_blocks.iter().any(|b| {
+                    !doc.code_blocks.iter().any(|b| {
                         b.span.contains(r.span)
                             && !b.is_shell
                             && !TEXT_LANGUAGES.contains(&b.lang.to_ascii_lowercase().as_str())
@@ -79,7 +75,7 @@ impl Rule for Mojibake {
             let (Some(first), Some(last)) = (repairs.first(), repairs.last()) else {
                 continue;
             };
-            out.push(diagnostic(source, line, start, &repairs, first, last));
+            report(cx, line, start, &repairs, first, last);
         }
     }
 }
@@ -118,14 +114,16 @@ fn mentions_encoding(line: &str) -> bool {
     .any(|word| lower.contains(word))
 }
 
-fn diagnostic(
-    source: &str,
+/// Reports one line's double-encoded text, with the line as it should read and the repair.
+fn report(
+    cx: &mut Cx<'_, '_>,
     line: &str,
     line_start: usize,
     repairs: &[Repair],
     first: &Repair,
     last: &Repair,
-) -> Diagnostic {
+) {
+    let source = cx.source;
     let broken = &source[first.span.range()];
     let more = match repairs.len() {
         1 => String::new(),
@@ -142,25 +140,23 @@ fn diagnostic(
     }
     fixed.push_str(&source[at..line_start + line.len()]);
     let fixed = shorten(fixed.trim());
-    Diagnostic::new(
-        Mojibake::META.id,
-        Severity::Warning,
+    cx.report(
         Span::new(first.span.start, last.span.end),
         format!("double-encoded text `{broken}`{more} (UTF-8 read as Windows-1252)"),
     )
-    .with_label(format!("reads as `{}`", first.fixed))
-    .with_help(format!(
+    .label(format!("reads as `{}`", first.fixed))
+    .help(format!(
         "the line should read: {fixed}; `runbook-lint check --fix` repairs it, and the \
          tool that saved it should save UTF-8"
     ))
-    .with_fix(Fix {
+    .fix(Fix {
         applicability: Applicability::Safe,
         description: "repair the double-encoded text".to_string(),
         edits: repairs
             .iter()
             .map(|r| Edit::replace(r.span, r.fixed.to_string()))
             .collect(),
-    })
+    });
 }
 
 /// At most this many characters of the repaired line in the help.

@@ -2,9 +2,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::shell::Joint;
+use super::Cx;
+use crate::command::Joint;
 
 declare_rule! {
     /// ## What it does
@@ -42,29 +41,25 @@ static SUBSTITUTED: LazyLock<Regex> =
 /// True for a download command (`curl`, `wget`, ...).
 fn fetches(command: &crate::document::Command) -> bool {
     command
-        .program()
-        .map(crate::argv::program_name)
+        .program_name()
         .is_some_and(|p| FETCHERS.contains(&p))
 }
 
-impl Rule for PipeToShell {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl PipeToShell {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         // Whether the pipeline so far (from its first command, on this logical line) starts
         // with or passes through a download (`curl ... | tee x | sh`): kept in one pass, not
         // looked up backwards per shell (`sh | sh | ...` on one long line was quadratic).
         let mut fetched = false;
         let mut previous_line: Option<&std::sync::Arc<str>> = None;
-        for command in &cx.doc.commands {
+        let doc = cx.doc;
+        for command in &doc.commands {
             let same_line = previous_line.is_some_and(|l| std::sync::Arc::ptr_eq(l, &command.line));
             previous_line = Some(&command.line);
             let in_pipeline = same_line && command.joint == Joint::Pipe;
             let piped = in_pipeline && fetched;
             fetched = (in_pipeline && fetched) || fetches(command);
-            let Some(program) = command.program().map(crate::argv::program_name) else {
+            let Some(program) = command.program_name() else {
                 continue;
             };
             if !SHELLS.contains(&program) {
@@ -77,14 +72,12 @@ impl Rule for PipeToShell {
                 continue;
             }
             if piped || substituted {
-                out.push(
-                    Diagnostic::new(
-                        Self::META.id,
-                        Severity::Warning,
-                        command.span,
-                        format!("a downloaded script is run by `{program}` without being reviewed"),
-                    )
-                    .with_help("download it to a file, verify its checksum or signature, read it, then run it"),
+                cx.report(
+                    command.span,
+                    format!("a downloaded script is run by `{program}` without being reviewed"),
+                )
+                .help(
+                    "download it to a file, verify its checksum or signature, read it, then run it",
                 );
             }
         }

@@ -1,5 +1,4 @@
-use super::{declare_rule, placeholders, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{placeholders, Cx};
 use crate::document::{BlockKind, TextBlock};
 
 declare_rule! {
@@ -44,12 +43,8 @@ const OPTIONAL_COLUMNS: &[&str] = &[
     "details",
 ];
 
-impl Rule for PlaceholderContact {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl PlaceholderContact {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         let doc = cx.doc;
         let contact = placeholders::contact_sections(doc);
         let is_contact = |section: usize| contact.get(section).copied().unwrap_or(false);
@@ -80,25 +75,18 @@ impl Rule for PlaceholderContact {
                     };
                     if cell.text.is_empty() {
                         if !optional {
-                            out.push(
-                                Diagnostic::new(Self::META.id, Severity::Error, cell.span, format!("empty {what}{row_text} in contacts table"))
-                                    .with_help("fill in a reachable person, rota or channel, or remove the row"),
-                            );
+                            cx.report(
+                                cell.span,
+                                format!("empty {what}{row_text} in contacts table"),
+                            )
+                            .help("fill in a reachable person, rota or channel, or remove the row");
                         }
                     } else if placeholders::is_only_placeholder(&cell.text)
                         || cell_block(doc, cell.span).is_some_and(|block| {
                             !placeholders::in_block(doc, cx.source, block).is_empty()
                         })
                     {
-                        out.push(
-                            Diagnostic::new(
-                                Self::META.id,
-                                Severity::Error,
-                                cell.span,
-                                format!("placeholder {what}{row_text} in contacts table: `{}`", cell.text),
-                            )
-                            .with_help("replace it with a reachable person, rota or channel before this runbook is needed"),
-                        );
+                        cx.report(cell.span, format!("placeholder {what}{row_text} in contacts table: `{}`", cell.text)).help("replace it with a reachable person, rota or channel before this runbook is needed");
                     }
                 }
             }
@@ -111,10 +99,7 @@ impl Rule for PlaceholderContact {
             }
             let found = placeholders::in_block(doc, cx.source, block);
             if let Some((span, text)) = found.first() {
-                out.push(
-                    Diagnostic::new(Self::META.id, Severity::Error, *span, format!("placeholder contact `{text}`"))
-                        .with_help("replace it with a reachable person, rota or channel before this runbook is needed"),
-                );
+                cx.report(*span, format!("placeholder contact `{text}`")).help("replace it with a reachable person, rota or channel before this runbook is needed");
             } else if let Some((label, value)) = block.text.split_once(':') {
                 // `- Primary on-call:` with nothing after the colon.
                 if value.trim().is_empty()
@@ -122,15 +107,8 @@ impl Rule for PlaceholderContact {
                     && label.len() < 40
                     && !has_nested_items(cx.source, block.span.end)
                 {
-                    out.push(
-                        Diagnostic::new(
-                            Self::META.id,
-                            Severity::Error,
-                            block.span,
-                            format!("empty contact `{}`", label.trim()),
-                        )
-                        .with_help("fill in a reachable person, rota or channel"),
-                    );
+                    cx.report(block.span, format!("empty contact `{}`", label.trim()))
+                        .help("fill in a reachable person, rota or channel");
                 }
             }
         }

@@ -5,8 +5,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::pack::{Entry, Pack};
 use super::RuleContext;
+use crate::config::pack::{Entry, Pack};
 use crate::document::{Command, SectionId};
 use crate::facts::node::Lookup;
 
@@ -39,19 +39,16 @@ pub fn backup_steps() -> &'static Pack {
 /// The entry of `pack` the command runs: directly, or through the package scripts it calls
 /// (`pnpm db:deploy` → `prisma migrate deploy`).
 pub fn runs<'p>(cx: &RuleContext<'_>, pack: &'p Pack, command: &Command) -> Option<&'p Entry> {
-    let argv = command.argv();
-    if let Some(entry) = pack.find(&argv) {
+    if let Some(entry) = pack.find_in(command) {
         return Some(entry);
     }
-    let node = &cx.project.node;
-    let cwd = super::missing_script::command_dir(cx, command)?;
-    let call = node.script_call(&argv, &cwd)?;
-    let Lookup::Found(package) = node.lookup(&call, &[cx.dir(), ""]) else {
+    let (call, target) = cx.script_call(command)?;
+    let Lookup::Found(package) = cx.project.node.lookup(call, &target, &[cx.dir(), ""]) else {
         return None;
     };
     cx.project
         .with_script_steps(package, &call.script, |steps| {
-            steps.iter().find_map(|step| pack.find(&step.argv))
+            steps.iter().find_map(|step| pack.find(&step.invocation))
         })
 }
 
@@ -107,8 +104,8 @@ mod tests {
     #[test]
     fn catalogues_parse_and_match() {
         let find = |pack: &Pack, line: &str| {
-            let argv: Vec<&str> = line.split_whitespace().collect();
-            pack.find(&argv).map(|e| e.id.clone())
+            pack.find_in(&crate::command::parse(line))
+                .map(|e| e.id.clone())
         };
         let m = migration_steps();
         assert_eq!(

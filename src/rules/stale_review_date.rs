@@ -2,9 +2,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
+use super::{Cx, RuleOptions};
 use crate::date::{find_date, Date, FoundDate};
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::span::Span;
 
 declare_rule! {
@@ -12,7 +11,7 @@ declare_rule! {
     /// Reads the review fields of a runbook ("Last Updated", "Last Reviewed", "Next Review",
     /// "Review by", "Target Date", in prose, lists, tables or front matter) and the latest date
     /// of a revision-history table. Reports a "last" date older than the review window
-    /// (`review-window-days`, default 180) and a review or target date already past.
+    /// (option `review-window-days`, default 180) and a review or target date already past.
     ///
     /// Dates are read as people write them: `2025-10-29`, `November 20, 2025`, `Feb 5, 2026`,
     /// `2025-10`. `29/10/2025` is skipped: day and month order cannot be known. Runs are made
@@ -33,8 +32,39 @@ declare_rule! {
         id: "stale-review-date",
         severity: Warning,
         summary: "a review date older than the review window, or a review deadline already past",
+        options: StaleReviewDateOptions,
     }
 }
+
+/// Options of `stale-review-date`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct StaleReviewDateOptions {
+    /// A "last reviewed" date older than this many days is stale.
+    pub review_window_days: i64,
+}
+
+impl Default for StaleReviewDateOptions {
+    fn default() -> Self {
+        StaleReviewDateOptions {
+            review_window_days: 180,
+        }
+    }
+}
+
+impl RuleOptions for StaleReviewDateOptions {
+    const DOCS: &'static str = "- `review-window-days` (default 180): a \"last\" date older than this many days is stale. Also read as a top-level key of the config.";
+
+    fn validate(&self) -> Result<(), String> {
+        if self.review_window_days < 1 {
+            return Err("review-window-days: must be at least 1".to_string());
+        }
+        Ok(())
+    }
+}
+
+/// What to do about a stale date.
+const HELP: &str = "review the runbook against the system as it is today, then update the date";
 
 /// A field label followed by its date. `deadline` labels are dates to meet, the others dates
 /// something happened.
@@ -57,14 +87,10 @@ fn is_deadline(label: &str) -> bool {
         || label.starts_with("target")
 }
 
-impl Rule for StaleReviewDate {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl StaleReviewDate {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         let today = cx.settings.today.unwrap_or_else(Date::today);
-        let window = cx.settings.review_window_days;
+        let window = self.options.review_window_days;
         let source = cx.source;
         for caps in FIELD.captures_iter(source) {
             let (Some(label), Some(whole)) = (caps.name("label"), caps.get(0)) else {
@@ -88,8 +114,8 @@ impl Rule for StaleReviewDate {
                 continue;
             }
             let label = label.as_str().replace(['_', '-'], " ");
-            if let Some(d) = judge(&label, &found, today, window, is_deadline(&label)) {
-                out.push(Diagnostic { span, ..d });
+            if let Some(message) = judge(&label, &found, today, window, is_deadline(&label)) {
+                cx.report(span, message).help(HELP);
             }
         }
         // Revision-history tables: the latest entry says when the document last changed.
@@ -129,8 +155,8 @@ impl Rule for StaleReviewDate {
                 }
             }
             if let Some((found, span)) = latest {
-                if let Some(d) = judge("latest revision", &found, today, window, false) {
-                    out.push(Diagnostic { span, ..d });
+                if let Some(message) = judge("latest revision", &found, today, window, false) {
+                    cx.report(span, message).help(HELP);
                 }
             }
         }
@@ -143,7 +169,7 @@ fn judge(
     today: Date,
     window: i64,
     deadline: bool,
-) -> Option<Diagnostic> {
+) -> Option<String> {
     let age = today.days() - found.latest().days();
     let written = found.date;
     let shown = if found.month_only {
@@ -152,21 +178,12 @@ fn judge(
         written.to_string()
     };
     let label = capitalise(label);
-    let message = if deadline {
-        (age > 0).then(|| format!("{label} {shown} has passed ({age} days ago)"))?
+    if deadline {
+        (age > 0).then(|| format!("{label} {shown} has passed ({age} days ago)"))
     } else {
         (age > window)
-            .then(|| format!("{label} {shown} is {age} days old (review window: {window} days)"))?
-    };
-    Some(
-        Diagnostic::new(
-            StaleReviewDate::META.id,
-            Severity::Warning,
-            Span::new(0, 0),
-            message,
-        )
-        .with_help("review the runbook against the system as it is today, then update the date"),
-    )
+            .then(|| format!("{label} {shown} is {age} days old (review window: {window} days)"))
+    }
 }
 
 fn capitalise(label: &str) -> String {
@@ -199,7 +216,7 @@ mod tests {
         };
         let doc = Document::parse(markdown, &ParseOptions::default());
         let project = crate::facts::ProjectFacts::default();
-        let cx = RuleContext {
+        let cx = crate::rules::RuleContext {
             doc: &doc,
             source: markdown,
             path: "r.md",
@@ -207,7 +224,11 @@ mod tests {
             settings: &settings,
         };
         let mut out = Vec::new();
-        StaleReviewDate.check(&cx, &mut out);
+        let rule = StaleReviewDate::default();
+        crate::rules::Rule::check(
+            &rule,
+            &mut crate::rules::Cx::new(&cx, StaleReviewDate::META, &mut out),
+        );
         let index = crate::span::LineIndex::new(markdown);
         out.into_iter()
             .map(|d| (index.position(markdown, d.span.start).0, d.message))

@@ -1,8 +1,8 @@
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+use super::{Cx, RuleContext};
+use crate::diagnostic::did_you_mean_text;
 use crate::document::{BlockKind, EnvRefKind};
 use crate::fix::{did_you_mean_fix, replacement_fix, Applicability, Edit, Fix};
 
@@ -41,7 +41,21 @@ declare_rule! {
         id: "undeclared-env-var",
         severity: Warning,
         summary: "an env var the runbook refers to is declared by no env manifest",
+        options: UndeclaredEnvVarOptions,
     }
+}
+
+/// Options of `undeclared-env-var`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct UndeclaredEnvVarOptions {
+    /// Variables the platform sets: no declaration needed.
+    #[serde(default)]
+    pub allow_env: Vec<String>,
+}
+
+impl super::RuleOptions for UndeclaredEnvVarOptions {
+    const DOCS: &'static str = "- `allow-env` (default none): env var names that need no declaration, such as those the platform sets (`[\"RENDER_EXTERNAL_URL\"]`). Also read as a top-level key of the config.";
 }
 
 #[derive(serde::Deserialize)]
@@ -192,7 +206,7 @@ fn near_declared(name: &str, env: &crate::facts::env::EnvFacts) -> bool {
     let allowed = if name.len() >= 10 { 2 } else { 1 };
     let chars = name.chars().count();
     for declared in env.vars.keys() {
-        if !crate::diagnostic::spend_suggestion_budget() {
+        if !crate::suggest::spend_suggestion_budget() {
             return false;
         }
         // The distance is at least the difference in length.
@@ -205,12 +219,8 @@ fn near_declared(name: &str, env: &crate::facts::env::EnvFacts) -> bool {
     false
 }
 
-impl Rule for UndeclaredEnvVar {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl UndeclaredEnvVar {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         let env = &cx.project.env;
         if env.manifests.is_empty() {
             return;
@@ -226,7 +236,7 @@ impl Rule for UndeclaredEnvVar {
             let name = reference.name.as_str();
             if env.is_declared(name)
                 || is_builtin(name)
-                || cx.settings.allow_env.iter().any(|a| a == name)
+                || self.options.allow_env.iter().any(|a| a == name)
             {
                 continue;
             }
@@ -301,18 +311,14 @@ impl Rule for UndeclaredEnvVar {
                 Some(hint) => format!("{hint} (or {place})"),
                 None => format!("{place}, or list it under `allow-env` in runbook-lint.toml if the platform sets it"),
             };
-            out.push(
-                Diagnostic::new(
-                    Self::META.id,
-                    Severity::Warning,
-                    reference.span,
-                    format!("env var `{name}` is not declared in {shown}"),
-                )
-                .with_label("declared by no env manifest")
-                .with_help(help)
-                .with_fix(fix)
-                .with_checked(checked),
-            );
+            cx.report(
+                reference.span,
+                format!("env var `{name}` is not declared in {shown}"),
+            )
+            .label("declared by no env manifest")
+            .help(help)
+            .fix(fix)
+            .checked(checked);
         }
     }
 }
@@ -403,7 +409,7 @@ mod tests {
             .env
             .declare("DATABASE_URL", ".env.example", Span::default(), None);
         let md = "## Deploy\n\n```bash\nkubectl set image deploy/api api=x:$PROD_TAG\npsql $DATABSE_URL\n```\n\n## Environment variables\n\n```bash\nexport STRIPE_KEY=sk\n```\n";
-        let found = check(&UndeclaredEnvVar, md, &facts);
+        let found = check(&UndeclaredEnvVar::default(), md, &facts);
         assert_eq!(
             found,
             vec![
@@ -426,7 +432,7 @@ mod tests {
             .env
             .declare("DATABASE_URL", ".env.example", Span::default(), None);
         let md = "## Configuration\n\n| Variable | Required | Default |\n|---|---|---|\n| `LOG_LEVEL` | No | `info` |\n| `API_TOKEN` | Yes | - |\n| `SMTP_HOST` | optional relay | - |\n\n- `CACHE_TTL_MS`: cache lifetime. Default: `500`\n";
-        let found = check(&UndeclaredEnvVar, md, &facts);
+        let found = check(&UndeclaredEnvVar::default(), md, &facts);
         assert_eq!(
             found,
             vec![(
@@ -445,11 +451,11 @@ mod tests {
     fn reports_undeclared_once_and_only_with_manifests() {
         let mut facts = crate::facts::ProjectFacts::default();
         let md = "## Environment\n\n- [ ] `API_KEY`\n- [ ] `STRIPE_KEY`\n\n```bash\necho $STRIPE_KEY $HOME\n```\n";
-        assert!(check(&UndeclaredEnvVar, md, &facts).is_empty());
+        assert!(check(&UndeclaredEnvVar::default(), md, &facts).is_empty());
         facts
             .env
             .declare("API_KEY", ".env.example", Span::default(), None);
-        let found = check(&UndeclaredEnvVar, md, &facts);
+        let found = check(&UndeclaredEnvVar::default(), md, &facts);
         assert_eq!(
             found,
             vec![(

@@ -1,10 +1,9 @@
 use std::collections::BTreeSet;
 
-use super::missing_script::command_dir;
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{did_you_mean_text, Diagnostic, Severity};
+use super::Cx;
+use crate::command::Word;
+use crate::diagnostic::did_you_mean_text;
 use crate::facts::compose::ComposeFile;
-use crate::shell::Word;
 
 declare_rule! {
     /// ## What it does
@@ -35,167 +34,8 @@ declare_rule! {
     }
 }
 
-/// Subcommands whose positional words are all services.
-const ALL_SERVICES: &[&str] = &[
-    "logs", "restart", "up", "stop", "start", "rm", "build", "pull", "ps", "top", "kill", "create",
-    "pause", "unpause", "push",
-];
-/// Subcommands whose first positional word is a service, the rest a command.
-const FIRST_SERVICE: &[&str] = &["exec", "run"];
-
-/// Options of compose subcommands that take a value (the value is not a service).
-const VALUED: &[&str] = &[
-    "-e",
-    "--env",
-    "-u",
-    "--user",
-    "-w",
-    "--workdir",
-    "--name",
-    "--entrypoint",
-    "-p",
-    "--publish",
-    "-v",
-    "--volume",
-    "--index",
-    "-l",
-    "--label",
-    "--tail",
-    "-n",
-    "-t",
-    "--timeout",
-    "--since",
-    "--until",
-    "--scale",
-    "-s",
-    "--signal",
-    "--wait-timeout",
-    "--pull",
-    "--exit-code-from",
-    "--attach",
-    "--no-attach",
-    "--build-arg",
-    "--progress",
-    "--cap-add",
-    "--cap-drop",
-    "--format",
-    "--filter",
-    "--ssh",
-    "--builder",
-    "-m",
-    "--memory",
-    "--status",
-    "--env-from-file",
-    "--policy",
-    "--profile",
-];
-
-/// Global compose options that take a value.
-const GLOBAL_VALUED: &[&str] = &[
-    "-f",
-    "--file",
-    "-p",
-    "--project-name",
-    "--profile",
-    "--env-file",
-    "--project-directory",
-    "--ansi",
-    "--parallel",
-    "--progress",
-    "-c",
-    "--context",
-    "-H",
-    "--host",
-    "--log-level",
-];
-
-/// A parsed compose invocation.
-pub(crate) struct ComposeCall<'a> {
-    /// `-f` files, as written.
-    pub files: Vec<&'a Word>,
-    /// `--env-file` values.
-    pub env_files: Vec<&'a Word>,
-    /// The subcommand.
-    pub subcommand: Option<&'a str>,
-    /// Service words.
-    pub services: Vec<&'a Word>,
-}
-
-/// Parses `docker compose ...` or `docker-compose ...`; `None` for other commands.
-pub(crate) fn compose_call(words: &[Word]) -> Option<ComposeCall<'_>> {
-    let start = match words.first()?.text.as_str() {
-        "docker-compose" | "podman-compose" => 1,
-        "docker" | "podman" if words.get(1)?.text == "compose" => 2,
-        _ => return None,
-    };
-    let mut call = ComposeCall {
-        files: Vec::new(),
-        env_files: Vec::new(),
-        subcommand: None,
-        services: Vec::new(),
-    };
-    let mut i = start;
-    while i < words.len() {
-        let text = words[i].text.as_str();
-        if let Some((flag, _)) = text.split_once('=').filter(|(f, _)| f.starts_with('-')) {
-            let _ = flag;
-            i += 1;
-            continue;
-        }
-        if GLOBAL_VALUED.contains(&text) {
-            if let Some(value) = words.get(i + 1) {
-                match text {
-                    "-f" | "--file" => call.files.push(value),
-                    "--env-file" => call.env_files.push(value),
-                    _ => {}
-                }
-            }
-            i += 2;
-            continue;
-        }
-        if text.starts_with('-') {
-            i += 1;
-            continue;
-        }
-        call.subcommand = Some(text);
-        i += 1;
-        break;
-    }
-    let subcommand = call.subcommand?;
-    let first_only = FIRST_SERVICE.contains(&subcommand);
-    if !first_only && !ALL_SERVICES.contains(&subcommand) {
-        return Some(call);
-    }
-    while i < words.len() {
-        let text = words[i].text.as_str();
-        i += 1;
-        if text == "--env-file" {
-            if let Some(value) = words.get(i) {
-                call.env_files.push(value);
-            }
-            i += 1;
-            continue;
-        }
-        if text.starts_with('-') {
-            if VALUED.contains(&text) {
-                i += 1;
-            }
-            continue;
-        }
-        call.services.push(&words[i - 1]);
-        if first_only {
-            break;
-        }
-    }
-    Some(call)
-}
-
-impl Rule for UnknownService {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+impl UnknownService {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         let compose = &cx.project.compose;
         if compose.files.is_empty() {
             return;
@@ -206,35 +46,47 @@ impl Rule for UnknownService {
         let mut offers: std::collections::HashMap<Vec<&str>, Offer<'_>> =
             std::collections::HashMap::new();
         for command in &cx.doc.commands {
-            let Some(call) = compose_call(&command.words) else {
+            let Some(call) = command
+                .invocations
+                .iter()
+                .filter(|i| i.is_local())
+                .find_map(|i| i.compose.as_ref())
+            else {
                 continue;
             };
             if call.services.is_empty() {
                 continue;
             }
-            let Some(cwd) = command_dir(cx, command) else {
+            let Some(cwd) = cx.command_dir(command) else {
                 continue;
             };
-            let files: Vec<&ComposeFile> = if call.files.is_empty() {
-                compose.default_files(&cwd)
-            } else {
-                let mut selected = Vec::new();
-                for word in &call.files {
-                    let found = crate::paths::join(&cwd, &word.text)
-                        .and_then(|p| compose.file(&p))
-                        .or_else(|| {
-                            crate::paths::join("", &word.text).and_then(|p| compose.file(&p))
-                        });
-                    match found {
-                        Some(file) => selected.push(file),
-                        None => {
-                            selected.clear();
-                            break; // a file we could not read: its services are unknown
+            let files: Vec<&ComposeFile> =
+                if let (true, Some(project)) = (call.files.is_empty(), &call.project_directory) {
+                    // `--project-directory dir`: the compose files of that directory only.
+                    match cx.command_subdir(command, &project.text) {
+                        Some(dir) => compose.files.iter().filter(|f| f.dir == dir).collect(),
+                        None => continue,
+                    }
+                } else if call.files.is_empty() {
+                    compose.default_files(&cwd)
+                } else {
+                    let mut selected = Vec::new();
+                    for word in &call.files {
+                        let found = crate::paths::join(&cwd, &word.text)
+                            .and_then(|p| compose.file(&p))
+                            .or_else(|| {
+                                crate::paths::join("", &word.text).and_then(|p| compose.file(&p))
+                            });
+                        match found {
+                            Some(file) => selected.push(file),
+                            None => {
+                                selected.clear();
+                                break; // a file we could not read: its services are unknown
+                            }
                         }
                     }
-                }
-                selected
-            };
+                    selected
+                };
             if files.is_empty() || files.iter().any(|f| f.partial) {
                 continue;
             }
@@ -257,18 +109,15 @@ impl Rule for UnknownService {
                     Some(hint) => format!("{hint} ({})", offer.available),
                     None => offer.available.clone(),
                 };
-                out.push(
-                    Diagnostic::new(
-                        Self::META.id,
-                        Severity::Error,
-                        word.span,
-                        format!("service `{name}` is not defined in {}", offer.paths),
-                    )
-                    .with_label("no such compose service")
-                    .with_help(help)
-                    .with_fix(service_fix(cx.source, word, &offer.sorted, part_of))
-                    .with_checked(offer.first_path),
-                );
+                let fix = service_fix(cx.source, word, &offer.sorted, part_of);
+                cx.report(
+                    word.span,
+                    format!("service `{name}` is not defined in {}", offer.paths),
+                )
+                .label("no such compose service")
+                .help(help)
+                .fix(fix)
+                .checked(offer.first_path);
             }
         }
     }

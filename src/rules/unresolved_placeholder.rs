@@ -1,5 +1,4 @@
-use super::{declare_rule, placeholders, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{placeholders, Cx};
 use crate::document::BlockKind;
 
 declare_rule! {
@@ -32,12 +31,8 @@ declare_rule! {
     }
 }
 
-impl Rule for UnresolvedPlaceholder {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<crate::diagnostic::Diagnostic>) {
+impl UnresolvedPlaceholder {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         let contact = placeholders::contact_sections(cx.doc);
         for block in &cx.doc.text_blocks {
             let contact_item = matches!(
@@ -48,17 +43,8 @@ impl Rule for UnresolvedPlaceholder {
                 continue;
             }
             for (span, text) in placeholders::in_block(cx.doc, cx.source, block) {
-                out.push(
-                    Diagnostic::new(
-                        Self::META.id,
-                        Severity::Warning,
-                        span,
-                        format!("unresolved placeholder `{text}`"),
-                    )
-                    .with_help(
-                        "replace it with the real value, or remove the step until it is known",
-                    ),
-                );
+                cx.report(span, format!("unresolved placeholder `{text}`"))
+                    .help("replace it with the real value, or remove the step until it is known");
             }
         }
     }

@@ -1,6 +1,5 @@
-use super::pack::{Entry, Pack};
-use super::{declare_rule, Rule, RuleContext, RuleMeta};
-use crate::diagnostic::Diagnostic;
+use super::{Cx, RuleContext};
+use crate::config::pack::{Entry, Pack};
 use crate::document::Command;
 use crate::facts::node::Lookup;
 
@@ -45,114 +44,82 @@ declare_rule! {
         id: "unsafe-migration",
         severity: Error,
         summary: "a development-only or destructive migration command in a production step",
+        pack: "rules/unsafe-migration.toml",
     }
 }
-
-/// The built-in catalogue.
-pub const CATALOGUE: &str = include_str!("../../rules/unsafe-migration.toml");
 
 impl UnsafeMigration {
-    /// The catalogue, parsed once.
-    pub fn catalogue() -> &'static Pack {
-        static PACK: std::sync::LazyLock<Pack> = std::sync::LazyLock::new(|| {
-            Pack::parse("rules/unsafe-migration.toml", CATALOGUE)
-                .expect("the embedded catalogue is valid (unit-tested)")
-        });
-        &PACK
-    }
-
-    /// The rule.
-    pub fn new() -> Self {
-        UnsafeMigration
-    }
-}
-
-impl Rule for UnsafeMigration {
-    fn meta(&self) -> RuleMeta<'_> {
-        Self::META
-    }
-
-    fn pack(&self) -> Option<&Pack> {
-        Some(Self::catalogue())
-    }
-
-    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    fn run(&self, cx: &mut Cx<'_, '_>) {
         let pack = Self::catalogue();
         for command in &cx.doc.commands {
             let context = cx.effective_context(command.context);
-            let argv = command.argv();
-            if let Some(entry) = pack.find(&argv) {
+            if let Some(entry) = pack.find_in(command) {
                 if let Some(severity) = entry.levels.for_context(context).severity() {
-                    let diagnostic = Diagnostic::new(
-                        Self::META.id,
-                        severity,
-                        command.span,
-                        entry.message.clone(),
-                    )
-                    .with_label(format!("in a {} step", context.name()))
-                    .with_help(help(cx, entry, command));
-                    out.push(diagnostic);
+                    let help = help(cx, entry, command);
+                    cx.report(command.span, entry.message.clone())
+                        .severity(severity)
+                        .label(format!("in a {} step", context.name()))
+                        .help(help);
                 }
                 continue;
             }
-            self.check_script(cx, pack, command, context, out);
+            if let Some((message, severity, chain, help)) = script_step(cx, pack, command, context)
+            {
+                cx.report(command.span, message)
+                    .severity(severity)
+                    .label(chain)
+                    .help(help);
+            }
         }
     }
 }
 
-impl UnsafeMigration {
-    fn check_script(
-        &self,
-        cx: &RuleContext<'_>,
-        pack: &Pack,
-        command: &Command,
-        context: crate::document::EnvContext,
-        out: &mut Vec<Diagnostic>,
-    ) {
-        let node = &cx.project.node;
-        let Some(cwd) = super::missing_script::command_dir(cx, command) else {
-            return;
+/// The first step of the package script a command runs that the pack catalogues: the
+/// finding's message, severity, chain label and help.
+fn script_step(
+    cx: &RuleContext<'_>,
+    pack: &Pack,
+    command: &Command,
+    context: crate::document::EnvContext,
+) -> Option<(String, crate::diagnostic::Severity, String, String)> {
+    {
+        let (call, target) = cx.script_call(command)?;
+        let Lookup::Found(package) = cx.project.node.lookup(call, &target, &[cx.dir(), ""]) else {
+            return None;
         };
         let argv = command.argv();
-        let Some(call) = node.script_call(&argv, &cwd) else {
-            return;
-        };
-        let Lookup::Found(package) = node.lookup(&call, &[cx.dir(), ""]) else {
-            return;
-        };
         // Most scripts run nothing from the pack: ask the cached expansion before copying it.
         let reaches = cx
             .project
             .with_script_steps(package, &call.script, |steps| {
-                steps.iter().any(|step| pack.find(&step.argv).is_some())
+                steps
+                    .iter()
+                    .any(|step| pack.find(&step.invocation).is_some())
             });
         if !reaches {
-            return;
+            return None;
         }
         let label = argv.join(" ");
         for step in cx.project.expand_script(package, &call.script, &label) {
-            let Some(entry) = pack.find(&step.argv) else {
+            let Some(entry) = pack.find(&step.invocation) else {
                 continue;
             };
             let Some(severity) = entry.levels.for_context(context).severity() else {
                 continue;
             };
-            let reached = step.argv.join(" ");
-            out.push(
-                Diagnostic::new(
-                    Self::META.id,
-                    severity,
-                    command.span,
-                    format!(
-                        "`{label}` runs `{reached}`: {}",
-                        strip_subject(&entry.message)
-                    ),
-                )
-                .with_label(step.chain.join(" → "))
-                .with_help(help(cx, entry, command)),
+            let reached = step.argv().join(" ");
+            let message = format!(
+                "`{label}` runs `{reached}`: {}",
+                strip_subject(&entry.message)
             );
-            break;
+            return Some((
+                message,
+                severity,
+                step.chain.join(" → "),
+                help(cx, entry, command),
+            ));
         }
+        None
     }
 }
 
@@ -179,22 +146,17 @@ fn help(cx: &RuleContext<'_>, entry: &Entry, command: &Command) -> String {
     let words: Vec<&str> = safe.split_whitespace().collect();
     let node = &cx.project.node;
     let scripts = cx.project.scripts_running(&words);
+    // The manager the runbook used for this command, else the project's.
     let manager = command
-        .program()
-        .and_then(|p| match p {
-            "npm" | "pnpm" | "yarn" | "bun" => node.script_call(&[p, "x"], "").map(|c| c.manager),
-            _ => None,
-        })
+        .invocation()
+        .and_then(|i| i.script.as_ref())
+        .map(|run| run.manager)
         .or(node.manager);
     if let (Some((package, script)), Some(manager)) = (scripts.first(), manager) {
         let mut run = manager.run_command(script);
         if !package.dir.is_empty() {
             if let Some(name) = &package.name {
-                run = match manager {
-                    crate::facts::PackageManager::Pnpm => format!("pnpm --filter {name} {script}"),
-                    crate::facts::PackageManager::Yarn => format!("yarn workspace {name} {script}"),
-                    _ => format!("npm -w {name} run {script}"),
-                };
+                run = manager.run_in_package(name, script);
             }
         }
         format!("{}; use `{run}` (runs `{safe}`) instead", entry.why)
@@ -234,8 +196,8 @@ mod tests {
     fn catalogue_matches_through_launchers() {
         let pack = UnsafeMigration::catalogue();
         let find = |line: &str| {
-            let argv: Vec<&str> = line.split_whitespace().collect();
-            pack.find(&argv).map(|e| e.id.as_str())
+            pack.find_in(&crate::command::parse(line))
+                .map(|e| e.id.as_str())
         };
         assert_eq!(
             find("npx prisma migrate dev --name init"),

@@ -444,7 +444,9 @@ impl Server {
         if !self.watch_dynamically {
             return;
         }
-        let mut names: Vec<&str> = crate::discover::MANIFEST_FILES.to_vec();
+        // The manifest registry's names and variants: the same list discovery, the facts and
+        // the pre-commit hook follow.
+        let mut names: Vec<&str> = crate::manifests::watch_globs();
         names.extend(crate::config::CONFIG_FILES);
         let watch =
             |pattern: String, kind: Option<lsp_types::WatchKind>| lsp_types::FileSystemWatcher {
@@ -453,10 +455,6 @@ impl Server {
             };
         let watchers = vec![
             watch(format!("**/{{{}}}", names.join(",")), None),
-            watch(
-                "**/{docker-compose.*.yml,docker-compose.*.yaml,.env.*}".into(),
-                None,
-            ),
             watch("**/*.{md,markdown,mdown,mkd}".into(), None),
             // Files appearing and disappearing: `missing-file` and `broken-link` targets.
             watch(
@@ -712,7 +710,7 @@ impl Server {
         let limit = project
             .settings()
             .max_file_size
-            .unwrap_or(crate::engine::DEFAULT_MAX_FILE_BYTES);
+            .unwrap_or(crate::robust::DEFAULT_MAX_FILE_BYTES);
         let findings = if doc.text.len() as u64 > limit {
             Vec::new() // as the batch run: too large to lint
         } else {

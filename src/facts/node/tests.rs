@@ -39,12 +39,16 @@ fn facts() -> NodeFacts {
             ),
         ],
         manager: Some(PackageManager::Pnpm),
+        others: Vec::new(),
     }
 }
 
-fn call(line: &str) -> Option<ScriptCall> {
-    let argv: Vec<&str> = line.split_whitespace().collect();
-    facts().script_call(&argv, "")
+/// The script a command line runs and the package it runs in, from the root.
+fn call(line: &str) -> Option<(ScriptRun, Target)> {
+    let command = crate::command::parse(line);
+    let run = command.invocation()?.script.clone()?;
+    let target = NodeFacts::target(&run, "")?;
+    Some((run, target))
 }
 
 #[test]
@@ -98,7 +102,7 @@ fn recognises_script_calls() {
         ("node server.js", None),
     ];
     for (line, expected) in cases {
-        let got = call(line).map(|c| (c.script.clone(), c.target.clone()));
+        let got = call(line).map(|(run, target)| (run.script, target));
         let expected = expected.map(|(s, t)| (s.to_string(), t));
         assert_eq!(got, expected, "{line}");
     }
@@ -108,9 +112,8 @@ fn recognises_script_calls() {
 fn looks_up_scripts_binaries_and_packages() {
     let facts = facts();
     let lookup = |line: &str| {
-        let argv: Vec<&str> = line.split_whitespace().collect();
-        let call = facts.script_call(&argv, "").unwrap();
-        match facts.lookup(&call, &[""]) {
+        let (run, target) = call(line).unwrap();
+        match facts.lookup(&run, &target, &[""]) {
             Lookup::Found(p) => format!("found in {}", p.manifest),
             Lookup::Missing(checked) => format!("missing from {}", checked.len()),
             Lookup::Binary => "binary".into(),
@@ -133,7 +136,7 @@ fn expands_nested_scripts_with_chain() {
     let root = facts.root().unwrap();
     let steps = facts.expand(root, "db:migrate", "pnpm db:migrate");
     assert_eq!(steps.len(), 1);
-    assert_eq!(steps[0].argv, vec!["prisma", "migrate", "dev"]);
+    assert_eq!(steps[0].argv(), vec!["prisma", "migrate", "dev"]);
     assert_eq!(
         steps[0].chain,
         vec![
@@ -142,6 +145,15 @@ fn expands_nested_scripts_with_chain() {
             "prisma migrate dev"
         ]
     );
+    // A `cd` in a script moves the next call into that package.
+    let mut facts = facts;
+    facts.packages[0].scripts.insert(
+        "api:deploy".into(),
+        "cd apps/api && npm run migrate:deploy".into(),
+    );
+    let root = facts.root().unwrap();
+    let steps = facts.expand(root, "api:deploy", "pnpm api:deploy");
+    assert_eq!(steps[1].argv(), vec!["prisma", "migrate", "deploy"]);
     // A script calling itself ends instead of looping.
     assert!(facts.expand(root, "loop", "pnpm loop").is_empty());
 }
@@ -159,16 +171,13 @@ fn finds_scripts_running_a_command() {
 
 #[test]
 fn workspace_globs_select_members() {
-    let files: BTreeSet<String> = [
+    let files: Vec<&str> = vec![
         "package.json",
         "apps/api/package.json",
         "apps/web/package.json",
         "packages/legacy/package.json",
         "node_modules/x/package.json",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    ];
     let members = member_manifests(
         &[
             "apps/*".into(),

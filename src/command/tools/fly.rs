@@ -1,0 +1,29 @@
+//! Fly.io CLI: `fly ssh console [-a APP] -C "COMMAND"` runs COMMAND on a machine of the app.
+
+use super::Carrier;
+use crate::command::invocation::{ExecLocation, Platform};
+
+/// The `-C`/`--command` of `fly ssh console`.
+pub(super) fn carrier(argv: &[&str], i: usize) -> Option<Carrier> {
+    if argv.get(i + 1) != Some(&"ssh") || argv.get(i + 2) != Some(&"console") {
+        return None;
+    }
+    let rest = &argv[i + 3..];
+    let app = rest
+        .windows(2)
+        .find(|pair| matches!(pair[0], "-a" | "--app"))
+        .map(|pair| pair[1].to_string())
+        .unwrap_or_default();
+    let command = rest
+        .iter()
+        .position(|w| matches!(*w, "-C" | "--command"))
+        .map(|p| i + 3 + p + 1)
+        .filter(|&c| c < argv.len())?;
+    Some(Carrier {
+        inner: command..command + 1,
+        location: ExecLocation::Remote {
+            platform: Platform::Fly,
+            host: app,
+        },
+    })
+}

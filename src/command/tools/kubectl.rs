@@ -1,0 +1,82 @@
+//! kubectl (and OpenShift's oc): `kubectl exec TARGET -- COMMAND` runs COMMAND in a pod; the
+//! manifests `apply|create|replace|delete|diff -f|-k` read; options that take a value.
+
+use super::{flag_values, Carrier};
+use crate::command::invocation::{ExecLocation, FileArg, FileRole, Invocation, Runtime};
+
+/// kubectl options that take a value.
+pub(super) const VALUE_FLAGS: &[&str] = &[
+    "-n",
+    "--namespace",
+    "--context",
+    "-l",
+    "--selector",
+    "--kubeconfig",
+    "-o",
+    "--output",
+    "-c",
+    "--container",
+    "--cluster",
+    "--user",
+];
+
+/// oc options that take a value.
+pub(super) const OC_VALUE_FLAGS: &[&str] = &[
+    "-n",
+    "--namespace",
+    "--context",
+    "-l",
+    "--selector",
+    "-o",
+    "--output",
+];
+
+/// `kubectl exec [options] TARGET -- COMMAND`; without `--` nothing is run in the pod that we
+/// could tell apart from kubectl's own arguments.
+pub(super) fn carrier(argv: &[&str], i: usize) -> Option<Carrier> {
+    if argv.get(i + 1) != Some(&"exec") {
+        return None;
+    }
+    let dashes = i + argv[i..].iter().position(|w| *w == "--")?;
+    let mut target = String::new();
+    let mut j = i + 2;
+    while j < dashes {
+        if VALUE_FLAGS.contains(&argv[j]) {
+            j += 2;
+            continue;
+        }
+        if !argv[j].starts_with('-') {
+            target = argv[j].to_string();
+            break;
+        }
+        j += 1;
+    }
+    Some(Carrier {
+        inner: dashes + 1..argv.len(),
+        location: ExecLocation::Container {
+            runtime: Runtime::Kubernetes,
+            name: target,
+        },
+    })
+}
+
+/// The manifests a resource command reads.
+pub(super) fn understand(invocation: &mut Invocation) {
+    let args = invocation.args();
+    let reads_manifests = args.first().is_some_and(|a| {
+        matches!(
+            a.text.as_str(),
+            "apply" | "create" | "replace" | "delete" | "diff"
+        )
+    });
+    if reads_manifests {
+        let found: Vec<FileArg> = flag_values(args, &["-f", "--filename", "-k", "--kustomize"])
+            .into_iter()
+            .map(|w| FileArg {
+                word: w.clone(),
+                role: FileRole::KubernetesManifest,
+            })
+            .collect();
+        invocation.files_read.extend(found);
+    }
+}

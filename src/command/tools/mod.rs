@@ -1,0 +1,151 @@
+//! Per-tool knowledge: what each program's command line means. One file per tool (or family
+//! of tools sharing a command-line shape); `understand` dispatches on the program's name and
+//! fills the [`Invocation`]'s typed fields. Adding a tool is a file here and a line in
+//! `understand` (and in [`carrier`] or [`value_flags`] when it has such options).
+
+mod builtins;
+mod bun;
+mod cf;
+mod compose;
+mod docker;
+mod files;
+mod fly;
+mod git;
+mod helm;
+mod heroku;
+mod interpreters;
+mod just;
+mod kubectl;
+mod make;
+mod npm;
+mod package_manager;
+mod pnpm;
+mod psql;
+mod redis;
+mod ssh;
+mod task;
+mod task_runner;
+mod terraform;
+mod yarn;
+
+pub use compose::ComposeRun;
+pub use package_manager::{is_well_known_binary, PackageManager, PackageTarget, ScriptRun};
+pub use task_runner::{Runner, TaskRun};
+
+use super::invocation::{ExecLocation, Invocation};
+
+/// A program that hands the rest of its command line to a container or another host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Carrier {
+    /// The words of the command it runs there (`-C "cmd"` of `fly ssh console`; everything
+    /// after `--` of `kubectl exec`).
+    pub inner: std::ops::Range<usize>,
+    /// Where that command runs.
+    pub location: ExecLocation,
+}
+
+/// The carrier at `argv[i]`, if the program there is one (`kubectl exec ... --`,
+/// `docker compose exec SERVICE`, `ssh HOST`, ...).
+pub fn carrier(argv: &[&str], i: usize) -> Option<Carrier> {
+    match argv[i] {
+        "kubectl" | "oc" => kubectl::carrier(argv, i),
+        "docker" | "podman" | "docker-compose" | "podman-compose" => docker::carrier(argv, i),
+        "ssh" => ssh::carrier(argv, i),
+        "heroku" => heroku::carrier(argv, i),
+        "fly" | "flyctl" => fly::carrier(argv, i),
+        "cf" => cf::carrier(argv, i),
+        _ => None,
+    }
+}
+
+/// Fills the typed fields of an invocation from its words.
+pub(super) fn understand(invocation: &mut Invocation) {
+    let name = invocation.name().to_string();
+    match name.as_str() {
+        "npm" | "pnpm" | "yarn" | "bun" => {
+            invocation.script = package_manager::script_run(&invocation.words)
+        }
+        "make" | "gmake" => invocation.tasks = make::task_run(&invocation.words),
+        "just" => invocation.tasks = just::task_run(&invocation.words),
+        "task" => invocation.tasks = task::task_run(&invocation.words),
+        "docker" | "podman" | "docker-compose" | "podman-compose" => docker::understand(invocation),
+        "kubectl" | "oc" => kubectl::understand(invocation),
+        "psql" | "mysql" | "sqlite3" | "mariadb" | "cockroach" => {
+            invocation.sql = psql::sql_words(&invocation.words)
+        }
+        "cd" | "pushd" => invocation.cd = invocation.words.get(1).cloned(),
+        "export" | "declare" | "local" | "readonly" | "typeset" => builtins::exports(invocation),
+        _ => {}
+    }
+    interpreters::understand(invocation);
+    files::understand(invocation);
+}
+
+/// Options of `program` that take the next word as their value, so that word is not a
+/// positional argument (`kubectl -n shop delete ns x`: the positionals are `delete ns x`).
+pub fn value_flags(program: &str) -> &'static [&'static str] {
+    match program {
+        "kubectl" => kubectl::VALUE_FLAGS,
+        "oc" => kubectl::OC_VALUE_FLAGS,
+        "helm" => helm::VALUE_FLAGS,
+        "redis-cli" => redis::VALUE_FLAGS,
+        "git" => git::VALUE_FLAGS,
+        "docker" => docker::VALUE_FLAGS,
+        "terraform" => terraform::VALUE_FLAGS,
+        _ => &[],
+    }
+}
+
+/// Flags that make a command a rehearsal that changes nothing: `--dry-run`, Alembic's offline
+/// `--sql`, `--plan`, PowerShell-style `--what-if`, `kubectl --server-dry-run`.
+const REHEARSAL_FLAGS: &[&str] = &[
+    "--dry-run",
+    "--dryrun",
+    "--sql",
+    "--plan",
+    "--what-if",
+    "--server-dry-run",
+];
+
+/// True for a rehearsal flag, also with a value (`--dry-run=server`).
+pub fn is_rehearsal_flag(word: &str) -> bool {
+    REHEARSAL_FLAGS
+        .iter()
+        .any(|f| word == *f || word.strip_prefix(f).is_some_and(|r| r.starts_with('=')))
+}
+
+/// Values of the options that name a target environment, in order: `-n`/`--namespace`,
+/// `--context`, `--kube-context` (also as `--namespace=x`, `--context=x`).
+pub fn environment_names(words: &[super::Word]) -> Vec<&str> {
+    words
+        .windows(2)
+        .filter_map(|pair| match pair[0].text.as_str() {
+            "-n" | "--namespace" | "--context" | "--kube-context" => Some(pair[1].text.as_str()),
+            _ => pair[1]
+                .text
+                .strip_prefix("--namespace=")
+                .or_else(|| pair[1].text.strip_prefix("--context=")),
+        })
+        .collect()
+}
+
+/// True when `word` is a bind address rather than a host to reach: the value of `--host`,
+/// `-H`, `--bind`, `-b`, `--listen`, `--address` (given as `previous`), or `HOST=...`,
+/// `--host=...`, `--bind=...`.
+pub fn is_bind_address(previous: &str, word: &str) -> bool {
+    matches!(
+        previous,
+        "--host" | "-H" | "--bind" | "-b" | "--listen" | "--address"
+    ) || word.to_ascii_uppercase().starts_with("HOST=")
+        || word.starts_with("--host=")
+        || word.starts_with("--bind=")
+}
+
+/// Values of `flag value` pairs among `words`.
+fn flag_values<'a>(words: &'a [super::Word], flags: &[&str]) -> Vec<&'a super::Word> {
+    words
+        .windows(2)
+        .filter(|pair| flags.contains(&pair[0].text.as_str()))
+        .map(|pair| &pair[1])
+        .collect()
+}

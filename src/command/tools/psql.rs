@@ -1,0 +1,10 @@
+//! SQL clients (`psql`, `mysql`, `sqlite3`, `mariadb`, `cockroach`): the words that may carry
+//! SQL (`psql -c "DROP TABLE x"`, `sqlite3 app.db "DELETE FROM x"`).
+
+use crate::command::shell::Word;
+
+/// Every argument: SQL may be an option's value or a positional, and text that is not SQL
+/// matches no SQL pattern.
+pub(super) fn sql_words(words: &[Word]) -> Vec<Word> {
+    words.get(1..).unwrap_or(&[]).to_vec()
+}

@@ -1,0 +1,236 @@
+//! What users of other linters expect of the command line and the reports: colours from the
+//! environment, the totals line, columns counted alike in every format.
+
+use crate::common::{self, run, runbook_lint};
+
+const FIXTURE: &str = "fixtures/formats";
+
+fn output_with_env(args: &[&str], vars: &[(&str, &str)]) -> (String, String, i32) {
+    let mut cmd = runbook_lint(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+    for name in [
+        "FORCE_COLOR",
+        "CLICOLOR_FORCE",
+        "CLICOLOR",
+        "TERM",
+        "NO_COLOR",
+    ] {
+        cmd.env_remove(name);
+    }
+    for (name, value) in vars {
+        cmd.env(name, value);
+    }
+    let output = cmd.args(args).output().unwrap();
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code().unwrap(),
+    )
+}
+
+#[test]
+fn colour_follows_force_color_no_color_and_term() {
+    let coloured = |vars: &[(&str, &str)]| {
+        output_with_env(&["check", FIXTURE], vars)
+            .0
+            .contains('\u{1b}')
+    };
+    // Not a terminal: plain, unless forced.
+    assert!(!coloured(&[]));
+    assert!(coloured(&[("FORCE_COLOR", "1")]));
+    assert!(coloured(&[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]));
+    assert!(!coloured(&[("FORCE_COLOR", "0")]));
+    // `--color` beats the environment.
+    let (out, _, _) = output_with_env(
+        &["check", FIXTURE, "--color", "never"],
+        &[("FORCE_COLOR", "1")],
+    );
+    assert!(!out.contains('\u{1b}'), "{out}");
+}
+
+#[test]
+fn concise_and_github_print_the_totals_line_on_stderr_like_human() {
+    for format in ["human", "concise", "github"] {
+        let (_, stderr, code) = run(&["check", FIXTURE, "--format", format]);
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains("2 errors, 1 warning in 1 file ("),
+            "{format}: {stderr}"
+        );
+    }
+    // Machine formats on stdout keep stderr for problems only.
+    for format in ["json", "sarif", "junit"] {
+        let (_, stderr, _) = run(&["check", FIXTURE, "--format", format]);
+        assert!(!stderr.contains("in 1 file"), "{format}: {stderr}");
+    }
+}
+
+#[test]
+fn columns_are_characters_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        r#"{"scripts":{"build":"x"}}"#,
+    )
+    .unwrap();
+    // `É` is two bytes: the byte column of `déployer` is one more than its character column.
+    std::fs::write(
+        dir.path().join("run.md"),
+        "# Déploiement\n\nÉtape: `npm run déployer` ok\n",
+    )
+    .unwrap();
+    let at = |format: &str| {
+        let (out, stderr, _) = common::run_in(
+            dir.path(),
+            &["check", "--format", format, "--color", "never"],
+        );
+        assert!(!out.is_empty(), "{stderr}");
+        out
+    };
+    assert!(
+        at("concise").starts_with("run.md:3:17: "),
+        "{}",
+        at("concise")
+    );
+    assert!(at("human").contains("[run.md:3:17]"), "{}", at("human"));
+    assert!(at("github").contains("line=3,col=17,"), "{}", at("github"));
+    let json: serde_json::Value = serde_json::from_str(&at("json")).unwrap();
+    assert_eq!(json["diagnostics"][0]["column"], 17);
+    let sarif: serde_json::Value = serde_json::from_str(&at("sarif")).unwrap();
+    let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startColumn"], 17);
+    assert!(
+        at("junit").contains("missing-script at 3:17"),
+        "{}",
+        at("junit")
+    );
+}
+
+/// A repository with a root project and a nested one whose config is broken.
+fn repository_with_a_broken_nested_config() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    std::fs::create_dir_all(root.join("fixtures/bad")).unwrap();
+    std::fs::write(root.join("package.json"), r#"{"scripts":{"build":"x"}}"#).unwrap();
+    std::fs::write(root.join("docs/run.md"), "# Run\n\nRun `npm run nope`.\n").unwrap();
+    std::fs::write(
+        root.join("fixtures/bad/runbook-lint.toml"),
+        "[rules]\nnope = 1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("fixtures/bad/README.md"),
+        "# Bad\n\nRun `npm run gone`.\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_broken_nested_config_fails_its_project_only() {
+    let dir = repository_with_a_broken_nested_config();
+    let (stdout, stderr, code) = common::run_in(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("fixtures/bad/runbook-lint.toml:2:"),
+        "{stderr}"
+    );
+    // The root project is still linted and reported.
+    assert!(stdout.contains("docs/run.md:3:"), "{stdout}");
+    assert!(!stdout.contains("fixtures/bad/README.md"), "{stdout}");
+    assert!(stderr.contains("1 path not checked"), "{stderr}");
+}
+
+#[test]
+fn an_excluded_nested_project_is_not_read() {
+    let dir = repository_with_a_broken_nested_config();
+    std::fs::write(
+        dir.path().join("runbook-lint.toml"),
+        "exclude = [\"fixtures/**\"]\n",
+    )
+    .unwrap();
+    let (stdout, stderr, code) = common::run_in(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains("fixtures/bad"), "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+}
+
+#[test]
+fn a_missing_config_file_says_it_cannot_be_read() {
+    let (_, stderr, code) = run(&["check", FIXTURE, "--config", "nope.toml"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("error: cannot read nope.toml: no such file or directory"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(":0:0"), "{stderr}");
+}
+
+#[test]
+fn exit_status_follows_exit_zero_fail_on_and_max_warnings() {
+    // The fixture: 2 errors, 1 warning.
+    let code = |extra: &[&str]| {
+        let mut args = vec!["check", FIXTURE, "--format", "concise"];
+        args.extend_from_slice(extra);
+        run(&args).2
+    };
+    assert_eq!(code(&[]), 1);
+    assert_eq!(code(&["--exit-zero"]), 0);
+    // A run that fails is still 2 with --exit-zero.
+    assert_eq!(code(&["--exit-zero", "no-such.md"]), 2);
+    let warnings_only = ["--ignore", "missing-script,placeholder-contact"];
+    assert_eq!(code(&warnings_only), 0);
+    assert_eq!(
+        code(&[&warnings_only[..], &["--fail-on", "warning"]].concat()),
+        1
+    );
+    assert_eq!(
+        code(&[&warnings_only[..], &["--max-warnings", "0"]].concat()),
+        1
+    );
+    assert_eq!(
+        code(&[&warnings_only[..], &["--max-warnings", "1"]].concat()),
+        0
+    );
+    assert_eq!(code(&["--fail-on", "bogus"]), 2);
+}
+
+#[test]
+fn quiet_prints_only_the_findings() {
+    let (stdout, stderr, code) = run(&["check", FIXTURE, "-q", "--format", "concise"]);
+    assert_eq!(code, 1);
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    assert_eq!(stderr, "");
+    // Errors are still said.
+    let (_, stderr, code) = run(&["check", FIXTURE, "no-such.md", "--quiet"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("error: no-such.md"), "{stderr}");
+    assert!(!stderr.contains("in 1 file"), "{stderr}");
+    // -q and -v do not go together.
+    assert_eq!(run(&["check", FIXTURE, "-q", "-v"]).2, 2);
+}
+
+#[test]
+fn check_help_is_grouped_under_headings() {
+    let (stdout, _, code) = run(&["check", "--help"]);
+    assert_eq!(code, 0);
+    let headings: Vec<&str> = stdout
+        .lines()
+        .filter(|l| !l.starts_with(' ') && l.ends_with(':'))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "Arguments:",
+            "Options:",
+            "Rule selection:",
+            "Output:",
+            "CI and adoption:",
+            "Fixes:",
+            "Files and performance:"
+        ],
+        "{stdout}"
+    );
+}

@@ -266,24 +266,37 @@ pub fn run(cli: Cli) -> ExitCode {
             print(&listing(&rules::rule_set(&settings)))
         }
         Command::Explain { rule } => {
-            let all = rules::rule_set(&project_settings().unwrap_or_default());
+            let settings = project_settings().unwrap_or_default();
+            let all = rules::rule_set(&settings);
             let metas: Vec<rules::RuleMeta<'_>> = all
                 .iter()
                 .map(|r| r.meta())
                 .chain(rules::ENGINE_RULES.iter().copied())
                 .collect();
-            match metas.iter().find(|m| m.id == rule) {
-                Some(meta) => print(&format!(
+            let entry = rules::find_entry(&rule, &settings.packs);
+            match (metas.iter().find(|m| m.id == rule), entry) {
+                (Some(meta), _) => print(&format!(
                     "# {}\n\nDefault severity: {}\n\n{}\n",
                     meta.id,
-                    meta.default_severity.name(),
+                    if rules::on_by_default(meta.id) {
+                        meta.default_severity.name().to_string()
+                    } else {
+                        format!("off ({} when turned on)", meta.default_severity.name())
+                    },
                     rules::full_docs(meta)
                 )),
-                None => {
-                    let hint =
-                        crate::diagnostic::did_you_mean_text(&rule, metas.iter().map(|m| m.id))
-                            .map(|h| format!(" {h}"))
-                            .unwrap_or_default();
+                (None, Some((pack, entry))) => print(&explain_entry(pack, entry)),
+                (None, None) => {
+                    let entries = all
+                        .iter()
+                        .filter_map(|r| r.pack())
+                        .flat_map(|p| p.entries.iter().map(|e| e.id.as_str()));
+                    let hint = crate::diagnostic::did_you_mean_text(
+                        &rule,
+                        metas.iter().map(|m| m.id).chain(entries),
+                    )
+                    .map(|h| format!(" {h}"))
+                    .unwrap_or_default();
                     eprintln!("error: unknown rule `{rule}`.{hint} Run `runbook-lint rules` for the list.");
                     ExitCode::from(exit::FAILURE)
                 }
@@ -318,7 +331,11 @@ fn listing(rules: &[Box<dyn rules::Rule>]) -> String {
         out.push_str(&format!(
             "{:<24} {:<8} {}\n",
             meta.id,
-            meta.default_severity.name(),
+            if rules::on_by_default(meta.id) {
+                meta.default_severity.name()
+            } else {
+                "off"
+            },
             meta.summary
         ));
         for entry in pack.map(|p| p.entries.as_slice()).unwrap_or_default() {
@@ -333,6 +350,44 @@ fn listing(rules: &[Box<dyn rules::Rule>]) -> String {
         }
     }
     out
+}
+
+/// `explain` of a pack entry: what it matches, its severities and why, and how to set it.
+fn explain_entry(pack: &crate::config::pack::Pack, entry: &crate::config::pack::Entry) -> String {
+    let level = |level: crate::diagnostic::Level| match level {
+        crate::diagnostic::Level::On(severity) => severity.name(),
+        crate::diagnostic::Level::Off => "off",
+    };
+    let levels = &entry.levels;
+    let mut text = format!(
+        "# {}\n\nAn entry of the rule `{}` (pack `{}`): its findings are reported under `{}`.\n\n\
+         Default severity: {} in production, {} in staging, {} in development, {} in rollback\n\n\
+         ## What it finds\n{}\n",
+        entry.id,
+        pack.rule,
+        pack.origin,
+        pack.rule,
+        level(levels.production),
+        level(levels.staging),
+        level(levels.development),
+        level(levels.rollback),
+        entry.message,
+    );
+    if !entry.why.is_empty() {
+        text.push_str(&format!("\n## Why is this bad?\n{}\n", entry.why));
+    }
+    if let Some(safe) = &entry.safe {
+        text.push_str(&format!("\n## Instead\n{safe}\n"));
+    }
+    text.push_str(&format!(
+        "\n## Configuration\nSet it apart from the rest of `{rule}`: `{id} = \"off\"` (or a severity) in \
+         `[rules]`, `--ignore {id}`, `--select {id}`, or \
+         `<!-- runbook-lint-disable-next-line {id} -->` above one step. `runbook-lint explain {rule}` \
+         documents the rule.\n",
+        rule = pack.rule,
+        id = entry.id,
+    ));
+    text
 }
 
 /// Settings of the project in the current directory, for `rules` and `explain`.
@@ -386,6 +441,7 @@ fn check(args: CheckArgs) -> ExitCode {
             (true, false) => FixMode::Safe,
             (true, true) => FixMode::Unsafe,
         },
+        selection: selection(&args),
     };
     let mut result = match engine::check(&options) {
         Ok(result) => result,
@@ -447,6 +503,21 @@ fn finish_diff(args: &CheckArgs, result: &CheckResult) -> ExitCode {
         ExitCode::from(exit::FINDINGS)
     } else {
         ExitCode::from(exit::CLEAN)
+    }
+}
+
+/// `--select`, `--extend-select`, `--ignore` as a selection (ids trimmed, empty ones dropped).
+fn selection(args: &CheckArgs) -> crate::config::Selection {
+    let set = |ids: &[String]| -> std::collections::BTreeSet<String> {
+        ids.iter()
+            .map(|id| id.trim().to_string())
+            .filter(|id| !id.is_empty())
+            .collect()
+    };
+    crate::config::Selection {
+        select: (!args.select.is_empty()).then(|| set(&args.select)),
+        extend: set(&args.extend_select),
+        ignore: set(&args.ignore),
     }
 }
 

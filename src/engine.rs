@@ -2,14 +2,14 @@
 //! parallel, apply suppressions and configured severities, and sort the findings.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Level, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{self, RootFinder};
 use crate::document::{Document, ParseOptions};
 use crate::facts::ProjectFacts;
@@ -49,6 +49,8 @@ pub struct CheckOptions {
     /// in [`FileFindings::fixed`] and the findings are those of the fixed text. Nothing is
     /// written here; the caller writes or diffs.
     pub fix: FixMode,
+    /// `--select`, `--extend-select`, `--ignore`: over every project's config.
+    pub selection: crate::config::Selection,
 }
 
 /// One project root: its settings, facts and rules, loaded once and shared by its runbooks.
@@ -63,6 +65,12 @@ pub struct Project {
     facts: ProjectFacts,
     /// Built-in rules plus the project's packs.
     rules: Vec<Box<dyn Rule>>,
+    /// Whether each rule of `rules` may report anything under the settings (it runs).
+    active: Vec<bool>,
+    /// Every rule and pack entry id a suppression may name, sorted.
+    known_ids: Vec<String>,
+    /// Pack entry id → the rule that reports it.
+    entry_rule: HashMap<String, String>,
     /// Parse options from the settings, built once per project rather than per file.
     parse_options: ParseOptions,
 }
@@ -70,16 +78,54 @@ pub struct Project {
 impl Project {
     /// A project with these settings and no facts yet.
     fn with_settings(settings: Settings) -> Project {
+        let rules = rules::rule_set(&settings);
+        Project::with_rules(settings, rules)
+    }
+
+    /// A project with these settings and rules, and no facts yet.
+    fn with_rules(settings: Settings, rules: Vec<Box<dyn Rule>>) -> Project {
+        let mut entry_rule = HashMap::new();
+        let mut known_ids: Vec<String> = rules::ENGINE_RULES
+            .iter()
+            .map(|m| m.id.to_string())
+            .collect();
+        let mut active = Vec::new();
+        for rule in &rules {
+            let id = rule.meta().id;
+            known_ids.push(id.to_string());
+            let entries: Vec<&str> = rule
+                .pack()
+                .map(|p| p.entries.iter().map(|e| e.id.as_str()).collect())
+                .unwrap_or_default();
+            for entry in &entries {
+                known_ids.push(entry.to_string());
+                entry_rule
+                    .entry(entry.to_string())
+                    .or_insert_with(|| id.to_string());
+            }
+            active.push(settings.may_report(id, &entries, rules::on_by_default(id)));
+        }
+        known_ids.sort();
+        known_ids.dedup();
         Project {
             contained: None,
             loaded: true,
             parse_options: ParseOptions {
                 context_words: settings.context_words.clone(),
             },
-            rules: rules::rule_set(&settings),
+            rules,
+            active,
+            known_ids,
+            entry_rule,
             settings,
             facts: ProjectFacts::default(),
         }
+    }
+
+    /// Every rule and pack entry id the project knows (suppressions and `--select` may name
+    /// them), sorted.
+    pub fn known_ids(&self) -> &[String] {
+        &self.known_ids
     }
 
     /// Loads the project at `root`: its config (`config` instead of the discovered one when
@@ -152,7 +198,7 @@ impl Project {
             return Vec::new();
         }
         crate::suggest::with_suggestion_budget(crate::suggest::SUGGESTION_BUDGET_PER_FILE, || {
-            lint_source(self, &self.rules, text, relative)
+            lint_source(self, text, relative)
         })
     }
 
@@ -278,6 +324,8 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                         if options.today.is_some() {
                             settings.today = options.today;
                         }
+                        settings.selection = options.selection.clone();
+                        result.warnings.append(&mut settings.warnings);
                         Some(settings)
                     }
                     Err(error) => {
@@ -313,6 +361,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
             projects.insert(root.clone(), Project::with_settings(settings));
         }
     }
+    check_selection(&options.selection, projects.values())?;
     // Manifests in parallel; a bug in a manifest loader costs that project's runbooks, not
     // the run.
     let failed: Vec<(PathBuf, Option<String>)> = projects
@@ -338,6 +387,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 crate::ruledocs::RuleDoc {
                     id: meta.id.to_string(),
                     default_severity: meta.default_severity,
+                    on_by_default: true,
                     summary: meta.summary.to_string(),
                     docs: rules::docs_text(meta.docs),
                 }
@@ -419,11 +469,11 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     // 4. Broken manifests, reported once per project.
     for (root, project) in &projects {
         for problem in &project.facts.problems {
-            let level = project
-                .settings
-                .level("invalid-manifest")
-                .unwrap_or(Level::On(Severity::Error));
-            let Some(severity) = level.severity() else {
+            let Some(severity) =
+                project
+                    .settings
+                    .resolve("invalid-manifest", None, Severity::Error, true)
+            else {
                 continue;
             };
             // A manifest excerpt (an env file) may hold a secret too.
@@ -463,6 +513,46 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         .files
         .dedup_by(|a, b| a.path == b.path && a.findings == b.findings);
     Ok(result)
+}
+
+/// `--select`/`--extend-select`/`--ignore` ids must name a rule or pack entry: built in, or
+/// of one of the projects' packs. A typo is a usage error (exit 2) with a did-you-mean, never
+/// a silently empty selection.
+fn check_selection<'a>(
+    selection: &crate::config::Selection,
+    projects: impl Iterator<Item = &'a Project>,
+) -> Result<(), ToolError> {
+    if selection.ids().next().is_none() {
+        return Ok(());
+    }
+    let mut known: Vec<String> = Project::with_settings(Settings::default()).known_ids;
+    for project in projects {
+        known.extend(project.known_ids.iter().cloned());
+    }
+    known.sort();
+    known.dedup();
+    for (flag, ids) in [
+        (
+            "--select",
+            selection.select.iter().flatten().collect::<Vec<_>>(),
+        ),
+        ("--extend-select", selection.extend.iter().collect()),
+        ("--ignore", selection.ignore.iter().collect()),
+    ] {
+        for id in ids {
+            if known.binary_search(id).is_err() {
+                let hint =
+                    crate::diagnostic::did_you_mean_text(id, known.iter().map(String::as_str))
+                        .map(|h| format!("; {h}"))
+                        .unwrap_or_default();
+                return Err(ToolError::Usage(format!(
+                    "{flag}: unknown rule or pack entry `{}`{hint} (`runbook-lint rules` lists them)",
+                    crate::redact::shown(id)
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 enum FileOutcome {
@@ -560,26 +650,23 @@ fn lint_file(
 }
 
 /// Lints one runbook's text; `relative` is its path from the project root.
-fn lint_source(
-    project: &Project,
-    rules: &[Box<dyn Rule>],
-    source: &str,
-    relative: &str,
-) -> Vec<Finding> {
+fn lint_source(project: &Project, source: &str, relative: &str) -> Vec<Finding> {
     let doc = Document::parse(source, &project.parse_options);
+    let settings = &project.settings;
     let cx = RuleContext {
         doc: &doc,
         source,
         path: relative,
         project: &project.facts,
-        settings: &project.settings,
+        settings,
     };
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for rule in rules {
-        let id = rule.meta().id;
-        if project.settings.level(id) == Some(Level::Off) {
+    let mut ran: HashSet<&str> = HashSet::new();
+    for (rule, active) in project.rules.iter().zip(&project.active) {
+        if !active {
             continue;
         }
+        ran.insert(rule.meta().id);
         rule.check(&mut crate::rules::Cx::new(
             &cx,
             rule.meta(),
@@ -587,49 +674,126 @@ fn lint_source(
         ));
     }
     let index = LineIndex::new(source);
-    let suppressions = Suppressions::from_document(&doc, source, &index, None);
+    let mut suppressions =
+        Suppressions::from_document(&doc, source, &index, Some(&project.known_ids));
     // Every string built from the text is masked after detection: messages, labels and help
     // may carry a secret transformed (a heading slug in a did-you-mean).
     let masker = crate::redact::Masker::new(source);
-    let mut findings: Vec<Finding> = diagnostics
-        .into_iter()
-        .filter_map(|d| {
-            let location = index.locate(source, d.span);
-            if suppressions.suppressed(&d.rule, location.line) {
-                return None;
-            }
-            let severity = match project.settings.level(&d.rule) {
-                Some(Level::Off) => return None,
-                Some(Level::On(severity)) => severity,
-                None => d.severity,
+    let finding = |d: Diagnostic, severity: Severity| {
+        let location = index.locate(source, d.span);
+        // A fix that would print a secret (in JSON, SARIF, an editor) is not offered.
+        let fix = d.fix.filter(|fix| {
+            fix.fits(source)
+                && fix
+                    .edits
+                    .iter()
+                    .all(|e| matches!(masker.mask(&e.replacement), Cow::Borrowed(_)))
+        });
+        let fix_locations = fix
+            .iter()
+            .flat_map(|fix| &fix.edits)
+            .map(|edit| index.locate(source, edit.span))
+            .collect();
+        Finding {
+            rule: d.rule,
+            severity,
+            span: d.span,
+            location,
+            message: masker.mask(&d.message).into_owned(),
+            label: d.label.map(|l| masker.mask(&l).into_owned()),
+            help: d.help.map(|h| masker.mask(&h).into_owned()),
+            fix,
+            fix_locations,
+            checked: d.checked,
+        }
+    };
+    let mut findings: Vec<Finding> = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics {
+        let Some(severity) = settings.resolve(&d.rule, d.entry.as_deref(), d.severity, true) else {
+            continue;
+        };
+        let line = index.position(source, d.span.start).0;
+        // A suppression may name the rule or the pack entry.
+        if suppressions.claim(&d.rule, line)
+            || d.entry
+                .as_deref()
+                .is_some_and(|entry| suppressions.claim(entry, line))
+        {
+            continue;
+        }
+        findings.push(finding(d, severity));
+    }
+    // The suppression comments themselves: unknown names, and (when on) unused ones.
+    let mut own: Vec<Diagnostic> = Vec::new();
+    for problem in &suppressions.problems {
+        own.push(
+            Diagnostic::new(
+                "invalid-suppression",
+                Severity::Warning,
+                problem.span,
+                problem.message.clone(),
+            )
+            .with_help(problem.help.clone()),
+        );
+    }
+    let judged = |id: &str| match project.entry_rule.get(id) {
+        // An entry is judged when its rule ran and the entry itself may report.
+        Some(rule) => {
+            ran.contains(rule.as_str())
+                && settings
+                    .resolve(rule, Some(id), Severity::Error, true)
+                    .is_some()
+        }
+        None => ran.contains(id),
+    };
+    if settings
+        .resolve("unused-suppression", None, Severity::Warning, false)
+        .is_some()
+    {
+        for unused in suppressions.unused(judged) {
+            let (message, help) = match &unused.rule {
+                Some(rule) => (
+                    format!("unused suppression of `{rule}`: no such finding here"),
+                    if unused.whole_comment {
+                        "remove the comment".to_string()
+                    } else {
+                        format!("remove `{rule}` from the comment")
+                    },
+                ),
+                None => (
+                    "unused suppression: no finding here".to_string(),
+                    "remove the comment".to_string(),
+                ),
             };
-            // A fix that would print a secret (in JSON, SARIF, an editor) is not offered.
-            let fix = d.fix.filter(|fix| {
-                fix.fits(source)
-                    && fix
-                        .edits
-                        .iter()
-                        .all(|e| matches!(masker.mask(&e.replacement), Cow::Borrowed(_)))
+            let fix = unused.whole_comment.then(|| {
+                crate::fix::Fix::safe(
+                    "remove the unused suppression comment",
+                    crate::fix::Edit::replace(comment_line(source, unused.comment), ""),
+                )
             });
-            let fix_locations = fix
-                .iter()
-                .flat_map(|fix| &fix.edits)
-                .map(|edit| index.locate(source, edit.span))
-                .collect();
-            Some(Finding {
-                rule: d.rule,
-                severity,
-                span: d.span,
-                location,
-                message: masker.mask(&d.message).into_owned(),
-                label: d.label.map(|l| masker.mask(&l).into_owned()),
-                help: d.help.map(|h| masker.mask(&h).into_owned()),
-                fix,
-                fix_locations,
-                checked: d.checked,
-            })
-        })
-        .collect();
+            own.push(
+                Diagnostic::new(
+                    "unused-suppression",
+                    Severity::Warning,
+                    unused.span,
+                    message,
+                )
+                .with_help(help)
+                .with_fix(fix),
+            );
+        }
+    }
+    for d in own {
+        let on_by_default = rules::on_by_default(&d.rule);
+        let Some(severity) = settings.resolve(&d.rule, None, d.severity, on_by_default) else {
+            continue;
+        };
+        let line = index.position(source, d.span.start).0;
+        if suppressions.suppressed_by_name(&d.rule, line) {
+            continue;
+        }
+        findings.push(finding(d, severity));
+    }
     findings.sort_by(|a, b| {
         (a.location.line, a.location.column, &a.rule, &a.message).cmp(&(
             b.location.line,
@@ -640,6 +804,22 @@ fn lint_source(
     });
     findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
     findings
+}
+
+/// What removing a comment removes: its whole line (with the line break) when nothing else
+/// is on it, else the comment alone.
+fn comment_line(source: &str, comment: crate::span::Span) -> crate::span::Span {
+    let line_start = source[..comment.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[comment.end..]
+        .find('\n')
+        .map_or(source.len(), |i| comment.end + i + 1);
+    let alone = source[line_start..comment.start].trim().is_empty()
+        && source[comment.end..line_end].trim().is_empty();
+    if alone {
+        crate::span::Span::new(line_start, line_end)
+    } else {
+        comment
+    }
 }
 
 fn absolutize(base: &Path, path: &Path) -> PathBuf {
@@ -706,14 +886,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bad.md"), "# BOOM José\n").unwrap();
         std::fs::write(dir.path().join("good.md"), "# Fine\n").unwrap();
-        let project = Project {
-            contained: crate::fsio::Root::new(dir.path()).ok(),
-            loaded: true,
-            settings: Settings::default(),
-            facts: ProjectFacts::default(),
-            rules: vec![Box::new(Fragile)],
-            parse_options: ParseOptions::default(),
-        };
+        let mut project = Project::with_rules(Settings::default(), vec![Box::new(Fragile)]);
+        project.contained = crate::fsio::Root::new(dir.path()).ok();
         let lint = |name: &str| {
             lint_file(
                 &project,

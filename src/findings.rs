@@ -75,6 +75,9 @@ pub enum ToolError {
         /// What went wrong.
         message: String,
     },
+    /// The command line asks for something that does not exist (an unknown rule id).
+    #[error("{0}")]
+    Usage(String),
     /// A bug met while linting one file or loading one project: that file (or the project's
     /// files) went unchecked, the others were still linted and reported.
     #[error(

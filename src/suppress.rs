@@ -74,13 +74,13 @@ pub struct Suppressions {
 }
 
 impl Suppressions {
-    /// Reads the suppression comments of a document; `known` tells a rule id apart from a
-    /// typo (`None`: every id is accepted), and offers the did-you-mean candidates.
+    /// Reads the suppression comments of a document; `known` (sorted) tells a rule id apart
+    /// from a typo (`None`: every id is accepted), and offers the did-you-mean candidates.
     pub fn from_document(
         doc: &Document,
         source: &str,
         index: &LineIndex,
-        known: Option<&[&str]>,
+        known: Option<&[String]>,
     ) -> Suppressions {
         let mut entries: Vec<Entry> = Vec::new();
         let mut problems = Vec::new();
@@ -129,9 +129,12 @@ impl Suppressions {
             {
                 let span = locate(id, from);
                 from = span.end.saturating_sub(comment.span.start);
-                if let Some(known) = known.filter(|k| !k.contains(&id)) {
-                    let help = crate::diagnostic::did_you_mean_text(id, known.iter().copied())
-                        .unwrap_or_else(|| "`runbook-lint rules` lists every rule".to_string());
+                if let Some(known) =
+                    known.filter(|k| k.binary_search_by(|k| k.as_str().cmp(id)).is_err())
+                {
+                    let help =
+                        crate::diagnostic::did_you_mean_text(id, known.iter().map(String::as_str))
+                            .unwrap_or_else(|| "`runbook-lint rules` lists every rule".to_string());
                     problems.push(Problem {
                         span,
                         message: format!(
@@ -235,8 +238,14 @@ impl Suppressions {
 
     /// True when `rule` is switched off on `line`.
     pub fn suppressed(&self, rule: &str, line: usize) -> bool {
-        self.covering(&None, line).is_some()
-            || self.covering(&Some(rule.to_string()), line).is_some()
+        self.covering(&None, line).is_some() || self.suppressed_by_name(rule, line)
+    }
+
+    /// True when a comment naming `rule` switches it off on `line` (a blanket one does not
+    /// count): how findings about suppression comments are suppressed, so that a blanket
+    /// `disable` never hides the report that it is unused.
+    pub fn suppressed_by_name(&self, rule: &str, line: usize) -> bool {
+        self.covering(&Some(rule.to_string()), line).is_some()
     }
 
     /// Like [`Suppressions::suppressed`], and credits the suppression that covers the line
@@ -365,7 +374,7 @@ mod tests {
 
     fn checked(text: &str) -> Suppressions {
         let doc = Document::parse(text, &ParseOptions::default());
-        let known = ["missing-script", "unsafe-migration"];
+        let known = ["missing-script".to_string(), "unsafe-migration".to_string()];
         Suppressions::from_document(&doc, text, &LineIndex::new(text), Some(&known))
     }
 

@@ -148,6 +148,37 @@ pub struct Settings {
     /// `anchors = "github" | "mkdocs" | "docusaurus"`: how every Markdown file's heading
     /// anchors are written, instead of deciding per file from the site config present.
     pub anchors: Option<AnchorStyle>,
+    /// The command line's rule selection, over the levels.
+    pub selection: Selection,
+    /// Notes about the config that are not errors (another config file also present).
+    pub warnings: Vec<String>,
+}
+
+/// `--select`, `--extend-select` and `--ignore`: rule and pack entry ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Only these run (`None`: every rule the config leaves on).
+    pub select: Option<std::collections::BTreeSet<String>>,
+    /// These run too, even where the config (or their default) turns them off.
+    pub extend: std::collections::BTreeSet<String>,
+    /// These never run; wins over the others.
+    pub ignore: std::collections::BTreeSet<String>,
+}
+
+impl Selection {
+    /// Every id named.
+    pub fn ids(&self) -> impl Iterator<Item = &String> {
+        self.select
+            .iter()
+            .flatten()
+            .chain(&self.extend)
+            .chain(&self.ignore)
+    }
+
+    /// True when `id` is selected by name (`--select` or `--extend-select`).
+    fn forces(&self, id: &str) -> bool {
+        self.extend.contains(id) || self.select.as_ref().is_some_and(|s| s.contains(id))
+    }
 }
 
 impl Default for Settings {
@@ -164,6 +195,8 @@ impl Default for Settings {
             today: None,
             rule_options: BTreeMap::new(),
             anchors: None,
+            selection: Selection::default(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -217,6 +250,13 @@ impl Settings {
         known.extend(packs.iter().map(|p| KnownRule {
             id: p.rule.as_str(),
             parse_options: None,
+        }));
+        // Their entries may be set like rules, as the built-in packs' may.
+        known.extend(packs.iter().flat_map(|p| {
+            p.entries.iter().map(|e| KnownRule {
+                id: e.id.as_str(),
+                parse_options: None,
+            })
         }));
         let mut settings = Settings::parse(&display, &text, &known)?;
         settings.packs.splice(0..0, packs);
@@ -412,6 +452,51 @@ impl Settings {
     /// The level configured for a rule, if any.
     pub fn level(&self, rule: &str) -> Option<Level> {
         self.levels.get(rule).copied()
+    }
+
+    /// The severity a finding of `rule` (from pack entry `entry`) is reported with, `None`
+    /// when it is not reported. In order: `--ignore` drops it; `--select` keeps only what it
+    /// names; the config's level for the entry, then for the rule, decides; without one the
+    /// finding keeps `severity`, unless the rule is off by default (`on_by_default` false).
+    /// A rule or entry named by `--select`/`--extend-select` is on even where the config (at
+    /// its own level: rule or entry) or its default turns it off.
+    pub fn resolve(
+        &self,
+        rule: &str,
+        entry: Option<&str>,
+        severity: crate::diagnostic::Severity,
+        on_by_default: bool,
+    ) -> Option<crate::diagnostic::Severity> {
+        let selection = &self.selection;
+        let ignored = |id: &str| selection.ignore.contains(id);
+        if ignored(rule) || entry.is_some_and(ignored) {
+            return None;
+        }
+        let rule_forced = selection.forces(rule);
+        let entry_forced = entry.is_some_and(|e| selection.forces(e));
+        if selection.select.is_some() && !rule_forced && !entry_forced {
+            return None;
+        }
+        let on = |level: Level, forced: bool| match level {
+            Level::On(severity) => Some(severity),
+            Level::Off => forced.then_some(severity),
+        };
+        match entry.and_then(|e| self.level(e)) {
+            Some(level) => on(level, entry_forced),
+            None => match self.level(rule) {
+                Some(level) => on(level, rule_forced || entry_forced),
+                None => (on_by_default || rule_forced || entry_forced).then_some(severity),
+            },
+        }
+    }
+
+    /// Whether `rule` (with these pack entries) may report anything, so that it runs at all.
+    pub fn may_report(&self, rule: &str, entries: &[&str], on_by_default: bool) -> bool {
+        let any = crate::diagnostic::Severity::Error;
+        self.resolve(rule, None, any, on_by_default).is_some()
+            || entries
+                .iter()
+                .any(|e| self.resolve(rule, Some(e), any, on_by_default).is_some())
     }
 
     /// True when a runbook path (relative to the root) passes include/exclude.

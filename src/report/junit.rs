@@ -74,6 +74,7 @@ fn describe(error: &ToolError) -> (&'static str, String) {
         ToolError::Config(config) => ("config", config.path.clone()),
         ToolError::Io { path, .. } => ("io", path.clone()),
         ToolError::Internal { path, .. } => ("internal", path.clone()),
+        ToolError::Usage(_) => ("usage", "command line".to_string()),
     }
 }
 

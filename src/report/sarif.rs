@@ -50,7 +50,10 @@ fn rule_descriptor(doc: &RuleDoc, page: bool) -> Value {
         "shortDescription": { "text": doc.summary },
         "fullDescription": { "text": doc.what_it_does() },
         "help": { "text": doc.docs, "markdown": doc.docs },
-        "defaultConfiguration": { "level": level(doc.default_severity) },
+        "defaultConfiguration": {
+            "level": level(doc.default_severity),
+            "enabled": doc.on_by_default,
+        },
         "properties": { "tags": if page { json!(["runbook"]) } else { json!(["runbook", "pack"]) } },
     });
     if let Some(uri) = help_uri(repository(), &doc.id).filter(|_| page) {

@@ -234,3 +234,176 @@ fn check_help_is_grouped_under_headings() {
         "{stdout}"
     );
 }
+
+/// A runbook with a pack finding (`git push --force`), a missing script and a placeholder.
+fn selection_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        r#"{"scripts":{"build":"x"}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("docs/release.md"),
+        "# Release\n\n## Production\n\n- [ ] `git push --force origin main`\n- [ ] `redis-cli FLUSHALL`\n- [ ] `npm run nope`\n- [ ] Owner: TBD\n\n## Rollback\n\n- [ ] `git revert HEAD`\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn rules_found(dir: &std::path::Path, args: &[&str]) -> (Vec<String>, i32, String) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let (stdout, stderr, code) = common::run_in(dir, &all);
+    if code == 2 {
+        return (Vec::new(), code, stderr);
+    }
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect(&stderr);
+    let rules = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{}@{}", d["rule"].as_str().unwrap(), d["line"]))
+        .collect();
+    (rules, code, stderr)
+}
+
+#[test]
+fn select_ignore_and_extend_select_take_rule_and_pack_entry_ids() {
+    let dir = selection_repo();
+    let root = dir.path();
+    let all = rules_found(root, &[]).0;
+    assert_eq!(
+        all,
+        [
+            "destructive-command@5",
+            "destructive-command@6",
+            "missing-script@7",
+            "unresolved-placeholder@8"
+        ]
+    );
+    // A rule id.
+    assert_eq!(
+        rules_found(root, &["--select", "missing-script"]).0,
+        ["missing-script@7"]
+    );
+    // A pack entry id: only that entry of its rule.
+    assert_eq!(
+        rules_found(root, &["--select", "git-push-force"]).0,
+        ["destructive-command@5"]
+    );
+    assert_eq!(
+        rules_found(root, &["--ignore", "redis-flush,unresolved-placeholder"]).0,
+        ["destructive-command@5", "missing-script@7"]
+    );
+    // --ignore wins over --select.
+    assert_eq!(
+        rules_found(
+            root,
+            &[
+                "--select",
+                "destructive-command",
+                "--ignore",
+                "git-push-force"
+            ]
+        )
+        .0,
+        ["destructive-command@6"]
+    );
+    // --extend-select turns on what the config turns off.
+    std::fs::write(
+        root.join("runbook-lint.toml"),
+        "[rules]\ndestructive-command = \"off\"\nmissing-script = \"off\"\n",
+    )
+    .unwrap();
+    assert_eq!(rules_found(root, &[]).0, ["unresolved-placeholder@8"]);
+    assert_eq!(
+        rules_found(root, &["--extend-select", "redis-flush"]).0,
+        ["destructive-command@6", "unresolved-placeholder@8"]
+    );
+    // An unknown id is a usage error with a did-you-mean.
+    let (_, code, stderr) = rules_found(root, &["--select", "git-push-forse"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "--select: unknown rule or pack entry `git-push-forse`; did you mean `git-push-force`?"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn pack_entries_can_be_set_in_the_config_and_explained() {
+    let dir = selection_repo();
+    let root = dir.path();
+    std::fs::write(
+        root.join("runbook-lint.toml"),
+        "[rules]\ngit-push-force = \"off\"\nredis-flush = \"warning\"\n",
+    )
+    .unwrap();
+    let (stdout, stderr, _) = common::run_in(root, &["check", "--format", "concise"]);
+    assert!(!stdout.contains("docs/release.md:5:"), "{stdout}");
+    assert!(
+        stdout.contains("docs/release.md:6:8: warning[destructive-command]"),
+        "{stdout}{stderr}"
+    );
+    // A misspelt entry in the config names the file, line and the closest id.
+    std::fs::write(
+        root.join("runbook-lint.toml"),
+        "[rules]\ngit-push-forse = \"off\"\n",
+    )
+    .unwrap();
+    let (_, stderr, code) = common::run_in(root, &["check"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("runbook-lint.toml:2:1: rules: unknown rule `git-push-forse`; did you mean `git-push-force`?"),
+        "{stderr}"
+    );
+    let (stdout, _, code) = run(&["explain", "git-push-force"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("# git-push-force\n"), "{stdout}");
+    assert!(stdout.contains("`destructive-command`"), "{stdout}");
+    assert!(stdout.contains("--force-with-lease"), "{stdout}");
+}
+
+#[test]
+fn suppressions_name_pack_entries_and_report_unknown_and_unused_names() {
+    let dir = selection_repo();
+    let root = dir.path();
+    std::fs::write(
+        root.join("docs/release.md"),
+        "# Release\n\n## Production\n\n<!-- runbook-lint-disable-next-line git-push-force -->\n- [ ] `git push --force origin main`\n<!-- runbook-lint-disable-next-line missing-scirpt -->\n- [ ] `npm run nope`\n<!-- runbook-lint-disable-next-line unresolved-placeholder -->\n- [ ] `npm run build`\n\n## Rollback\n\n- [ ] `git revert HEAD`\n",
+    )
+    .unwrap();
+    let (stdout, _, _) = common::run_in(root, &["check", "--format", "concise"]);
+    assert_eq!(
+        stdout,
+        "docs/release.md:7:37: warning[invalid-suppression] unknown rule `missing-scirpt` in a suppression comment\n\
+         docs/release.md:8:16: error[missing-script] script `nope` not found in package.json\n"
+    );
+    // Unused suppressions are off by default; on, the one of line 9 is reported, and --fix
+    // removes it.
+    let (stdout, _, _) = common::run_in(
+        root,
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--extend-select",
+            "unused-suppression",
+        ],
+    );
+    assert!(
+        stdout.contains("docs/release.md:9:37: warning[unused-suppression] unused suppression of `unresolved-placeholder`"),
+        "{stdout}"
+    );
+    let (_, stderr, _) = common::run_in(
+        root,
+        &["check", "--fix", "--extend-select", "unused-suppression"],
+    );
+    assert!(stderr.contains("fixed 1 finding in 1 file"), "{stderr}");
+    let text = std::fs::read_to_string(root.join("docs/release.md")).unwrap();
+    assert!(!text.contains("unresolved-placeholder"), "{text}");
+    assert!(text.contains("- [ ] `npm run build`\n"), "{text}");
+}

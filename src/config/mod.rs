@@ -20,6 +20,79 @@ use crate::span::LineIndex;
 /// Config file names, in the order they are looked for.
 pub const CONFIG_FILES: &[&str] = &["runbook-lint.toml", ".runbook-lint.toml"];
 
+/// The Python project file, which holds the config under `[tool.runbook-lint]` (as ruff reads
+/// `[tool.ruff]`); looked for after [`CONFIG_FILES`], and only a file with that table counts.
+pub const PYPROJECT: &str = "pyproject.toml";
+
+/// Whether a pyproject.toml's text has a `[tool.runbook-lint]` table (or a sub-table of it):
+/// a look at its table headers, so a broken file that has one is still reported as a config.
+pub fn configures_runbook_lint(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start().trim_start_matches('[').trim_start();
+        line.starts_with("tool.runbook-lint]")
+            || line.starts_with("tool.runbook-lint.")
+            || line.starts_with("tool.\"runbook-lint\"")
+    })
+}
+
+/// Whether `dir` holds a pyproject.toml with a `[tool.runbook-lint]` table.
+pub fn pyproject_configures(dir: &Path) -> bool {
+    let path = dir.join(PYPROJECT);
+    if !path.is_file() {
+        return false;
+    }
+    let root = crate::fsio::Root::new(dir).ok();
+    crate::fsio::read_string(&path, root.as_ref(), MAX_CONFIG_BYTES)
+        .is_ok_and(|text| configures_runbook_lint(&text))
+}
+
+/// Largest config file read.
+const MAX_CONFIG_BYTES: u64 = crate::fsio::MAX_PROJECT_FILE_BYTES;
+
+/// The config files present at `root`, in the order they win: `runbook-lint.toml`,
+/// `.runbook-lint.toml`, then a pyproject.toml with `[tool.runbook-lint]`.
+fn config_candidates(root: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = CONFIG_FILES
+        .iter()
+        .map(|name| root.join(name))
+        .filter(|p| std::fs::symlink_metadata(p).is_ok())
+        .collect();
+    if pyproject_configures(root) {
+        found.push(root.join(PYPROJECT));
+    }
+    found
+}
+
+/// Whether a config path is a pyproject.toml (its config is the `[tool.runbook-lint]` table).
+fn is_pyproject(path: &Path) -> bool {
+    path.file_name().is_some_and(|name| name == PYPROJECT)
+}
+
+/// The config table of a file: the whole file, or a pyproject.toml's `[tool.runbook-lint]`
+/// (its spans stay those of the whole file, so errors point at the right line).
+fn config_table<T: serde::de::DeserializeOwned + Default>(
+    text: &str,
+    pyproject: bool,
+) -> Result<T, toml::de::Error> {
+    #[derive(Deserialize)]
+    struct PyProject<T> {
+        tool: Option<Tool<T>>,
+    }
+    #[derive(Deserialize)]
+    struct Tool<T> {
+        #[serde(rename = "runbook-lint")]
+        runbook_lint: Option<T>,
+    }
+    if pyproject {
+        Ok(toml::from_str::<PyProject<T>>(text)?
+            .tool
+            .and_then(|tool| tool.runbook_lint)
+            .unwrap_or_default())
+    } else {
+        toml::from_str(text)
+    }
+}
+
 /// A config that could not be loaded: `path:line:column: message`, or `cannot read path:
 /// message` when the file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,22 +288,42 @@ impl Settings {
         base: &Path,
         known_rules: &[KnownRule<'_>],
     ) -> Result<Settings, ConfigError> {
+        let mut warnings = Vec::new();
         let (path, contained) = match explicit {
             Some(path) => (
                 Some(path.to_path_buf()),
                 crate::fsio::user_path_root(base, path),
             ),
-            None => (
-                CONFIG_FILES
-                    .iter()
-                    .map(|name| root.join(name))
-                    .find(|p| std::fs::symlink_metadata(p).is_ok()),
-                crate::fsio::Root::new(root).ok(),
-            ),
+            None => {
+                let found = config_candidates(root);
+                if let [used, ignored @ ..] = found.as_slice() {
+                    if !ignored.is_empty() {
+                        let name = |p: &Path| {
+                            let shown = shown_path(base, p);
+                            if is_pyproject(p) {
+                                format!("{shown} [tool.runbook-lint]")
+                            } else {
+                                shown
+                            }
+                        };
+                        warnings.push(format!(
+                            "{} and {} both configure runbook-lint; using {} (remove the other)",
+                            name(used),
+                            ignored.iter().map(|p| name(p)).collect::<Vec<_>>().join(" and "),
+                            name(used),
+                        ));
+                    }
+                }
+                (
+                    found.into_iter().next(),
+                    crate::fsio::Root::new(root).ok(),
+                )
+            }
         };
         let Some(path) = path else {
             return Ok(Settings::default());
         };
+        let pyproject = is_pyproject(&path);
         let display = shown_path(base, &path);
         let cannot_read = |message: String| ConfigError {
             path: display.clone(),
@@ -245,7 +338,7 @@ impl Settings {
         )
         .map_err(|error| cannot_read(error.to_string()))?;
         // User packs first: their rule ids are valid keys of `[rules]`.
-        let packs = load_packs(root, &display, &text)?;
+        let packs = load_packs(root, &display, &text, pyproject)?;
         let mut known: Vec<KnownRule<'_>> = known_rules.to_vec();
         known.extend(packs.iter().map(|p| KnownRule {
             id: p.rule.as_str(),
@@ -258,9 +351,10 @@ impl Settings {
                 parse_options: None,
             })
         }));
-        let mut settings = Settings::parse(&display, &text, &known)?;
+        let mut settings = Settings::parse_table(&display, &text, &known, pyproject)?;
         settings.packs.splice(0..0, packs);
         settings.path = Some(path);
+        settings.warnings = warnings;
         Ok(settings)
     }
 
@@ -269,6 +363,16 @@ impl Settings {
         path: &str,
         text: &str,
         known_rules: &[KnownRule<'_>],
+    ) -> Result<Settings, ConfigError> {
+        Settings::parse_table(path, text, known_rules, false)
+    }
+
+    /// Parses a config file's text: the whole file, or (`pyproject`) its `[tool.runbook-lint]`.
+    fn parse_table(
+        path: &str,
+        text: &str,
+        known_rules: &[KnownRule<'_>],
+        pyproject: bool,
     ) -> Result<Settings, ConfigError> {
         let index = LineIndex::new(text);
         // Messages quote values from the file: masked, escaped and cut short.
@@ -281,7 +385,7 @@ impl Settings {
                 message: crate::redact::shown_message(&message),
             }
         };
-        let file: ConfigFile = toml::from_str(text).map_err(|error| {
+        let file: ConfigFile = config_table(text, pyproject).map_err(|error| {
             let offset = error.span().map(|s| s.start).unwrap_or(0);
             error_at(offset, error.message().trim().to_string())
         })?;
@@ -537,7 +641,7 @@ pub fn parse_size_text(text: &str) -> Option<u64> {
     number.checked_mul(factor)
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 struct PacksOnly {
     #[serde(default)]
     packs: Vec<toml::Spanned<String>>,
@@ -545,9 +649,14 @@ struct PacksOnly {
 
 /// Loads the pack files named by the config's `packs` globs (relative to the root). A glob
 /// that matches nothing or a malformed pack is an error naming the file, line and key.
-fn load_packs(root: &Path, config: &str, text: &str) -> Result<Vec<pack::Pack>, ConfigError> {
+fn load_packs(
+    root: &Path,
+    config: &str,
+    text: &str,
+    pyproject: bool,
+) -> Result<Vec<pack::Pack>, ConfigError> {
     // Syntax errors and unknown keys are reported by the full parse; here only `packs`.
-    let Ok(packs) = toml::from_str::<PacksOnly>(text) else {
+    let Ok(packs) = config_table::<PacksOnly>(text, pyproject) else {
         return Ok(Vec::new());
     };
     let index = LineIndex::new(text);
@@ -637,6 +746,33 @@ fn globs(patterns: &[String]) -> Result<Option<GlobSet>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pyproject_holds_the_config_under_tool_runbook_lint() {
+        let text = "[project]\nname = \"x\"\n\n[tool.ruff]\nline-length = 100\n\n[tool.runbook-lint]\nexclude = [\"docs/archive/**\"]\n\n[tool.runbook-lint.rules]\nmissing-script = \"warning\"\n";
+        assert!(configures_runbook_lint(text));
+        assert!(!configures_runbook_lint("[tool.ruff]\n[tool.runbook-linter]\n"));
+        let known = [KnownRule {
+            id: "missing-script",
+            parse_options: None,
+        }];
+        let settings = Settings::parse_table("pyproject.toml", text, &known, true).unwrap();
+        assert!(!settings.selects("docs/archive/old.md"));
+        assert_eq!(
+            settings.level("missing-script"),
+            Some(Level::On(crate::diagnostic::Severity::Warning))
+        );
+        // Errors point into the whole file.
+        let error = Settings::parse_table(
+            "pyproject.toml",
+            "[tool.ruff]\nx = 1\n[tool.runbook-lint]\nexlude = []\n",
+            &known,
+            true,
+        )
+        .unwrap_err();
+        assert_eq!((error.line, error.column), (4, 1), "{error}");
+        assert!(error.message.contains("exlude"), "{error}");
+    }
 
     const RULES: &[KnownRule<'static>] = &[
         KnownRule {

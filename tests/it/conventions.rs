@@ -407,3 +407,41 @@ fn suppressions_name_pack_entries_and_report_unknown_and_unused_names() {
     assert!(!text.contains("unresolved-placeholder"), "{text}");
     assert!(text.contains("- [ ] `npm run build`\n"), "{text}");
 }
+
+#[test]
+fn pyproject_tool_table_configures_and_competing_configs_warn() {
+    let dir = selection_repo();
+    let root = dir.path();
+    std::fs::write(
+        root.join("pyproject.toml"),
+        "[project]\nname = \"shop\"\nversion = \"1.0\"\n\n[tool.runbook-lint.rules]\ndestructive-command = \"off\"\n",
+    )
+    .unwrap();
+    let (found, code, stderr) = rules_found(root, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(found, ["missing-script@7", "unresolved-placeholder@8"]);
+    assert!(!stderr.contains("both configure"), "{stderr}");
+    // A broken table is reported at its line in pyproject.toml.
+    std::fs::write(
+        root.join("pyproject.toml"),
+        "[project]\nname = \"shop\"\n\n[tool.runbook-lint]\nexlude = []\n",
+    )
+    .unwrap();
+    let (_, code, stderr) = rules_found(root, &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("pyproject.toml:5:1: unknown field `exlude`"), "{stderr}");
+    // Two configs: the first in the documented order wins, with a warning naming both.
+    std::fs::write(
+        root.join("pyproject.toml"),
+        "[tool.runbook-lint.rules]\ndestructive-command = \"off\"\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("runbook-lint.toml"), "[rules]\nmissing-script = \"off\"\n").unwrap();
+    let (found, _, stderr) = rules_found(root, &[]);
+    assert!(
+        stderr.contains("warning: runbook-lint.toml and pyproject.toml [tool.runbook-lint] both configure runbook-lint; using runbook-lint.toml"),
+        "{stderr}"
+    );
+    assert!(found.contains(&"destructive-command@5".to_string()), "{found:?}");
+    assert!(!found.iter().any(|f| f.starts_with("missing-script")), "{found:?}");
+}

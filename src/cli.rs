@@ -302,7 +302,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 }
             }
         }
-        Command::Init => match crate::init::write_starter(Path::new(".")) {
+        Command::Init => match crate::init::write_starter(Path::new("."), &starter_config()) {
             Ok(name) => {
                 eprintln!("wrote {name}");
                 ExitCode::from(exit::CLEAN)
@@ -388,6 +388,23 @@ fn explain_entry(pack: &crate::config::pack::Pack, entry: &crate::config::pack::
         id = entry.id,
     ));
     text
+}
+
+/// `init`'s config: every rule with its default level.
+fn starter_config() -> String {
+    let lines: Vec<crate::init::RuleLine> = rules::docs()
+        .into_iter()
+        .map(|doc| crate::init::RuleLine {
+            level: if doc.on_by_default {
+                doc.default_severity.name().to_string()
+            } else {
+                "off".to_string()
+            },
+            id: doc.id,
+            summary: doc.summary,
+        })
+        .collect();
+    crate::init::starter(&lines)
 }
 
 /// Settings of the project in the current directory, for `rules` and `explain`.

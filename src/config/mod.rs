@@ -289,37 +289,35 @@ impl Settings {
         known_rules: &[KnownRule<'_>],
     ) -> Result<Settings, ConfigError> {
         let mut warnings = Vec::new();
-        let (path, contained) = match explicit {
-            Some(path) => (
-                Some(path.to_path_buf()),
-                crate::fsio::user_path_root(base, path),
-            ),
-            None => {
-                let found = config_candidates(root);
-                if let [used, ignored @ ..] = found.as_slice() {
-                    if !ignored.is_empty() {
-                        let name = |p: &Path| {
-                            let shown = shown_path(base, p);
-                            if is_pyproject(p) {
-                                format!("{shown} [tool.runbook-lint]")
-                            } else {
-                                shown
-                            }
-                        };
-                        warnings.push(format!(
+        let (path, contained) =
+            match explicit {
+                Some(path) => (
+                    Some(path.to_path_buf()),
+                    crate::fsio::user_path_root(base, path),
+                ),
+                None => {
+                    let found = config_candidates(root);
+                    if let [used, ignored @ ..] = found.as_slice() {
+                        if !ignored.is_empty() {
+                            let name = |p: &Path| {
+                                let shown = shown_path(base, p);
+                                if is_pyproject(p) {
+                                    format!("{shown} [tool.runbook-lint]")
+                                } else {
+                                    shown
+                                }
+                            };
+                            warnings.push(format!(
                             "{} and {} both configure runbook-lint; using {} (remove the other)",
                             name(used),
                             ignored.iter().map(|p| name(p)).collect::<Vec<_>>().join(" and "),
                             name(used),
                         ));
+                        }
                     }
+                    (found.into_iter().next(), crate::fsio::Root::new(root).ok())
                 }
-                (
-                    found.into_iter().next(),
-                    crate::fsio::Root::new(root).ok(),
-                )
-            }
-        };
+            };
         let Some(path) = path else {
             return Ok(Settings::default());
         };
@@ -751,7 +749,9 @@ mod tests {
     fn pyproject_holds_the_config_under_tool_runbook_lint() {
         let text = "[project]\nname = \"x\"\n\n[tool.ruff]\nline-length = 100\n\n[tool.runbook-lint]\nexclude = [\"docs/archive/**\"]\n\n[tool.runbook-lint.rules]\nmissing-script = \"warning\"\n";
         assert!(configures_runbook_lint(text));
-        assert!(!configures_runbook_lint("[tool.ruff]\n[tool.runbook-linter]\n"));
+        assert!(!configures_runbook_lint(
+            "[tool.ruff]\n[tool.runbook-linter]\n"
+        ));
         let known = [KnownRule {
             id: "missing-script",
             parse_options: None,

@@ -429,19 +429,32 @@ fn pyproject_tool_table_configures_and_competing_configs_warn() {
     .unwrap();
     let (_, code, stderr) = rules_found(root, &[]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("pyproject.toml:5:1: unknown field `exlude`"), "{stderr}");
+    assert!(
+        stderr.contains("pyproject.toml:5:1: unknown field `exlude`"),
+        "{stderr}"
+    );
     // Two configs: the first in the documented order wins, with a warning naming both.
     std::fs::write(
         root.join("pyproject.toml"),
         "[tool.runbook-lint.rules]\ndestructive-command = \"off\"\n",
     )
     .unwrap();
-    std::fs::write(root.join("runbook-lint.toml"), "[rules]\nmissing-script = \"off\"\n").unwrap();
+    std::fs::write(
+        root.join("runbook-lint.toml"),
+        "[rules]\nmissing-script = \"off\"\n",
+    )
+    .unwrap();
     let (found, _, stderr) = rules_found(root, &[]);
     assert!(
         stderr.contains("warning: runbook-lint.toml and pyproject.toml [tool.runbook-lint] both configure runbook-lint; using runbook-lint.toml"),
         "{stderr}"
     );
-    assert!(found.contains(&"destructive-command@5".to_string()), "{found:?}");
-    assert!(!found.iter().any(|f| f.starts_with("missing-script")), "{found:?}");
+    assert!(
+        found.contains(&"destructive-command@5".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|f| f.starts_with("missing-script")),
+        "{found:?}"
+    );
 }

@@ -714,6 +714,17 @@ fn init_writes_a_config_that_loads_and_refuses_to_overwrite() {
     assert_eq!(code, 0, "{stderr}");
     let config = std::fs::read_to_string(dir.path().join("runbook-lint.toml")).unwrap();
     assert!(config.contains("[rules]"));
+    // Every key with its default, commented out; every rule with its default level.
+    for line in [
+        "# include = []",
+        "# unknown-context = \"production\"",
+        "# max-file-size = \"10 MB\"",
+        "# missing-script = \"error\"",
+        "# unused-suppression = \"off\"",
+        "# review-window-days = 180",
+    ] {
+        assert!(config.contains(line), "{line} missing:\n{config}");
+    }
     // The written config is accepted by check.
     let (_, stderr, code) = run_in(dir.path(), &["check"]);
     assert_eq!(code, 1, "{stderr}");

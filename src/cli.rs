@@ -427,6 +427,25 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     };
     let mut paths = args.paths.clone();
+    // `-`: one document from stdin, linted as the file --stdin-filename names.
+    let stdin = if paths.iter().any(|p| p.as_os_str() == "-") {
+        match read_stdin(&args, &base) {
+            Ok(doc) => {
+                paths.clear();
+                Some(doc)
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(exit::FAILURE);
+            }
+        }
+    } else {
+        if args.stdin_filename.is_some() {
+            eprintln!("error: --stdin-filename applies when a path is `-` (stdin)");
+            return ExitCode::from(exit::FAILURE);
+        }
+        None
+    };
     if let Some(revision) = &args.changed_since {
         match crate::changed::changed_paths(&base, revision, &paths) {
             // Nothing changed: lint nothing (an empty list would mean "everything").
@@ -459,6 +478,7 @@ fn check(args: CheckArgs) -> ExitCode {
             (true, true) => FixMode::Unsafe,
         },
         selection: selection(&args),
+        stdin,
     };
     let mut result = match engine::check(&options) {
         Ok(result) => result,
@@ -520,6 +540,44 @@ fn finish_diff(args: &CheckArgs, result: &CheckResult) -> ExitCode {
         ExitCode::from(exit::FINDINGS)
     } else {
         ExitCode::from(exit::CLEAN)
+    }
+}
+
+/// Reads the document of `check -` from stdin (at most --max-file-size, 10 MB by default).
+fn read_stdin(args: &CheckArgs, base: &Path) -> Result<engine::StdinDocument, String> {
+    use std::io::Read;
+    if args.paths.len() > 1 {
+        return Err("`-` (stdin) cannot be combined with other paths".to_string());
+    }
+    if args.fix {
+        return Err(
+            "--fix cannot write a document read from stdin; use --diff to see the fixes"
+                .to_string(),
+        );
+    }
+    if args.changed_since.is_some() {
+        return Err("--changed-since does not apply to a document read from stdin".to_string());
+    }
+    let limit = args.max_file_size.unwrap_or(engine::DEFAULT_MAX_FILE_BYTES);
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read stdin: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "stdin: the document is over the {limit}-byte limit (--max-file-size)"
+        ));
+    }
+    let path = crate::paths::normalize(
+        &base.join(args.stdin_filename.as_deref().unwrap_or(Path::new("-"))),
+    );
+    match crate::robust::decode(bytes) {
+        crate::robust::Read::Text(text) => Ok(engine::StdinDocument { path, text }),
+        crate::robust::Read::Skip(why) | crate::robust::Read::Fail(why) => {
+            Err(format!("stdin: {why}"))
+        }
     }
 }
 
@@ -649,6 +707,11 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
                 report::plural(baselined, "finding")
             ),
         );
+    }
+    if args.verbose {
+        for detail in &result.details {
+            eprintln!("{detail}");
+        }
     }
     for warning in &result.warnings {
         note(args, format!("warning: {warning}"));

@@ -51,6 +51,19 @@ pub struct CheckOptions {
     pub fix: FixMode,
     /// `--select`, `--extend-select`, `--ignore`: over every project's config.
     pub selection: crate::config::Selection,
+    /// A document read from stdin (`check -`): linted instead of walking `paths`, as if it
+    /// were the file at its path (`--stdin-filename`): that file's project, config and name.
+    pub stdin: Option<StdinDocument>,
+}
+
+/// A document given on stdin.
+#[derive(Debug, Clone)]
+pub struct StdinDocument {
+    /// Where it is, absolute (it need not exist): `--stdin-filename`, else `-` in the
+    /// working directory.
+    pub path: PathBuf,
+    /// Its text.
+    pub text: crate::robust::Text,
 }
 
 /// One project root: its settings, facts and rules, loaded once and shared by its runbooks.
@@ -257,7 +270,9 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     let mut result = CheckResult::default();
 
     // 1. Discover files, and the projects whose manifests were named.
-    let paths = if options.paths.is_empty() {
+    let paths = if options.stdin.is_some() {
+        Vec::new()
+    } else if options.paths.is_empty() {
         vec![options.base.clone()]
     } else {
         options.paths.clone()
@@ -352,6 +367,14 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         }
         by_root.entry(root).or_default().push((file, explicit));
     }
+    if let Some(doc) = &options.stdin {
+        let dir = doc.path.parent().unwrap_or(Path::new("/"));
+        let root = options.root.clone().unwrap_or_else(|| finder.root_for(dir));
+        by_root
+            .entry(root)
+            .or_default()
+            .push((doc.path.clone(), true));
+    }
     for root in &manifest_roots {
         by_root.entry(root.clone()).or_default();
     }
@@ -418,6 +441,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         let Some(project) = projects.get(root).filter(|p| p.loaded) else {
             continue;
         };
+        let before = jobs.len();
         for (file, explicit) in files {
             let relative = relative_to(root, file);
             let selected = if *explicit && !options.force_select {
@@ -433,6 +457,16 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 jobs.push((project, file.clone(), relative));
             }
         }
+        let config = match &project.settings.path {
+            Some(path) => display_path(&options.base, path),
+            None => "none (the defaults)".to_string(),
+        };
+        result.details.push(format!(
+            "project {}: config {config}; {} of {} Markdown files selected",
+            display_path(&options.base, root),
+            jobs.len() - before,
+            files.len()
+        ));
     }
     result.files_checked = jobs.len();
     let outcomes: Vec<FileOutcome> = jobs
@@ -442,7 +476,20 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 .max_file_size
                 .or(project.settings.max_file_size)
                 .unwrap_or(DEFAULT_MAX_FILE_BYTES);
-            let mut outcome = lint_file(project, file, relative, &options.base, limit, options.fix);
+            let given = options
+                .stdin
+                .as_ref()
+                .filter(|doc| doc.path == *file)
+                .map(|doc| doc.text.clone());
+            let mut outcome = lint_file(
+                project,
+                file,
+                relative,
+                &options.base,
+                limit,
+                options.fix,
+                given,
+            );
             if let (true, FileOutcome::Linted(findings, _)) = (options.drop_source, &mut outcome) {
                 findings.source = Arc::from("");
             }
@@ -569,6 +616,7 @@ fn lint_file(
     base: &Path,
     max_bytes: u64,
     mode: FixMode,
+    given: Option<crate::robust::Text>,
 ) -> FileOutcome {
     let display = display_path(base, file);
     let Some(root) = &project.contained else {
@@ -577,19 +625,28 @@ fn lint_file(
             message: "its project root cannot be resolved".to_string(),
         });
     };
-    let text = match crate::robust::read_runbook(file, root, max_bytes) {
-        crate::robust::Read::Text(text) => text,
-        crate::robust::Read::Skip(why) => return FileOutcome::Skipped(format!("{display}: {why}")),
-        crate::robust::Read::Fail(message) => {
-            return FileOutcome::Failed(ToolError::Io {
-                path: display,
-                message,
-            })
-        }
+    let from_stdin = given.is_some();
+    let text = match given {
+        Some(text) => text,
+        None => match crate::robust::read_runbook(file, root, max_bytes) {
+            crate::robust::Read::Text(text) => text,
+            crate::robust::Read::Skip(why) => {
+                return FileOutcome::Skipped(format!("{display}: {why}"))
+            }
+            crate::robust::Read::Fail(message) => {
+                return FileOutcome::Failed(ToolError::Io {
+                    path: display,
+                    message,
+                })
+            }
+        },
     };
     // Only a named file reaches here without a Markdown extension (`RUNBOOK`, `Dockerfile`):
-    // its text decides.
-    if !discover::is_markdown(file) && !crate::document::looks_like_markdown(&text.text) {
+    // its text decides. A document on stdin is Markdown by being given.
+    if !from_stdin
+        && !discover::is_markdown(file)
+        && !crate::document::looks_like_markdown(&text.text)
+    {
         return FileOutcome::Skipped(format!("{display}: skipped, not a Markdown file"));
     }
     let note = match (text.lossy, mode) {
@@ -896,6 +953,7 @@ mod tests {
                 dir.path(),
                 DEFAULT_MAX_FILE_BYTES,
                 FixMode::Off,
+                None,
             )
         };
         match lint("bad.md") {

@@ -107,6 +107,8 @@ pub struct CheckResult {
     /// The documentation of the projects' own pack rules (`packs`, inline `[[rule]]`), by id:
     /// reports that describe every rule they report (SARIF) need them beside the built-in ones.
     pub pack_rules: Vec<crate::ruledocs::RuleDoc>,
+    /// What `--verbose` prints: each project's root, config and runbook count.
+    pub details: Vec<String>,
 }
 
 impl CheckResult {

@@ -458,3 +458,88 @@ fn pyproject_tool_table_configures_and_competing_configs_warn() {
         "{found:?}"
     );
 }
+
+fn with_stdin(dir: &std::path::Path, args: &[&str], input: &str) -> (String, String, i32) {
+    let output = runbook_lint(dir)
+        .args(args)
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code().unwrap(),
+    )
+}
+
+#[test]
+fn a_document_on_stdin_is_checked_as_the_file_stdin_filename_names() {
+    let dir = repository_with_a_broken_nested_config();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("apps/web")).unwrap();
+    std::fs::write(
+        root.join("apps/web/package.json"),
+        r#"{"scripts":{"dev":"next dev"}}"#,
+    )
+    .unwrap();
+    // The unsaved text of apps/web/docs/run.md: checked against apps/web's package.json.
+    let text = "# Run\n\nRun `npm run dev`, then `npm run nope`.\n";
+    let (stdout, stderr, code) = with_stdin(
+        root,
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "apps/web/docs/run.md",
+            "--format",
+            "concise",
+        ],
+        text,
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stdout,
+        "apps/web/docs/run.md:3:34: error[missing-script] script `nope` not found in apps/web/package.json or package.json\n"
+    );
+    // Without a name it is `-`, in the working directory's project; nothing else is walked.
+    let (stdout, _, _) = with_stdin(root, &["check", "-", "--format", "concise"], text);
+    assert!(stdout.starts_with("-:3:"), "{stdout}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    // --diff shows the fix without writing anything.
+    let (stdout, _, code) = with_stdin(
+        root,
+        &["check", "-", "--stdin-filename", "docs/run.md", "--diff"],
+        "# Run\n\nRun `npm run biuld`.\n",
+    );
+    assert_eq!(code, 1);
+    assert!(stdout.contains("+Run `npm run build`."), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(root.join("docs/run.md")).unwrap(),
+        "# Run\n\nRun `npm run nope`.\n",
+        "the file on disk is not touched"
+    );
+    // Misuse is a usage error.
+    for args in [
+        &["check", "-", "docs"][..],
+        &["check", "-", "--fix"],
+        &["check", "docs", "--stdin-filename", "x.md"],
+    ] {
+        let (_, stderr, code) = with_stdin(root, args, text);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn verbose_names_each_project_and_its_config() {
+    let dir = repository_with_a_broken_nested_config();
+    std::fs::write(
+        dir.path().join("runbook-lint.toml"),
+        "exclude = [\"fixtures/**\"]\n",
+    )
+    .unwrap();
+    let (_, stderr, _) = common::run_in(dir.path(), &["check", "-v"]);
+    assert!(
+        stderr.contains("project .: config runbook-lint.toml; 1 of 1 Markdown files selected"),
+        "{stderr}"
+    );
+}

@@ -453,10 +453,7 @@ fn check(args: CheckArgs) -> ExitCode {
                 return finish_check(&args, CheckResult::default(), started)
             }
             Ok(changed) => paths = changed,
-            Err(error) => {
-                eprintln!("error: {error}");
-                return ExitCode::from(exit::FAILURE);
-            }
+            Err(error) => return failed_run(&args, engine::ToolError::Usage(error), started),
         }
     }
     let options = CheckOptions {
@@ -482,10 +479,7 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let mut result = match engine::check(&options) {
         Ok(result) => result,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(exit::FAILURE);
-        }
+        Err(error) => return failed_run(&args, error, started),
     };
     if args.diff {
         return finish_diff(&args, &result);
@@ -494,6 +488,38 @@ fn check(args: CheckArgs) -> ExitCode {
         write_fixes(&args, &mut result);
     }
     finish_check(&args, result, started)
+}
+
+/// A run that failed before it could report findings (an unknown rule id, an unreadable
+/// baseline, a git error): the error on stderr, exit 2, and for SARIF and JUnit, whose readers
+/// expect a file (code scanning uploads, CI dashboards), a report that says the run failed
+/// rather than none or an empty one.
+fn failed_run(args: &CheckArgs, error: engine::ToolError, started: Instant) -> ExitCode {
+    eprintln!("error: {error}");
+    if matches!(args.format, Format::Sarif | Format::Junit) {
+        let base = std::env::current_dir().unwrap_or_default();
+        let result = CheckResult {
+            errors: vec![error],
+            ..CheckResult::default()
+        };
+        let options = report::RenderOptions {
+            elapsed: started.elapsed(),
+            rules: rules::docs(),
+            ..report::RenderOptions::for_base(&base)
+        };
+        let rendered = report::render(&result, args.format, &options);
+        match &args.output {
+            Some(path) => {
+                if let Err(error) = crate::fsio::write_atomic(path, rendered.as_bytes()) {
+                    eprintln!("error: cannot write {}: {error}", path.display());
+                }
+            }
+            None => {
+                let _ = print(&rendered);
+            }
+        }
+    }
+    ExitCode::from(exit::FAILURE)
 }
 
 /// `--diff`: every fixed runbook as a unified diff (masked like every other output), nothing
@@ -668,10 +694,7 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
                 }
                 baselined = baseline.filter(&mut result, &base);
             }
-            Err(error) => {
-                eprintln!("error: {error}");
-                return ExitCode::from(exit::FAILURE);
-            }
+            Err(error) => return failed_run(args, engine::ToolError::Usage(error), started),
         }
     }
     let color = args.output.is_none()

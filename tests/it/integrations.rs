@@ -766,3 +766,31 @@ fn force_select_applies_include_to_named_files() {
     assert!(stdout.contains("docs/release.md"), "{stdout}");
     assert!(stderr.is_empty() || !stderr.contains("error:"), "{stderr}");
 }
+
+#[test]
+fn a_run_that_fails_writes_an_error_run_not_an_empty_file() {
+    let args = ["check", FIXTURE, "--select", "no-such-rule"];
+    let (stdout, stderr, code) = run(&[&args[..], &["--format", "sarif"]].concat());
+    assert_eq!(code, 2, "{stderr}");
+    let log: serde_json::Value = serde_json::from_str(&stdout).expect("a SARIF log");
+    let errors: Vec<String> = sarif_schema()
+        .iter_errors(&log)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert!(
+        invocation["toolExecutionNotifications"][0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("no-such-rule")
+    );
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+
+    let (stdout, _, code) = run(&[&args[..], &["--format", "junit"]].concat());
+    assert_eq!(code, 2);
+    assert!(junit_schema().validate(&stdout).is_empty(), "{stdout}");
+    assert!(stdout.contains(r#"errors="1""#), "{stdout}");
+    assert!(stdout.contains(r#"type="usage""#), "{stdout}");
+}

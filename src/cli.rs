@@ -562,7 +562,7 @@ fn finish_diff(args: &CheckArgs, result: &CheckResult) -> ExitCode {
     }
     if status != ExitCode::SUCCESS || !result.errors.is_empty() {
         ExitCode::from(exit::FAILURE)
-    } else if fixes > 0 {
+    } else if fixes > 0 && !args.exit_zero {
         ExitCode::from(exit::FINDINGS)
     } else {
         ExitCode::from(exit::CLEAN)

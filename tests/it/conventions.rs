@@ -543,3 +543,20 @@ fn verbose_names_each_project_and_its_config() {
         "{stderr}"
     );
 }
+
+#[test]
+fn help_wraps_to_the_terminal_width() {
+    for width in [60usize, 120] {
+        let output = runbook_lint(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
+            .env("COLUMNS", width.to_string())
+            .args(["check", "--help"])
+            .output()
+            .unwrap();
+        let help = String::from_utf8_lossy(&output.stdout);
+        let widest = help.lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(widest <= width, "{widest} > {width}:\n{help}");
+        if width == 60 {
+            assert!(widest > 50, "{help}");
+        }
+    }
+}

@@ -481,7 +481,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 .as_ref()
                 .filter(|doc| doc.path == *file)
                 .map(|doc| doc.text.clone());
-            let mut outcome = lint_file(
+            lint_file(
                 project,
                 file,
                 relative,
@@ -489,11 +489,8 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 limit,
                 options.fix,
                 given,
-            );
-            if let (true, FileOutcome::Linted(findings, _)) = (options.drop_source, &mut outcome) {
-                findings.source = Arc::from("");
-            }
-            outcome
+                !options.drop_source,
+            )
         })
         .collect();
     for outcome in outcomes {
@@ -617,6 +614,7 @@ fn lint_file(
     max_bytes: u64,
     mode: FixMode,
     given: Option<crate::robust::Text>,
+    keep_source: bool,
 ) -> FileOutcome {
     let display = display_path(base, file);
     let Some(root) = &project.contained else {
@@ -684,10 +682,11 @@ fn lint_file(
             })
         }
     };
-    // Only files with findings keep their text (for rendering), so memory stays bounded by
-    // the findings, not by the size of the tree. Secrets are masked in the text every report
-    // format prints from (same byte length), by span after detection.
-    let source: Arc<str> = if findings.is_empty() {
+    // Only files with findings keep their text (for rendering), and only for reports that show
+    // it, so memory stays bounded by the findings, not by the size of the tree. Secrets are
+    // masked in the text every report format prints from (same byte length), by span after
+    // detection.
+    let source: Arc<str> = if findings.is_empty() || !keep_source {
         Arc::from("")
     } else {
         match crate::redact::Masker::new(&text).mask_source(&text) {
@@ -735,7 +734,7 @@ fn lint_source(project: &Project, source: &str, relative: &str) -> Vec<Finding> 
         Suppressions::from_document(&doc, source, &index, Some(&project.known_ids));
     // Every string built from the text is masked after detection: messages, labels and help
     // may carry a secret transformed (a heading slug in a did-you-mean).
-    let masker = crate::redact::Masker::new(source);
+    let masker = crate::redact::Masker::from_found(source, doc.secrets(source));
     let finding = |d: Diagnostic, severity: Severity| {
         let location = index.locate(source, d.span);
         // A fix that would print a secret (in JSON, SARIF, an editor) is not offered.
@@ -954,6 +953,7 @@ mod tests {
                 DEFAULT_MAX_FILE_BYTES,
                 FixMode::Off,
                 None,
+                true,
             )
         };
         match lint("bad.md") {

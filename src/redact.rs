@@ -391,7 +391,11 @@ pub struct Masker {
 impl Masker {
     /// Finds the secrets of `text`.
     pub fn new(text: &str) -> Masker {
-        let found = find_secrets(text);
+        Masker::from_found(text, &find_secrets(text))
+    }
+
+    /// The masker of `text` whose secrets [`find_secrets`] already found.
+    pub fn from_found(text: &str, found: &[FoundSecret]) -> Masker {
         let mut secrets: Vec<String> = found
             .iter()
             .filter(|f| f.reported)

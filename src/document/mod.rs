@@ -70,6 +70,9 @@ pub struct Document {
     comment_spans: std::sync::OnceLock<Vec<Span>>,
     /// `id` and `name` attribute values of the HTML blocks and inline HTML, in order.
     pub html_anchors: Vec<String>,
+    /// Credential-shaped values of the text, found on first use: `hardcoded-secret` reports
+    /// them and the engine masks them, from one scan of the file instead of one each.
+    secrets: std::sync::OnceLock<Vec<crate::redact::FoundSecret>>,
 }
 
 /// `spans` sorted by start, each one that lies inside the previous dropped (code spans nest,
@@ -303,6 +306,13 @@ impl Document {
         let mut doc = extract::extract(text, options);
         doc.env_refs = env_refs::extract(&doc, text);
         doc
+    }
+
+    /// The secrets of `source`, the text this document was parsed from (see
+    /// [`crate::redact::find_secrets`]), scanned once.
+    pub fn secrets(&self, source: &str) -> &[crate::redact::FoundSecret] {
+        self.secrets
+            .get_or_init(|| crate::redact::find_secrets(source))
     }
 
     /// The section and its ancestors, innermost first.

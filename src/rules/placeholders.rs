@@ -23,6 +23,9 @@ struct PlaceholderWords {
 
 struct Detector {
     words: Regex,
+    /// Literals one of which every match of `words` holds (in its case folding): most texts
+    /// have none, and a literal search is far cheaper than `words` with its word boundaries.
+    word_gate: Regex,
     bracket: Regex,
     cues: Vec<String>,
     marker_words: Vec<String>,
@@ -44,8 +47,21 @@ static DETECTOR: LazyLock<Detector> = LazyLock::new(|| {
         escape(&data.phrases)
     ))
     .expect("placeholder regex");
+    // Each phrase by its longest word, each word whole.
+    let gate: Vec<String> = data
+        .words
+        .iter()
+        .chain(&data.words_any_case)
+        .map(|w| regex::escape(w))
+        .chain(data.phrases.iter().map(|p| {
+            let longest = p.split_whitespace().max_by_key(|w| w.len()).unwrap_or(p);
+            regex::escape(longest)
+        }))
+        .collect();
+    let word_gate = Regex::new(&format!("(?i){}", gate.join("|"))).expect("placeholder gate regex");
     Detector {
         words,
+        word_gate,
         bracket: Regex::new(r"\[([^\[\]\n]{1,80})\]").expect("bracket regex"),
         cues: data.bracket_cues,
         marker_words: data.marker_words,
@@ -96,7 +112,13 @@ pub fn find(text: &str) -> Vec<Placeholder> {
     // The brackets, in order and disjoint: one binary search per word, not a scan of every
     // placeholder found so far.
     let brackets: Vec<std::ops::Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
-    for m in detector.words.find_iter(text) {
+    let words = detector
+        .word_gate
+        .is_match(text)
+        .then(|| detector.words.find_iter(text))
+        .into_iter()
+        .flatten();
+    for m in words {
         let before = brackets.partition_point(|b| b.start <= m.start());
         let inside_bracket = before > 0 && m.end() <= brackets[before - 1].end;
         let is_marker_word = detector.marker_words.iter().any(|w| w == m.as_str());

@@ -367,16 +367,13 @@ fn lint_in_order<R: Send>(
                     .as_ref()
                     .filter(|doc| doc.path == job.file)
                     .map(|doc| doc.text.clone());
-                let done = match lint_file(
-                    project,
-                    &job.file,
-                    &job.relative,
-                    &options.base,
-                    limit,
-                    options.fix,
-                    given,
-                    !options.drop_source,
-                ) {
+                let how = HowToLint {
+                    base: &options.base,
+                    max_bytes: limit,
+                    mode: options.fix,
+                    keep_source: !options.drop_source,
+                };
+                let done = match lint_file(project, &job.file, &job.relative, &how, given) {
                     FileOutcome::Linted(findings, note) => {
                         let keep = !findings.findings.is_empty() || findings.fixed.is_some();
                         Done::Linted {
@@ -756,16 +753,31 @@ enum FileOutcome {
     Failed(ToolError),
 }
 
+/// What every file of a run is linted with.
+#[derive(Clone, Copy)]
+struct HowToLint<'a> {
+    /// Display paths are relative to it.
+    base: &'a Path,
+    /// Larger files are skipped.
+    max_bytes: u64,
+    mode: FixMode,
+    /// Keep the text in [`FileFindings::source`] (reports that show source lines).
+    keep_source: bool,
+}
+
 fn lint_file(
     project: &Project,
     file: &Path,
     relative: &str,
-    base: &Path,
-    max_bytes: u64,
-    mode: FixMode,
+    how: &HowToLint<'_>,
     given: Option<crate::robust::Text>,
-    keep_source: bool,
 ) -> FileOutcome {
+    let HowToLint {
+        base,
+        max_bytes,
+        mode,
+        keep_source,
+    } = *how;
     let display = display_path(base, file);
     let Some(root) = &project.contained else {
         return FileOutcome::Failed(ToolError::Io {
@@ -1095,16 +1107,13 @@ mod tests {
         let mut project = Project::with_rules(Settings::default(), vec![Box::new(Fragile)]);
         project.contained = crate::fsio::Root::new(dir.path()).ok();
         let lint = |name: &str| {
-            lint_file(
-                &project,
-                &dir.path().join(name),
-                name,
-                dir.path(),
-                DEFAULT_MAX_FILE_BYTES,
-                FixMode::Off,
-                None,
-                true,
-            )
+            let how = HowToLint {
+                base: dir.path(),
+                max_bytes: DEFAULT_MAX_FILE_BYTES,
+                mode: FixMode::Off,
+                keep_source: true,
+            };
+            lint_file(&project, &dir.path().join(name), name, &how, None)
         };
         match lint("bad.md") {
             FileOutcome::Failed(ToolError::Internal {

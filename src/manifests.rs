@@ -323,7 +323,12 @@ pub const MANIFESTS: &[Manifest] = &[
         kind: Kind::HelmValues,
         pattern: r"values(?:[-._][^/]*)?\.ya?ml",
         names: &["values.yaml", "values.yml"],
-        variants: &["values-*.yaml", "values.*.yaml", "values_*.yaml", "values-*.yml"],
+        variants: &[
+            "values-*.yaml",
+            "values.*.yaml",
+            "values_*.yaml",
+            "values-*.yml",
+        ],
         marks_project: false,
         loader: Loader::Kubernetes,
     },
@@ -339,7 +344,12 @@ pub const MANIFESTS: &[Manifest] = &[
         kind: Kind::Dockerfile,
         pattern: r"(?:[^/]*\.)?[Dd]ockerfile(?:\.[^/]+)?|Containerfile(?:\.[^/]+)?",
         names: &["Dockerfile", "Containerfile"],
-        variants: &["Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile.*"],
+        variants: &[
+            "Dockerfile.*",
+            "*.Dockerfile",
+            "*.dockerfile",
+            "Containerfile.*",
+        ],
         marks_project: false,
         loader: Loader::Container,
     },
@@ -369,8 +379,12 @@ pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mdown", "mkd"];
 /// The registry's patterns, each anchored to the end of a path at a component boundary
 /// (as the pre-commit hook applies them).
 static NAME_SET: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new(MANIFESTS.iter().map(|m| format!("(?:^|/)(?:{})$", m.pattern)))
-        .expect("manifest patterns are valid (unit-tested)")
+    RegexSet::new(
+        MANIFESTS
+            .iter()
+            .map(|m| format!("(?:^|/)(?:{})$", m.pattern)),
+    )
+    .expect("manifest patterns are valid (unit-tested)")
 });
 
 /// The manifest entry of a file, by its path (`/`- or `\\`-separated, or a bare name): the
@@ -452,7 +466,10 @@ mod tests {
         (Kind::Taskfile, "Taskfile.dist.yml"),
         (Kind::Procfile, "Procfile.dev"),
         (Kind::GithubWorkflow, ".github/workflows/deploy.yml"),
-        (Kind::GithubWorkflow, "repo/.github/workflows/docker-compose.yml"),
+        (
+            Kind::GithubWorkflow,
+            "repo/.github/workflows/docker-compose.yml",
+        ),
         (Kind::HelmValues, "charts/api/values-production.yaml"),
         (Kind::HelmValues, "values.prod.yml"),
         (Kind::Terraform, "infra/variables.tf"),

@@ -89,9 +89,8 @@ pub fn dockerfile_env(text: &str) -> Vec<(&str, Span, &'static str)> {
         };
         let words = split_words(rest);
         // `ENV NAME value with spaces`: only the first word is a name.
-        let legacy = instruction == "ENV"
-            && first
-            && words.first().is_some_and(|(_, w)| !w.contains('='));
+        let legacy =
+            instruction == "ENV" && first && words.first().is_some_and(|(_, w)| !w.contains('='));
         for (index, (at, word)) in words.iter().enumerate() {
             if instruction == "ENV" && !legacy && !word.contains('=') {
                 continue;
@@ -174,7 +173,9 @@ pub fn strip_jsonc(text: &str) -> String {
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let end = text[i + 2..].find("*/").map_or(bytes.len(), |e| i + 2 + e + 2);
+                let end = text[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |e| i + 2 + e + 2);
                 for (j, byte) in out.iter_mut().enumerate().take(end).skip(i) {
                     if bytes[j] != b'\n' {
                         *byte = b' ';

@@ -64,7 +64,9 @@ impl Role {
             Some(Kind::Dockerfile) => Role::Image,
             Some(Kind::Devcontainer) => Role::DevContainer,
             Some(Kind::Terraform) => Role::Terraform,
-            Some(Kind::Compose) if path.starts_with(".devcontainer/") || path.contains("/.devcontainer/") => {
+            Some(Kind::Compose)
+                if path.starts_with(".devcontainer/") || path.contains("/.devcontainer/") =>
+            {
                 Role::DevContainer
             }
             Some(Kind::Compose) if is_production_name(path) => Role::ProductionCompose,
@@ -203,7 +205,10 @@ mod tests {
         assert_eq!(Role::of("render.yaml"), Role::Platform);
         assert_eq!(Role::of("docker-compose.prod.yml"), Role::ProductionCompose);
         assert_eq!(Role::of("docker-compose.yml"), Role::Compose);
-        assert_eq!(Role::of(".devcontainer/docker-compose.yml"), Role::DevContainer);
+        assert_eq!(
+            Role::of(".devcontainer/docker-compose.yml"),
+            Role::DevContainer
+        );
         assert_eq!(Role::of(".github/workflows/ci.yml"), Role::Ci);
         assert_eq!(Role::of("k8s/api.yaml"), Role::Kubernetes);
         assert_eq!(Role::of("apps/api/.env.example"), Role::Template);

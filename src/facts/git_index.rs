@@ -76,7 +76,12 @@ fn parse_entries(bytes: &[u8], version: u32, count: usize, hash: usize) -> Optio
     for _ in 0..count {
         let entry = at;
         let mode = be32(bytes, entry + 24)?;
-        let flags = u16::from_be_bytes(bytes.get(entry + STAT_BYTES + hash..entry + STAT_BYTES + hash + 2)?.try_into().ok()?);
+        let flags = u16::from_be_bytes(
+            bytes
+                .get(entry + STAT_BYTES + hash..entry + STAT_BYTES + hash + 2)?
+                .try_into()
+                .ok()?,
+        );
         let mut name_at = entry + STAT_BYTES + hash + 2;
         if flags & 0x4000 != 0 {
             if version < 3 {
@@ -112,7 +117,11 @@ fn parse_entries(bytes: &[u8], version: u32, count: usize, hash: usize) -> Optio
         let file_mode = mode & 0o170000;
         if stage == 0 && (file_mode == 0o100000 || file_mode == 0o120000) {
             paths.push(String::from_utf8_lossy(&path).into_owned());
-        } else if file_mode != 0o040000 && file_mode != 0o100000 && file_mode != 0o120000 && file_mode != 0o160000 {
+        } else if file_mode != 0o040000
+            && file_mode != 0o100000
+            && file_mode != 0o120000
+            && file_mode != 0o160000
+        {
             return None;
         }
         previous = path;
@@ -211,7 +220,10 @@ pub(crate) mod tests {
     #[test]
     fn varints_round_trip() {
         for value in [0, 1, 127, 128, 255, 16_511, 16_512, 1_000_000] {
-            assert_eq!(varint(&encode_varint(value)).unwrap(), (value, encode_varint(value).len()));
+            assert_eq!(
+                varint(&encode_varint(value)).unwrap(),
+                (value, encode_varint(value).len())
+            );
         }
     }
 

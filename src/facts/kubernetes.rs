@@ -228,9 +228,12 @@ impl KubernetesFacts {
             return;
         }
         self.files.push(path.to_string());
-        let declares = objects
-            .iter()
-            .any(|o| !o.data_keys.is_empty() || o.containers.iter().any(|c| !c.env.is_empty() || !c.env_from.is_empty()));
+        let declares = objects.iter().any(|o| {
+            !o.data_keys.is_empty()
+                || o.containers
+                    .iter()
+                    .any(|c| !c.env.is_empty() || !c.env_from.is_empty())
+        });
         if declares {
             env.add_manifest(path);
         }
@@ -303,7 +306,10 @@ fn object(path: &str, doc: &Node, default_kind: Option<&str>) -> Option<KubeObje
         containers(spec, 0, &mut object.containers);
     }
     let keys = |node: Option<&Node>, out: &mut Vec<(String, Span)>| {
-        for (key, _) in node.map(|n| n.entries().collect::<Vec<_>>()).unwrap_or_default() {
+        for (key, _) in node
+            .map(|n| n.entries().collect::<Vec<_>>())
+            .unwrap_or_default()
+        {
             if let Some(name) = key.as_str().filter(|n| is_var_name(n)) {
                 out.push((name.to_string(), key.span));
             }
@@ -338,7 +344,8 @@ fn object(path: &str, doc: &Node, default_kind: Option<&str>) -> Option<KubeObje
                         };
                         let name = text.split('=').next().unwrap_or(text).trim();
                         if is_var_name(name) && text.contains('=') {
-                            let span = Span::new(literal.span.start, literal.span.start + name.len());
+                            let span =
+                                Span::new(literal.span.start, literal.span.start + name.len());
                             object.data_keys.push((name.to_string(), span));
                         }
                     }
@@ -516,7 +523,10 @@ mod tests {
         ]);
         assert!(reader.problems.is_empty(), "{:?}", reader.problems);
         let labels: Vec<String> = facts.objects.iter().map(KubeObject::label).collect();
-        assert_eq!(labels, vec!["Deployment/api", "Secret/api-secrets", "CronJob/report"]);
+        assert_eq!(
+            labels,
+            vec!["Deployment/api", "Secret/api-secrets", "CronJob/report"]
+        );
         assert_eq!(facts.objects[0].namespace.as_deref(), Some("shop"));
         assert_eq!(facts.objects[0].containers.len(), 2);
         assert_eq!(
@@ -552,7 +562,9 @@ mod tests {
         for name in ["SENTRY_DSN", "FEATURE_FLAGS", "QUEUE_URL"] {
             assert!(env.is_declared(name), "{name}");
         }
-        assert!(env.manifests.contains("charts/api/templates/deployment.yaml"));
+        assert!(env
+            .manifests
+            .contains("charts/api/templates/deployment.yaml"));
         assert!(!env.manifests.contains("charts/api/values.schema.yaml"));
     }
 

@@ -392,14 +392,10 @@ fn add_hidden_manifests(root: &Path, files: &mut BTreeSet<String>) {
             .split('/')
             .any(|part| crate::paths::SKIPPED_DIRS.contains(&part))
     };
-    let hidden = |relative: &str| {
-        crate::manifests::kind_of(relative).is_some_and(|k| k != Kind::EnvFile)
-    };
+    let hidden =
+        |relative: &str| crate::manifests::kind_of(relative).is_some_and(|k| k != Kind::EnvFile);
     if let Some((top, tracked)) = git_index::tracked(root) {
-        let prefix = match (
-            crate::fsio::Root::new(&top),
-            crate::fsio::Root::new(root),
-        ) {
+        let prefix = match (crate::fsio::Root::new(&top), crate::fsio::Root::new(root)) {
             (Ok(top), Ok(root)) => root
                 .path()
                 .strip_prefix(top.path())
@@ -428,7 +424,11 @@ fn add_hidden_manifests(root: &Path, files: &mut BTreeSet<String>) {
     let mut dirs: BTreeSet<String> = files
         .iter()
         .filter(|f| crate::manifests::is_manifest(f))
-        .map(|f| f.rsplit_once('/').map(|(d, _)| d.to_string()).unwrap_or_default())
+        .map(|f| {
+            f.rsplit_once('/')
+                .map(|(d, _)| d.to_string())
+                .unwrap_or_default()
+        })
         .collect();
     dirs.insert(String::new());
     for dir in dirs {

@@ -97,7 +97,13 @@ const ENV_SECTION_WORDS: &[&str] = &[
 
 /// Fence languages of env files.
 const ENV_FILE_LANGUAGES: &[&str] = &[
-    "env", "dotenv", ".env", "envfile", "ini", "properties", "conf",
+    "env",
+    "dotenv",
+    ".env",
+    "envfile",
+    "ini",
+    "properties",
+    "conf",
 ];
 
 static LOOP_OR_READ: LazyLock<Regex> = LazyLock::new(|| {
@@ -201,7 +207,10 @@ fn kind_rank(kind: EnvRefKind) -> u8 {
 fn is_env_file_block(doc: &Document, index: usize) -> bool {
     let block = &doc.code_blocks[index];
     if ENV_FILE_LANGUAGES.contains(&block.lang.as_str())
-        || block.info.split(['"', '\'', ' ', '=']).any(|w| w == ".env" || w.ends_with("/.env"))
+        || block
+            .info
+            .split(['"', '\'', ' ', '='])
+            .any(|w| w == ".env" || w.ends_with("/.env"))
     {
         return true;
     }
@@ -379,7 +388,8 @@ impl Refs<'_> {
                         continue;
                     }
                     let span = self.name_span(set.span, &set.name);
-                    let value_span = Span::new(span.end.saturating_add(1).min(set.span.end), set.span.end);
+                    let value_span =
+                        Span::new(span.end.saturating_add(1).min(set.span.end), set.span.end);
                     self.push(
                         &set.name,
                         span,
@@ -433,7 +443,12 @@ impl Refs<'_> {
                             .source
                             .get(stored.word.span.range())
                             .and_then(|t| t.find(v.as_str()))
-                            .map(|i| Span::new(stored.word.span.start + i, stored.word.span.start + i + v.len()))
+                            .map(|i| {
+                                Span::new(
+                                    stored.word.span.start + i,
+                                    stored.word.span.start + i + v.len(),
+                                )
+                            })
                             .unwrap_or(stored.word.span);
                         (v.clone(), at)
                     });
@@ -458,10 +473,7 @@ impl Refs<'_> {
             let Some(column) = variable_column(table) else {
                 continue;
             };
-            let generic = matches!(
-                header_text(table, column).as_str(),
-                "name" | "key" | "env"
-            );
+            let generic = matches!(header_text(table, column).as_str(), "name" | "key" | "env");
             let context = self.doc.context(table.section);
             for row in &table.rows {
                 let Some(cell) = row.get(column) else {
@@ -512,7 +524,9 @@ impl Refs<'_> {
             .map(|c| {
                 let text = c.text.trim();
                 let lead = c.text.len() - c.text.trim_start().len();
-                let at = c.text_offset.map_or(c.span, |o| Span::new(o + lead, o + lead + text.len()));
+                let at = c
+                    .text_offset
+                    .map_or(c.span, |o| Span::new(o + lead, o + lead + text.len()));
                 (text.to_string(), at)
             })
             .collect()
@@ -521,7 +535,11 @@ impl Refs<'_> {
     fn inline(&mut self, defined: &HashMap<String, usize>) {
         let doc = self.doc;
         // Inline commands: what their invocations set and read.
-        for command in doc.commands.iter().filter(|c| c.origin == CommandOrigin::InlineCode) {
+        for command in doc
+            .commands
+            .iter()
+            .filter(|c| c.origin == CommandOrigin::InlineCode)
+        {
             for invocation in &command.invocations {
                 for set in &invocation.env_set {
                     if is_env_name(&set.name) && (invocation.program().is_some() || set.exported) {
@@ -619,13 +637,29 @@ impl Refs<'_> {
                     }
                     let optional = item.is_some_and(|b| mentions_optional(&b.text.to_lowercase()));
                     let value = item.and_then(|b| self.item_value(b.span, index));
-                    self.push(text, span, EnvRefKind::Mention, code.section, context, value, optional);
+                    self.push(
+                        text,
+                        span,
+                        EnvRefKind::Mention,
+                        code.section,
+                        context,
+                        value,
+                        optional,
+                    );
                 }
                 BlockKind::TableCell if doc.section_mentions(code.section, ENV_SECTION_WORDS) => {
                     let (optional, value) = row_at(doc, code.span)
                         .map(|(table, row)| row_facts(doc, table, row))
                         .unwrap_or((false, None));
-                    self.push(text, span, EnvRefKind::Mention, code.section, context, value, optional);
+                    self.push(
+                        text,
+                        span,
+                        EnvRefKind::Mention,
+                        code.section,
+                        context,
+                        value,
+                        optional,
+                    );
                 }
                 _ => {}
             }
@@ -670,10 +704,13 @@ fn row_at(doc: &Document, span: Span) -> Option<(&Table, &[super::Cell])> {
 
 /// The list or checklist item holding `span`.
 fn item_holding(doc: &Document, span: Span) -> Option<&super::TextBlock> {
-    let after = doc.text_blocks.partition_point(|b| b.span.start <= span.start);
+    let after = doc
+        .text_blocks
+        .partition_point(|b| b.span.start <= span.start);
     let block = doc.text_blocks.get(after.checked_sub(1)?)?;
-    (matches!(block.kind, BlockKind::ListItem | BlockKind::ChecklistItem) && block.span.contains(span))
-        .then_some(block)
+    (matches!(block.kind, BlockKind::ListItem | BlockKind::ChecklistItem)
+        && block.span.contains(span))
+    .then_some(block)
 }
 
 fn mentions_optional(text: &str) -> bool {
@@ -713,14 +750,31 @@ fn row_facts(doc: &Document, table: &Table, row: &[super::Cell]) -> (bool, Optio
             optional = true;
         }
         if (title.contains("required") || title.contains("mandatory"))
-            && (text.starts_with("no") || text == "optional" || text == "false" || text.contains('❌'))
+            && (text.starts_with("no")
+                || text == "optional"
+                || text == "false"
+                || text.contains('❌'))
         {
             optional = true;
         }
-        if title == "optional" && (text.starts_with("yes") || text == "true" || text.contains('✅') || text.contains('✓')) {
+        if title == "optional"
+            && (text.starts_with("yes")
+                || text == "true"
+                || text.contains('✅')
+                || text.contains('✓'))
+        {
             optional = true;
         }
-        let is_value = matches!(title.as_str(), "value" | "values" | "example" | "examples" | "example value" | "production value" | "prod value");
+        let is_value = matches!(
+            title.as_str(),
+            "value"
+                | "values"
+                | "example"
+                | "examples"
+                | "example value"
+                | "production value"
+                | "prod value"
+        );
         if is_value && !empty && value.is_none() {
             let first = doc
                 .inline_code
@@ -753,7 +807,10 @@ mod tests {
     }
 
     fn names(markdown: &str) -> Vec<(String, EnvRefKind)> {
-        refs(markdown).into_iter().map(|r| (r.name, r.kind)).collect()
+        refs(markdown)
+            .into_iter()
+            .map(|r| (r.name, r.kind))
+            .collect()
     }
 
     #[test]
@@ -783,14 +840,18 @@ mod tests {
     fn backticked_names_only_in_env_sections() {
         let md = "## Environment variables\n\n- [ ] `STRIPE_SECRET_KEY` set\n- `SENTRY_DSN`\n\n| Var | Use |\n|---|---|\n| `REDIS_URL` | cache |\n\nProse `NOT_LISTED`.\n\n## Deploy\n\n- [ ] `BUILD_ID` noted\n- [ ] set the flag `FEATURE_X` off\n";
         let found: Vec<String> = names(md).into_iter().map(|(n, _)| n).collect();
-        assert_eq!(found, vec!["STRIPE_SECRET_KEY", "SENTRY_DSN", "REDIS_URL", "BUILD_ID"]);
+        assert_eq!(
+            found,
+            vec!["STRIPE_SECRET_KEY", "SENTRY_DSN", "REDIS_URL", "BUILD_ID"]
+        );
     }
 
     #[test]
     fn inline_assignments_and_expansions() {
         let md = "Set `NODE_OPTIONS=--max-old-space-size=4096` and check `$SESSION_SECRET`.\n";
         let found = refs(md);
-        let kinds: Vec<(&str, EnvRefKind)> = found.iter().map(|r| (r.name.as_str(), r.kind)).collect();
+        let kinds: Vec<(&str, EnvRefKind)> =
+            found.iter().map(|r| (r.name.as_str(), r.kind)).collect();
         assert_eq!(
             kinds,
             vec![
@@ -798,14 +859,18 @@ mod tests {
                 ("SESSION_SECRET", EnvRefKind::Expansion)
             ]
         );
-        assert_eq!(found[0].value.as_ref().unwrap().0, "--max-old-space-size=4096");
+        assert_eq!(
+            found[0].value.as_ref().unwrap().0,
+            "--max-old-space-size=4096"
+        );
     }
 
     #[test]
     fn env_file_blocks_by_fence_or_by_the_prose_before_them() {
         let md = "## Production\n\n```env\nDATABASE_URL=postgres://db\n# OPTIONAL_X=1\nexport REDIS_URL=\"redis://r\"\n```\n\nCreate `.env` with:\n\n```\nAUTH0_DOMAIN=x.auth0.com\nAUTH0_AUDIENCE=https://api\n```\n\n```bash\nAPP_ONLY=1\n```\n";
         let found = refs(md);
-        let kinds: Vec<(&str, EnvRefKind)> = found.iter().map(|r| (r.name.as_str(), r.kind)).collect();
+        let kinds: Vec<(&str, EnvRefKind)> =
+            found.iter().map(|r| (r.name.as_str(), r.kind)).collect();
         assert_eq!(
             kinds,
             vec![
@@ -825,7 +890,13 @@ mod tests {
         let found = refs(md);
         let rows: Vec<(&str, bool, Option<&str>)> = found
             .iter()
-            .map(|r| (r.name.as_str(), r.optional, r.value.as_ref().map(|v| v.0.as_str())))
+            .map(|r| {
+                (
+                    r.name.as_str(),
+                    r.optional,
+                    r.value.as_ref().map(|v| v.0.as_str()),
+                )
+            })
             .collect();
         assert_eq!(
             rows,

@@ -34,8 +34,8 @@ const NOT_RUNBOOKS: &[&str] = &[
 ];
 
 /// True for a file name that is surely not Markdown: an extension other than a Markdown one
-/// (`config.yml`, `Dockerfile.prod`), a dot-file (`.gitignore`), or a licence text. An
-/// extension-less name (`RUNBOOK`, `Dockerfile`) is decided by its text instead.
+/// (`notes.txt`, `diagram.png`), a dot-file (`.gitignore`), or a licence text. An
+/// extension-less name (`RUNBOOK`, `Jenkinsfile`) is decided by its text instead.
 pub fn is_not_markdown(path: &Path) -> bool {
     if is_markdown(path) {
         return false;

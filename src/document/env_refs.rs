@@ -76,6 +76,9 @@ pub struct EnvRef {
     /// True when the runbook says it is optional: a `Required: no` cell, a default value,
     /// "optional" or "defaults to" next to it.
     pub optional: bool,
+    /// True when the runbook says the variable is given to the reader (a table after "your
+    /// script receives the following variables"), not set by them.
+    pub provided: bool,
     /// For [`EnvRefKind::Stored`]: where it is stored.
     pub store: Option<EnvStore>,
 }
@@ -116,8 +119,32 @@ static UPPER_SNAKE: LazyLock<Regex> =
 /// Prose before a code block that makes it an env file ("create `.env`", "set these
 /// variables", "add the following environment variables").
 static ENV_FILE_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\.env\b|\benv(?:ironment)?[ -]?(?:file|vars?|variables?)\b|\b(?:these|following|the)\s+(?:\w+\s+)?variables\b")
+    Regex::new(r"(?i)\.env\b|\benv(?:ironment)?[ -]?file\b|\b(?:these|following)\s+(?:\w+\s+)?(?:env(?:ironment)?\s+)?variables\b|\bset (?:these|the following)\b")
         .expect("env file cue regex")
+});
+
+/// Prose that makes what follows an example or an optional feature ("for example, to disable
+/// logging, set:", "to also listen on IPv6"), not the configuration every deploy needs.
+static OPTIONAL_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:for example|for instance|as an example|e\.g\.|to (?:enable|disable|also|adjust|change|turn|use|customi[sz]e|override)|if you (?:want|need|wish|prefer)|optional(?:ly)?|you (?:can|may)|can be (?:set|used))\b")
+        .expect("optional cue regex")
+});
+
+/// Prose before a table of variables the reader is given, not asked to set ("your script
+/// receives the following environment variables").
+static PROVIDED_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:receives?|can (?:access|read|use)|(?:are|is) (?:available|provided|exposed|passed|injected)\b|provides?|exposes?|injects?)\b")
+        .expect("provided cue regex")
+});
+
+/// A heredoc's delimiter (`<<EOF`, `<<-'EOF'`).
+static HEREDOC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)['"]?"#).expect("heredoc regex")
+});
+
+/// The file a command line writes: `> .env`, `>> .env`, `tee -a .env`.
+static WRITE_TARGET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:>>?|\btee\s+(?:-a\s+)?)\s*['"]?([^\s'"<>;|&]+)"#).expect("write target regex")
 });
 
 /// `KEY=value` / `export KEY=value` of an env-file line.
@@ -174,7 +201,7 @@ pub(super) fn extract(doc: &Document, source: &str) -> Vec<EnvRef> {
     let defined = out.definitions();
     for (index, block) in doc.code_blocks.iter().enumerate() {
         if is_env_file_block(doc, index) {
-            out.env_file(block);
+            out.env_file(index);
         } else if block.is_shell {
             out.shell_block(block, &block_commands[index], &defined);
         }
@@ -236,16 +263,25 @@ fn is_env_file_block(doc: &Document, index: usize) -> bool {
 /// other code block between them.
 fn prose_before(doc: &Document, index: usize) -> Option<&str> {
     let block = &doc.code_blocks[index];
+    prose_before_span(doc, block.span, block.section)
+}
+
+/// The text of the paragraph or list item right before `span` in `section`, with no code
+/// block between them.
+fn prose_before_span(doc: &Document, span: Span, section: SectionId) -> Option<&str> {
     let after = doc
         .text_blocks
-        .partition_point(|t| t.span.end <= block.span.start);
+        .partition_point(|t| t.span.end <= span.start);
     let previous = doc.text_blocks.get(after.checked_sub(1)?)?;
-    let code_between = index
+    let blocks_before = doc
+        .code_blocks
+        .partition_point(|c| c.span.start < span.start);
+    let code_between = blocks_before
         .checked_sub(1)
         .and_then(|i| doc.code_blocks.get(i))
         .is_some_and(|c| c.span.start >= previous.span.end);
     (!code_between
-        && previous.section == block.section
+        && previous.section == section
         && matches!(
             previous.kind,
             BlockKind::Paragraph | BlockKind::ListItem | BlockKind::ChecklistItem
@@ -289,6 +325,7 @@ impl Refs<'_> {
             context,
             value,
             optional,
+            provided: false,
             store: None,
         });
     }
@@ -339,9 +376,22 @@ impl Refs<'_> {
         defined
     }
 
-    fn env_file(&mut self, block: &CodeBlock) {
+    fn env_file(&mut self, index: usize) {
+        let block = &self.doc.code_blocks[index];
         let context = block_context(self.doc, block);
-        for line in &block.lines {
+        let optional = prose_before(self.doc, index).is_some_and(|t| OPTIONAL_CUE.is_match(t));
+        self.env_lines(block, block.lines.iter(), context, optional);
+    }
+
+    /// `KEY=value` lines as env-file references.
+    fn env_lines<'l>(
+        &mut self,
+        block: &CodeBlock,
+        lines: impl Iterator<Item = &'l super::CodeLine>,
+        context: EnvContext,
+        optional: bool,
+    ) {
+        for line in lines {
             let Some(found) = ENV_LINE.captures(&line.text) else {
                 continue;
             };
@@ -350,7 +400,13 @@ impl Refs<'_> {
                 continue;
             }
             let value = found.get(2).expect("group 2");
-            let text = value.as_str().trim();
+            // `KEY=value   # note`: the note is not part of the value.
+            let raw = value.as_str();
+            let raw = match raw.find(" #") {
+                Some(at) if !raw.trim_start().starts_with(['"', '\'']) => &raw[..at],
+                _ => raw,
+            };
+            let text = raw.trim();
             let text = text
                 .strip_prefix('"')
                 .and_then(|t| t.strip_suffix('"'))
@@ -362,8 +418,11 @@ impl Refs<'_> {
                 EnvRefKind::EnvFile,
                 block.section,
                 context,
-                Some((text.to_string(), line.span_of(value.start(), value.end()))),
-                false,
+                Some((
+                    text.to_string(),
+                    line.span_of(value.start(), value.start() + raw.len()),
+                )),
+                optional,
             );
         }
     }
@@ -402,10 +461,30 @@ impl Refs<'_> {
                 }
             }
         }
+        // A heredoc's body is text for a file, not commands: `KEY=value` lines of one written
+        // to `.env` are env-file lines, anything else is left alone.
+        let mut heredoc: Option<(&str, bool)> = None;
+        let mut env_body: Vec<&super::CodeLine> = Vec::new();
         for line in &block.lines {
             let text = &line.text;
+            if let Some((delimiter, to_env)) = heredoc {
+                if text.trim() == delimiter {
+                    heredoc = None;
+                } else if to_env {
+                    env_body.push(line);
+                }
+                continue;
+            }
             if text.trim_start().starts_with('#') {
                 continue;
+            }
+            if let Some(found) = HEREDOC.captures(text) {
+                let delimiter = found.get(2).expect("group 2").as_str();
+                let to_env = WRITE_TARGET.captures_iter(text).any(|t| {
+                    let name = t[1].rsplit('/').next().unwrap_or("");
+                    name.starts_with(".env") || name.ends_with(".env")
+                });
+                heredoc = Some((delimiter, to_env));
             }
             for found in VARIABLE_EXPANSION.captures_iter(text) {
                 let whole = found.get(0).expect("match");
@@ -430,6 +509,7 @@ impl Refs<'_> {
                 }
             }
         }
+        self.env_lines(block, env_body.into_iter(), context, false);
     }
 
     /// Variables of secret-setting commands.
@@ -460,6 +540,7 @@ impl Refs<'_> {
                         context: command.context,
                         value,
                         optional: false,
+                        provided: false,
                         store: Some(stored.store.clone()),
                     });
                 }
@@ -475,6 +556,9 @@ impl Refs<'_> {
             };
             let generic = matches!(header_text(table, column).as_str(), "name" | "key" | "env");
             let context = self.doc.context(table.section);
+            let provided = prose_before_span(self.doc, table.span, table.section)
+                .is_some_and(|t| PROVIDED_CUE.is_match(t));
+            let first_ref = self.refs.len();
             for row in &table.rows {
                 let Some(cell) = row.get(column) else {
                     continue;
@@ -509,6 +593,9 @@ impl Refs<'_> {
                         optional,
                     );
                 }
+            }
+            for reference in &mut self.refs[first_ref..] {
+                reference.provided = provided;
             }
         }
     }
@@ -939,5 +1026,34 @@ mod tests {
         );
         assert_eq!(&md[found[1].span.range()], "AUTH0_AUDIENCE");
         assert_eq!(found[0].value.as_ref().unwrap().0, "x.auth0.com");
+    }
+
+    #[test]
+    fn heredoc_bodies_are_files_not_commands() {
+        let md = "## Production\n\n```bash\ncat > .env <<EOF\nAPP_SECRET=$GENERATED\nEOF\ncat > record.md <<'EOF'\nLead: $DEPLOYMENT_LEAD\nEOF\necho $AFTER_IT\n```\n";
+        let found: Vec<(String, EnvRefKind)> = names(md);
+        assert_eq!(
+            found,
+            vec![
+                ("APP_SECRET".into(), EnvRefKind::EnvFile),
+                ("AFTER_IT".into(), EnvRefKind::Expansion),
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_of_variables_the_reader_is_given_and_example_blocks() {
+        let md = "## Hooks\n\nYour script receives the following environment variables:\n\n| Environment Variable | Description |\n|---|---|\n| `DOCUMENT_ID` | key |\n\nFor example, to disable logging, set these variables in `.env`:\n\n```\nUWSGI_DISABLE_LOGGING=1\n```\n";
+        let found = refs(md);
+        assert_eq!(found.len(), 2);
+        assert!(found[0].provided && !found[0].optional);
+        assert!(found[1].optional && found[1].kind == EnvRefKind::EnvFile);
+    }
+
+    #[test]
+    fn env_file_values_without_trailing_notes() {
+        let md = "```env\nSERVICE_KEY=abc   # production only\nQUOTED=\"a # b\"\n```\n";
+        let values: Vec<String> = refs(md).into_iter().map(|r| r.value.unwrap().0).collect();
+        assert_eq!(values, vec!["abc", "a # b"]);
     }
 }

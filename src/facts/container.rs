@@ -21,6 +21,10 @@ pub fn load(reader: &mut ManifestReader, catalog: &Catalog<'_>, env: &mut EnvFac
             }
             continue;
         }
+        // An empty file declares nothing (a placeholder, or a file being written).
+        if text.trim().is_empty() {
+            continue;
+        }
         let clean = strip_jsonc(&text);
         match serde_json::from_str::<serde_json::Value>(&clean) {
             Ok(json) => {

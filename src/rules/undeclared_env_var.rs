@@ -374,8 +374,6 @@ struct Checked {
     shown: Vec<String>,
     /// True when one of them is where the production service reads its environment.
     production: bool,
-    /// Every env manifest, CI workflows and Dockerfiles included.
-    all: usize,
     /// Where a declaration would go, for the help: (sentence, file).
     place: (String, String),
 }
@@ -421,7 +419,6 @@ impl Checked {
         Some(Checked {
             shown,
             production: app.iter().any(|(role, _)| role.is_production()),
-            all: env.manifests.len(),
             place,
         })
     }
@@ -429,7 +426,7 @@ impl Checked {
     /// The manifests, at most four, and how many more were checked.
     fn list(&self) -> String {
         let first: Vec<&str> = self.shown.iter().take(4).map(String::as_str).collect();
-        let more = self.all.saturating_sub(first.len());
+        let more = self.shown.len() - first.len();
         if more > 0 {
             format!("{} and {more} more", first.join(", "))
         } else {
@@ -507,7 +504,7 @@ impl UndeclaredEnvVar {
                         _ => Finding::Undeclared,
                     },
                     kind if kind.is_configuration() => {
-                        if reference.optional {
+                        if reference.optional || reference.provided {
                             continue;
                         }
                         Finding::Undeclared
@@ -866,7 +863,7 @@ mod tests {
             found,
             vec![(
                 4,
-                "`STRIPE_KEY` is declared in no env manifest (.env.example and 1 more)".to_string()
+                "`STRIPE_KEY` is declared in no env manifest (.env.example)".to_string()
             )]
         );
     }

@@ -36,9 +36,11 @@ pub enum EnvRefKind {
     Assignment,
     /// `KEY=value` in an env-file block: the application's configuration.
     EnvFile,
-    /// `KEY=value` in inline code in prose.
+    /// `KEY=value` in inline code in prose, not said to be configuration.
     InlineAssignment,
-    /// A backticked name in a checklist, list item or table cell about configuration.
+    /// A backticked name or `KEY=value` naming configuration: in a checklist, list item or
+    /// table cell of a section about configuration, leading a list item, next to `.env`, or
+    /// after "set" ("set `PROD_DB_URL` to ...").
     Mention,
     /// A name in the variable column of a table.
     TableRow,
@@ -128,6 +130,27 @@ static ENV_FILE_CUE: LazyLock<Regex> = LazyLock::new(|| {
 static OPTIONAL_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:for example|for instance|as an example|e\.g\.|to (?:enable|disable|also|adjust|change|turn|use|customi[sz]e|override)|if you (?:want|need|wish|prefer)|optional(?:ly)?|you (?:can|may)|can be (?:set|used))\b")
         .expect("optional cue regex")
+});
+
+/// Words right before a backticked name that say the reader sets it ("set `X`", "export
+/// `X`", "configure ... via `X`").
+static SET_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:set|sets|setting|export|exporting|configure|define|add|provide|supply|via)\s+(?:the\s+|a\s+|an\s+|your\s+)?(?:env(?:ironment)?\s+var(?:iable)?s?\s+)?[*_]*$")
+        .expect("set-before regex")
+});
+
+/// Words right after a backticked name that say it is a variable ("`X` environment variable").
+static VARIABLE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[*_]*\s*(?:env(?:ironment)?\s+var(?:iable)?|variable|secret)\b")
+        .expect("variable-after regex")
+});
+
+/// Prose about env files around inline `KEY=value` ("set `HOST_PORT=8010` in `.env`").
+static ENV_FILE_PROSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\.env\b|\benv(?:ironment)?[ -]?(?:file|var(?:iable)?s?)\b|\bconfig(?:uration)?\b",
+    )
+    .expect("env file prose regex")
 });
 
 /// Prose before a table of variables the reader is given, not asked to set ("your script
@@ -674,20 +697,41 @@ impl Refs<'_> {
             if crate::command::inline_is_command(text) {
                 continue; // its invocations were read above
             }
+            let block = block_holding(doc, code.span);
+            let in_item = matches!(code.block, BlockKind::ChecklistItem | BlockKind::ListItem);
+            // A list item led by the code is about it; a table cell is not (a "removed
+            // settings" table starts its cells with names too).
+            let leads = in_item && block.is_some_and(|b| b.span.start == code.span.start);
+            let in_list = in_item || code.block == BlockKind::TableCell;
+            let env_section = doc.section_mentions(code.section, ENV_SECTION_WORDS);
+            let optional = block.is_some_and(|b| {
+                mentions_optional(&b.text.to_lowercase())
+                    || OPTIONAL_CUE.is_match(&b.text)
+                    || (in_item && list_intro(doc, b).is_some_and(|t| OPTIONAL_CUE.is_match(t)))
+            });
             if let Some((name, value)) = text.split_once('=') {
                 let name = name.strip_prefix("export ").unwrap_or(name).trim();
                 if is_env_name(name) && !name.contains(' ') {
                     let start = text.find(name).unwrap_or(0);
                     let value = value.split_whitespace().next().unwrap_or("");
                     let value_at = text.find('=').map_or(0, |i| i + 1);
+                    // `BANKING_ENABLED=0` alone in a list item, or next to `.env`, is a
+                    // setting of the application; elsewhere it may be the operator's.
+                    let configuration = (in_list && (leads || env_section))
+                        || block.is_some_and(|b| ENV_FILE_PROSE.is_match(&b.text));
+                    let kind = if configuration {
+                        EnvRefKind::Mention
+                    } else {
+                        EnvRefKind::InlineAssignment
+                    };
                     self.push(
                         name,
                         at(start, start + name.len()),
-                        EnvRefKind::InlineAssignment,
+                        kind,
                         code.section,
                         context,
                         Some((value.to_string(), at(value_at, value_at + value.len()))),
-                        false,
+                        configuration && optional,
                     );
                     continue;
                 }
@@ -713,17 +757,25 @@ impl Refs<'_> {
                 continue;
             }
             let span = at(0, text.len());
+            // "set `PROD_DB_URL` to ...", "the `SENTRY_DSN` environment variable".
+            let said_set = block.is_some_and(|b| {
+                let before = self.source.get(b.span.start..code.span.start).unwrap_or("");
+                let mut from = before.len().saturating_sub(80);
+                while !before.is_char_boundary(from) {
+                    from += 1;
+                }
+                let before = before[from..].trim_end_matches(['`', ' ']);
+                let after = self.source.get(code.span.end..b.span.end).unwrap_or("");
+                SET_BEFORE.is_match(before) || VARIABLE_AFTER.is_match(after)
+            });
+            // Prose that says to set a name is about the application outside development; in
+            // a development section it is as likely the developer's own shell.
+            let said_set = said_set && context != EnvContext::Development;
             match code.block {
-                BlockKind::ChecklistItem | BlockKind::ListItem => {
-                    let item = item_holding(doc, code.span);
-                    // "`SENTRY_DSN` - error tracking": an item that starts with a name is about
-                    // that variable, under any heading.
-                    let leads = item.is_some_and(|b| b.span.start == code.span.start);
-                    if !leads && !doc.section_mentions(code.section, ENV_SECTION_WORDS) {
-                        continue;
-                    }
-                    let optional = item.is_some_and(|b| mentions_optional(&b.text.to_lowercase()));
-                    let value = item.and_then(|b| self.item_value(b.span, index));
+                BlockKind::ChecklistItem | BlockKind::ListItem | BlockKind::Paragraph
+                    if said_set || (in_item && (leads || env_section)) =>
+                {
+                    let value = block.and_then(|b| self.item_value(b.span, index));
                     self.push(
                         text,
                         span,
@@ -734,7 +786,7 @@ impl Refs<'_> {
                         optional,
                     );
                 }
-                BlockKind::TableCell if doc.section_mentions(code.section, ENV_SECTION_WORDS) => {
+                BlockKind::TableCell if env_section || said_set => {
                     let (optional, value) = row_at(doc, code.span)
                         .map(|(table, row)| row_facts(doc, table, row))
                         .unwrap_or((false, None));
@@ -789,15 +841,29 @@ fn row_at(doc: &Document, span: Span) -> Option<(&Table, &[super::Cell])> {
         .then_some((table, row.as_slice()))
 }
 
-/// The list or checklist item holding `span`.
-fn item_holding(doc: &Document, span: Span) -> Option<&super::TextBlock> {
+/// The paragraph that introduces the list an item is in ("To enable SSL support:"): the
+/// first text block before the item's list that is not an item, in the same section.
+fn list_intro<'d>(doc: &'d Document, item: &super::TextBlock) -> Option<&'d str> {
+    let at = doc
+        .text_blocks
+        .partition_point(|b| b.span.start < item.span.start);
+    // Lists are short; a bound keeps a list of thousands of items linear.
+    doc.text_blocks[..at]
+        .iter()
+        .rev()
+        .take(50)
+        .find(|b| !matches!(b.kind, BlockKind::ListItem | BlockKind::ChecklistItem))
+        .filter(|b| b.kind == BlockKind::Paragraph && b.section == item.section)
+        .map(|b| b.text.as_str())
+}
+
+/// The text block (paragraph, list item, table cell) holding `span`.
+fn block_holding(doc: &Document, span: Span) -> Option<&super::TextBlock> {
     let after = doc
         .text_blocks
         .partition_point(|b| b.span.start <= span.start);
     let block = doc.text_blocks.get(after.checked_sub(1)?)?;
-    (matches!(block.kind, BlockKind::ListItem | BlockKind::ChecklistItem)
-        && block.span.contains(span))
-    .then_some(block)
+    block.span.contains(span).then_some(block)
 }
 
 fn mentions_optional(text: &str) -> bool {

@@ -128,15 +128,22 @@ static ENV_FILE_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// Prose that makes what follows an example or an optional feature ("for example, to disable
 /// logging, set:", "to also listen on IPv6"), not the configuration every deploy needs.
 static OPTIONAL_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:for example|for instance|as an example|e\.g\.|to (?:enable|disable|also|adjust|change|turn|use|customi[sz]e|override)|if you (?:want|need|wish|prefer)|optional(?:ly)?|you (?:can|may)|can be (?:set|used))\b")
+    Regex::new(r"(?i)\b(?:for example|for instance|as an example|e\.g\.|to (?:enable|disable|also|adjust|change|turn|use|customi[sz]e|override)|if you (?:want|need|wish|prefer)|optional(?:ly)?|you (?:can|may)|can be (?:set|used)|by default)\b")
         .expect("optional cue regex")
 });
 
 /// Words right before a backticked name that say the reader sets it ("set `X`", "export
 /// `X`", "configure ... via `X`").
 static SET_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:set|sets|setting|export|exporting|configure|define|add|provide|supply|via)\s+(?:the\s+|a\s+|an\s+|your\s+)?(?:env(?:ironment)?\s+var(?:iable)?s?\s+)?[*_]*$")
+    Regex::new(r"(?i)\b(?:set|sets|setting|export|exporting|configure|define|add|provide|supply|via)(?:\s+(?:the|a|an|your))?(?:\s+env(?:ironment)?\s+var(?:iable)?s?)?[\s*_]*$")
         .expect("set-before regex")
+});
+
+/// Words before a name that say it is going away ("remove any `X` variable"): not one to
+/// declare.
+static REMOVED_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:remove|removed|unset|delete|drop|deprecated|obsolete|no longer|instead of|replaces?|renamed)\b")
+        .expect("removed-before regex")
 });
 
 /// Words right after a backticked name that say it is a variable ("`X` environment variable").
@@ -682,6 +689,7 @@ impl Refs<'_> {
                 }
             }
         }
+        let mut optional_blocks: HashMap<usize, bool> = HashMap::new();
         for (index, code) in doc.inline_code.iter().enumerate() {
             // Headings define variables (`### `MAX_WORKERS=<n>``), they do not refer to them.
             if code.block == BlockKind::Heading || doc.in_code_block(code.span) {
@@ -697,6 +705,13 @@ impl Refs<'_> {
             if crate::command::inline_is_command(text) {
                 continue; // its invocations were read above
             }
+            let assigned = text
+                .split_once('=')
+                .map(|(name, _)| name.strip_prefix("export ").unwrap_or(name).trim())
+                .filter(|name| is_env_name(name) && !name.contains(' '));
+            if assigned.is_none() && !text.starts_with('$') && !UPPER_SNAKE.is_match(text) {
+                continue;
+            }
             let block = block_holding(doc, code.span);
             let in_item = matches!(code.block, BlockKind::ChecklistItem | BlockKind::ListItem);
             // A list item led by the code is about it; a table cell is not (a "removed
@@ -704,20 +719,45 @@ impl Refs<'_> {
             let leads = in_item && block.is_some_and(|b| b.span.start == code.span.start);
             let in_list = in_item || code.block == BlockKind::TableCell;
             let env_section = doc.section_mentions(code.section, ENV_SECTION_WORDS);
+            // What a block's prose says, worked out once per block (a paragraph naming a
+            // thousand variables is read once, not a thousand times).
             let optional = block.is_some_and(|b| {
-                mentions_optional(&b.text.to_lowercase())
-                    || OPTIONAL_CUE.is_match(&b.text)
-                    || (in_item && list_intro(doc, b).is_some_and(|t| OPTIONAL_CUE.is_match(t)))
+                *optional_blocks.entry(b.span.start).or_insert_with(|| {
+                    mentions_optional(&b.text.to_lowercase())
+                        || OPTIONAL_CUE.is_match(&b.text)
+                        || (in_item
+                            && list_intro(doc, b).is_some_and(|t| OPTIONAL_CUE.is_match(&t)))
+                })
             });
-            if let Some((name, value)) = text.split_once('=') {
-                let name = name.strip_prefix("export ").unwrap_or(name).trim();
-                if is_env_name(name) && !name.contains(' ') {
+            // "set `PROD_DB_URL` to ...", "the `SENTRY_DSN` environment variable".
+            let said_set = block.is_some_and(|b| {
+                let before = self.source.get(b.span.start..code.span.start).unwrap_or("");
+                let mut from = before.len().saturating_sub(80);
+                while !before.is_char_boundary(from) {
+                    from += 1;
+                }
+                let before = before[from..].trim_end_matches('`');
+                let after = self.source.get(code.span.end..b.span.end).unwrap_or("");
+                let mut to = after.len().min(40);
+                while !after.is_char_boundary(to) {
+                    to -= 1;
+                }
+                let sentence = before.rsplit(['.', '!', '?', ':']).next().unwrap_or(before);
+                (SET_BEFORE.is_match(before) || VARIABLE_AFTER.is_match(&after[..to]))
+                    && !REMOVED_BEFORE.is_match(sentence)
+            });
+            // Prose that says to set a name is about the application outside development; in
+            // a development section it is as likely the developer's own shell.
+            let said_set = said_set && context != EnvContext::Development;
+            if let (Some(name), Some((_, value))) = (assigned, text.split_once('=')) {
+                {
                     let start = text.find(name).unwrap_or(0);
                     let value = value.split_whitespace().next().unwrap_or("");
                     let value_at = text.find('=').map_or(0, |i| i + 1);
                     // `BANKING_ENABLED=0` alone in a list item, or next to `.env`, is a
                     // setting of the application; elsewhere it may be the operator's.
                     let configuration = (in_list && (leads || env_section))
+                        || said_set
                         || block.is_some_and(|b| ENV_FILE_PROSE.is_match(&b.text));
                     let kind = if configuration {
                         EnvRefKind::Mention
@@ -757,20 +797,6 @@ impl Refs<'_> {
                 continue;
             }
             let span = at(0, text.len());
-            // "set `PROD_DB_URL` to ...", "the `SENTRY_DSN` environment variable".
-            let said_set = block.is_some_and(|b| {
-                let before = self.source.get(b.span.start..code.span.start).unwrap_or("");
-                let mut from = before.len().saturating_sub(80);
-                while !before.is_char_boundary(from) {
-                    from += 1;
-                }
-                let before = before[from..].trim_end_matches(['`', ' ']);
-                let after = self.source.get(code.span.end..b.span.end).unwrap_or("");
-                SET_BEFORE.is_match(before) || VARIABLE_AFTER.is_match(after)
-            });
-            // Prose that says to set a name is about the application outside development; in
-            // a development section it is as likely the developer's own shell.
-            let said_set = said_set && context != EnvContext::Development;
             match code.block {
                 BlockKind::ChecklistItem | BlockKind::ListItem | BlockKind::Paragraph
                     if said_set || (in_item && (leads || env_section)) =>
@@ -1001,7 +1027,7 @@ mod tests {
 
     #[test]
     fn inline_assignments_and_expansions() {
-        let md = "Set `NODE_OPTIONS=--max-old-space-size=4096` and check `$SESSION_SECRET`.\n";
+        let md = "Run it with `NODE_OPTIONS=--max-old-space-size=4096` and check `$SESSION_SECRET`.\n\nSet `LOG_LEVEL=debug` for more.\n";
         let found = refs(md);
         let kinds: Vec<(&str, EnvRefKind)> =
             found.iter().map(|r| (r.name.as_str(), r.kind)).collect();
@@ -1009,7 +1035,8 @@ mod tests {
             kinds,
             vec![
                 ("NODE_OPTIONS", EnvRefKind::InlineAssignment),
-                ("SESSION_SECRET", EnvRefKind::Expansion)
+                ("SESSION_SECRET", EnvRefKind::Expansion),
+                ("LOG_LEVEL", EnvRefKind::Mention),
             ]
         );
         assert_eq!(

@@ -128,7 +128,7 @@ static ENV_FILE_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// Prose that makes what follows an example or an optional feature ("for example, to disable
 /// logging, set:", "to also listen on IPv6"), not the configuration every deploy needs.
 static OPTIONAL_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:for example|for instance|as an example|e\.g\.|to (?:enable|disable|also|adjust|change|turn|use|customi[sz]e|override)|if you (?:want|need|wish|prefer)|optional(?:ly)?|you (?:can|may)|can be (?:set|used)|by default)\b")
+    Regex::new(r"(?i)\b(?:for example|for instance|as an example|e\.g\.|to (?:enable|disable|also|adjust|change|turn|use|customi[sz]e|override)|if you (?:want|need|wish|prefer)|optional(?:ly)?|you (?:can|may)|can be (?:set|used)|by default|only (?:after|if|when|once))\b")
         .expect("optional cue regex")
 });
 
@@ -719,15 +719,16 @@ impl Refs<'_> {
             let leads = in_item && block.is_some_and(|b| b.span.start == code.span.start);
             let in_list = in_item || code.block == BlockKind::TableCell;
             let env_section = doc.section_mentions(code.section, ENV_SECTION_WORDS);
-            // What a block's prose says, worked out once per block (a paragraph naming a
-            // thousand variables is read once, not a thousand times).
+            // The sentence holding the code says whether it is optional; a list item's
+            // introduction ("To enable SSL:") too, worked out once per item.
             let optional = block.is_some_and(|b| {
-                *optional_blocks.entry(b.span.start).or_insert_with(|| {
-                    mentions_optional(&b.text.to_lowercase())
-                        || OPTIONAL_CUE.is_match(&b.text)
-                        || (in_item
-                            && list_intro(doc, b).is_some_and(|t| OPTIONAL_CUE.is_match(&t)))
-                })
+                let sentence = sentence_around(self.source, b.span, code.span);
+                mentions_optional(&sentence.to_lowercase())
+                    || OPTIONAL_CUE.is_match(sentence)
+                    || (in_item
+                        && *optional_blocks.entry(b.span.start).or_insert_with(|| {
+                            list_intro(doc, b).is_some_and(|t| OPTIONAL_CUE.is_match(&t))
+                        }))
             });
             // "set `PROD_DB_URL` to ...", "the `SENTRY_DSN` environment variable".
             let said_set = block.is_some_and(|b| {
@@ -867,20 +868,62 @@ fn row_at(doc: &Document, span: Span) -> Option<(&Table, &[super::Cell])> {
         .then_some((table, row.as_slice()))
 }
 
-/// The paragraph that introduces the list an item is in ("To enable SSL support:"): the
-/// first text block before the item's list that is not an item, in the same section.
-fn list_intro<'d>(doc: &'d Document, item: &super::TextBlock) -> Option<&'d str> {
+/// The paragraphs that introduce the list an item is in ("To enable SSL support:", "For new
+/// installations:"): up to two paragraphs right before the item's list, in its section.
+fn list_intro(doc: &Document, item: &super::TextBlock) -> Option<String> {
     let at = doc
         .text_blocks
         .partition_point(|b| b.span.start < item.span.start);
     // Lists are short; a bound keeps a list of thousands of items linear.
-    doc.text_blocks[..at]
+    let intro: Vec<&str> = doc.text_blocks[..at]
         .iter()
         .rev()
         .take(50)
-        .find(|b| !matches!(b.kind, BlockKind::ListItem | BlockKind::ChecklistItem))
-        .filter(|b| b.kind == BlockKind::Paragraph && b.section == item.section)
+        .skip_while(|b| matches!(b.kind, BlockKind::ListItem | BlockKind::ChecklistItem))
+        .take(2)
+        // An introduction ends with a colon ("For new installations:").
+        .take_while(|b| {
+            b.kind == BlockKind::Paragraph
+                && b.section == item.section
+                && b.text.trim_end().ends_with(':')
+        })
         .map(|b| b.text.as_str())
+        .collect();
+    (!intro.is_empty()).then(|| intro.join(" "))
+}
+
+/// The sentence of `block` (a span of `source`) that holds `code`: from the end of the
+/// previous sentence to the end of this one, at most 300 bytes either side.
+fn sentence_around(source: &str, block: Span, code: Span) -> &str {
+    let floor = |mut at: usize| {
+        while !source.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let start = floor(code.start.saturating_sub(300).max(block.start));
+    let end = floor(
+        code.end
+            .saturating_add(300)
+            .min(block.end)
+            .min(source.len()),
+    );
+    let (Some(before), Some(after)) = (source.get(start..code.start), source.get(code.end..end))
+    else {
+        return "";
+    };
+    // A sentence ends at `.`, `!` or `?` followed by white space.
+    let ends = |text: &str| -> Vec<usize> {
+        let bytes = text.as_bytes();
+        (0..bytes.len().saturating_sub(1))
+            .filter(|&i| {
+                matches!(bytes[i], b'.' | b'!' | b'?') && bytes[i + 1].is_ascii_whitespace()
+            })
+            .collect()
+    };
+    let from = ends(before).last().map_or(start, |i| start + i + 1);
+    let to = ends(after).first().map_or(end, |i| code.end + i + 1);
+    source.get(from..to).unwrap_or("")
 }
 
 /// The text block (paragraph, list item, table cell) holding `span`.
@@ -1148,5 +1191,23 @@ mod tests {
         let md = "```env\nSERVICE_KEY=abc   # production only\nQUOTED=\"a # b\"\n```\n";
         let values: Vec<String> = refs(md).into_iter().map(|r| r.value.unwrap().0).collect();
         assert_eq!(values, vec!["abc", "a # b"]);
+    }
+
+    #[test]
+    fn settings_the_prose_asks_for_and_optional_ones() {
+        let md = "## SSL\n\nSSL is off by default. To enable it:\n\nFor new installations:\n- Add the environment variable `APP_SSL=true`\n\n## Deploy\n\nSet `PROD_DB_URL` to the primary. A deployment sets `TRUST_PROXY=1` only after its proxy does. Remove any `OLD_FLAG` variable.\n\n- `BANKING_ENABLED=0`\n";
+        let found: Vec<(String, EnvRefKind, bool)> = refs(md)
+            .into_iter()
+            .map(|r| (r.name, r.kind, r.optional))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("APP_SSL".into(), EnvRefKind::Mention, true),
+                ("PROD_DB_URL".into(), EnvRefKind::Mention, false),
+                ("TRUST_PROXY".into(), EnvRefKind::Mention, true),
+                ("BANKING_ENABLED".into(), EnvRefKind::Mention, false),
+            ]
+        );
     }
 }

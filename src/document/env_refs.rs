@@ -128,7 +128,7 @@ static ENV_FILE_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// Prose that makes what follows an example or an optional feature ("for example, to disable
 /// logging, set:", "to also listen on IPv6"), not the configuration every deploy needs.
 static OPTIONAL_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:for example|for instance|as an example|e\.g\.|to (?:enable|disable|also|adjust|change|turn|use|customi[sz]e|override)|if you (?:want|need|wish|prefer)|optional(?:ly)?|you (?:can|may)|can be (?:set|used)|by default|only (?:after|if|when|once))\b")
+    Regex::new(r"(?i)\b(?:for example|for instance|as an example|e\.g\.|to (?:\(re-?\)\s*|re-?)?(?:enable|disable|also|adjust|change|turn|use|customi[sz]e|override)|if you (?:want|need|wish|prefer)|optional(?:ly)?|you (?:can|may)|can be (?:set|used)|by default|only (?:after|if|when|once))\b")
         .expect("optional cue regex")
 });
 
@@ -722,7 +722,12 @@ impl Refs<'_> {
             // The sentence holding the code says whether it is optional; a list item's
             // introduction ("To enable SSL:") too, worked out once per item.
             let optional = block.is_some_and(|b| {
-                let sentence = sentence_around(self.source, b.span, code.span);
+                // A list item is short: all of it speaks of its variable.
+                let sentence = if in_item {
+                    b.text.as_str()
+                } else {
+                    sentence_around(self.source, b.span, code.span)
+                };
                 mentions_optional(&sentence.to_lowercase())
                     || OPTIONAL_CUE.is_match(sentence)
                     || (in_item

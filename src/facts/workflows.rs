@@ -1,6 +1,7 @@
 //! GitHub Actions workflows (`.github/workflows/*.yml`): the env vars they set (`env:` at the
 //! workflow, job, step, container and service level) and the secrets and variables they read
 //! (`${{ secrets.X }}`, `${{ vars.X }}`). A variable a CI workflow sets or reads is declared.
+//! A workflow that is not valid YAML is not reported: GitHub reports it.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -43,10 +44,10 @@ impl WorkflowFacts {
             };
             facts.files.push(path.to_string());
             env.add_manifest(path);
-            match yaml::parse(path, &text) {
-                Ok(Some(root)) => env_keys(&root, path, 0, env),
-                Ok(None) => {}
-                Err(problem) => reader.problem(problem),
+            // A workflow that does not parse is GitHub's to report (it refuses to run it), not
+            // a problem of the runbooks: its `secrets.` and `vars.` are still read below.
+            if let Ok(Some(root)) = yaml::parse(path, &text) {
+                env_keys(&root, path, 0, env);
             }
             for found in CONTEXT_READ.captures_iter(&text) {
                 let Some(name) = found.get(2).or_else(|| found.get(3)) else {
@@ -129,5 +130,22 @@ mod tests {
         }
         assert!(facts.reads("RENDER_DEPLOY_HOOK") && facts.reads("AWS_REGION_NAME"));
         assert!(!facts.reads("APP_ENV"));
+    }
+
+    #[test]
+    fn broken_workflows_still_give_their_secrets_and_no_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".github/workflows")).unwrap();
+        std::fs::write(
+            dir.path().join(".github/workflows/x.yml"),
+            "steps:\n  - with: { ref: ${{ secrets.DEPLOY_KEY }}, depth: 0 }\n",
+        )
+        .unwrap();
+        let files: BTreeSet<String> = [".github/workflows/x.yml".to_string()].into();
+        let mut reader = ManifestReader::new(dir.path());
+        let mut env = EnvFacts::default();
+        WorkflowFacts::load(&mut reader, &Catalog::new(&files), &mut env);
+        assert!(reader.problems.is_empty());
+        assert!(env.is_declared("DEPLOY_KEY"));
     }
 }

@@ -393,15 +393,27 @@ impl Checked {
         app.sort();
         let render = cx.project.render.main_service();
         let render_file = cx.project.render.files.first().map(String::as_str);
-        let shown = app
-            .iter()
-            .map(|(_, file)| match (render, render_file) {
-                (Some(service), Some(first)) if first == *file => {
-                    format!("{file} service `{}`", service.name)
+        // Each manifest by name, or, for a role with many (a chart's templates, a monorepo's
+        // templates), how many there are.
+        let mut shown = Vec::new();
+        let mut index = 0;
+        while index < app.len() {
+            let role = app[index].0;
+            let count = app[index..].iter().take_while(|(r, _)| *r == role).count();
+            if count > 2 {
+                shown.push(format!("{count} {}", role.plural()));
+            } else {
+                for (_, file) in &app[index..index + count] {
+                    shown.push(match (render, render_file) {
+                        (Some(service), Some(first)) if first == *file => {
+                            format!("{file} service `{}`", service.name)
+                        }
+                        _ => file.to_string(),
+                    });
                 }
-                _ => file.to_string(),
-            })
-            .collect();
+            }
+            index += count;
+        }
         let template = app.iter().find(|(role, _)| *role == Role::Template);
         let place = match (render, render_file) {
             (Some(service), Some(file)) => (
@@ -639,6 +651,22 @@ impl UndeclaredEnvVar {
 }
 
 impl Role {
+    /// How a message counts several manifests of the role.
+    fn plural(self) -> &'static str {
+        match self {
+            Role::Platform => "platform manifests",
+            Role::Kubernetes => "Kubernetes manifests",
+            Role::Helm => "Helm values files",
+            Role::ProductionCompose => "production compose files",
+            Role::Template => "env templates",
+            Role::Compose => "compose files",
+            Role::Ci => "CI workflows",
+            Role::Image => "Dockerfiles",
+            Role::DevContainer => "dev container files",
+            Role::Terraform => "Terraform files",
+        }
+    }
+
     /// True for a manifest that lists what the application reads, so the rule can speak: a CI
     /// workflow, a Dockerfile, a dev container or Terraform alone does not.
     fn activates(self) -> bool {

@@ -486,12 +486,12 @@ impl UndeclaredEnvVar {
         let mut reported: BTreeSet<&str> = BTreeSet::new();
         for name in order {
             let refs = &by_name[name];
-            if env.is_declared(name)
-                || (is_builtin(name) && !(terraform && name.starts_with("TF_VAR_")))
-                || allowed.iter().any(|a| glob_match(a, name))
-            {
+            if env.is_declared(name) || allowed.iter().any(|a| glob_match(a, name)) {
                 continue;
             }
+            // A name the shell, CI, the platform or a tool sets needs no declaration; as a
+            // GitHub Actions secret it is still one a workflow must read.
+            let builtin = is_builtin(name) && !(terraform && name.starts_with("TF_VAR_"));
             // Set on a platform that has no manifest: the runbook declares it there.
             if refs
                 .iter()
@@ -503,6 +503,9 @@ impl UndeclaredEnvVar {
             let mut near = None;
             let mut found = None;
             for reference in refs {
+                if builtin && reference.store != Some(EnvStore::GithubActions) {
+                    continue;
+                }
                 let kind = match reference.kind {
                     EnvRefKind::Stored => match reference.store.as_ref() {
                         Some(EnvStore::GithubActions) => {
@@ -528,7 +531,10 @@ impl UndeclaredEnvVar {
                         // typo or a rename), or when a production step reads it and nothing
                         // sets it.
                         let is_near = *near.get_or_insert_with(|| near_declared(name, env));
-                        let about_config = doc.section_mentions(reference.section, VARIABLE_SECTION_WORDS);
+                        // Under "Environment variables", `export X=...` configures the
+                        // application; `$X` there only reads the operator's value.
+                        let about_config = kind != EnvRefKind::Expansion
+                            && doc.section_mentions(reference.section, VARIABLE_SECTION_WORDS);
                         if is_near || about_config {
                             Finding::Undeclared
                         } else if kind == EnvRefKind::Expansion
@@ -630,8 +636,16 @@ impl UndeclaredEnvVar {
                 } else {
                     shown.join(", ")
                 };
-                let secrets: Vec<&str> = workflows.secrets.keys().map(String::as_str).collect();
-                let hint = crate::suggest::did_you_mean_text(name, secrets.iter().copied());
+                let name_norm = normalized(name);
+                let near: Vec<String> = workflows
+                    .secrets
+                    .keys()
+                    .take_while(|_| crate::suggest::spend_suggestion_budget())
+                    .filter(|secret| likeness(name, secret, &name_norm).is_some())
+                    .take(3)
+                    .map(|secret| format!("`{secret}`"))
+                    .collect();
+                let hint = (!near.is_empty()).then(|| format!("did you mean {}?", near.join(" or ")));
                 (
                     format!("secret `{name}` is set for GitHub Actions but no workflow reads `secrets.{name}` ({list})"),
                     "no workflow reads it".to_string(),

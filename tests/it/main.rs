@@ -16,6 +16,7 @@ mod bad_input;
 mod cli;
 mod cross_reference;
 mod docs;
+mod env_vars;
 mod fix;
 mod fuzz;
 mod hostile;

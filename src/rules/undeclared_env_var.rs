@@ -435,9 +435,9 @@ impl Checked {
         })
     }
 
-    /// The manifests, at most four, and how many more were checked.
+    /// The manifests, at most five, and how many more were checked.
     fn list(&self) -> String {
-        let first: Vec<&str> = self.shown.iter().take(4).map(String::as_str).collect();
+        let first: Vec<&str> = self.shown.iter().take(5).map(String::as_str).collect();
         let more = self.shown.len() - first.len();
         if more > 0 {
             format!("{} and {more} more", first.join(", "))

@@ -3,13 +3,16 @@
 //! fills the [`Invocation`]'s typed fields. Adding a tool is a file here and a line in
 //! `understand` (and in [`carrier`] or [`value_flags`] when it has such options).
 
+mod aws;
 mod builtins;
 mod bun;
 mod cf;
 mod compose;
 mod docker;
+mod doppler;
 mod files;
 mod fly;
+mod gh;
 mod git;
 mod helm;
 mod heroku;
@@ -21,11 +24,15 @@ mod npm;
 mod package_manager;
 mod pnpm;
 mod psql;
+mod railway;
 mod redis;
+mod render;
+mod secrets;
 mod ssh;
 mod task;
 mod task_runner;
 mod terraform;
+mod vercel;
 mod yarn;
 
 pub use compose::ComposeRun;
@@ -75,6 +82,14 @@ pub(super) fn understand(invocation: &mut Invocation) {
         }
         "cd" | "pushd" => invocation.cd = invocation.words.get(1).cloned(),
         "export" | "declare" | "local" | "readonly" | "typeset" => builtins::exports(invocation),
+        "fly" | "flyctl" => fly::understand(invocation),
+        "heroku" => heroku::understand(invocation),
+        "railway" => railway::understand(invocation),
+        "render" => render::understand(invocation),
+        "vercel" => vercel::understand(invocation),
+        "gh" => gh::understand(invocation),
+        "doppler" => doppler::understand(invocation),
+        "aws" => aws::understand(invocation),
         _ => {}
     }
     interpreters::understand(invocation);

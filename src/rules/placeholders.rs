@@ -187,6 +187,11 @@ pub fn in_block(doc: &Document, source: &str, block: &TextBlock) -> Vec<(Span, S
     let Some(text) = source.get(block.span.range()) else {
         return Vec::new();
     };
+    // Most blocks hold no placeholder: the spans below are only worth gathering for one.
+    let found = find(text);
+    if found.is_empty() {
+        return Vec::new();
+    }
     let toc = doc.table_of_contents();
     if block.kind == BlockKind::Heading
         && doc
@@ -228,7 +233,7 @@ pub fn in_block(doc: &Document, source: &str, block: &TextBlock) -> Vec<(Span, S
             before > 0 && toc_links[before - 1].contains(span)
         }
     };
-    find(text)
+    found
         .into_iter()
         .map(|p| {
             (

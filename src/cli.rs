@@ -522,8 +522,13 @@ fn check_streaming(args: &CheckArgs, options: &CheckOptions, started: Instant) -
         std::env::var_os(name)
     });
     let sarif = format == Format::Sarif;
+    let json = format == Format::Json;
     let per_file = |mut file: engine::FileFindings| {
-        let text = report::render_file(&file, format, color);
+        let text = if json {
+            Some(report::json::file_entries(&file))
+        } else {
+            report::render_file(&file, format, color)
+        };
         let prints = sarif.then(|| report::fingerprint::fingerprints(&file));
         if text.is_some() {
             keep_totals_only(&mut file);
@@ -536,11 +541,37 @@ fn check_streaming(args: &CheckArgs, options: &CheckOptions, started: Instant) -
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut written: std::io::Result<()> = Ok(());
+    // JSON's entries wait in a spool file until the totals of its header are known.
+    let mut spool = match json.then(crate::fsio::spool).transpose() {
+        Ok(spool) => spool.map(|file| std::io::BufWriter::with_capacity(1 << 16, file)),
+        Err(error) => {
+            let error = engine::ToolError::Io {
+                path: "temporary file".to_string(),
+                message: error.to_string(),
+            };
+            return failed_run(args, error, started);
+        }
+    };
+    let mut spooled_any = false;
     let mut files = Vec::new();
     let mut prints = Vec::new();
     let mut emit = |(text, print, file): (Option<String>, Option<Vec<String>>, _)| {
-        if let (Some(text), Ok(())) = (text, &written) {
-            written = out.write_all(text.as_bytes());
+        match (text, &mut spool) {
+            (Some(text), Some(spool)) if !text.is_empty() => {
+                if let Ok(()) = written {
+                    let separator: &[u8] = if spooled_any { b",\n" } else { b"" };
+                    written = spool
+                        .write_all(separator)
+                        .and_then(|()| spool.write_all(text.as_bytes()));
+                }
+                spooled_any = true;
+            }
+            (Some(text), None) => {
+                if let Ok(()) = written {
+                    written = out.write_all(text.as_bytes());
+                }
+            }
+            _ => {}
         }
         prints.extend(print);
         files.push(file);
@@ -559,8 +590,32 @@ fn check_streaming(args: &CheckArgs, options: &CheckOptions, started: Instant) -
         Format::Human | Format::Concise | Format::Github => {
             Written::Report(written.and_then(|()| out.flush()))
         }
+        Format::Json => {
+            // The report: its header with the totals, then the spooled entries.
+            let report = written
+                .and_then(|()| {
+                    spool
+                        .take()
+                        .map(|s| s.into_inner())
+                        .transpose()
+                        .map_err(|e| e.into_error())
+                })
+                .and_then(|file| {
+                    let mut file = file.expect("JSON runs have a spool");
+                    use std::io::Seek;
+                    file.rewind()?;
+                    report::json::write_around(
+                        &result,
+                        &mut std::io::BufReader::new(file),
+                        spooled_any,
+                        &mut out,
+                    )
+                })
+                .and_then(|()| out.flush());
+            Written::Report(report)
+        }
         Format::Sarif => Written::Fingerprints(prints),
-        Format::Json | Format::Junit => Written::No,
+        Format::Junit => Written::No,
     };
     drop(out);
     finish_check(args, result, started, written)

@@ -312,7 +312,11 @@ impl Prefilter {
                 _ => false,
             }
         };
-        if self.accounts.find_iter(text).any(|m| slash_follows(m.end())) {
+        if self
+            .accounts
+            .find_iter(text)
+            .any(|m| slash_follows(m.end()))
+        {
             rules |= 1 << ACCOUNT_RULE;
         }
         rules
@@ -606,11 +610,17 @@ mod tests {
         assert_eq!(candidates("Run `pnpm build` and check the dashboards."), 0);
         assert_ne!(candidates("login as Admin / admin") & 1 << ACCOUNT_RULE, 0);
         assert_ne!(candidates("root/root") & 1 << ACCOUNT_RULE, 0);
-        assert_eq!(candidates("from the project root, run it") & 1 << ACCOUNT_RULE, 0);
+        assert_eq!(
+            candidates("from the project root, run it") & 1 << ACCOUNT_RULE,
+            0
+        );
         assert_ne!(candidates("postgres://u:p@db.internal/x") & 1 << 8, 0);
         // Overlapping literals: a webhook URL is a URL too.
         let both = 1 << 4 | 1 << 8;
-        assert_eq!(candidates("https://hooks.slack.com/services/T0/B0/x") & both, both);
+        assert_eq!(
+            candidates("https://hooks.slack.com/services/T0/B0/x") & both,
+            both
+        );
     }
 
     #[test]

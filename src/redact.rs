@@ -238,6 +238,18 @@ fn mostly_placeholder_words(lower: &str) -> bool {
     rest.len() < 4
 }
 
+/// Words that introduce an example right before a value: "such as `admin/admin`".
+static EXAMPLE_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:such\s+as|like|e\.\s?g\.?|for\s+example|for\s+instance)[\s(`\x22']*$")
+        .expect("example cue regex")
+});
+
+/// True when the text right before `start` introduces an example.
+fn named_as_example(text: &str, start: usize) -> bool {
+    let from = crate::text::floor_boundary(text, start.saturating_sub(40));
+    text.get(from..start).is_some_and(|before| EXAMPLE_CUE.is_match(before))
+}
+
 /// A secret found in text: which rule, and the byte range of the secret itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundSecret {
@@ -307,7 +319,11 @@ pub fn find_secrets(text: &str) -> Vec<FoundSecret> {
                 (secret.start(), secret.end())
             };
             let host = caps.name("host").map(|m| m.as_str());
-            let verdict = verdict(rule, &text[start..end], host);
+            let mut verdict = verdict(rule, &text[start..end], host);
+            // "default credentials such as admin/admin" names a kind, not the ones to use.
+            if rule.id == "default-credentials" && named_as_example(text, start) {
+                verdict = Verdict::MaskOnly;
+            }
             if verdict == Verdict::Template || start == end {
                 continue;
             }
@@ -541,6 +557,7 @@ mod tests {
             vec!["default-credentials"]
         );
         assert!(kinds("see /admin/admin-users").is_empty());
+        assert!(kinds("default credentials such as `admin/admin` are reported").is_empty());
     }
 
     #[test]

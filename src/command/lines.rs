@@ -244,14 +244,43 @@ fn quote_closes_within(lines: &[SourceLine<'_>], text: &str) -> bool {
 }
 
 /// True when inline code reads as a command rather than a name: a known program with an
-/// argument (`pnpm test:auth`, not `docker`), `./script`, or `NAME=value cmd`.
+/// argument (`pnpm test:auth`, not `docker`), `./script`, a script path with or without
+/// arguments (`scripts/rotate.py --all`, `bin/setup`), or `NAME=value cmd`.
 pub fn inline_is_command(text: &str) -> bool {
     let text = text.trim();
     let first = text.split_whitespace().next().unwrap_or("");
     let word_count = text.split_whitespace().count();
+    // `./deploy.sh: No such file or directory` is output, not a command.
+    if first.ends_with(':') {
+        return false;
+    }
     (listed(&PROGRAMS.inline, first) && word_count >= 2)
         || (first.starts_with("./") && first.len() > 2)
+        || is_script_path(first)
         || (shell::is_assignment(first) && word_count >= 2)
+}
+
+/// True for a relative path to a script: `scripts/rotate.py`, `bin/setup`, `deploy/run.sh`.
+pub fn is_script_path(word: &str) -> bool {
+    let path = word.strip_prefix("./").unwrap_or(word);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    path.contains('/')
+        && !name.is_empty()
+        && !path.starts_with(['/', '~', '.', '$', '<', '-'])
+        && !path.contains("://")
+        && !path.contains(['*', '?', '<', '>', '{', '}', '[', ']', '$', '=', ':', '@', '#'])
+        && (crate::paths::has_extension(name, SCRIPT_EXTENSIONS)
+            || path.starts_with("bin/")
+            || path.contains("/bin/"))
+}
+
+/// Extensions of scripts a runbook runs by path.
+const SCRIPT_EXTENSIONS: &[&str] = &["sh", "bash", "py", "rb", "js", "mjs", "cjs", "ts", "pl", "ps1"];
+
+/// True when `word` is a program whose inline mention with an argument is a command
+/// (`rules/programs.toml`, `inline`).
+pub fn is_inline_program(word: &str) -> bool {
+    listed(&PROGRAMS.inline, word)
 }
 
 /// The commands of one inline code span (see [`inline_is_command`]); `offset_of` maps a byte

@@ -22,8 +22,8 @@ pub use invocation::{
     EnvAssignment, ExecLocation, FileArg, FileRole, Invocation, Platform, Runtime,
 };
 pub use lines::{
-    block_commands, inline_commands, inline_is_command, is_known_program, is_shell_language,
-    looks_like_commands, script_commands, SourceLine,
+    block_commands, inline_commands, inline_is_command, is_inline_program, is_known_program,
+    is_script_path, is_shell_language, looks_like_commands, script_commands, SourceLine,
 };
 pub use shell::{Joint, Word};
 pub use workdir::WorkDir;

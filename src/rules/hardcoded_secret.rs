@@ -11,7 +11,7 @@ declare_rule! {
     /// key ids, GitHub and GitLab tokens, Slack tokens and webhooks, Stripe live keys, private
     /// key blocks (block-quoted, or on one line with `\n` escapes, too), JWTs, passwords in
     /// connection URLs (`postgres://user:pw@db.example.com`, `redis://:pw@cache.internal`) and
-    /// default credentials given as the ones to use (`admin/admin`). A key glued to other text
+    /// default credentials given as the ones to use, such as `admin/admin`. A key glued to other text
     /// (`AKIA..._VAR`) is still a key.
     ///
     /// Placeholders are not reported: `<token>`, `$TOKEN`, `${TOKEN}`, `xxx`, `****`,

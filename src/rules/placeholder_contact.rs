@@ -4,7 +4,7 @@ use crate::document::{BlockKind, TextBlock};
 declare_rule! {
     /// ## What it does
     /// In a contacts, escalation, on-call or owners section, reports a table cell or list item
-    /// that is empty, TBD-like or a bracketed placeholder such as `[Name]`.
+    /// that is empty, `TBD`-like or a bracketed placeholder such as `[Name]`.
     ///
     /// Empty cells in note or comment columns are fine.
     ///

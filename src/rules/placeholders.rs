@@ -76,6 +76,7 @@ pub fn find(text: &str) -> Vec<Placeholder> {
             || inner.eq_ignore_ascii_case("x")
             || inner.starts_with('^')
             || inner.starts_with('!')
+            || quoted(text, whole.range())
         {
             continue;
         }
@@ -96,7 +97,26 @@ pub fn find(text: &str) -> Vec<Placeholder> {
     // The brackets, in order and disjoint: one binary search per word, not a scan of every
     // placeholder found so far.
     let brackets: Vec<std::ops::Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
-    for m in detector.words.find_iter(text) {
+    let matches: Vec<regex::Match<'_>> = detector.words.find_iter(text).collect();
+    for (i, m) in matches.iter().enumerate() {
+        // "TBD, TODO or FIXME" names the markers: nobody leaves two different ones side by
+        // side as a placeholder.
+        let listed = |other: Option<&regex::Match<'_>>, after: bool| {
+            other.is_some_and(|o| {
+                let between = if after {
+                    text.get(m.end()..o.start())
+                } else {
+                    text.get(o.end()..m.start())
+                };
+                !o.as_str().eq_ignore_ascii_case(m.as_str())
+                    && between.is_some_and(is_list_separator)
+            })
+        };
+        if listed(i.checked_sub(1).and_then(|p| matches.get(p)), false)
+            || listed(matches.get(i + 1), true)
+        {
+            continue;
+        }
         let before = brackets.partition_point(|b| b.start <= m.start());
         let inside_bracket = before > 0 && m.end() <= brackets[before - 1].end;
         let is_marker_word = detector.marker_words.iter().any(|w| w == m.as_str());
@@ -113,6 +133,15 @@ pub fn find(text: &str) -> Vec<Placeholder> {
     }
     found.sort_by_key(|p| p.range.start);
     found
+}
+
+/// True for what separates the items of a list of words: commas, slashes, "or", "and",
+/// quotes, colons.
+fn is_list_separator(between: &str) -> bool {
+    between.len() <= 12
+        && between
+            .split(|c: char| c.is_whitespace() || ",/:;\"'`*_".contains(c))
+            .all(|w| w.is_empty() || matches!(w.to_ascii_lowercase().as_str(), "or" | "and"))
 }
 
 /// True for a word written in quotes: `tags such as "TODO"` talks about the word.
@@ -287,7 +316,8 @@ mod tests {
             vec!["[Contact info and SLA]"]
         );
         assert_eq!(texts("| [TBD] |"), vec!["[TBD]"]);
-        assert_eq!(texts("PR #XXX and FIXME"), vec!["XXX", "FIXME"]);
+        assert_eq!(texts("PR #XXX, then FIXME"), vec!["XXX", "FIXME"]);
+        assert_eq!(texts("Owner: TBD, TBD"), vec!["TBD", "TBD"]);
         assert_eq!(texts("TODO: write this"), vec!["TODO"]);
         assert_eq!(texts("**TBD** — later"), vec!["TBD"]);
     }
@@ -297,6 +327,7 @@ mod tests {
         assert!(texts("[docs](x.md) [ref][1] [x] [ ] [!NOTE] [^1] [1]: y").is_empty());
         assert!(texts("a todo list, mostly done; [optional] steps; [v2]").is_empty());
         assert!(texts("Create a TODO tag; tags such as \"TODO\" work").is_empty());
+        assert!(texts("markers such as TBD, TODO: or FIXME are found").is_empty());
         assert!(texts("ask to be added to the group; settings have to be defined").is_empty());
     }
 

@@ -27,7 +27,7 @@ declare_rule! {
     pub struct UnresolvedPlaceholder {
         id: "unresolved-placeholder",
         severity: Warning,
-        summary: "TBD, TODO or a [bracketed placeholder] left in the runbook's text",
+        summary: "TBD, TODO or a bracketed placeholder left in the runbook's text",
     }
 }
 

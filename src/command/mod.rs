@@ -45,6 +45,10 @@ pub struct Command {
     pub joint: Joint,
     /// The directory it runs in, from the `cd`s before it.
     pub cwd: WorkDir,
+    /// The interactive session it is typed into, when an earlier line of its block opened one
+    /// (`ssh host`, `kubectl exec -it pod -- bash`, `fly ssh console`) and no `exit` closed
+    /// it: the command runs there, not here.
+    pub session: Option<ExecLocation>,
     /// From its first to its last word.
     pub span: Span,
     /// The whole logical line it came from (continuations joined), for context in messages;
@@ -137,6 +141,14 @@ impl Command {
         )
     }
 
+    /// Where a session this command opens runs the lines after it: `ssh host`,
+    /// `kubectl exec -it pod -- bash`, `docker compose exec web sh`, `fly ssh console`,
+    /// `heroku run bash`, `cf ssh app`. `None` for any other command.
+    pub fn opens_session(&self) -> Option<ExecLocation> {
+        let argv = self.argv();
+        tools::session(&argv)
+    }
+
     /// The directory a `cd` or `pushd` changes to.
     pub fn cd_target(&self) -> Option<&Word> {
         self.outer().and_then(|i| i.cd.as_ref())
@@ -157,6 +169,7 @@ pub fn parse(line: &str) -> Command {
         redirects: Vec::new(),
         joint: Joint::Start,
         cwd: WorkDir::Default,
+        session: None,
         span: Span::default(),
         line: std::sync::Arc::from(line),
         invocations: Vec::new(),

@@ -117,8 +117,9 @@ impl RuleContext<'_> {
         })
     }
 
-    /// The package script a command runs here, with the package it runs in: the innermost
-    /// invocation's, when that runs in this repository.
+    /// The package script a command runs, with the package it runs in: the innermost
+    /// invocation's. In a container or on another host, that is the package the repository
+    /// says runs there ([`crate::facts::ProjectFacts::package_dir_at`]), else any package.
     pub fn script_call<'c>(
         &self,
         command: &'c crate::command::Command,
@@ -126,9 +127,26 @@ impl RuleContext<'_> {
         &'c crate::command::tools::ScriptRun,
         crate::facts::node::Target,
     )> {
-        let invocation = command.invocation().filter(|i| i.is_local())?;
+        use crate::command::tools::PackageTarget;
+        use crate::facts::node::Target;
+        let invocation = command.invocation()?;
         let run = invocation.script.as_ref()?;
-        Some((run, self.script_target(command, run)?))
+        if invocation.is_local() {
+            return Some((run, self.script_target(command, run)?));
+        }
+        let target = match &run.target {
+            PackageTarget::Named(name) => Target::Named(name.clone()),
+            PackageTarget::All => Target::All,
+            PackageTarget::Here | PackageTarget::Dir(_) | PackageTarget::Root => {
+                match self.project.package_at(&invocation.location) {
+                    crate::facts::PackageThere::Dir(dir) => Target::Dir(dir),
+                    crate::facts::PackageThere::Any => Target::All,
+                    // A published image's scripts are not this repository's.
+                    crate::facts::PackageThere::Foreign => return None,
+                }
+            }
+        };
+        Some((run, target))
     }
 }
 

@@ -220,6 +220,8 @@ mod tests {
                     ],
                     profiles: BTreeSet::new(),
                     partial: false,
+                    builds: Vec::new(),
+                    images_only: Vec::new(),
                 }],
             },
             ..Default::default()

@@ -9,6 +9,21 @@ const INTERPRETERS: &[&str] = &[
     "perl", "php",
 ];
 
+/// Options of `manage.py` and `django-admin` that take a value.
+pub(super) const DJANGO_VALUE_FLAGS: &[&str] = &[
+    "--database",
+    "--settings",
+    "--pythonpath",
+    "-v",
+    "--verbosity",
+];
+
+/// Options of `alembic` that take a value.
+pub(super) const ALEMBIC_VALUE_FLAGS: &[&str] = &["-c", "--config", "-n", "--name", "-x"];
+
+/// Options of `prisma` that take a value.
+pub(super) const PRISMA_VALUE_FLAGS: &[&str] = &["--schema", "--name", "-n"];
+
 /// Python launchers peeled before the script they run (`python manage.py`).
 const PYTHONS: &[&str] = &["python", "python3", "py"];
 

@@ -29,7 +29,9 @@ mod terraform;
 mod yarn;
 
 pub use compose::ComposeRun;
-pub use package_manager::{is_well_known_binary, PackageManager, PackageTarget, ScriptRun};
+pub use package_manager::{
+    is_manager_builtin, is_well_known_binary, PackageManager, PackageTarget, ScriptRun,
+};
 pub use task_runner::{Runner, TaskRun};
 
 use super::invocation::{ExecLocation, Invocation};
@@ -56,6 +58,37 @@ pub fn carrier(argv: &[&str], i: usize) -> Option<Carrier> {
         "cf" => cf::carrier(argv, i),
         _ => None,
     }
+}
+
+/// Where the lines after `argv` run when it opens an interactive session: a carrier whose
+/// command is a bare shell (`kubectl exec -it pod -- bash`, `docker compose exec web sh`,
+/// `heroku run bash`), or a remote login without a command (`ssh host`, `cf ssh app`,
+/// `fly ssh console`, `gcloud compute ssh vm`, `vagrant ssh`).
+pub fn session(argv: &[&str]) -> Option<ExecLocation> {
+    let program = *argv.first()?;
+    if let Some(carrier) = carrier(argv, 0) {
+        let inner = argv.get(carrier.inner.clone()).unwrap_or(&[]);
+        return is_interactive_shell(inner).then_some(carrier.location);
+    }
+    match program {
+        "ssh" => ssh::session(argv),
+        "gcloud" | "vagrant" => ssh::vm_session(argv),
+        "cf" => cf::session(argv),
+        "fly" | "flyctl" => fly::session(argv),
+        _ => None,
+    }
+}
+
+/// True for a shell started with no command: `bash`, `/bin/sh -l`, `zsh -i`.
+fn is_interactive_shell(words: &[&str]) -> bool {
+    let Some((shell, flags)) = words.split_first() else {
+        return false;
+    };
+    let name = shell.rsplit('/').next().unwrap_or(shell);
+    matches!(name, "bash" | "sh" | "zsh" | "ash" | "dash" | "ksh" | "fish")
+        && flags
+            .iter()
+            .all(|f| matches!(*f, "-l" | "-i" | "-il" | "-li" | "--login"))
 }
 
 /// Fills the typed fields of an invocation from its words.
@@ -92,6 +125,9 @@ pub fn value_flags(program: &str) -> &'static [&'static str] {
         "git" => git::VALUE_FLAGS,
         "docker" => docker::VALUE_FLAGS,
         "terraform" => terraform::VALUE_FLAGS,
+        "manage.py" | "django-admin" => interpreters::DJANGO_VALUE_FLAGS,
+        "alembic" => interpreters::ALEMBIC_VALUE_FLAGS,
+        "prisma" => interpreters::PRISMA_VALUE_FLAGS,
         _ => &[],
     }
 }

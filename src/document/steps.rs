@@ -130,6 +130,12 @@ const EXAMPLE_WORDS: &[&str] = &[
     "including", "includes", "include", "example", "examples",
 ];
 
+/// Words after which an instruction verb is an instruction: "then run", "you can run".
+const LEAD_INS: &[&str] = &[
+    "to", "then", "and", "please", "can", "should", "must", "may", "now", "first", "also",
+    "just", "simply", "you", "we", "next", "finally", "always", "or", "manually", "again",
+];
+
 /// Third-person verbs that open a sentence describing what something does ("Finds commands
 /// that ...: `x`, `y`", "Runs `x` on every push"): the commands in it are examples.
 const DESCRIBING_VERBS: &[&str] = &[
@@ -368,8 +374,16 @@ fn classify(tokens: &[Token], at: usize, block: BlockKind, single_path: bool) ->
             Token::Punct(_) => break,
         }
     }
-    let instructed = before.iter().rev().take(8).any(|t| {
-        word(Some(t)).is_some_and(|w| INSTRUCTION_WORDS.contains(&w))
+    // An instruction verb where a sentence says to do something: first in its clause
+    // ("Apply the migrations (`x`)"), or after "to", "then", "please", "you can" ...
+    // ("A command run in a container" is a participle, not an instruction).
+    let instructed = (0..before.len()).rev().take(8).any(|i| {
+        word(before.get(i)).is_some_and(|w| INSTRUCTION_WORDS.contains(&w))
+            && match i.checked_sub(1).map(|p| &before[p]) {
+                None | Some(Token::Punct(_)) => true,
+                Some(Token::Word(previous)) => LEAD_INS.contains(&previous.as_str()),
+                Some(Token::Code(_)) => false,
+            }
     });
     if let Some(w) = nearest {
         if INSTRUCTION_WORDS.contains(&w) {

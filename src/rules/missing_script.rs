@@ -12,9 +12,9 @@ declare_rule! {
     ///
     /// The package is the one the command runs in: the runbook's nearest package, the
     /// directory of a preceding `cd`, or the package a filter names; a script of the root
-    /// package is accepted too. A command run in a container or on another host
-    /// (`kubectl exec deploy/web -- npm run x`, or any line after `ssh host` or
-    /// `docker compose exec web sh`) is checked against the package that runs there when the
+    /// package is accepted too. A command run in a container or on another host, such as
+    /// `kubectl exec deploy/web -- npm run x` or any line after `ssh host` or
+    /// `docker compose exec web sh`, is checked against the package that runs there when the
     /// repository says which (the compose service's build context or Dockerfile directory, a
     /// workspace package the pod, app or host is named after), else against every package:
     /// the script must exist somewhere. `pnpm x` and `yarn x` may also run a dependency's binary, so a

@@ -148,6 +148,12 @@ pub enum FileRole {
     Dockerfile,
     /// A Kubernetes manifest or kustomization: `kubectl apply -f x`, `-k dir`.
     KubernetesManifest,
+    /// A file it reads as input: `pip install -r requirements.txt`, `helm -f values.yaml`,
+    /// `terraform -var-file x`, `psql -f x.sql`, `ansible-playbook site.yml`,
+    /// `--from-file x`, `< dump.sql`.
+    Reads,
+    /// A directory it works in: `npm ci --prefix app`, a local Helm chart.
+    Directory,
 }
 
 /// One program a command runs, and what it names.
@@ -256,6 +262,13 @@ pub(super) fn understand(command: &Command) -> Vec<Invocation> {
         &mut layers,
         &mut out,
     );
+    // `< dump.sql` is read by the shell the command is typed into, wherever it runs.
+    if let Some(first) = out.first_mut() {
+        first.files_read.extend(command.inputs.iter().map(|w| FileArg {
+            word: w.clone(),
+            role: FileRole::Reads,
+        }));
+    }
     out
 }
 

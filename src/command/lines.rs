@@ -414,6 +414,7 @@ fn push_commands(
             assignments,
             wrappers,
             redirects: simple.redirects,
+            inputs: simple.inputs,
             joint: simple.joint,
             cwd: cwd.clone(),
             session: None,

@@ -39,8 +39,10 @@ pub struct Command {
     pub assignments: Vec<Word>,
     /// Wrapper words before the program (`sudo -E`, `time`, `env`).
     pub wrappers: Vec<Word>,
-    /// Redirection targets.
+    /// Output redirection targets (`> out.log`).
     pub redirects: Vec<Word>,
+    /// Input redirection sources (`< dump.sql`): read by the shell where it is typed.
+    pub inputs: Vec<Word>,
     /// How the command is joined to the previous one on its line.
     pub joint: Joint,
     /// The directory it runs in, from the `cd`s before it.
@@ -167,6 +169,7 @@ pub fn parse(line: &str) -> Command {
         assignments: Vec::new(),
         wrappers: Vec::new(),
         redirects: Vec::new(),
+        inputs: Vec::new(),
         joint: Joint::Start,
         cwd: WorkDir::Default,
         session: None,

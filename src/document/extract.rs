@@ -784,6 +784,7 @@ impl Extractor<'_> {
                 .chain(&mut command.assignments)
                 .chain(&mut command.wrappers)
                 .chain(&mut command.redirects)
+                .chain(&mut command.inputs)
             {
                 word.span = on_char_boundaries(source, word.span);
             }

@@ -64,7 +64,7 @@ impl MissingScript {
                 continue;
             }
             let span = call.script_word.span;
-            match node.lookup(call, &target, &[cx.dir(), ""]) {
+            match cx.file().lookup_script(command, call, &target) {
                 Lookup::Found(_) | Lookup::Binary => {}
                 Lookup::NoPackage => {
                     if let Target::Named(name) = &target {

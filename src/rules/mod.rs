@@ -117,6 +117,19 @@ impl RuleContext<'_> {
         })
     }
 
+    /// Looks a script call up in its target package, then the runbook's and the root's
+    /// packages; a call run in a container or on another host falls back on the root's only.
+    pub fn lookup_script<'f>(
+        &'f self,
+        command: &crate::command::Command,
+        call: &crate::command::tools::ScriptRun,
+        target: &crate::facts::node::Target,
+    ) -> crate::facts::node::Lookup<'f> {
+        let remote = command.invocation().is_some_and(|i| !i.is_local());
+        let fallbacks: &[&str] = if remote { &[""] } else { &[self.dir(), ""] };
+        self.project.node.lookup(call, target, fallbacks)
+    }
+
     /// The package script a command runs, with the package it runs in: the innermost
     /// invocation's. In a container or on another host, that is the package the repository
     /// says runs there ([`crate::facts::ProjectFacts::package_dir_at`]), else any package.

@@ -43,7 +43,7 @@ pub fn runs<'p>(cx: &RuleContext<'_>, pack: &'p Pack, command: &Command) -> Opti
         return Some(entry);
     }
     let (call, target) = cx.script_call(command)?;
-    let Lookup::Found(package) = cx.project.node.lookup(call, &target, &[cx.dir(), ""]) else {
+    let Lookup::Found(package) = cx.lookup_script(command, call, &target) else {
         return None;
     };
     cx.project

@@ -94,7 +94,7 @@ fn script_step(
 ) -> Option<(String, crate::diagnostic::Severity, String, String)> {
     {
         let (call, target) = cx.script_call(command)?;
-        let Lookup::Found(package) = cx.project.node.lookup(call, &target, &[cx.dir(), ""]) else {
+        let Lookup::Found(package) = cx.lookup_script(command, call, &target) else {
             return None;
         };
         let argv = command.argv();

@@ -38,7 +38,11 @@ pub(super) fn understand(invocation: &mut Invocation) {
         return;
     };
     let text = program.text.as_str();
-    if text.starts_with("./") || text.starts_with("../") {
+    // `./deploy.sh`, `scripts/rotate.py --all`, `bin/setup`: a script run by its path.
+    if text.starts_with("./")
+        || text.starts_with("../")
+        || (invocation.launchers.is_empty() && crate::command::is_script_path(text))
+    {
         invocation.files_read.push(FileArg {
             word: program.clone(),
             role: FileRole::Runs,
@@ -124,6 +128,7 @@ mod tests {
         );
         assert_eq!(files("npx tsx scripts/seed.ts"), vec!["scripts/seed.ts"]);
         assert_eq!(files("./bin/setup --force"), vec!["./bin/setup"]);
+        assert_eq!(files("scripts/rotate.py --all"), vec!["scripts/rotate.py"]);
         assert_eq!(files("source .env.example"), vec![".env.example"]);
         assert!(files("python -m http.server").is_empty());
         assert!(files("node server").is_empty());

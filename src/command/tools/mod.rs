@@ -3,6 +3,7 @@
 //! fills the [`Invocation`]'s typed fields. Adding a tool is a file here and a line in
 //! `understand` (and in [`carrier`] or [`value_flags`] when it has such options).
 
+mod ansible;
 mod builtins;
 mod bun;
 mod cf;
@@ -19,6 +20,7 @@ mod kubectl;
 mod make;
 mod npm;
 mod package_manager;
+mod pip;
 mod pnpm;
 mod psql;
 mod redis;
@@ -104,8 +106,13 @@ pub(super) fn understand(invocation: &mut Invocation) {
         "docker" | "podman" | "docker-compose" | "podman-compose" => docker::understand(invocation),
         "kubectl" | "oc" => kubectl::understand(invocation),
         "psql" | "mysql" | "sqlite3" | "mariadb" | "cockroach" => {
-            invocation.sql = psql::sql_words(&invocation.words)
+            invocation.sql = psql::sql_words(&invocation.words);
+            psql::understand(invocation);
         }
+        "pip" | "pip3" | "pip-sync" | "pip-compile" | "uv" => pip::understand(invocation),
+        "helm" => helm::understand(invocation),
+        "terraform" | "tofu" | "terragrunt" => terraform::understand(invocation),
+        "ansible-playbook" => ansible::understand(invocation),
         "cd" | "pushd" => invocation.cd = invocation.words.get(1).cloned(),
         "export" | "declare" | "local" | "readonly" | "typeset" => builtins::exports(invocation),
         _ => {}

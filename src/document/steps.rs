@@ -336,7 +336,7 @@ fn classify(tokens: &[Token], at: usize, block: BlockKind, single_path: bool) ->
             "and" | "or" | "then" | "run" | "and/or" | "optional" | "optionally" | "e.g"
         ),
     };
-    if tokens.iter().all(connective) {
+    if tokens.iter().all(connective) && !single_path {
         return StepKind::Step;
     }
 
@@ -355,7 +355,7 @@ fn classify(tokens: &[Token], at: usize, block: BlockKind, single_path: bool) ->
         .iter()
         .rev()
         .find(|t| !matches!(t, Token::Code(_) | Token::Punct(',')));
-    if matches!(previous, Some(Token::Punct(':'))) {
+    if matches!(previous, Some(Token::Punct(':'))) && !single_path {
         return StepKind::Step;
     }
 

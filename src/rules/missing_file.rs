@@ -69,7 +69,12 @@ impl MissingFile {
             .filter_map(|w| crate::paths::join("", &w.text))
             .filter(|d| !d.is_empty() && cx.project.has_dir(d))
             .collect();
+        // After a release archive is unpacked, its files are there and not in the tree.
+        let unpacked_at = unpacked_at(cx.file());
         for command in &cx.doc.commands {
+            if unpacked_at.is_some_and(|at| at < command.span.start) {
+                break;
+            }
             let candidates = file_words(command);
             if candidates.is_empty() {
                 continue;
@@ -116,6 +121,40 @@ impl MissingFile {
         }
         checklist_paths(cx, &created);
     }
+}
+
+/// Prose that says an archive was unpacked: "after unpacking the release", "extract the
+/// tarball".
+static UNPACK_PROSE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)\b(unpack\w*|extract\w*|untar\w*|unzip\w*)\b[^.]{0,60}\b(release|archive|tarball|contents|bundle|zip|tar)\b|\b(release|archive|tarball|bundle)\b[^.]{0,40}\b(unpack\w*|extract\w*)\b")
+        .expect("unpack regex")
+});
+
+/// Where the runbook first unpacks an archive (`tar -xf`, `unzip`) or says it did: from there
+/// on, relative paths may be the archive's, which the tree does not show.
+fn unpacked_at(cx: &RuleContext<'_>) -> Option<usize> {
+    let command = cx.doc.commands.iter().find(|c| {
+        c.invocations.iter().any(|i| {
+            let args: Vec<&str> = i.args().iter().map(|w| w.text.as_str()).collect();
+            i.name() == "unzip"
+                || (i.name() == "tar"
+                    && args.first().is_some_and(|a| {
+                        *a == "--extract"
+                            || (!a.starts_with("--") && a.trim_start_matches('-').contains('x'))
+                    }))
+        })
+    });
+    let prose = cx
+        .doc
+        .text_blocks
+        .iter()
+        .filter(|t| UNPACK_PROSE.is_match(&t.text))
+        .map(|t| t.span.start)
+        .min();
+    [command.map(|c| c.span.start), prose]
+        .into_iter()
+        .flatten()
+        .min()
 }
 
 /// The help of a missing path: the repository's closest paths, best first, or where it was

@@ -23,10 +23,11 @@ if [ "${RUNBOOK_LINT_JOB_SUMMARY:-true}" = true ] && [ -n "${GITHUB_STEP_SUMMARY
   if command -v jq >/dev/null 2>&1; then
     work=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/runbook-lint-summary.XXXXXX")
     # Its stderr (warnings, the totals line) repeats what the logged run prints.
+    status=0
     runbook-lint check "${paths[@]}" ${args[@]+"${args[@]}"} --format json --output "$work/report.json" \
-      2>"$work/stderr" || true
+      2>"$work/stderr" || status=$?
     # A summary that cannot be written is worth a warning, not a failed lint step.
-    if ! bash "$here/action-summary.sh" "$work/report.json" "$work/stderr" >"$work/summary.md"; then
+    if ! bash "$here/action-summary.sh" "$work/report.json" "$work/stderr" "$status" >"$work/summary.md"; then
       echo "::warning title=runbook-lint::the job summary could not be written"
     else
       cat "$work/summary.md" >>"$GITHUB_STEP_SUMMARY"

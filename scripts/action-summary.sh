@@ -2,12 +2,14 @@
 # Renders a runbook-lint JSON report (`check --format json`) as the Markdown of a GitHub job
 # summary, on stdout:
 #
-#   scripts/action-summary.sh REPORT.json [STDERR_FILE]
+#   scripts/action-summary.sh REPORT.json [STDERR_FILE [EXIT_STATUS]]
 #
 # The totals per rule and the first RUNBOOK_LINT_SUMMARY_LIMIT findings (default 50) as
 # tables: GitHub shows only 10 error and 10 warning annotations per step, the summary shows
-# the rest. An empty or missing report (the check failed with exit 2) gives a short failure
-# note quoting STDERR_FILE instead. Needs jq (on every GitHub-hosted runner).
+# the rest. An empty or missing report gives a short failure note quoting STDERR_FILE
+# instead; a report of a run that exited 2 (a file or a project's config could not be read:
+# the other projects were still linted) gets the note above its tables. Needs jq (on every
+# GitHub-hosted runner).
 #
 # Locations link to the file at GITHUB_SHA when the check ran at the root of the checkout
 # (PWD is GITHUB_WORKSPACE, so report paths are repository paths); rule ids link to their
@@ -16,6 +18,7 @@ set -euo pipefail
 
 report=${1:?usage: action-summary.sh REPORT.json [STDERR_FILE]}
 stderr_file=${2:-}
+status=${3:-0}
 limit=${RUNBOOK_LINT_SUMMARY_LIMIT:-50}
 if ! [[ $limit =~ ^[0-9]+$ ]]; then
   echo "action-summary: RUNBOOK_LINT_SUMMARY_LIMIT must be a number, not \`$limit\`" >&2
@@ -24,17 +27,25 @@ fi
 
 echo "### runbook-lint"
 echo
-if [ ! -s "$report" ] || ! jq -e '(.diagnostics | type) == "array"' "$report" >/dev/null 2>&1; then
-  echo "The check did not complete: no report was written. The step log has the details."
+quote_stderr() {
   if [ -n "$stderr_file" ] && [ -s "$stderr_file" ]; then
     echo
     echo '```text'
     # A fence inside the quoted text would end the block early.
     # shellcheck disable=SC2016 # backticks, not an expansion
-    head -n 20 "$stderr_file" | sed 's/```/` ` `/g'
+    grep -v '^warning: ' "$stderr_file" | head -n 20 | sed 's/```/` ` `/g'
     echo '```'
   fi
+}
+if [ ! -s "$report" ] || ! jq -e '(.diagnostics | type) == "array"' "$report" >/dev/null 2>&1; then
+  echo "The check did not complete: no report was written. The step log has the details."
+  quote_stderr
   exit 0
+fi
+if [ "$status" -ge 2 ] 2>/dev/null; then
+  echo "The check did not complete: some files or configs could not be read (exit $status); what could be read is below. The step log has the details."
+  quote_stderr
+  echo
 fi
 
 server=${GITHUB_SERVER_URL:-https://github.com}

@@ -26,7 +26,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint runbooks (every Markdown file under the current directory by default).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule with its default severity.
     Rules,
     /// Print a rule's documentation.
@@ -45,63 +45,128 @@ pub enum Command {
     },
 }
 
+/// `check --help` headings.
+const SELECTION: &str = "Rule selection";
+const OUTPUT: &str = "Output";
+const CI: &str = "CI and adoption";
+const FIXES: &str = "Fixes";
+const PERFORMANCE: &str = "Files and performance";
+
 /// Arguments of `check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Markdown files or directories; manifests (package.json, ...) lint their project's runbooks.
+    /// Markdown files or directories; manifests (package.json, ...) lint their project's
+    /// runbooks; `-` reads one runbook from stdin (see --stdin-filename).
     pub paths: Vec<PathBuf>,
+
+    /// Run only these rules or pack entries (comma-separated ids, e.g.
+    /// `missing-script,git-push-force`), over the config.
+    #[arg(long, value_name = "RULES", value_delimiter = ',', help_heading = SELECTION)]
+    pub select: Vec<String>,
+    /// Also run these rules or pack entries, even where the config turns them off.
+    #[arg(long, value_name = "RULES", value_delimiter = ',', help_heading = SELECTION)]
+    pub extend_select: Vec<String>,
+    /// Do not run these rules or pack entries (wins over --select).
+    #[arg(long, value_name = "RULES", value_delimiter = ',', help_heading = SELECTION)]
+    pub ignore: Vec<String>,
+    /// Config file (default: runbook-lint.toml, .runbook-lint.toml or pyproject.toml's
+    /// [tool.runbook-lint] at the project root).
+    #[arg(long, value_name = "FILE", help_heading = SELECTION)]
+    pub config: Option<PathBuf>,
+    /// Project root for all files (default: discovered per file).
+    #[arg(long, value_name = "DIR", help_heading = SELECTION)]
+    pub root: Option<PathBuf>,
+
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_enum, default_value_t = Format::Human, help_heading = OUTPUT)]
     pub format: Format,
     /// When to use colour in human output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = OUTPUT)]
     pub color: ColorChoice,
-    /// Project root for all files (default: discovered per file).
-    #[arg(long)]
-    pub root: Option<PathBuf>,
-    /// Config file (default: runbook-lint.toml or .runbook-lint.toml at the project root).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
     /// Write the report to this file instead of stdout (the summary still goes to stderr).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = OUTPUT)]
     pub output: Option<PathBuf>,
     /// Print how many findings each rule produced (to stderr).
-    #[arg(long)]
+    #[arg(long, help_heading = OUTPUT)]
     pub statistics: bool,
+    /// Print the findings only: no totals line, notes or warnings (errors still go to stderr).
+    #[arg(short, long, conflicts_with = "verbose", help_heading = OUTPUT)]
+    pub quiet: bool,
+    /// Also print each project's root and config, and how many runbooks it has (to stderr).
+    #[arg(short, long, help_heading = OUTPUT)]
+    pub verbose: bool,
+    /// The path of the document read from stdin (`-`): its project, config and display name.
+    #[arg(long, value_name = "PATH", help_heading = OUTPUT)]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Exit 0 even when there are findings (2 still means the run failed).
+    #[arg(long, help_heading = CI)]
+    pub exit_zero: bool,
+    /// The lowest severity that makes the run exit 1.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error, help_heading = CI)]
+    pub fail_on: FailOn,
+    /// Exit 1 when there are more than N warnings (as eslint's --max-warnings).
+    #[arg(long, value_name = "N", help_heading = CI)]
+    pub max_warnings: Option<usize>,
     /// Report only findings not recorded in this baseline file.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = CI)]
     pub baseline: Option<PathBuf>,
-    /// Record the current findings in this baseline file (and report them as usual).
-    #[arg(long, value_name = "FILE")]
+    /// Record the current findings in this baseline file (paths relative to it) and exit 0.
+    #[arg(long, value_name = "FILE", help_heading = CI)]
     pub write_baseline: Option<PathBuf>,
     /// Lint only runbooks changed since this git revision, and the runbooks of projects whose
     /// manifests changed.
-    #[arg(long, value_name = "REV")]
+    #[arg(long, value_name = "REV", help_heading = CI)]
     pub changed_since: Option<String>,
     /// Apply the config's `include` globs to files named on the command line too (the
     /// pre-commit hook does; `--changed-since` implies it).
-    #[arg(long)]
+    #[arg(long, help_heading = CI)]
     pub force_select: bool,
+    /// Judge review dates as of this day (YYYY-MM-DD) instead of the clock: reproducible runs.
+    #[arg(long, value_name = "DATE", value_parser = parse_today, help_heading = CI)]
+    pub today: Option<crate::date::Date>,
+
+    /// Apply safe fixes to the runbooks (never to manifests), then report what remains.
+    #[arg(long, help_heading = FIXES)]
+    pub fix: bool,
+    /// With --fix or --diff: apply unsafe fixes too (suggestions a person should review).
+    #[arg(long, help_heading = FIXES)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 when there is one.
+    #[arg(long, help_heading = FIXES)]
+    pub diff: bool,
+
     /// Worker threads, at most 1024 (default: one per core). The output is the same for any
     /// number.
-    #[arg(long, value_name = "N", value_parser = parse_threads)]
+    #[arg(long, value_name = "N", value_parser = parse_threads, help_heading = PERFORMANCE)]
     pub threads: Option<usize>,
     /// Skip Markdown files larger than this, with a warning: bytes or "10MB", "512KiB"
     /// (default: the config's max-file-size, else 10 MB).
-    #[arg(long, value_name = "SIZE", value_parser = parse_file_size)]
+    #[arg(long, value_name = "SIZE", value_parser = parse_file_size, help_heading = PERFORMANCE)]
     pub max_file_size: Option<u64>,
-    /// Judge review dates as of this day (YYYY-MM-DD) instead of the clock: reproducible runs.
-    #[arg(long, value_parser = parse_today)]
-    pub today: Option<crate::date::Date>,
-    /// Apply safe fixes to the runbooks (never to manifests), then report what remains.
-    #[arg(long)]
-    pub fix: bool,
-    /// With --fix or --diff: apply unsafe fixes too (suggestions a person should review).
-    #[arg(long)]
-    pub unsafe_fixes: bool,
-    /// Print the fixes as a unified diff instead of writing them; exit 1 when there is one.
-    #[arg(long)]
-    pub diff: bool,
+}
+
+/// `--fail-on`: the lowest severity that fails the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Error findings (the default).
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
+}
+
+impl FailOn {
+    fn fails(self, severity: crate::diagnostic::Severity) -> bool {
+        use crate::diagnostic::Severity;
+        let floor = match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        };
+        severity >= floor
+    }
 }
 
 fn parse_file_size(text: &str) -> Result<u64, String> {
@@ -135,12 +200,43 @@ fn parse_today(text: &str) -> Result<crate::date::Date, String> {
 /// Colour choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when writing to a terminal and `NO_COLOR` is unset.
+    /// Colour when writing to a terminal; `NO_COLOR`, `FORCE_COLOR`, `CLICOLOR_FORCE`,
+    /// `CLICOLOR=0` and `TERM=dumb` are honoured.
     Auto,
     /// Always colour.
     Always,
     /// Never colour.
     Never,
+}
+
+/// Whether the human report is coloured. `--color always|never` decides; otherwise, in this
+/// order: `NO_COLOR` (non-empty) turns colour off; `FORCE_COLOR` or `CLICOLOR_FORCE` (non-empty,
+/// not `0`) turn it on, into a pipe or a CI log too; `FORCE_COLOR=0`, `CLICOLOR=0` and
+/// `TERM=dumb` turn it off; else colour when stdout is a terminal.
+pub fn use_color(
+    choice: ColorChoice,
+    terminal: bool,
+    env: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> bool {
+    let set = |name: &str| env(name).filter(|value| !value.is_empty());
+    let off = |value: &std::ffi::OsString| value == "0" || value.eq_ignore_ascii_case("false");
+    match choice {
+        ColorChoice::Always => return true,
+        ColorChoice::Never => return false,
+        ColorChoice::Auto => {}
+    }
+    if set("NO_COLOR").is_some() {
+        return false;
+    }
+    for name in ["FORCE_COLOR", "CLICOLOR_FORCE"] {
+        if let Some(value) = set(name) {
+            return !off(&value);
+        }
+    }
+    if set("CLICOLOR").is_some_and(|v| off(&v)) || set("TERM").is_some_and(|v| v == "dumb") {
+        return false;
+    }
+    terminal
 }
 
 /// Exit status: 0 clean, 1 error findings, 2 usage, config or I/O failure.
@@ -156,7 +252,7 @@ pub mod exit {
 /// Runs the CLI and returns the exit status.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Server => crate::server::run_stdio(),
         Command::Rules => {
             // The project's packs (config in the current directory) are listed too.
@@ -170,30 +266,43 @@ pub fn run(cli: Cli) -> ExitCode {
             print(&listing(&rules::rule_set(&settings)))
         }
         Command::Explain { rule } => {
-            let all = rules::rule_set(&project_settings().unwrap_or_default());
+            let settings = project_settings().unwrap_or_default();
+            let all = rules::rule_set(&settings);
             let metas: Vec<rules::RuleMeta<'_>> = all
                 .iter()
                 .map(|r| r.meta())
                 .chain(rules::ENGINE_RULES.iter().copied())
                 .collect();
-            match metas.iter().find(|m| m.id == rule) {
-                Some(meta) => print(&format!(
+            let entry = rules::find_entry(&rule, &settings.packs);
+            match (metas.iter().find(|m| m.id == rule), entry) {
+                (Some(meta), _) => print(&format!(
                     "# {}\n\nDefault severity: {}\n\n{}\n",
                     meta.id,
-                    meta.default_severity.name(),
+                    if rules::on_by_default(meta.id) {
+                        meta.default_severity.name().to_string()
+                    } else {
+                        format!("off ({} when turned on)", meta.default_severity.name())
+                    },
                     rules::full_docs(meta)
                 )),
-                None => {
-                    let hint =
-                        crate::diagnostic::did_you_mean_text(&rule, metas.iter().map(|m| m.id))
-                            .map(|h| format!(" {h}"))
-                            .unwrap_or_default();
+                (None, Some((pack, entry))) => print(&explain_entry(pack, entry)),
+                (None, None) => {
+                    let entries = all
+                        .iter()
+                        .filter_map(|r| r.pack())
+                        .flat_map(|p| p.entries.iter().map(|e| e.id.as_str()));
+                    let hint = crate::diagnostic::did_you_mean_text(
+                        &rule,
+                        metas.iter().map(|m| m.id).chain(entries),
+                    )
+                    .map(|h| format!(" {h}"))
+                    .unwrap_or_default();
                     eprintln!("error: unknown rule `{rule}`.{hint} Run `runbook-lint rules` for the list.");
                     ExitCode::from(exit::FAILURE)
                 }
             }
         }
-        Command::Init => match crate::init::write_starter(Path::new(".")) {
+        Command::Init => match crate::init::write_starter(Path::new("."), &starter_config()) {
             Ok(name) => {
                 eprintln!("wrote {name}");
                 ExitCode::from(exit::CLEAN)
@@ -222,7 +331,11 @@ fn listing(rules: &[Box<dyn rules::Rule>]) -> String {
         out.push_str(&format!(
             "{:<24} {:<8} {}\n",
             meta.id,
-            meta.default_severity.name(),
+            if rules::on_by_default(meta.id) {
+                meta.default_severity.name()
+            } else {
+                "off"
+            },
             meta.summary
         ));
         for entry in pack.map(|p| p.entries.as_slice()).unwrap_or_default() {
@@ -237,6 +350,61 @@ fn listing(rules: &[Box<dyn rules::Rule>]) -> String {
         }
     }
     out
+}
+
+/// `explain` of a pack entry: what it matches, its severities and why, and how to set it.
+fn explain_entry(pack: &crate::config::pack::Pack, entry: &crate::config::pack::Entry) -> String {
+    let level = |level: crate::diagnostic::Level| match level {
+        crate::diagnostic::Level::On(severity) => severity.name(),
+        crate::diagnostic::Level::Off => "off",
+    };
+    let levels = &entry.levels;
+    let mut text = format!(
+        "# {}\n\nAn entry of the rule `{}` (pack `{}`): its findings are reported under `{}`.\n\n\
+         Default severity: {} in production, {} in staging, {} in development, {} in rollback\n\n\
+         ## What it finds\n{}\n",
+        entry.id,
+        pack.rule,
+        pack.origin,
+        pack.rule,
+        level(levels.production),
+        level(levels.staging),
+        level(levels.development),
+        level(levels.rollback),
+        entry.message,
+    );
+    if !entry.why.is_empty() {
+        text.push_str(&format!("\n## Why is this bad?\n{}\n", entry.why));
+    }
+    if let Some(safe) = &entry.safe {
+        text.push_str(&format!("\n## Instead\n{safe}\n"));
+    }
+    text.push_str(&format!(
+        "\n## Configuration\nSet it apart from the rest of `{rule}`: `{id} = \"off\"` (or a severity) in \
+         `[rules]`, `--ignore {id}`, `--select {id}`, or \
+         `<!-- runbook-lint-disable-next-line {id} -->` above one step. `runbook-lint explain {rule}` \
+         documents the rule.\n",
+        rule = pack.rule,
+        id = entry.id,
+    ));
+    text
+}
+
+/// `init`'s config: every rule with its default level.
+fn starter_config() -> String {
+    let lines: Vec<crate::init::RuleLine> = rules::docs()
+        .into_iter()
+        .map(|doc| crate::init::RuleLine {
+            level: if doc.on_by_default {
+                doc.default_severity.name().to_string()
+            } else {
+                "off".to_string()
+            },
+            id: doc.id,
+            summary: doc.summary,
+        })
+        .collect();
+    crate::init::starter(&lines)
 }
 
 /// Settings of the project in the current directory, for `rules` and `explain`.
@@ -259,6 +427,25 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     };
     let mut paths = args.paths.clone();
+    // `-`: one document from stdin, linted as the file --stdin-filename names.
+    let stdin = if paths.iter().any(|p| p.as_os_str() == "-") {
+        match read_stdin(&args, &base) {
+            Ok(doc) => {
+                paths.clear();
+                Some(doc)
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(exit::FAILURE);
+            }
+        }
+    } else {
+        if args.stdin_filename.is_some() {
+            eprintln!("error: --stdin-filename applies when a path is `-` (stdin)");
+            return ExitCode::from(exit::FAILURE);
+        }
+        None
+    };
     if let Some(revision) = &args.changed_since {
         match crate::changed::changed_paths(&base, revision, &paths) {
             // Nothing changed: lint nothing (an empty list would mean "everything").
@@ -266,10 +453,7 @@ fn check(args: CheckArgs) -> ExitCode {
                 return finish_check(&args, CheckResult::default(), started)
             }
             Ok(changed) => paths = changed,
-            Err(error) => {
-                eprintln!("error: {error}");
-                return ExitCode::from(exit::FAILURE);
-            }
+            Err(error) => return failed_run(&args, engine::ToolError::Usage(error), started),
         }
     }
     let options = CheckOptions {
@@ -290,21 +474,52 @@ fn check(args: CheckArgs) -> ExitCode {
             (true, false) => FixMode::Safe,
             (true, true) => FixMode::Unsafe,
         },
+        selection: selection(&args),
+        stdin,
     };
     let mut result = match engine::check(&options) {
         Ok(result) => result,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(exit::FAILURE);
-        }
+        Err(error) => return failed_run(&args, error, started),
     };
     if args.diff {
         return finish_diff(&args, &result);
     }
     if args.fix {
-        write_fixes(&mut result);
+        write_fixes(&args, &mut result);
     }
     finish_check(&args, result, started)
+}
+
+/// A run that failed before it could report findings (an unknown rule id, an unreadable
+/// baseline, a git error): the error on stderr, exit 2, and for SARIF and JUnit, whose readers
+/// expect a file (code scanning uploads, CI dashboards), a report that says the run failed
+/// rather than none or an empty one.
+fn failed_run(args: &CheckArgs, error: engine::ToolError, started: Instant) -> ExitCode {
+    eprintln!("error: {error}");
+    if matches!(args.format, Format::Sarif | Format::Junit) {
+        let base = std::env::current_dir().unwrap_or_default();
+        let result = CheckResult {
+            errors: vec![error],
+            ..CheckResult::default()
+        };
+        let options = report::RenderOptions {
+            elapsed: started.elapsed(),
+            rules: rules::docs(),
+            ..report::RenderOptions::for_base(&base)
+        };
+        let rendered = report::render(&result, args.format, &options);
+        match &args.output {
+            Some(path) => {
+                if let Err(error) = crate::fsio::write_atomic(path, rendered.as_bytes()) {
+                    eprintln!("error: cannot write {}: {error}", path.display());
+                }
+            }
+            None => {
+                let _ = print(&rendered);
+            }
+        }
+    }
+    ExitCode::from(exit::FAILURE)
 }
 
 /// `--diff`: every fixed runbook as a unified diff (masked like every other output), nothing
@@ -347,17 +562,70 @@ fn finish_diff(args: &CheckArgs, result: &CheckResult) -> ExitCode {
     }
     if status != ExitCode::SUCCESS || !result.errors.is_empty() {
         ExitCode::from(exit::FAILURE)
-    } else if fixes > 0 {
+    } else if fixes > 0 && !args.exit_zero {
         ExitCode::from(exit::FINDINGS)
     } else {
         ExitCode::from(exit::CLEAN)
     }
 }
 
+/// Reads the document of `check -` from stdin (at most --max-file-size, 10 MB by default).
+fn read_stdin(args: &CheckArgs, base: &Path) -> Result<engine::StdinDocument, String> {
+    use std::io::Read;
+    if args.paths.len() > 1 {
+        return Err("`-` (stdin) cannot be combined with other paths".to_string());
+    }
+    if args.fix {
+        return Err(
+            "--fix cannot write a document read from stdin; use --diff to see the fixes"
+                .to_string(),
+        );
+    }
+    if args.changed_since.is_some() {
+        return Err("--changed-since does not apply to a document read from stdin".to_string());
+    }
+    let limit = args.max_file_size.unwrap_or(engine::DEFAULT_MAX_FILE_BYTES);
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read stdin: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "stdin: the document is over the {limit}-byte limit (--max-file-size)"
+        ));
+    }
+    let path = crate::paths::normalize(
+        &base.join(args.stdin_filename.as_deref().unwrap_or(Path::new("-"))),
+    );
+    match crate::robust::decode(bytes) {
+        crate::robust::Read::Text(text) => Ok(engine::StdinDocument { path, text }),
+        crate::robust::Read::Skip(why) | crate::robust::Read::Fail(why) => {
+            Err(format!("stdin: {why}"))
+        }
+    }
+}
+
+/// `--select`, `--extend-select`, `--ignore` as a selection (ids trimmed, empty ones dropped).
+fn selection(args: &CheckArgs) -> crate::config::Selection {
+    let set = |ids: &[String]| -> std::collections::BTreeSet<String> {
+        ids.iter()
+            .map(|id| id.trim().to_string())
+            .filter(|id| !id.is_empty())
+            .collect()
+    };
+    crate::config::Selection {
+        select: (!args.select.is_empty()).then(|| set(&args.select)),
+        extend: set(&args.extend_select),
+        ignore: set(&args.ignore),
+    }
+}
+
 /// `--fix`: writes each fixed runbook in place (atomically), then says how many fixes went in.
 /// A file that changed on disk since it was read is left alone: the fixes were computed for
 /// the old text.
-fn write_fixes(result: &mut CheckResult) {
+fn write_fixes(args: &CheckArgs, result: &mut CheckResult) {
     let (mut files, mut fixes) = (0, 0);
     for file in &result.files {
         let Some(fixed) = &file.fixed else { continue };
@@ -375,43 +643,71 @@ fn write_fixes(result: &mut CheckResult) {
     // A runbook whose every finding was fixed has nothing left to report.
     result.files.retain(|file| !file.findings.is_empty());
     if fixes > 0 {
-        eprintln!(
-            "fixed {} in {}",
-            report::plural(fixes, "finding"),
-            report::plural(files, "file")
+        note(
+            args,
+            format!(
+                "fixed {} in {}",
+                report::plural(fixes, "finding"),
+                report::plural(files, "file")
+            ),
         );
+    }
+}
+
+/// A line for people on stderr (totals, notes, warnings), unless `--quiet`.
+fn note(args: &CheckArgs, text: String) {
+    if !args.quiet {
+        eprintln!("{text}");
     }
 }
 
 /// Baseline, rendering, output file, statistics, summary and exit status of a check.
 fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> ExitCode {
     let base = std::env::current_dir().unwrap_or_default();
+    let mut baselined = 0;
     if let Some(path) = &args.write_baseline {
-        if let Err(error) = crate::baseline::Baseline::from_result(&result).write(path) {
+        // The findings are recorded, so the run reports what a run with the new baseline
+        // would: none of them.
+        let baseline = crate::baseline::Baseline::from_result(&result, path, &base);
+        if let Err(error) = baseline.write(path) {
             eprintln!("error: {error}");
             return ExitCode::from(exit::FAILURE);
         }
+        note(
+            args,
+            format!(
+                "wrote {} to {}",
+                match baseline.findings.len() {
+                    1 => "1 entry".to_string(),
+                    n => format!("{n} entries"),
+                },
+                path.display()
+            ),
+        );
+        baselined = baseline.filter(&mut result, &base);
     }
-    let mut baselined = 0;
     if let Some(path) = &args.baseline {
         match crate::baseline::Baseline::load(path, &base) {
-            Ok(baseline) => baselined = baseline.filter(&mut result),
-            Err(error) => {
-                eprintln!("error: {error}");
-                return ExitCode::from(exit::FAILURE);
+            Ok(baseline) => {
+                if let Some(text) = baseline.upgrade_note(path) {
+                    note(args, text);
+                }
+                baselined = baseline.filter(&mut result, &base);
             }
+            Err(error) => return failed_run(args, engine::ToolError::Usage(error), started),
         }
     }
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+    let color = args.output.is_none()
+        && use_color(args.color, std::io::stdout().is_terminal(), |name| {
+            std::env::var_os(name)
+        });
+    let options = report::RenderOptions {
+        color,
+        elapsed: started.elapsed(),
+        rules: rules::docs(),
+        ..report::RenderOptions::for_base(&base)
     };
-    let color = color && args.output.is_none();
-    let rendered = report::render(&result, args.format, color, &rules::docs());
+    let rendered = report::render(&result, args.format, &options);
     let status = match &args.output {
         // All or nothing: a full disk or a concurrent run never leaves half a report.
         Some(path) => match crate::fsio::write_atomic(path, rendered.as_bytes()) {
@@ -427,38 +723,69 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
         eprint!("{}", report::statistics::render(&result));
     }
     if baselined > 0 {
-        eprintln!(
-            "note: {} recorded in the baseline not shown",
-            report::plural(baselined, "finding")
+        note(
+            args,
+            format!(
+                "note: {} recorded in the baseline not shown",
+                report::plural(baselined, "finding")
+            ),
         );
     }
+    if args.verbose {
+        for detail in &result.details {
+            eprintln!("{detail}");
+        }
+    }
     for warning in &result.warnings {
-        eprintln!("warning: {warning}");
+        note(args, format!("warning: {warning}"));
     }
     for error in &result.errors {
         eprintln!("error: {error}");
     }
-    if args.format == Format::Human || args.output.is_some() {
-        eprintln!(
-            "{} ({:.2} s)",
-            report::human::summary(&result),
-            started.elapsed().as_secs_f64()
+    // The totals line goes with the reports people read in a terminal or a CI log; machine
+    // formats on stdout keep stderr quiet unless the report went to a file.
+    let totals = matches!(
+        args.format,
+        Format::Human | Format::Concise | Format::Github
+    );
+    if totals || args.output.is_some() {
+        note(
+            args,
+            format!(
+                "{} ({:.2} s)",
+                report::human::summary(&result),
+                started.elapsed().as_secs_f64()
+            ),
         );
-        if let Some(note) = fixable_note(&result, args.fix) {
-            eprintln!("{note}");
+        if let Some(text) = fixable_note(&result, args.fix) {
+            note(args, text);
         }
     }
     if status != ExitCode::SUCCESS {
         return status;
     }
-    let (errors, _, _) = result.counts();
     if !result.errors.is_empty() {
         ExitCode::from(exit::FAILURE)
-    } else if errors > 0 {
+    } else if fails(args, &result) {
         ExitCode::from(exit::FINDINGS)
     } else {
         ExitCode::from(exit::CLEAN)
     }
+}
+
+/// Whether the findings fail the run (exit 1): one at or over `--fail-on`, or more warnings
+/// than `--max-warnings`; never with `--exit-zero`.
+fn fails(args: &CheckArgs, result: &CheckResult) -> bool {
+    if args.exit_zero {
+        return false;
+    }
+    let (_, warnings, _) = result.counts();
+    let over_severity = result
+        .files
+        .iter()
+        .flat_map(|f| &f.findings)
+        .any(|f| args.fail_on.fails(f.severity));
+    over_severity || args.max_warnings.is_some_and(|max| warnings > max)
 }
 
 /// "note: 3 findings fixable with `--fix` (1 more with `--unsafe-fixes`)", as ruff says it.
@@ -511,5 +838,36 @@ fn print(text: &str) -> ExitCode {
             eprintln!("error: cannot write output: {error}");
             ExitCode::from(exit::FAILURE)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_follows_the_flag_then_the_environment_then_the_terminal() {
+        let with = |vars: &[(&str, &str)], terminal: bool| {
+            let vars: Vec<(String, String)> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            use_color(ColorChoice::Auto, terminal, move |name| {
+                vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.into())
+            })
+        };
+        assert!(with(&[], true));
+        assert!(!with(&[], false));
+        assert!(with(&[("FORCE_COLOR", "1")], false));
+        assert!(with(&[("CLICOLOR_FORCE", "1")], false));
+        assert!(!with(&[("FORCE_COLOR", "0")], true));
+        assert!(!with(&[("NO_COLOR", "1"), ("FORCE_COLOR", "1")], true));
+        // An empty NO_COLOR is unset, as no-color.org says.
+        assert!(with(&[("NO_COLOR", "")], true));
+        assert!(!with(&[("TERM", "dumb")], true));
+        assert!(with(&[("TERM", "dumb"), ("FORCE_COLOR", "1")], false));
+        assert!(!with(&[("CLICOLOR", "0")], true));
+        assert!(use_color(ColorChoice::Always, false, |_| Some("1".into())));
+        assert!(!use_color(ColorChoice::Never, true, |_| None));
     }
 }

@@ -88,6 +88,9 @@ pub struct Diagnostic {
     /// The manifest (or other file) it was checked against, relative to the project root:
     /// editors offer to open it.
     pub checked: Option<String>,
+    /// The pack entry that matched (`git-push-force` of `destructive-command`), for a rule
+    /// driven by a pack: `[rules]`, `--select`/`--ignore` and suppressions may name it.
+    pub entry: Option<String>,
 }
 
 impl Diagnostic {
@@ -107,6 +110,7 @@ impl Diagnostic {
             help: None,
             fix: None,
             checked: None,
+            entry: None,
         }
     }
 
@@ -157,6 +161,12 @@ impl Diagnostic {
         if let Some(fix) = fix.into() {
             self.fix = Some(fix);
         }
+        self
+    }
+
+    /// Names the pack entry that matched.
+    pub fn entry(&mut self, id: impl Into<String>) -> &mut Self {
+        self.entry = Some(id.into());
         self
     }
 

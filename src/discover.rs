@@ -81,7 +81,9 @@ enum DirKind {
 }
 
 fn dir_kind(dir: &Path) -> DirKind {
-    if CONFIG_FILES.iter().any(|name| dir.join(name).is_file()) {
+    if CONFIG_FILES.iter().any(|name| dir.join(name).is_file())
+        || crate::config::pyproject_configures(dir)
+    {
         return DirKind::Config;
     }
     DirKind::Other {

@@ -2,14 +2,14 @@
 //! parallel, apply suppressions and configured severities, and sort the findings.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Level, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{self, RootFinder};
 use crate::document::{Document, ParseOptions};
 use crate::facts::ProjectFacts;
@@ -49,6 +49,21 @@ pub struct CheckOptions {
     /// in [`FileFindings::fixed`] and the findings are those of the fixed text. Nothing is
     /// written here; the caller writes or diffs.
     pub fix: FixMode,
+    /// `--select`, `--extend-select`, `--ignore`: over every project's config.
+    pub selection: crate::config::Selection,
+    /// A document read from stdin (`check -`): linted instead of walking `paths`, as if it
+    /// were the file at its path (`--stdin-filename`): that file's project, config and name.
+    pub stdin: Option<StdinDocument>,
+}
+
+/// A document given on stdin.
+#[derive(Debug, Clone)]
+pub struct StdinDocument {
+    /// Where it is, absolute (it need not exist): `--stdin-filename`, else `-` in the
+    /// working directory.
+    pub path: PathBuf,
+    /// Its text.
+    pub text: crate::robust::Text,
 }
 
 /// One project root: its settings, facts and rules, loaded once and shared by its runbooks.
@@ -63,6 +78,12 @@ pub struct Project {
     facts: ProjectFacts,
     /// Built-in rules plus the project's packs.
     rules: Vec<Box<dyn Rule>>,
+    /// Whether each rule of `rules` may report anything under the settings (it runs).
+    active: Vec<bool>,
+    /// Every rule and pack entry id a suppression may name, sorted.
+    known_ids: Vec<String>,
+    /// Pack entry id → the rule that reports it.
+    entry_rule: HashMap<String, String>,
     /// Parse options from the settings, built once per project rather than per file.
     parse_options: ParseOptions,
 }
@@ -70,16 +91,54 @@ pub struct Project {
 impl Project {
     /// A project with these settings and no facts yet.
     fn with_settings(settings: Settings) -> Project {
+        let rules = rules::rule_set(&settings);
+        Project::with_rules(settings, rules)
+    }
+
+    /// A project with these settings and rules, and no facts yet.
+    fn with_rules(settings: Settings, rules: Vec<Box<dyn Rule>>) -> Project {
+        let mut entry_rule = HashMap::new();
+        let mut known_ids: Vec<String> = rules::ENGINE_RULES
+            .iter()
+            .map(|m| m.id.to_string())
+            .collect();
+        let mut active = Vec::new();
+        for rule in &rules {
+            let id = rule.meta().id;
+            known_ids.push(id.to_string());
+            let entries: Vec<&str> = rule
+                .pack()
+                .map(|p| p.entries.iter().map(|e| e.id.as_str()).collect())
+                .unwrap_or_default();
+            for entry in &entries {
+                known_ids.push(entry.to_string());
+                entry_rule
+                    .entry(entry.to_string())
+                    .or_insert_with(|| id.to_string());
+            }
+            active.push(settings.may_report(id, &entries, rules::on_by_default(id)));
+        }
+        known_ids.sort();
+        known_ids.dedup();
         Project {
             contained: None,
             loaded: true,
             parse_options: ParseOptions {
                 context_words: settings.context_words.clone(),
             },
-            rules: rules::rule_set(&settings),
+            rules,
+            active,
+            known_ids,
+            entry_rule,
             settings,
             facts: ProjectFacts::default(),
         }
+    }
+
+    /// Every rule and pack entry id the project knows (suppressions and `--select` may name
+    /// them), sorted.
+    pub fn known_ids(&self) -> &[String] {
+        &self.known_ids
     }
 
     /// Loads the project at `root`: its config (`config` instead of the discovered one when
@@ -152,7 +211,7 @@ impl Project {
             return Vec::new();
         }
         crate::suggest::with_suggestion_budget(crate::suggest::SUGGESTION_BUDGET_PER_FILE, || {
-            lint_source(self, &self.rules, text, relative)
+            lint_source(self, text, relative)
         })
     }
 
@@ -211,12 +270,15 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     let mut result = CheckResult::default();
 
     // 1. Discover files, and the projects whose manifests were named.
-    let paths = if options.paths.is_empty() {
+    let paths = if options.stdin.is_some() {
+        Vec::new()
+    } else if options.paths.is_empty() {
         vec![options.base.clone()]
     } else {
         options.paths.clone()
     };
-    let mut files: Vec<(PathBuf, bool)> = Vec::new(); // (absolute path, named explicitly)
+    // (absolute path, named explicitly, the project root of the walk that found it)
+    let mut files: Vec<(PathBuf, bool, Option<PathBuf>)> = Vec::new();
     let mut manifest_roots: Vec<PathBuf> = Vec::new();
     let mut walk_problems: Vec<crate::paths::WalkProblem> = Vec::new();
     let mut finder = RootFinder::default();
@@ -236,7 +298,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                     &absolute,
                     &crate::paths::ignore_boundary(&absolute, &root),
                 );
-                files.extend(found.into_iter().map(|p| (p, false)));
+                files.extend(found.into_iter().map(|p| (p, false, Some(root.clone()))));
                 walk_problems.extend(problems);
             }
             Ok(_) if discover::is_manifest(&absolute) && !discover::is_markdown(&absolute) => {
@@ -250,7 +312,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 "{}: skipped, not a Markdown file",
                 display_path(&options.base, &absolute)
             )),
-            Ok(_) => files.push((absolute, true)),
+            Ok(_) => files.push((absolute, true, None)),
         }
     }
     manifest_roots.sort();
@@ -258,30 +320,71 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     for root in &manifest_roots {
         let (found, problems) =
             discover::walk_markdown(root, &crate::paths::ignore_boundary(root, root));
-        files.extend(found.into_iter().map(|p| (p, false)));
+        files.extend(found.into_iter().map(|p| (p, false, Some(root.clone()))));
         walk_problems.extend(problems);
     }
     files.sort();
     files.dedup_by(|a, b| a.0 == b.0);
 
-    // 2. Group by project root; load each project's settings (fatal if broken) and facts.
+    // 2. Group by project root; load each project's settings and facts. A broken config fails
+    // its own project (its runbooks are not linted, exit 2); the other projects are linted
+    // and reported.
+    let mut settings_of: BTreeMap<PathBuf, Option<Settings>> = BTreeMap::new();
+    let mut load_settings = |root: &Path, result: &mut CheckResult| -> Option<Settings> {
+        settings_of
+            .entry(root.to_path_buf())
+            .or_insert_with(|| {
+                match Settings::load(root, options.config.as_deref(), &options.base, &known) {
+                    Ok(mut settings) => {
+                        if options.today.is_some() {
+                            settings.today = options.today;
+                        }
+                        settings.selection = options.selection.clone();
+                        result.warnings.append(&mut settings.warnings);
+                        Some(settings)
+                    }
+                    Err(error) => {
+                        result.errors.push(ToolError::Config(error));
+                        None
+                    }
+                }
+            })
+            .clone()
+    };
     let mut by_root: BTreeMap<PathBuf, Vec<(PathBuf, bool)>> = BTreeMap::new();
-    for (file, explicit) in files {
+    for (file, explicit, walked_from) in files {
         let dir = file.parent().unwrap_or(Path::new("/"));
         let root = options.root.clone().unwrap_or_else(|| finder.root_for(dir));
+        // A directory walk prunes what the walked project excludes, nested projects included:
+        // `exclude = ["fixtures/**"]` at the top keeps a broken fixture's config unread.
+        if let Some(walk_root) = walked_from.filter(|w| *w != root) {
+            let excluded = load_settings(&walk_root, &mut result)
+                .and_then(|s| s.exclude)
+                .is_some_and(|set| set.is_match(relative_to(&walk_root, &file)));
+            if excluded {
+                continue;
+            }
+        }
         by_root.entry(root).or_default().push((file, explicit));
+    }
+    if let Some(doc) = &options.stdin {
+        let dir = doc.path.parent().unwrap_or(Path::new("/"));
+        let root = options.root.clone().unwrap_or_else(|| finder.root_for(dir));
+        by_root
+            .entry(root)
+            .or_default()
+            .push((doc.path.clone(), true));
     }
     for root in &manifest_roots {
         by_root.entry(root.clone()).or_default();
     }
     let mut projects: BTreeMap<PathBuf, Project> = BTreeMap::new();
     for root in by_root.keys() {
-        let mut settings = Settings::load(root, options.config.as_deref(), &options.base, &known)?;
-        if options.today.is_some() {
-            settings.today = options.today;
+        if let Some(settings) = load_settings(root, &mut result) {
+            projects.insert(root.clone(), Project::with_settings(settings));
         }
-        projects.insert(root.clone(), Project::with_settings(settings));
     }
+    check_selection(&options.selection, projects.values())?;
     // Manifests in parallel; a bug in a manifest loader costs that project's runbooks, not
     // the run.
     let failed: Vec<(PathBuf, Option<String>)> = projects
@@ -299,7 +402,22 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     }
     for project in projects.values() {
         walk_problems.extend(project.facts.walk_problems.iter().cloned());
+        result
+            .pack_rules
+            .extend(project.settings.packs.iter().map(|pack| {
+                let rule = rules::pack_rule::PackRule::new(pack.clone(), "");
+                let meta = rule.meta();
+                crate::ruledocs::RuleDoc {
+                    id: meta.id.to_string(),
+                    default_severity: meta.default_severity,
+                    on_by_default: true,
+                    summary: meta.summary.to_string(),
+                    docs: rules::docs_text(meta.docs),
+                }
+            }));
     }
+    result.pack_rules.sort_by(|a, b| a.id.cmp(&b.id));
+    result.pack_rules.dedup_by(|a, b| a.id == b.id);
     // Unreadable directories fail the run (files may be missing); ignore files that were not
     // read only warn (more files were linted, none lost). The same directory can be met by
     // several walks.
@@ -320,10 +438,10 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     // 3. Lint every selected file in parallel.
     let mut jobs: Vec<(&Project, PathBuf, String)> = Vec::new();
     for (root, files) in &by_root {
-        let project = &projects[root];
-        if !project.loaded {
+        let Some(project) = projects.get(root).filter(|p| p.loaded) else {
             continue;
-        }
+        };
+        let before = jobs.len();
         for (file, explicit) in files {
             let relative = relative_to(root, file);
             let selected = if *explicit && !options.force_select {
@@ -339,6 +457,16 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 jobs.push((project, file.clone(), relative));
             }
         }
+        let config = match &project.settings.path {
+            Some(path) => display_path(&options.base, path),
+            None => "none (the defaults)".to_string(),
+        };
+        result.details.push(format!(
+            "project {}: config {config}; {} of {} Markdown files selected",
+            display_path(&options.base, root),
+            jobs.len() - before,
+            files.len()
+        ));
     }
     result.files_checked = jobs.len();
     let outcomes: Vec<FileOutcome> = jobs
@@ -348,7 +476,20 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 .max_file_size
                 .or(project.settings.max_file_size)
                 .unwrap_or(DEFAULT_MAX_FILE_BYTES);
-            let mut outcome = lint_file(project, file, relative, &options.base, limit, options.fix);
+            let given = options
+                .stdin
+                .as_ref()
+                .filter(|doc| doc.path == *file)
+                .map(|doc| doc.text.clone());
+            let mut outcome = lint_file(
+                project,
+                file,
+                relative,
+                &options.base,
+                limit,
+                options.fix,
+                given,
+            );
             if let (true, FileOutcome::Linted(findings, _)) = (options.drop_source, &mut outcome) {
                 findings.source = Arc::from("");
             }
@@ -375,11 +516,11 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     // 4. Broken manifests, reported once per project.
     for (root, project) in &projects {
         for problem in &project.facts.problems {
-            let level = project
-                .settings
-                .level("invalid-manifest")
-                .unwrap_or(Level::On(Severity::Error));
-            let Some(severity) = level.severity() else {
+            let Some(severity) =
+                project
+                    .settings
+                    .resolve("invalid-manifest", None, Severity::Error, true)
+            else {
                 continue;
             };
             // A manifest excerpt (an env file) may hold a secret too.
@@ -421,6 +562,46 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
     Ok(result)
 }
 
+/// `--select`/`--extend-select`/`--ignore` ids must name a rule or pack entry: built in, or
+/// of one of the projects' packs. A typo is a usage error (exit 2) with a did-you-mean, never
+/// a silently empty selection.
+fn check_selection<'a>(
+    selection: &crate::config::Selection,
+    projects: impl Iterator<Item = &'a Project>,
+) -> Result<(), ToolError> {
+    if selection.ids().next().is_none() {
+        return Ok(());
+    }
+    let mut known: Vec<String> = Project::with_settings(Settings::default()).known_ids;
+    for project in projects {
+        known.extend(project.known_ids.iter().cloned());
+    }
+    known.sort();
+    known.dedup();
+    for (flag, ids) in [
+        (
+            "--select",
+            selection.select.iter().flatten().collect::<Vec<_>>(),
+        ),
+        ("--extend-select", selection.extend.iter().collect()),
+        ("--ignore", selection.ignore.iter().collect()),
+    ] {
+        for id in ids {
+            if known.binary_search(id).is_err() {
+                let hint =
+                    crate::diagnostic::did_you_mean_text(id, known.iter().map(String::as_str))
+                        .map(|h| format!("; {h}"))
+                        .unwrap_or_default();
+                return Err(ToolError::Usage(format!(
+                    "{flag}: unknown rule or pack entry `{}`{hint} (`runbook-lint rules` lists them)",
+                    crate::redact::shown(id)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 enum FileOutcome {
     /// Linted, with a note when the text had to be decoded lossily.
     Linted(FileFindings, Option<String>),
@@ -435,6 +616,7 @@ fn lint_file(
     base: &Path,
     max_bytes: u64,
     mode: FixMode,
+    given: Option<crate::robust::Text>,
 ) -> FileOutcome {
     let display = display_path(base, file);
     let Some(root) = &project.contained else {
@@ -443,19 +625,28 @@ fn lint_file(
             message: "its project root cannot be resolved".to_string(),
         });
     };
-    let text = match crate::robust::read_runbook(file, root, max_bytes) {
-        crate::robust::Read::Text(text) => text,
-        crate::robust::Read::Skip(why) => return FileOutcome::Skipped(format!("{display}: {why}")),
-        crate::robust::Read::Fail(message) => {
-            return FileOutcome::Failed(ToolError::Io {
-                path: display,
-                message,
-            })
-        }
+    let from_stdin = given.is_some();
+    let text = match given {
+        Some(text) => text,
+        None => match crate::robust::read_runbook(file, root, max_bytes) {
+            crate::robust::Read::Text(text) => text,
+            crate::robust::Read::Skip(why) => {
+                return FileOutcome::Skipped(format!("{display}: {why}"))
+            }
+            crate::robust::Read::Fail(message) => {
+                return FileOutcome::Failed(ToolError::Io {
+                    path: display,
+                    message,
+                })
+            }
+        },
     };
     // Only a named file reaches here without a Markdown extension (`RUNBOOK`, `Dockerfile`):
-    // its text decides.
-    if !discover::is_markdown(file) && !crate::document::looks_like_markdown(&text.text) {
+    // its text decides. A document on stdin is Markdown by being given.
+    if !from_stdin
+        && !discover::is_markdown(file)
+        && !crate::document::looks_like_markdown(&text.text)
+    {
         return FileOutcome::Skipped(format!("{display}: skipped, not a Markdown file"));
     }
     let note = match (text.lossy, mode) {
@@ -516,26 +707,23 @@ fn lint_file(
 }
 
 /// Lints one runbook's text; `relative` is its path from the project root.
-fn lint_source(
-    project: &Project,
-    rules: &[Box<dyn Rule>],
-    source: &str,
-    relative: &str,
-) -> Vec<Finding> {
+fn lint_source(project: &Project, source: &str, relative: &str) -> Vec<Finding> {
     let doc = Document::parse(source, &project.parse_options);
+    let settings = &project.settings;
     let cx = RuleContext {
         doc: &doc,
         source,
         path: relative,
         project: &project.facts,
-        settings: &project.settings,
+        settings,
     };
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for rule in rules {
-        let id = rule.meta().id;
-        if project.settings.level(id) == Some(Level::Off) {
+    let mut ran: HashSet<&str> = HashSet::new();
+    for (rule, active) in project.rules.iter().zip(&project.active) {
+        if !active {
             continue;
         }
+        ran.insert(rule.meta().id);
         rule.check(&mut crate::rules::Cx::new(
             &cx,
             rule.meta(),
@@ -543,49 +731,126 @@ fn lint_source(
         ));
     }
     let index = LineIndex::new(source);
-    let suppressions = Suppressions::from_document(&doc, source, &index);
+    let mut suppressions =
+        Suppressions::from_document(&doc, source, &index, Some(&project.known_ids));
     // Every string built from the text is masked after detection: messages, labels and help
     // may carry a secret transformed (a heading slug in a did-you-mean).
     let masker = crate::redact::Masker::new(source);
-    let mut findings: Vec<Finding> = diagnostics
-        .into_iter()
-        .filter_map(|d| {
-            let location = index.locate(source, d.span);
-            if suppressions.suppressed(&d.rule, location.line) {
-                return None;
-            }
-            let severity = match project.settings.level(&d.rule) {
-                Some(Level::Off) => return None,
-                Some(Level::On(severity)) => severity,
-                None => d.severity,
+    let finding = |d: Diagnostic, severity: Severity| {
+        let location = index.locate(source, d.span);
+        // A fix that would print a secret (in JSON, SARIF, an editor) is not offered.
+        let fix = d.fix.filter(|fix| {
+            fix.fits(source)
+                && fix
+                    .edits
+                    .iter()
+                    .all(|e| matches!(masker.mask(&e.replacement), Cow::Borrowed(_)))
+        });
+        let fix_locations = fix
+            .iter()
+            .flat_map(|fix| &fix.edits)
+            .map(|edit| index.locate(source, edit.span))
+            .collect();
+        Finding {
+            rule: d.rule,
+            severity,
+            span: d.span,
+            location,
+            message: masker.mask(&d.message).into_owned(),
+            label: d.label.map(|l| masker.mask(&l).into_owned()),
+            help: d.help.map(|h| masker.mask(&h).into_owned()),
+            fix,
+            fix_locations,
+            checked: d.checked,
+        }
+    };
+    let mut findings: Vec<Finding> = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics {
+        let Some(severity) = settings.resolve(&d.rule, d.entry.as_deref(), d.severity, true) else {
+            continue;
+        };
+        let line = index.position(source, d.span.start).0;
+        // A suppression may name the rule or the pack entry.
+        if suppressions.claim(&d.rule, line)
+            || d.entry
+                .as_deref()
+                .is_some_and(|entry| suppressions.claim(entry, line))
+        {
+            continue;
+        }
+        findings.push(finding(d, severity));
+    }
+    // The suppression comments themselves: unknown names, and (when on) unused ones.
+    let mut own: Vec<Diagnostic> = Vec::new();
+    for problem in &suppressions.problems {
+        own.push(
+            Diagnostic::new(
+                "invalid-suppression",
+                Severity::Warning,
+                problem.span,
+                problem.message.clone(),
+            )
+            .with_help(problem.help.clone()),
+        );
+    }
+    let judged = |id: &str| match project.entry_rule.get(id) {
+        // An entry is judged when its rule ran and the entry itself may report.
+        Some(rule) => {
+            ran.contains(rule.as_str())
+                && settings
+                    .resolve(rule, Some(id), Severity::Error, true)
+                    .is_some()
+        }
+        None => ran.contains(id),
+    };
+    if settings
+        .resolve("unused-suppression", None, Severity::Warning, false)
+        .is_some()
+    {
+        for unused in suppressions.unused(judged) {
+            let (message, help) = match &unused.rule {
+                Some(rule) => (
+                    format!("unused suppression of `{rule}`: no such finding here"),
+                    if unused.whole_comment {
+                        "remove the comment".to_string()
+                    } else {
+                        format!("remove `{rule}` from the comment")
+                    },
+                ),
+                None => (
+                    "unused suppression: no finding here".to_string(),
+                    "remove the comment".to_string(),
+                ),
             };
-            // A fix that would print a secret (in JSON, SARIF, an editor) is not offered.
-            let fix = d.fix.filter(|fix| {
-                fix.fits(source)
-                    && fix
-                        .edits
-                        .iter()
-                        .all(|e| matches!(masker.mask(&e.replacement), Cow::Borrowed(_)))
+            let fix = unused.whole_comment.then(|| {
+                crate::fix::Fix::safe(
+                    "remove the unused suppression comment",
+                    crate::fix::Edit::replace(comment_line(source, unused.comment), ""),
+                )
             });
-            let fix_locations = fix
-                .iter()
-                .flat_map(|fix| &fix.edits)
-                .map(|edit| index.locate(source, edit.span))
-                .collect();
-            Some(Finding {
-                rule: d.rule,
-                severity,
-                span: d.span,
-                location,
-                message: masker.mask(&d.message).into_owned(),
-                label: d.label.map(|l| masker.mask(&l).into_owned()),
-                help: d.help.map(|h| masker.mask(&h).into_owned()),
-                fix,
-                fix_locations,
-                checked: d.checked,
-            })
-        })
-        .collect();
+            own.push(
+                Diagnostic::new(
+                    "unused-suppression",
+                    Severity::Warning,
+                    unused.span,
+                    message,
+                )
+                .with_help(help)
+                .with_fix(fix),
+            );
+        }
+    }
+    for d in own {
+        let on_by_default = rules::on_by_default(&d.rule);
+        let Some(severity) = settings.resolve(&d.rule, None, d.severity, on_by_default) else {
+            continue;
+        };
+        let line = index.position(source, d.span.start).0;
+        if suppressions.suppressed_by_name(&d.rule, line) {
+            continue;
+        }
+        findings.push(finding(d, severity));
+    }
     findings.sort_by(|a, b| {
         (a.location.line, a.location.column, &a.rule, &a.message).cmp(&(
             b.location.line,
@@ -596,6 +861,22 @@ fn lint_source(
     });
     findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
     findings
+}
+
+/// What removing a comment removes: its whole line (with the line break) when nothing else
+/// is on it, else the comment alone.
+fn comment_line(source: &str, comment: crate::span::Span) -> crate::span::Span {
+    let line_start = source[..comment.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[comment.end..]
+        .find('\n')
+        .map_or(source.len(), |i| comment.end + i + 1);
+    let alone = source[line_start..comment.start].trim().is_empty()
+        && source[comment.end..line_end].trim().is_empty();
+    if alone {
+        crate::span::Span::new(line_start, line_end)
+    } else {
+        comment
+    }
 }
 
 fn absolutize(base: &Path, path: &Path) -> PathBuf {
@@ -662,14 +943,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("bad.md"), "# BOOM José\n").unwrap();
         std::fs::write(dir.path().join("good.md"), "# Fine\n").unwrap();
-        let project = Project {
-            contained: crate::fsio::Root::new(dir.path()).ok(),
-            loaded: true,
-            settings: Settings::default(),
-            facts: ProjectFacts::default(),
-            rules: vec![Box::new(Fragile)],
-            parse_options: ParseOptions::default(),
-        };
+        let mut project = Project::with_rules(Settings::default(), vec![Box::new(Fragile)]);
+        project.contained = crate::fsio::Root::new(dir.path()).ok();
         let lint = |name: &str| {
             lint_file(
                 &project,
@@ -678,6 +953,7 @@ mod tests {
                 dir.path(),
                 DEFAULT_MAX_FILE_BYTES,
                 FixMode::Off,
+                None,
             )
         };
         match lint("bad.md") {

@@ -75,6 +75,9 @@ pub enum ToolError {
         /// What went wrong.
         message: String,
     },
+    /// The command line asks for something that does not exist (an unknown rule id).
+    #[error("{0}")]
+    Usage(String),
     /// A bug met while linting one file or loading one project: that file (or the project's
     /// files) went unchecked, the others were still linted and reported.
     #[error(
@@ -101,6 +104,11 @@ pub struct CheckResult {
     pub errors: Vec<ToolError>,
     /// Notes for the user that are not findings (skipped files).
     pub warnings: Vec<String>,
+    /// The documentation of the projects' own pack rules (`packs`, inline `[[rule]]`), by id:
+    /// reports that describe every rule they report (SARIF) need them beside the built-in ones.
+    pub pack_rules: Vec<crate::ruledocs::RuleDoc>,
+    /// What `--verbose` prints: each project's root, config and runbook count.
+    pub details: Vec<String>,
 }
 
 impl CheckResult {

@@ -102,12 +102,63 @@ impl Level {
     }
 }
 
+/// `path` with `.` components dropped and `..` taken back lexically (symbolic links are not
+/// resolved: this is about how paths are written, for display and keys).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// `path` relative to the directory `dir` (both absolute and normalised), `/`-separated, with
+/// `..` where `path` is not under `dir`; `path` itself when they share no root (another drive).
+pub fn relative_path(dir: &Path, path: &Path) -> String {
+    let dir_parts: Vec<_> = dir.components().collect();
+    let path_parts: Vec<_> = path.components().collect();
+    let common = dir_parts
+        .iter()
+        .zip(&path_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return path.to_string_lossy().replace('\\', "/");
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); dir_parts.len() - common];
+    parts.extend(
+        path_parts[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// The top of the git repository holding `dir`: the nearest ancestor with a `.git`.
+pub fn repository_top(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|a| a.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
 /// Where ignore files stop being honoured for a walk of `dir` in the project at `root`: the
 /// repository's top (the nearest directory holding `.git`), else the project root. An
 /// `.ignore` with `*.md` in a parent of the repository must not make a run lint nothing.
 pub fn ignore_boundary(dir: &Path, root: &Path) -> PathBuf {
-    if let Some(top) = dir.ancestors().find(|a| a.join(".git").exists()) {
-        return top.to_path_buf();
+    if let Some(top) = repository_top(dir) {
+        return top;
     }
     if dir.starts_with(root) {
         root.to_path_buf()
@@ -261,6 +312,19 @@ fn ignore_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn relative_paths_between_directories() {
+        let rel = |dir: &str, path: &str| relative_path(Path::new(dir), Path::new(path));
+        assert_eq!(rel("/repo", "/repo/docs/a.md"), "docs/a.md");
+        assert_eq!(rel("/repo/ci", "/repo/docs/a.md"), "../docs/a.md");
+        assert_eq!(rel("/repo/docs", "/repo/docs"), ".");
+        assert_eq!(
+            normalize(Path::new("/repo/ci/../docs/./a.md")),
+            PathBuf::from("/repo/docs/a.md")
+        );
+    }
 
     #[test]
     fn joins_and_normalises() {

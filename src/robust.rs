@@ -25,7 +25,7 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, String> 
 }
 
 /// A runbook's text.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Text {
     /// The text; invalid UTF-8 sequences replaced with U+FFFD.
     pub text: String,

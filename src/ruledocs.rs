@@ -24,8 +24,10 @@ pub fn url_in(repository: &str, id: &str) -> Option<String> {
 pub struct RuleDoc {
     /// Rule id.
     pub id: String,
-    /// Default severity.
+    /// Default severity (when on).
     pub default_severity: Severity,
+    /// False for a rule that reports nothing unless turned on (`unused-suppression`).
+    pub on_by_default: bool,
     /// One line.
     pub summary: String,
     /// Full documentation, Markdown, rustdoc indentation removed.
@@ -69,10 +71,19 @@ impl RuleDoc {
             "<!-- Generated from the rule's doc comment by `UPDATE_DOCS=1 cargo test --test it docs`; do not edit. -->\n\
              # {}\n\nDefault severity: {}\n\n{}\n\n{}\n",
             self.id,
-            self.default_severity.name(),
+            self.default_name(),
             self.summary_sentence(),
             docs
         )
+    }
+
+    /// "warning", or "off (warning when turned on)".
+    pub fn default_name(&self) -> String {
+        if self.on_by_default {
+            self.default_severity.name().to_string()
+        } else {
+            format!("off ({} when turned on)", self.default_severity.name())
+        }
     }
 
     fn summary_sentence(&self) -> String {
@@ -93,7 +104,11 @@ pub fn index(docs: &[RuleDoc]) -> String {
     for doc in docs {
         out.push_str(&format!(
             "| [`{id}`]({id}.md) | {} | {} |\n",
-            doc.default_severity.name(),
+            if doc.on_by_default {
+                doc.default_severity.name()
+            } else {
+                "off"
+            },
             doc.summary.replace('|', "\\|"),
             id = doc.id
         ));

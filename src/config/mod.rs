@@ -20,11 +20,84 @@ use crate::span::LineIndex;
 /// Config file names, in the order they are looked for.
 pub const CONFIG_FILES: &[&str] = &["runbook-lint.toml", ".runbook-lint.toml"];
 
-/// A config that could not be loaded.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}:{line}:{column}: {message}")]
+/// The Python project file, which holds the config under `[tool.runbook-lint]` (as ruff reads
+/// `[tool.ruff]`); looked for after [`CONFIG_FILES`], and only a file with that table counts.
+pub const PYPROJECT: &str = "pyproject.toml";
+
+/// Whether a pyproject.toml's text has a `[tool.runbook-lint]` table (or a sub-table of it):
+/// a look at its table headers, so a broken file that has one is still reported as a config.
+pub fn configures_runbook_lint(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start().trim_start_matches('[').trim_start();
+        line.starts_with("tool.runbook-lint]")
+            || line.starts_with("tool.runbook-lint.")
+            || line.starts_with("tool.\"runbook-lint\"")
+    })
+}
+
+/// Whether `dir` holds a pyproject.toml with a `[tool.runbook-lint]` table.
+pub fn pyproject_configures(dir: &Path) -> bool {
+    let path = dir.join(PYPROJECT);
+    if !path.is_file() {
+        return false;
+    }
+    let root = crate::fsio::Root::new(dir).ok();
+    crate::fsio::read_string(&path, root.as_ref(), MAX_CONFIG_BYTES)
+        .is_ok_and(|text| configures_runbook_lint(&text))
+}
+
+/// Largest config file read.
+const MAX_CONFIG_BYTES: u64 = crate::fsio::MAX_PROJECT_FILE_BYTES;
+
+/// The config files present at `root`, in the order they win: `runbook-lint.toml`,
+/// `.runbook-lint.toml`, then a pyproject.toml with `[tool.runbook-lint]`.
+fn config_candidates(root: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = CONFIG_FILES
+        .iter()
+        .map(|name| root.join(name))
+        .filter(|p| std::fs::symlink_metadata(p).is_ok())
+        .collect();
+    if pyproject_configures(root) {
+        found.push(root.join(PYPROJECT));
+    }
+    found
+}
+
+/// Whether a config path is a pyproject.toml (its config is the `[tool.runbook-lint]` table).
+fn is_pyproject(path: &Path) -> bool {
+    path.file_name().is_some_and(|name| name == PYPROJECT)
+}
+
+/// The config table of a file: the whole file, or a pyproject.toml's `[tool.runbook-lint]`
+/// (its spans stay those of the whole file, so errors point at the right line).
+fn config_table<T: serde::de::DeserializeOwned + Default>(
+    text: &str,
+    pyproject: bool,
+) -> Result<T, toml::de::Error> {
+    #[derive(Deserialize)]
+    struct PyProject<T> {
+        tool: Option<Tool<T>>,
+    }
+    #[derive(Deserialize)]
+    struct Tool<T> {
+        #[serde(rename = "runbook-lint")]
+        runbook_lint: Option<T>,
+    }
+    if pyproject {
+        Ok(toml::from_str::<PyProject<T>>(text)?
+            .tool
+            .and_then(|tool| tool.runbook_lint)
+            .unwrap_or_default())
+    } else {
+        toml::from_str(text)
+    }
+}
+
+/// A config that could not be loaded: `path:line:column: message`, or `cannot read path:
+/// message` when the file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
-    /// The config file.
+    /// The config file, as the user would name it (relative to the working directory).
     pub path: String,
     /// 1-based line (0 when the file could not be read).
     pub line: usize,
@@ -32,6 +105,30 @@ pub struct ConfigError {
     pub column: usize,
     /// What is wrong, naming the key.
     pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line == 0 {
+            write!(f, "cannot read {}: {}", self.path, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path, self.line, self.column, self.message
+            )
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// `path` as the user would name it from `base`: relative when under it.
+fn shown_path(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// Parses and validates a rule's options table into the rule's options type.
@@ -124,6 +221,37 @@ pub struct Settings {
     /// `anchors = "github" | "mkdocs" | "docusaurus"`: how every Markdown file's heading
     /// anchors are written, instead of deciding per file from the site config present.
     pub anchors: Option<AnchorStyle>,
+    /// The command line's rule selection, over the levels.
+    pub selection: Selection,
+    /// Notes about the config that are not errors (another config file also present).
+    pub warnings: Vec<String>,
+}
+
+/// `--select`, `--extend-select` and `--ignore`: rule and pack entry ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Only these run (`None`: every rule the config leaves on).
+    pub select: Option<std::collections::BTreeSet<String>>,
+    /// These run too, even where the config (or their default) turns them off.
+    pub extend: std::collections::BTreeSet<String>,
+    /// These never run; wins over the others.
+    pub ignore: std::collections::BTreeSet<String>,
+}
+
+impl Selection {
+    /// Every id named.
+    pub fn ids(&self) -> impl Iterator<Item = &String> {
+        self.select
+            .iter()
+            .flatten()
+            .chain(&self.extend)
+            .chain(&self.ignore)
+    }
+
+    /// True when `id` is selected by name (`--select` or `--extend-select`).
+    fn forces(&self, id: &str) -> bool {
+        self.extend.contains(id) || self.select.as_ref().is_some_and(|s| s.contains(id))
+    }
 }
 
 impl Default for Settings {
@@ -140,6 +268,8 @@ impl Default for Settings {
             today: None,
             rule_options: BTreeMap::new(),
             anchors: None,
+            selection: Selection::default(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -158,28 +288,46 @@ impl Settings {
         base: &Path,
         known_rules: &[KnownRule<'_>],
     ) -> Result<Settings, ConfigError> {
-        let (path, contained) = match explicit {
-            Some(path) => (
-                Some(path.to_path_buf()),
-                crate::fsio::user_path_root(base, path),
-            ),
-            None => (
-                CONFIG_FILES
-                    .iter()
-                    .map(|name| root.join(name))
-                    .find(|p| std::fs::symlink_metadata(p).is_ok()),
-                crate::fsio::Root::new(root).ok(),
-            ),
-        };
+        let mut warnings = Vec::new();
+        let (path, contained) =
+            match explicit {
+                Some(path) => (
+                    Some(path.to_path_buf()),
+                    crate::fsio::user_path_root(base, path),
+                ),
+                None => {
+                    let found = config_candidates(root);
+                    if let [used, ignored @ ..] = found.as_slice() {
+                        if !ignored.is_empty() {
+                            let name = |p: &Path| {
+                                let shown = shown_path(base, p);
+                                if is_pyproject(p) {
+                                    format!("{shown} [tool.runbook-lint]")
+                                } else {
+                                    shown
+                                }
+                            };
+                            warnings.push(format!(
+                            "{} and {} both configure runbook-lint; using {} (remove the other)",
+                            name(used),
+                            ignored.iter().map(|p| name(p)).collect::<Vec<_>>().join(" and "),
+                            name(used),
+                        ));
+                        }
+                    }
+                    (found.into_iter().next(), crate::fsio::Root::new(root).ok())
+                }
+            };
         let Some(path) = path else {
             return Ok(Settings::default());
         };
-        let display = path.display().to_string();
+        let pyproject = is_pyproject(&path);
+        let display = shown_path(base, &path);
         let cannot_read = |message: String| ConfigError {
             path: display.clone(),
             line: 0,
             column: 0,
-            message: format!("cannot read config: {message}"),
+            message,
         };
         let text = crate::fsio::read_string(
             &path,
@@ -188,15 +336,23 @@ impl Settings {
         )
         .map_err(|error| cannot_read(error.to_string()))?;
         // User packs first: their rule ids are valid keys of `[rules]`.
-        let packs = load_packs(root, &display, &text)?;
+        let packs = load_packs(root, &display, &text, pyproject)?;
         let mut known: Vec<KnownRule<'_>> = known_rules.to_vec();
         known.extend(packs.iter().map(|p| KnownRule {
             id: p.rule.as_str(),
             parse_options: None,
         }));
-        let mut settings = Settings::parse(&display, &text, &known)?;
+        // Their entries may be set like rules, as the built-in packs' may.
+        known.extend(packs.iter().flat_map(|p| {
+            p.entries.iter().map(|e| KnownRule {
+                id: e.id.as_str(),
+                parse_options: None,
+            })
+        }));
+        let mut settings = Settings::parse_table(&display, &text, &known, pyproject)?;
         settings.packs.splice(0..0, packs);
         settings.path = Some(path);
+        settings.warnings = warnings;
         Ok(settings)
     }
 
@@ -205,6 +361,16 @@ impl Settings {
         path: &str,
         text: &str,
         known_rules: &[KnownRule<'_>],
+    ) -> Result<Settings, ConfigError> {
+        Settings::parse_table(path, text, known_rules, false)
+    }
+
+    /// Parses a config file's text: the whole file, or (`pyproject`) its `[tool.runbook-lint]`.
+    fn parse_table(
+        path: &str,
+        text: &str,
+        known_rules: &[KnownRule<'_>],
+        pyproject: bool,
     ) -> Result<Settings, ConfigError> {
         let index = LineIndex::new(text);
         // Messages quote values from the file: masked, escaped and cut short.
@@ -217,7 +383,7 @@ impl Settings {
                 message: crate::redact::shown_message(&message),
             }
         };
-        let file: ConfigFile = toml::from_str(text).map_err(|error| {
+        let file: ConfigFile = config_table(text, pyproject).map_err(|error| {
             let offset = error.span().map(|s| s.start).unwrap_or(0);
             error_at(offset, error.message().trim().to_string())
         })?;
@@ -390,6 +556,51 @@ impl Settings {
         self.levels.get(rule).copied()
     }
 
+    /// The severity a finding of `rule` (from pack entry `entry`) is reported with, `None`
+    /// when it is not reported. In order: `--ignore` drops it; `--select` keeps only what it
+    /// names; the config's level for the entry, then for the rule, decides; without one the
+    /// finding keeps `severity`, unless the rule is off by default (`on_by_default` false).
+    /// A rule or entry named by `--select`/`--extend-select` is on even where the config (at
+    /// its own level: rule or entry) or its default turns it off.
+    pub fn resolve(
+        &self,
+        rule: &str,
+        entry: Option<&str>,
+        severity: crate::diagnostic::Severity,
+        on_by_default: bool,
+    ) -> Option<crate::diagnostic::Severity> {
+        let selection = &self.selection;
+        let ignored = |id: &str| selection.ignore.contains(id);
+        if ignored(rule) || entry.is_some_and(ignored) {
+            return None;
+        }
+        let rule_forced = selection.forces(rule);
+        let entry_forced = entry.is_some_and(|e| selection.forces(e));
+        if selection.select.is_some() && !rule_forced && !entry_forced {
+            return None;
+        }
+        let on = |level: Level, forced: bool| match level {
+            Level::On(severity) => Some(severity),
+            Level::Off => forced.then_some(severity),
+        };
+        match entry.and_then(|e| self.level(e)) {
+            Some(level) => on(level, entry_forced),
+            None => match self.level(rule) {
+                Some(level) => on(level, rule_forced || entry_forced),
+                None => (on_by_default || rule_forced || entry_forced).then_some(severity),
+            },
+        }
+    }
+
+    /// Whether `rule` (with these pack entries) may report anything, so that it runs at all.
+    pub fn may_report(&self, rule: &str, entries: &[&str], on_by_default: bool) -> bool {
+        let any = crate::diagnostic::Severity::Error;
+        self.resolve(rule, None, any, on_by_default).is_some()
+            || entries
+                .iter()
+                .any(|e| self.resolve(rule, Some(e), any, on_by_default).is_some())
+    }
+
     /// True when a runbook path (relative to the root) passes include/exclude.
     pub fn selects(&self, relative: &str) -> bool {
         self.include
@@ -428,7 +639,7 @@ pub fn parse_size_text(text: &str) -> Option<u64> {
     number.checked_mul(factor)
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 struct PacksOnly {
     #[serde(default)]
     packs: Vec<toml::Spanned<String>>,
@@ -436,9 +647,14 @@ struct PacksOnly {
 
 /// Loads the pack files named by the config's `packs` globs (relative to the root). A glob
 /// that matches nothing or a malformed pack is an error naming the file, line and key.
-fn load_packs(root: &Path, config: &str, text: &str) -> Result<Vec<pack::Pack>, ConfigError> {
+fn load_packs(
+    root: &Path,
+    config: &str,
+    text: &str,
+    pyproject: bool,
+) -> Result<Vec<pack::Pack>, ConfigError> {
     // Syntax errors and unknown keys are reported by the full parse; here only `packs`.
-    let Ok(packs) = toml::from_str::<PacksOnly>(text) else {
+    let Ok(packs) = config_table::<PacksOnly>(text, pyproject) else {
         return Ok(Vec::new());
     };
     let index = LineIndex::new(text);
@@ -494,7 +710,7 @@ fn load_packs(root: &Path, config: &str, text: &str) -> Result<Vec<pack::Pack>, 
                 path: shown.clone(),
                 line: 0,
                 column: 0,
-                message: format!("cannot read pack: {e}"),
+                message: e.to_string(),
             })?;
             let pack = pack::Pack::parse(&shown, &body).map_err(|e| ConfigError {
                 path: e.origin,
@@ -528,6 +744,35 @@ fn globs(patterns: &[String]) -> Result<Option<GlobSet>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pyproject_holds_the_config_under_tool_runbook_lint() {
+        let text = "[project]\nname = \"x\"\n\n[tool.ruff]\nline-length = 100\n\n[tool.runbook-lint]\nexclude = [\"docs/archive/**\"]\n\n[tool.runbook-lint.rules]\nmissing-script = \"warning\"\n";
+        assert!(configures_runbook_lint(text));
+        assert!(!configures_runbook_lint(
+            "[tool.ruff]\n[tool.runbook-linter]\n"
+        ));
+        let known = [KnownRule {
+            id: "missing-script",
+            parse_options: None,
+        }];
+        let settings = Settings::parse_table("pyproject.toml", text, &known, true).unwrap();
+        assert!(!settings.selects("docs/archive/old.md"));
+        assert_eq!(
+            settings.level("missing-script"),
+            Some(Level::On(crate::diagnostic::Severity::Warning))
+        );
+        // Errors point into the whole file.
+        let error = Settings::parse_table(
+            "pyproject.toml",
+            "[tool.ruff]\nx = 1\n[tool.runbook-lint]\nexlude = []\n",
+            &known,
+            true,
+        )
+        .unwrap_err();
+        assert_eq!((error.line, error.column), (4, 1), "{error}");
+        assert!(error.message.contains("exlude"), "{error}");
+    }
 
     const RULES: &[KnownRule<'static>] = &[
         KnownRule {

@@ -1,17 +1,24 @@
 //! Fingerprints that survive lines moving: shared by `--baseline` and SARIF
 //! `partialFingerprints`.
 //!
-//! A fingerprint hashes the rule, the path, the whitespace-normalised text of the flagged lines
-//! and the occurrence index among findings with the same rule and text in that file. Line
-//! numbers are left out on purpose: inserting a paragraph above a finding must not make it new.
+//! A fingerprint hashes the rule, the whitespace-normalised text of the flagged lines and the
+//! occurrence index among findings with the same rule and text in that file. Line numbers are
+//! left out on purpose: inserting a paragraph above a finding must not make it new. The path
+//! is left out too (recipe `v2`): it is keyed beside the fingerprint (a baseline entry's path,
+//! a SARIF result's artifact), so the same finding gets the same fingerprint whichever
+//! directory the run started in. Recipe `v1` hashed the path as shown (relative to the
+//! working directory); it is kept to read version-1 baselines.
 
 use std::collections::HashMap;
 
 use crate::findings::FileFindings;
 use crate::span::LineIndex;
 
-/// Version tag, bumped if the recipe changes (old baselines then stop matching, loudly).
-pub const VERSION: &str = "v1";
+/// The current recipe's tag, bumped if the recipe changes.
+pub const VERSION: &str = "v2";
+
+/// The recipe of version-1 baselines: the displayed path hashed in.
+pub const VERSION_1: &str = "v1";
 
 /// One fingerprint per finding of `file`, in the same order, 16 hex digits each.
 ///
@@ -19,12 +26,21 @@ pub const VERSION: &str = "v1";
 /// once, and the occurrence index comes from a count per (rule, text), not a rescan of the
 /// findings before it (128 000 findings once took 185 s and 1.6 GB).
 pub fn fingerprints(file: &FileFindings) -> Vec<String> {
+    compute(file, None)
+}
+
+/// The fingerprints of recipe [`VERSION_1`], which hashed `file.path` in.
+pub fn fingerprints_v1(file: &FileFindings) -> Vec<String> {
+    compute(file, Some(&file.path))
+}
+
+fn compute(file: &FileFindings, path: Option<&str>) -> Vec<String> {
     let source: &str = &file.source;
     let index = LineIndex::new(source);
     // Line range → id of its normalised text; normalised text → id.
     let mut range_ids: HashMap<(usize, usize), usize> = HashMap::new();
     let mut text_ids: HashMap<String, usize> = HashMap::new();
-    // (rule, text id) → the hash state after VERSION, rule, path and text; and how many
+    // (rule, text id) → the hash state after the version, rule, (path) and text; and how many
     // findings with that key came before.
     let mut states: HashMap<(&str, usize), (Fnv64, usize)> = HashMap::new();
     file.findings
@@ -41,7 +57,11 @@ pub fn fingerprints(file: &FileFindings) -> Vec<String> {
                 .or_insert_with(|| {
                     let text = normalize(&source[range.0..range.1]);
                     let mut hasher = Fnv64::default();
-                    for part in [VERSION, &finding.rule, &file.path, &text] {
+                    let parts: &[&str] = match path {
+                        Some(path) => &[VERSION_1, &finding.rule, path, &text],
+                        None => &[VERSION, &finding.rule, &text],
+                    };
+                    for part in parts {
                         hasher.write(part.as_bytes());
                         // A separator byte so ("ab","c") and ("a","bc") differ.
                         hasher.write(&[0]);
@@ -146,10 +166,17 @@ mod tests {
     }
 
     #[test]
-    fn the_recipe_is_unchanged() {
+    fn the_recipes_are_unchanged() {
         // Baselines written by earlier versions must keep matching.
-        let prints = fingerprints(&file("# Run\n\nOwner: TBD\nOwner:  TBD\n", &["TBD", "TBD"]));
-        assert_eq!(prints, vec!["61362aa3e22bc334", "613990a3e22ea65d"]);
+        let file = file("# Run\n\nOwner: TBD\nOwner:  TBD\n", &["TBD", "TBD"]);
+        assert_eq!(
+            fingerprints_v1(&file),
+            vec!["61362aa3e22bc334", "613990a3e22ea65d"]
+        );
+        assert_eq!(
+            fingerprints(&file),
+            vec!["b7fc5647b0076ea7", "b7f8f047b0048b7e"]
+        );
     }
 
     #[test]
@@ -159,13 +186,15 @@ mod tests {
     }
 
     #[test]
-    fn text_path_and_rule_change_the_fingerprint() {
+    fn text_and_rule_change_the_fingerprint_the_path_only_in_v1() {
         let a = fingerprints(&file("Owner: TBD\n", &["TBD"]));
         let b = fingerprints(&file("Pager: TBD\n", &["TBD"]));
         assert_ne!(a, b);
         let mut moved = file("Owner: TBD\n", &["TBD"]);
         moved.path = "docs/other.md".into();
-        assert_ne!(a, fingerprints(&moved));
+        assert_eq!(a, fingerprints(&moved));
+        let original = file("Owner: TBD\n", &["TBD"]);
+        assert_ne!(fingerprints_v1(&original), fingerprints_v1(&moved));
         let mut other_rule = file("Owner: TBD\n", &["TBD"]);
         other_rule.findings[0].rule = "placeholder-contact".into();
         assert_ne!(a, fingerprints(&other_rule));

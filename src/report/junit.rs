@@ -1,19 +1,27 @@
-//! `--format junit`: JUnit XML for CI dashboards. One test suite per file with findings, one
-//! failed test case per finding; a clean run is one passing case, so dashboards show a run.
+//! `--format junit`: JUnit XML for CI dashboards, valid against the Jenkins xunit plugin's
+//! JUnit schema (tested against it). One test suite per file with findings, one failed test
+//! case per finding; problems that are not findings (an unreadable file, a broken config) are
+//! test cases with an `<error>` in a suite of their own. A clean run is one passing case, so
+//! dashboards show a run.
 
-use crate::findings::CheckResult;
+use std::time::Duration;
 
-/// The JUnit XML document.
-pub fn render(result: &CheckResult) -> String {
-    let total: usize = result.files.iter().map(|f| f.findings.len()).sum();
+use crate::findings::{CheckResult, ToolError};
+
+/// The JUnit XML document; `elapsed` is the run's wall time (the `time` attribute).
+pub fn render(result: &CheckResult, elapsed: Duration) -> String {
+    let failures: usize = result.files.iter().map(|f| f.findings.len()).sum();
+    let errors = result.errors.len();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    // The schema's time: seconds with at most three decimals.
     out.push_str(&format!(
-        "<testsuites name=\"runbook-lint\" tests=\"{}\" failures=\"{total}\">\n",
-        total.max(1)
+        "<testsuites name=\"runbook-lint\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" time=\"{:.3}\">\n",
+        (failures + errors).max(1),
+        elapsed.as_secs_f64()
     ));
-    if total == 0 {
+    if failures + errors == 0 {
         out.push_str(&format!(
-            "  <testsuite name=\"runbook-lint\" tests=\"1\" failures=\"0\">\n    \
+            "  <testsuite name=\"runbook-lint\" tests=\"1\" failures=\"0\" errors=\"0\">\n    \
              <testcase name=\"{} checked\" classname=\"runbook-lint\"/>\n  </testsuite>\n",
             super::plural(result.files_checked, "file")
         ));
@@ -21,7 +29,7 @@ pub fn render(result: &CheckResult) -> String {
     for file in &result.files {
         let path = escape(&file.path);
         out.push_str(&format!(
-            "  <testsuite name=\"{path}\" tests=\"{n}\" failures=\"{n}\">\n",
+            "  <testsuite name=\"{path}\" tests=\"{n}\" failures=\"{n}\" errors=\"0\">\n",
             n = file.findings.len()
         ));
         for f in &file.findings {
@@ -41,8 +49,33 @@ pub fn render(result: &CheckResult) -> String {
         }
         out.push_str("  </testsuite>\n");
     }
+    if errors > 0 {
+        out.push_str(&format!(
+            "  <testsuite name=\"runbook-lint\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\">\n"
+        ));
+        for error in &result.errors {
+            let (kind, subject) = describe(error);
+            let message = escape(&error.to_string());
+            out.push_str(&format!(
+                "    <testcase name=\"{}\" classname=\"runbook-lint\">\n      \
+                 <error message=\"{message}\" type=\"{kind}\">{message}</error>\n    </testcase>\n",
+                escape(&subject)
+            ));
+        }
+        out.push_str("  </testsuite>\n");
+    }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// The kind of a problem and what it is about (a path).
+fn describe(error: &ToolError) -> (&'static str, String) {
+    match error {
+        ToolError::Config(config) => ("config", config.path.clone()),
+        ToolError::Io { path, .. } => ("io", path.clone()),
+        ToolError::Internal { path, .. } => ("internal", path.clone()),
+        ToolError::Usage(_) => ("usage", "command line".to_string()),
+    }
 }
 
 /// XML attribute and text escaping; control characters XML 1.0 cannot hold are dropped.

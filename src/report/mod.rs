@@ -31,16 +31,42 @@ pub enum Format {
     Junit,
 }
 
-/// Renders a result in `format`; `rules` is the documentation of every rule, for the formats
-/// that describe them (SARIF).
-pub fn render(result: &CheckResult, format: Format, color: bool, rules: &[RuleDoc]) -> String {
+/// What a report needs besides the findings.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Colour the human report.
+    pub color: bool,
+    /// The run's wall time (JUnit's `time`).
+    pub elapsed: std::time::Duration,
+    /// The directory the findings' paths are shown relative to (the working directory).
+    pub base: std::path::PathBuf,
+    /// The directory SARIF URIs are relative to: the repository's top (`.git`), else `base`.
+    pub source_root: std::path::PathBuf,
+    /// The documentation of every built-in rule, for the formats that describe them (SARIF);
+    /// the projects' pack rules come with the result ([`CheckResult::pack_rules`]).
+    pub rules: Vec<RuleDoc>,
+}
+
+impl RenderOptions {
+    /// Options for a run in the directory `base`: SARIF URIs relative to its repository.
+    pub fn for_base(base: &std::path::Path) -> RenderOptions {
+        RenderOptions {
+            base: base.to_path_buf(),
+            source_root: crate::paths::repository_top(base).unwrap_or_else(|| base.to_path_buf()),
+            ..RenderOptions::default()
+        }
+    }
+}
+
+/// Renders a result in `format`.
+pub fn render(result: &CheckResult, format: Format, options: &RenderOptions) -> String {
     match format {
-        Format::Human => human::render(result, color),
+        Format::Human => human::render(result, options.color),
         Format::Json => json::render(result),
         Format::Concise => concise::render(result),
         Format::Github => github::render(result),
-        Format::Sarif => sarif::render(result, rules),
-        Format::Junit => junit::render(result),
+        Format::Sarif => sarif::render(result, options),
+        Format::Junit => junit::render(result, options.elapsed),
     }
 }
 

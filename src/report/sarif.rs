@@ -1,8 +1,13 @@
 //! `--format sarif`: SARIF 2.1.0 as GitHub code scanning reads it.
 //!
 //! The driver carries every rule's metadata (descriptions, help from the rule's docs, default
-//! level, a link to its docs page); each result carries a region and a `partialFingerprints`
-//! entry from [`super::fingerprint`], so code scanning keeps tracking an alert when lines move.
+//! level, a link to its docs page); each result carries a region and `partialFingerprints`
+//! from [`super::fingerprint`] (`primaryLocationLineHash`, the key code scanning matches alerts
+//! by, and the same value under our own versioned key), so an alert survives lines moving.
+//! Artifact URIs are relative to the repository's top (`%SRCROOT%`, whose absolute URI is in
+//! `originalUriBaseIds`) whichever directory the run started in, as code scanning needs them.
+//! The run's `invocations` say whether it succeeded, with a notification for every file that
+//! was skipped or could not be read and every config that could not be loaded.
 //! Only messages are printed, never source text: a finding may sit on a line holding a secret.
 
 use serde::Serialize;
@@ -15,8 +20,8 @@ use crate::ruledocs::{self, RuleDoc};
 /// The schema URI written into the log.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// Key of our entry in `partialFingerprints`.
-pub const FINGERPRINT_KEY: &str = "runbookLint/v1";
+/// Key of our entry in `partialFingerprints` (beside `primaryLocationLineHash`).
+pub const FINGERPRINT_KEY: &str = "runbookLint/v2";
 
 /// The package's `repository` from Cargo.toml, if set.
 fn repository() -> &'static str {
@@ -36,17 +41,22 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn rule_descriptor(doc: &RuleDoc) -> Value {
+/// A rule's descriptor; `page`: it has a page under docs/rules (a built-in rule), linked as
+/// `helpUri`. A team's pack rule is tagged `pack`.
+fn rule_descriptor(doc: &RuleDoc, page: bool) -> Value {
     let mut rule = json!({
         "id": doc.id,
         "name": pascal_case(&doc.id),
         "shortDescription": { "text": doc.summary },
         "fullDescription": { "text": doc.what_it_does() },
         "help": { "text": doc.docs, "markdown": doc.docs },
-        "defaultConfiguration": { "level": level(doc.default_severity) },
-        "properties": { "tags": ["runbook"] },
+        "defaultConfiguration": {
+            "level": level(doc.default_severity),
+            "enabled": doc.on_by_default,
+        },
+        "properties": { "tags": if page { json!(["runbook"]) } else { json!(["runbook", "pack"]) } },
     });
-    if let Some(uri) = help_uri(repository(), &doc.id) {
+    if let Some(uri) = help_uri(repository(), &doc.id).filter(|_| page) {
         rule["helpUri"] = Value::String(uri);
     }
     rule
@@ -76,12 +86,38 @@ fn uri(path: &str) -> String {
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
-    if path.starts_with('/') {
-        format!("file://{out}")
+    out
+}
+
+/// An absolute path as a `file:` URI (`file:///C:/x` on Windows).
+fn file_uri(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let text = if text.starts_with('/') {
+        text
     } else {
-        out
+        format!("/{text}")
+    };
+    // A drive letter's colon stays as it is.
+    format!("file://{}", uri(&text).replacen("%3A", ":", 1))
+}
+
+/// Where a finding's file is: relative to the source root when under it, else absolute.
+fn artifact(path: &str, options: &super::RenderOptions) -> ArtifactLocation {
+    let absolute = crate::paths::normalize(&options.base.join(path));
+    match absolute.strip_prefix(&options.source_root) {
+        Ok(relative) => ArtifactLocation {
+            uri: uri(&relative.to_string_lossy().replace('\\', "/")),
+            uri_base_id: Some(SOURCE_ROOT),
+        },
+        Err(_) => ArtifactLocation {
+            uri: file_uri(&absolute),
+            uri_base_id: None,
+        },
     }
 }
+
+/// The base id of artifact URIs: the repository's top.
+const SOURCE_ROOT: &str = "%SRCROOT%";
 
 // The results as typed structs borrowing from the findings: a `serde_json::Value` tree took
 // 12 KB per result (1 GB for 80 000). Fields are in alphabetical order, as the sorted maps of
@@ -99,6 +135,7 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     column_kind: &'static str,
+    invocations: [Value; 1],
     original_uri_base_ids: Value,
     results: Vec<SarifResult<'a>>,
     tool: Value,
@@ -131,11 +168,12 @@ struct PhysicalLocation {
     region: Region,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
-    uri_base_id: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -154,14 +192,20 @@ struct Text {
 
 #[derive(Serialize)]
 struct Fingerprints {
-    #[serde(rename = "runbookLint/v1")]
+    #[serde(rename = "primaryLocationLineHash")]
+    line_hash: String,
+    #[serde(rename = "runbookLint/v2")]
     print: String,
 }
 
 /// A SARIF `fix`: one artifact change (fixes only touch the runbook) with a replacement per
 /// edit; regions in the run's `unicodeCodePoints` columns. SARIF has no applicability, so
 /// it rides in the property bag.
-fn sarif_fix(path: &str, fix: &crate::fix::Fix, locations: &[crate::span::Location]) -> Value {
+fn sarif_fix(
+    artifact: &ArtifactLocation,
+    fix: &crate::fix::Fix,
+    locations: &[crate::span::Location],
+) -> Value {
     let replacements: Vec<Value> = fix
         .edits
         .iter()
@@ -181,24 +225,59 @@ fn sarif_fix(path: &str, fix: &crate::fix::Fix, locations: &[crate::span::Locati
     json!({
         "description": { "text": fix.description },
         "artifactChanges": [{
-            "artifactLocation": { "uri": uri(path), "uriBaseId": "%SRCROOT%" },
+            "artifactLocation": artifact,
             "replacements": replacements,
         }],
         "properties": { "applicability": fix.applicability.name() },
     })
 }
 
+/// The run's invocation: whether it succeeded (no file or config failed), and a notification
+/// for each problem that is not a finding.
+fn invocation(result: &CheckResult) -> Value {
+    let notification =
+        |level: &str, text: String| json!({ "level": level, "message": { "text": text } });
+    let mut execution = Vec::new();
+    let mut configuration = Vec::new();
+    for error in &result.errors {
+        match error {
+            crate::findings::ToolError::Config(_) => {
+                configuration.push(notification("error", error.to_string()))
+            }
+            _ => execution.push(notification("error", error.to_string())),
+        }
+    }
+    for warning in &result.warnings {
+        execution.push(notification("warning", warning.clone()));
+    }
+    let mut invocation = json!({ "executionSuccessful": result.errors.is_empty() });
+    if !execution.is_empty() {
+        invocation["toolExecutionNotifications"] = Value::Array(execution);
+    }
+    if !configuration.is_empty() {
+        invocation["toolConfigurationNotifications"] = Value::Array(configuration);
+    }
+    invocation
+}
+
 /// The SARIF log as pretty JSON with a trailing newline.
-pub fn render(result: &CheckResult, docs: &[RuleDoc]) -> String {
+pub fn render(result: &CheckResult, options: &super::RenderOptions) -> String {
+    // Built-in rules, then the projects' pack rules (one descriptor per id).
+    let mut docs: Vec<(&RuleDoc, bool)> = options.rules.iter().map(|d| (d, true)).collect();
+    for doc in &result.pack_rules {
+        if !docs.iter().any(|(known, _)| known.id == doc.id) {
+            docs.push((doc, false));
+        }
+    }
     let rule_indexes: std::collections::HashMap<&str, usize> = docs
         .iter()
         .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
+        .map(|(i, (d, _))| (d.id.as_str(), i))
         .collect();
     let mut results = Vec::new();
     for file in &result.files {
         let prints = super::fingerprint::fingerprints(file);
-        let uri = uri(&file.path);
+        let artifact = artifact(&file.path, options);
         for (f, print) in file.findings.iter().zip(prints) {
             let mut text = f.message.clone();
             if let Some(help) = &f.help {
@@ -209,14 +288,11 @@ pub fn render(result: &CheckResult, docs: &[RuleDoc]) -> String {
                 fixes: f
                     .fix
                     .as_ref()
-                    .map(|fix| [sarif_fix(&file.path, fix, &f.fix_locations)]),
+                    .map(|fix| [sarif_fix(&artifact, fix, &f.fix_locations)]),
                 level: level(f.severity),
                 locations: [Location {
                     physical_location: PhysicalLocation {
-                        artifact_location: ArtifactLocation {
-                            uri: uri.clone(),
-                            uri_base_id: "%SRCROOT%",
-                        },
+                        artifact_location: artifact.clone(),
                         region: Region {
                             end_column: f.location.end_column,
                             end_line: f.location.end_line,
@@ -226,7 +302,10 @@ pub fn render(result: &CheckResult, docs: &[RuleDoc]) -> String {
                     },
                 }],
                 message: Text { text },
-                partial_fingerprints: Fingerprints { print },
+                partial_fingerprints: Fingerprints {
+                    line_hash: print.clone(),
+                    print,
+                },
                 rule_id: &f.rule,
                 rule_index: rule_indexes.get(f.rule.as_str()).copied(),
             });
@@ -235,7 +314,10 @@ pub fn render(result: &CheckResult, docs: &[RuleDoc]) -> String {
     let mut driver = json!({
         "name": "runbook-lint",
         "semanticVersion": env!("CARGO_PKG_VERSION"),
-        "rules": docs.iter().map(rule_descriptor).collect::<Vec<_>>(),
+        "rules": docs
+            .iter()
+            .map(|(doc, page)| rule_descriptor(doc, *page))
+            .collect::<Vec<_>>(),
     });
     if !repository().is_empty() {
         driver["informationUri"] = json!(repository());
@@ -244,7 +326,11 @@ pub fn render(result: &CheckResult, docs: &[RuleDoc]) -> String {
         schema: SCHEMA,
         runs: [Run {
             column_kind: "unicodeCodePoints",
-            original_uri_base_ids: json!({ "%SRCROOT%": { "description": { "text": "the directory runbook-lint ran in" } } }),
+            invocations: [invocation(result)],
+            original_uri_base_ids: json!({ SOURCE_ROOT: {
+                "uri": format!("{}/", file_uri(&options.source_root).trim_end_matches('/')),
+                "description": { "text": "the top of the repository (else the directory runbook-lint ran in)" },
+            } }),
             results,
             tool: json!({ "driver": driver }),
         }],
@@ -263,7 +349,10 @@ mod tests {
     fn names_and_uris() {
         assert_eq!(pascal_case("missing-script"), "MissingScript");
         assert_eq!(uri("docs/run book#1.md"), "docs/run%20book%231.md");
-        assert_eq!(uri("/abs/a.md"), "file:///abs/a.md");
+        assert_eq!(
+            file_uri(std::path::Path::new("/abs/a b.md")),
+            "file:///abs/a%20b.md"
+        );
         assert_eq!(level(Severity::Info), "note");
         assert_eq!(help_uri("", "missing-script"), None);
         assert_eq!(

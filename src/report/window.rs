@@ -45,6 +45,18 @@ impl WindowedSource {
     fn start_of(&self, line: usize) -> usize {
         self.index.line_start(line + 1).unwrap_or(self.text.len())
     }
+
+    /// The column of byte `offset` that miette counts in bytes (`bytes` after its line's
+    /// start), in characters: the header's `path:line:col` then shows the column every other
+    /// report shows (and editors use), not the byte column.
+    fn char_column(&self, offset: usize, bytes: usize) -> usize {
+        if bytes == 0 {
+            return 0;
+        }
+        let offset = crate::text::floor_boundary(&self.text, offset);
+        let line_start = offset.saturating_sub(bytes);
+        self.index.position(&self.text, offset).1 - self.index.position(&self.text, line_start).1
+    }
 }
 
 impl SourceCode for WindowedSource {
@@ -78,7 +90,7 @@ impl SourceCode for WindowedSource {
                 contents.span().len(),
             ),
             contents.line() + first,
-            contents.column(),
+            self.char_column(start, contents.column()),
             contents.line_count(),
         )))
     }
@@ -128,7 +140,7 @@ impl WindowedSource {
                 contents.span().len(),
             ),
             contents.line() + start_line,
-            column,
+            self.char_column(start, column),
             contents.line_count(),
         )))
     }
@@ -168,7 +180,10 @@ mod tests {
                     let theirs = text.read_span(&span, context, context).unwrap();
                     assert_eq!(ours.data(), theirs.data(), "{offset} {len} {context}");
                     assert_eq!(ours.line(), theirs.line(), "{offset} {len} {context}");
-                    assert_eq!(ours.column(), theirs.column(), "{offset} {len} {context}");
+                    // Columns in characters where miette counts bytes.
+                    let line_start = offset - theirs.column();
+                    let chars = text[line_start..offset].chars().count();
+                    assert_eq!(ours.column(), chars, "{offset} {len} {context}");
                     assert_eq!(ours.span(), theirs.span(), "{offset} {len} {context}");
                     assert_eq!(ours.name(), Some("f.md"));
                 }

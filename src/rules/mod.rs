@@ -256,6 +256,10 @@ pub trait Declared: Rule + Sized + 'static {
     const META: RuleMeta<'static>;
     /// The rule, configured.
     fn with_options(options: Self::Options) -> Self;
+    /// The embedded pack whose entries drive the rule, if any.
+    fn builtin_pack() -> Option<&'static Pack> {
+        None
+    }
 }
 
 /// One built-in rule in [`RULES`]: its metadata, how the config reads its options, and how to
@@ -267,6 +271,8 @@ pub struct RuleEntry {
     /// Parses and validates the rule's options table (for the config).
     pub parse_options: crate::config::OptionsParser,
     build: fn(&Settings) -> Box<dyn Rule>,
+    /// The rule's embedded pack: its entries may be named like rules (`git-push-force`).
+    pub pack: fn() -> Option<&'static Pack>,
 }
 
 impl RuleEntry {
@@ -276,6 +282,7 @@ impl RuleEntry {
             meta: R::META,
             parse_options: parse_options::<R>,
             build: build::<R>,
+            pack: R::builtin_pack,
         }
     }
 
@@ -358,6 +365,12 @@ macro_rules! declare_rule {
             fn with_options(options: Self::Options) -> Self {
                 $crate::rules::declare_rule!(@new $name options [$($options)?])
             }
+            $(
+            fn builtin_pack() -> Option<&'static $crate::config::pack::Pack> {
+                let _ = $pack;
+                Some(Self::catalogue())
+            }
+            )?
         }
 
         impl $name {
@@ -466,16 +479,36 @@ pub fn builtin_rules() -> Vec<Box<dyn Rule>> {
 }
 
 /// What the config needs to know of every rule the engine knows: the built-in ones (with their
-/// options) and the engine's own.
+/// options), the engine's own, and the entries of the built-in packs (`git-push-force`), which
+/// `[rules]` may set like rules.
 pub fn known_rules() -> Vec<crate::config::KnownRule<'static>> {
+    let plain = |id: &'static str| crate::config::KnownRule {
+        id,
+        parse_options: None,
+    };
     RULES
         .iter()
         .map(RuleEntry::known)
-        .chain(ENGINE_RULES.iter().map(|meta| crate::config::KnownRule {
-            id: meta.id,
-            parse_options: None,
-        }))
+        .chain(ENGINE_RULES.iter().map(|meta| plain(meta.id)))
+        .chain(
+            RULES
+                .iter()
+                .filter_map(|rule| (rule.pack)())
+                .flat_map(|pack| pack.entries.iter().map(|e| plain(e.id.as_str()))),
+        )
         .collect()
+}
+
+/// A pack entry by id: the built-in packs', then `packs`' (a project's own), with the pack.
+pub fn find_entry<'a>(
+    id: &str,
+    packs: impl IntoIterator<Item = &'a Pack>,
+) -> Option<(&'a Pack, &'a crate::config::pack::Entry)> {
+    RULES
+        .iter()
+        .filter_map(|rule| (rule.pack)())
+        .chain(packs)
+        .find_map(|pack| pack.entries.iter().find(|e| e.id == id).map(|e| (pack, e)))
 }
 
 /// The rules of a project: the built-in ones (with the project's options), then the user's
@@ -489,13 +522,88 @@ pub fn rule_set(settings: &Settings) -> Vec<Box<dyn Rule>> {
 }
 
 /// Rule ids produced outside the rule set: by the engine itself.
-pub const ENGINE_RULES: &[RuleMeta<'static>] = &[RuleMeta {
-    id: "invalid-manifest",
-    default_severity: Severity::Error,
-    summary: "a manifest the runbooks are checked against cannot be parsed",
-    docs: " ## What it does\n Reports a package.json, YAML or TOML manifest that cannot be read or parsed,\n with the line and column of the problem.\n\n ## Why is this bad?\n The runbooks that depend on it cannot be checked against it, and the tools the\n runbook calls will fail on it too. The other rules still run.\n",
-    options: "",
-}];
+pub const ENGINE_RULES: &[RuleMeta<'static>] = &[
+    RuleMeta {
+        id: "invalid-manifest",
+        default_severity: Severity::Error,
+        summary: "a manifest the runbooks are checked against cannot be parsed",
+        docs: " ## What it does\n Reports a package.json, YAML or TOML manifest that cannot be read or parsed,\n with the line and column of the problem.\n\n ## Why is this bad?\n The runbooks that depend on it cannot be checked against it, and the tools the\n runbook calls will fail on it too. The other rules still run.\n",
+        options: "",
+    },
+    RuleMeta {
+        id: "invalid-suppression",
+        default_severity: Severity::Warning,
+        summary: "a suppression comment names an unknown rule or directive",
+        docs: concat!(
+            " ## What it does\n",
+            " Reports a `<!-- runbook-lint-... -->` comment whose directive is not one of\n",
+            " `disable-next-line`, `disable-line`, `disable`, `enable`, or that names a rule or pack\n",
+            " entry runbook-lint does not know (the built-in rules, their pack entries such as\n",
+            " `git-push-force`, and the project's own packs), with the closest known name.\n",
+            "\n",
+            " ## Why is this bad?\n",
+            " A typo in a suppression suppresses nothing: the finding it was written for still\n",
+            " shows, or, worse, the comment looks like it documents an accepted risk that is not\n",
+            " accepted at all. A comment that names only unknown rules suppresses nothing rather\n",
+            " than everything.\n",
+            "\n",
+            " ## Example\n",
+            " ```markdown\n",
+            " <!-- runbook-lint-disable-next-line missing-scirpt -->\n",
+            " Run `pnpm test:legacy` on the old pipeline.\n",
+            " ```\n",
+            " Use instead:\n",
+            " ```markdown\n",
+            " <!-- runbook-lint-disable-next-line missing-script -->\n",
+            " Run `pnpm test:legacy` on the old pipeline.\n",
+            " ```\n",
+        ),
+        options: "",
+    },
+    RuleMeta {
+        id: "unused-suppression",
+        default_severity: Severity::Warning,
+        summary: "a suppression comment that suppresses nothing (off by default)",
+        docs: concat!(
+            " ## What it does\n",
+            " Reports a suppression comment, or one rule named in it, that hid no finding in\n",
+            " this run, like ruff's `RUF100`. Its fix (safe) removes a comment that suppresses\n",
+            " nothing at all; a comment of several rules of which only some are unused is left\n",
+            " for a person to edit.\n",
+            "\n",
+            " **Off by default**: turn it on with `unused-suppression = \"warning\"` in `[rules]` or\n",
+            " `--extend-select unused-suppression`. Only suppressions of rules that ran are\n",
+            " judged: a comment for a rule the config or `--select` turns off is not reported, so\n",
+            " a runbook shared by projects with different configs does not flip-flop. When\n",
+            " suppressions overlap, the innermost (the one that starts last) is credited with the\n",
+            " finding, and an outer one that hides nothing else is reported.\n",
+            "\n",
+            " ## Why is this bad?\n",
+            " A suppression outlives the finding it was written for: the script gets added, the\n",
+            " placeholder gets filled in. Left in place it hides the next real finding on that\n",
+            " line, and it tells readers about a risk that is gone.\n",
+            "\n",
+            " ## Example\n",
+            " ```markdown\n",
+            " <!-- runbook-lint-disable-next-line missing-script -->\n",
+            " Run `pnpm test` (package.json has `test`).\n",
+            " ```\n",
+            " Use instead:\n",
+            " ```markdown\n",
+            " Run `pnpm test` (package.json has `test`).\n",
+            " ```\n",
+        ),
+        options: "",
+    },
+];
+
+/// Rules that report nothing unless the config or `--select`/`--extend-select` turns them on.
+pub const DEFAULT_OFF: &[&str] = &["unused-suppression"];
+
+/// Whether a rule reports when the config says nothing about it.
+pub fn on_by_default(id: &str) -> bool {
+    !DEFAULT_OFF.contains(&id)
+}
 
 /// Every rule's documentation, built-in then engine rules, in `runbook-lint rules` order: for
 /// `explain`, SARIF rule metadata and the generated `docs/rules/RULE.md` pages.
@@ -507,6 +615,7 @@ pub fn docs() -> Vec<crate::ruledocs::RuleDoc> {
         .map(|meta| crate::ruledocs::RuleDoc {
             id: meta.id.to_string(),
             default_severity: meta.default_severity,
+            on_by_default: on_by_default(meta.id),
             summary: meta.summary.to_string(),
             docs: full_docs(&meta),
         })

@@ -48,7 +48,8 @@ fn report(cx: &mut Cx<'_, '_>, entry: &Entry, context: EnvContext, span: Span) {
     let diagnostic = cx
         .report(span, entry.message.clone())
         .severity(severity)
-        .label(format!("in a {} step", context.name()));
+        .label(format!("in a {} step", context.name()))
+        .entry(&entry.id);
     if !help.is_empty() {
         diagnostic.help(help);
     }

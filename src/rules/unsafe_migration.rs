@@ -69,29 +69,32 @@ impl UnsafeMigration {
                     cx.report(command.span, entry.message.clone())
                         .severity(severity)
                         .label(format!("in a {} step", context.name()))
-                        .help(help);
+                        .help(help)
+                        .entry(&entry.id);
                 }
                 continue;
             }
-            if let Some((message, severity, chain, help)) = script_step(cx, pack, command, context)
+            if let Some((message, severity, chain, help, entry)) =
+                script_step(cx, pack, command, context)
             {
                 cx.report(command.span, message)
                     .severity(severity)
                     .label(chain)
-                    .help(help);
+                    .help(help)
+                    .entry(entry);
             }
         }
     }
 }
 
 /// The first step of the package script a command runs that the pack catalogues: the
-/// finding's message, severity, chain label and help.
+/// finding's message, severity, chain label, help and the entry's id.
 fn script_step(
     cx: &RuleContext<'_>,
     pack: &Pack,
     command: &Command,
     context: crate::document::EnvContext,
-) -> Option<(String, crate::diagnostic::Severity, String, String)> {
+) -> Option<(String, crate::diagnostic::Severity, String, String, String)> {
     {
         let (call, target) = cx.script_call(command)?;
         let Lookup::Found(package) = cx.lookup_script(command, call, &target) else {
@@ -127,6 +130,7 @@ fn script_step(
                 severity,
                 step.chain.join(" → "),
                 help(cx, entry, command),
+                entry.id.clone(),
             ));
         }
         None

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Regenerates the vendored test data in this folder from local checkouts of its sources.
 
-    python3 tests/data/vendor.py SLUGGER_CHECKOUT COMMONMARK_SPEC_CHECKOUT MARKDOWNLINT_CHECKOUT
+    python3 tests/data/vendor.py SLUGGER_CHECKOUT COMMONMARK_SPEC_CHECKOUT MARKDOWNLINT_CHECKOUT \
+        SARIF_SPEC_CHECKOUT XUNIT_PLUGIN_CHECKOUT
 
 Each argument is a git work tree (or bare mirror) of the repository named in README.md, at the
 commit named there. Only data is taken: github-slugger's fixture list, the CommonMark spec's
-examples (Markdown and expected HTML), and markdownlint's test Markdown files.
+examples (Markdown and expected HTML), markdownlint's test Markdown files, the OASIS SARIF
+2.1.0 schema and the Jenkins xunit plugin's JUnit schema (both verbatim).
 Standard library only.
 """
 import json, os, re, subprocess, sys
@@ -52,7 +54,14 @@ def spec_examples(text):
     return examples
 
 
-def main(slugger, spec, markdownlint):
+SCHEMAS = (
+    ("sarif/sarif-schema-2.1.0.json", "sarif-2.1/schema/sarif-schema-2.1.0.json"),
+    ("xunit/junit-10.xsd",
+     "src/main/resources/org/jenkinsci/plugins/xunit/types/model/xsd/junit-10.xsd"),
+)
+
+
+def main(slugger, spec, markdownlint, sarif_spec, xunit):
     fixtures = show(slugger, "test/fixtures.json")
     with open(os.path.join(HERE, "github-slugger", "fixtures.json"), "w", encoding="utf-8") as f:
         f.write(fixtures)
@@ -66,13 +75,17 @@ def main(slugger, spec, markdownlint):
     with open(os.path.join(HERE, "markdownlint", "test-markdown.json"), "w", encoding="utf-8") as f:
         json.dump(files, f, ensure_ascii=False, indent=0)
         f.write("\n")
+    for (target, path), repo in zip(SCHEMAS, (sarif_spec, xunit)):
+        with open(os.path.join(HERE, target), "w", encoding="utf-8", newline="") as f:
+            f.write(show(repo, path))
     for name, repo in (("github-slugger", slugger), ("commonmark-spec", spec),
-                       ("markdownlint", markdownlint)):
+                       ("markdownlint", markdownlint), ("sarif-spec", sarif_spec),
+                       ("xunit-plugin", xunit)):
         print(f"{name}: {head(repo)}")
     print(f"{len(examples)} spec examples, {len(files)} markdownlint files")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 6:
         sys.exit(__doc__)
     main(*sys.argv[1:])

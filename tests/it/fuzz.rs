@@ -440,7 +440,11 @@ fn lint(text: &str, json: &str) -> Vec<(String, usize, usize, String)> {
         Format::Sarif,
         Format::Junit,
     ] {
-        let _ = render(&result, format, false, &runbook_lint::rules::docs());
+        let options = runbook_lint::report::RenderOptions {
+            rules: runbook_lint::rules::docs(),
+            ..Default::default()
+        };
+        let _ = render(&result, format, &options);
     }
     found
 }
@@ -543,8 +547,8 @@ proptest! {
             }
         }
         // Both reporters must cope with every finding.
-        let _ = runbook_lint::report::render(&result, runbook_lint::report::Format::Human, false, &[]);
-        let _ = runbook_lint::report::render(&result, runbook_lint::report::Format::Json, false, &[]);
+        let _ = runbook_lint::report::render(&result, runbook_lint::report::Format::Human, &Default::default());
+        let _ = runbook_lint::report::render(&result, runbook_lint::report::Format::Json, &Default::default());
     }
 
     #[test]

@@ -485,7 +485,11 @@ fn many_findings_headings_and_anchors_stay_correct() {
     // Equal lines get distinct fingerprints (by occurrence): every fingerprint is unique.
     let mut prints: Vec<&str> = results
         .iter()
-        .map(|r| r["partialFingerprints"]["runbookLint/v1"].as_str().unwrap())
+        .map(|r| {
+            r["partialFingerprints"]["primaryLocationLineHash"]
+                .as_str()
+                .unwrap()
+        })
         .collect();
     prints.sort();
     prints.dedup();
@@ -691,9 +695,11 @@ fn secrets_are_masked_in_every_string_built_from_the_runbook() {
     let mut forbidden: Vec<&str> = secrets.to_vec();
     forbidden.extend(lower.iter().map(String::as_str));
     forbidden.extend(["hunter2", "Sauce-991", "Zq8vN2kLm4pQx", "cd9Zq8vN2k"]);
-    let mut runs = every_format(&site.repo, &[]);
-    runs.extend(every_format(&site.repo, &["--write-baseline", "base.json"]));
+    let runs = every_format(&site.repo, &[]);
     assert_contained(&runs, 1, &forbidden);
+    // Writing a baseline accepts the findings: exit 0.
+    let written = every_format(&site.repo, &["--write-baseline", "base.json"]);
+    assert_contained(&written, 0, &forbidden);
     let baseline = std::fs::read_to_string(site.repo.join("base.json")).unwrap();
     for secret in &forbidden {
         assert!(!baseline.contains(secret), "{secret} in the baseline");
@@ -760,7 +766,7 @@ fn reports_and_baselines_replace_symlinks_instead_of_writing_through_them() {
             "base.json",
         ],
     );
-    assert_eq!(run_.code, 1, "{}", run_.stderr);
+    assert_eq!(run_.code, 0, "{}", run_.stderr);
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     for name in ["report.sarif", "base.json"] {
         let meta = std::fs::symlink_metadata(site.repo.join(name)).unwrap();
@@ -830,7 +836,7 @@ fn config_and_baseline_must_be_regular_files() {
     let mut cases = vec![
         (
             vec!["--config", "/dev/null"],
-            "cannot read config: not a regular file",
+            "cannot read /dev/null: not a regular file",
         ),
         (
             vec!["--baseline", "/dev/zero"],
@@ -840,7 +846,7 @@ fn config_and_baseline_must_be_regular_files() {
     if made {
         cases.push((
             vec!["--config", "pipe.toml"],
-            "cannot read config: not a regular file",
+            "cannot read pipe.toml: not a regular file",
         ));
         cases.push((
             vec!["--baseline", "pipe.toml"],
@@ -911,9 +917,9 @@ fn every_kind_of_project_file_symlinked_outside_is_refused() {
     let runs = every_format(&site.repo, &[]);
     assert_contained(&runs, 2, &[]);
     assert!(
-        runs[0].stderr.contains(
-            "runbook-lint.toml:0:0: cannot read config: resolves to a file outside the project root"
-        ),
+        runs[0]
+            .stderr
+            .contains("cannot read runbook-lint.toml: resolves to a file outside the project root"),
         "{}",
         runs[0].stderr
     );
@@ -944,9 +950,9 @@ fn every_kind_of_project_file_symlinked_outside_is_refused() {
     let runs = every_format(&site.repo, &[]);
     assert_contained(&runs, 2, &[]);
     assert!(
-        runs[0].stderr.contains(
-            "ops/team.toml:0:0: cannot read pack: resolves to a file outside the project root"
-        ),
+        runs[0]
+            .stderr
+            .contains("cannot read ops/team.toml: resolves to a file outside the project root"),
         "{}",
         runs[0].stderr
     );

@@ -129,7 +129,12 @@ impl Command {
     /// Values of the flags that name a target environment (`kubectl -n staging`,
     /// `--context dev-cluster`, `--namespace=x`), in order.
     pub fn environment_names(&self) -> Vec<&str> {
-        tools::environment_names(&self.words)
+        let mut names = tools::environment_names(&self.words, &self.assignments);
+        // After `ssh prod-web1` or `heroku run bash -a shop-production`, the host or app.
+        if let Some(session) = &self.session {
+            names.push(session.name());
+        }
+        names
     }
 
     /// Paths the command creates, in any of its invocations: redirect targets, `mkdir` and

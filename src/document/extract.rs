@@ -764,6 +764,16 @@ impl Extractor<'_> {
             }
         }
         self.doc.commands.extend(more);
+        // A step under headings that name no environment takes the one its command targets:
+        // `heroku run -a shop-production`, `kubectl --context prod`, `RAILS_ENV=production`.
+        let words = &self.options.context_words;
+        for command in &mut self.doc.commands {
+            if command.context == EnvContext::Unknown {
+                if let Some(target) = target_context(words, &command.shell) {
+                    command.context = target;
+                }
+            }
+        }
         let (steps, not_steps): (Vec<Command>, Vec<Command>) = std::mem::take(&mut self.doc.commands)
             .into_iter()
             .partition(|c| c.kind == StepKind::Step);
@@ -810,6 +820,16 @@ impl Extractor<'_> {
             self.doc.sections[section].own_context = Some(context);
         }
     }
+}
+
+/// The environment a command names as its target (`-n production`, `-a shop-staging`), if any;
+/// a rollback word in a name says nothing about the environment.
+fn target_context(words: &ContextWords, command: &crate::command::Command) -> Option<EnvContext> {
+    command
+        .environment_names()
+        .into_iter()
+        .filter_map(|name| words.classify(&name.replace(['_', '.', '@', '/', ':'], "-")))
+        .find(|context| *context != EnvContext::Rollback)
 }
 
 /// The lines of a shell block after a comment that labels them as what not to do (`# Don't:`,

@@ -157,19 +157,74 @@ pub fn is_rehearsal_flag(word: &str) -> bool {
         .any(|f| word == *f || word.strip_prefix(f).is_some_and(|r| r.starts_with('=')))
 }
 
-/// Values of the options that name a target environment, in order: `-n`/`--namespace`,
-/// `--context`, `--kube-context` (also as `--namespace=x`, `--context=x`).
-pub fn environment_names(words: &[super::Word]) -> Vec<&str> {
-    words
-        .windows(2)
-        .filter_map(|pair| match pair[0].text.as_str() {
-            "-n" | "--namespace" | "--context" | "--kube-context" => Some(pair[1].text.as_str()),
-            _ => pair[1]
-                .text
-                .strip_prefix("--namespace=")
-                .or_else(|| pair[1].text.strip_prefix("--context=")),
-        })
-        .collect()
+/// Values that name the environment a command targets, in order: `-n`/`--namespace`,
+/// `--context`, `--kube-context`, `--env`, `--environment`, `--stage` (also as `--env=x`),
+/// the app of a platform CLI (`heroku -a shop-production`, `fly -a`, `heroku -r production`),
+/// and `RAILS_ENV=`, `RACK_ENV=`, `APP_ENV=`, `MIX_ENV=`, `ENVIRONMENT=`, `DEPLOY_ENV=`,
+/// `STAGE=`, `DJANGO_SETTINGS_MODULE=` assignments. `NODE_ENV` is left out: builds set it.
+pub fn environment_names<'a>(words: &'a [super::Word], assignments: &'a [super::Word]) -> Vec<&'a str> {
+    const VALUED: &[&str] = &[
+        "-n",
+        "--namespace",
+        "--context",
+        "--kube-context",
+        "--env",
+        "--environment",
+        "--stage",
+    ];
+    const APP_CLIS: &[&str] = &["heroku", "fly", "flyctl", "render", "railway", "cf"];
+    const ASSIGNED: &[&str] = &[
+        "RAILS_ENV",
+        "RACK_ENV",
+        "APP_ENV",
+        "MIX_ENV",
+        "ENVIRONMENT",
+        "DEPLOY_ENV",
+        "STAGE",
+        "DJANGO_SETTINGS_MODULE",
+    ];
+    let program = words
+        .first()
+        .map(|w| super::argv::program_name(&w.text))
+        .unwrap_or("");
+    let app_cli = APP_CLIS.contains(&program);
+    let mut names: Vec<&str> = assignments
+        .iter()
+        .filter_map(|w| w.text.split_once('='))
+        .filter(|(name, _)| ASSIGNED.contains(name))
+        .map(|(_, value)| value)
+        .collect();
+    for pair in words.windows(2) {
+        let flag = pair[0].text.as_str();
+        let value = pair[1].text.as_str();
+        let named = VALUED.contains(&flag)
+            || (app_cli && matches!(flag, "-a" | "--app" | "-r" | "--remote"));
+        // `docker run --env KEY=value` sets a variable, it names no environment.
+        if named && !value.contains('=') {
+            names.push(value);
+        }
+    }
+    for word in words {
+        let text = word.text.as_str();
+        for prefix in [
+            "--namespace=",
+            "--context=",
+            "--kube-context=",
+            "--env=",
+            "--environment=",
+            "--stage=",
+        ] {
+            if let Some(value) = text.strip_prefix(prefix).filter(|v| !v.contains('=')) {
+                names.push(value);
+            }
+        }
+        if app_cli {
+            if let Some(value) = text.strip_prefix("--app=") {
+                names.push(value);
+            }
+        }
+    }
+    names
 }
 
 /// True when `word` is a bind address rather than a host to reach: the value of `--host`,

@@ -1,5 +1,6 @@
 use super::{placeholders, Cx};
-use crate::document::BlockKind;
+use crate::document::{BlockKind, EnvContext};
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
@@ -7,9 +8,16 @@ declare_rule! {
     /// and bracketed placeholders such as `[Contact info and SLA]`, in prose, headings, list
     /// and checklist items and table cells.
     ///
-    /// Code is data, so inline code and code blocks are not searched
+    /// Code is data, so inline code and code blocks are not searched for these words
     /// (`grep -E '(TODO|CHANGEME)' .env` is fine), nor are `<angle-bracket>` parameters of
     /// commands. Contact tables and lists are left to `placeholder-contact`.
+    ///
+    /// In a production step, a host, URL or name copied from a template is unresolved too:
+    /// `api.yourdomain.com`, `https://example.com`, `production-url`, `<your-app>`,
+    /// `my-project-id`, in a command's arguments, its environment assignments or an `.env`
+    /// block. A variable (`$API_URL`) is how a runbook leaves the value to the reader, and a
+    /// section that shows the format (its heading says template, example, sample or format) is
+    /// not a step.
     ///
     /// ## Why is this bad?
     /// A runbook is read under pressure. A step that says "TBD" or "[link to dashboard]" is a
@@ -20,9 +28,17 @@ declare_rule! {
     /// 3. Verify the deploy on [dashboard link].
     /// ```
     ///
+    /// ~~~markdown
+    /// ## Production deploy
+    /// ```bash
+    /// gcloud run deploy api --project my-project-id
+    /// curl -f https://api.yourdomain.com/health
+    /// ```
+    /// ~~~
+    ///
     /// Use instead:
     /// ```markdown
-    /// 3. Verify the deploy on <https://grafana.example.com/d/deploys>.
+    /// 3. Verify the deploy on <https://grafana.acme.io/d/deploys>.
     /// ```
     pub struct UnresolvedPlaceholder {
         id: "unresolved-placeholder",
@@ -45,6 +61,60 @@ impl UnresolvedPlaceholder {
             for (span, text) in placeholders::in_block(cx.doc, cx.source, block) {
                 cx.report(span, format!("unresolved placeholder `{text}`"))
                     .help("replace it with the real value, or remove the step until it is known");
+            }
+        }
+        self.template_values_in_production(cx);
+    }
+
+    /// Template hosts and names in production commands and `.env` blocks.
+    fn template_values_in_production(&self, cx: &mut Cx<'_, '_>) {
+        let doc = cx.doc;
+        let report = |cx: &mut Cx<'_, '_>, span: Span, value: &str| {
+            cx.report(span, format!("template value `{value}` in a production step"))
+                .help("replace it with the real host or name, or a variable holding it (`$API_URL`)");
+        };
+        for command in &doc.commands {
+            if command.context != EnvContext::Production
+                || placeholders::is_example_section(doc, command.section)
+                || matches!(command.program_name(), Some("echo" | "printf"))
+            {
+                continue;
+            }
+            for word in command.assignments.iter().chain(&command.words) {
+                let text = word.text.as_str();
+                if let Some(range) = placeholders::template_value(text) {
+                    // The word's own span where the source spells it as read; else all of it.
+                    let span = if cx.text(word.span) == text {
+                        Span::new(word.span.start + range.start, word.span.start + range.end)
+                    } else {
+                        word.span
+                    };
+                    report(cx, span, &text[range]);
+                    break;
+                }
+            }
+        }
+        for block in &doc.code_blocks {
+            if !matches!(block.lang.as_str(), "env" | "dotenv" | "ini" | "properties")
+                || doc.context(block.section) != EnvContext::Production
+                || placeholders::is_example_section(doc, block.section)
+            {
+                continue;
+            }
+            for line in &block.lines {
+                let text = line.text.trim_start();
+                let Some(equals) = line.text.find('=') else {
+                    continue;
+                };
+                if text.starts_with('#') {
+                    continue;
+                }
+                let value = &line.text[equals + 1..];
+                if let Some(range) = placeholders::template_value(value) {
+                    let start = equals + 1 + range.start;
+                    let end = equals + 1 + range.end;
+                    report(cx, line.span_of(start, end), &line.text[start..end]);
+                }
             }
         }
     }

@@ -272,7 +272,8 @@ static EXAMPLE_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// True when the text right before `start` introduces an example.
 fn named_as_example(text: &str, start: usize) -> bool {
     let from = crate::text::floor_boundary(text, start.saturating_sub(40));
-    text.get(from..start).is_some_and(|before| EXAMPLE_CUE.is_match(before))
+    text.get(from..start)
+        .is_some_and(|before| EXAMPLE_CUE.is_match(before))
 }
 
 /// A secret found in text: which rule, and the byte range of the secret itself.
@@ -338,7 +339,11 @@ pub fn find_secrets(text: &str) -> Vec<FoundSecret> {
             } else {
                 (secret.start(), secret.end())
             };
-            if generic && found.iter().any(|f: &FoundSecret| f.start < end && start < f.end) {
+            if generic
+                && found
+                    .iter()
+                    .any(|f: &FoundSecret| f.start < end && start < f.end)
+            {
                 continue;
             }
             let host = caps.name("host").map(|m| m.as_str());
@@ -606,8 +611,14 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), count, "duplicate secret id");
         assert!(count >= 50, "{count} formats");
-        assert!(catalogue("[[secret]]\nid='x'\nkind='k'\nkeywords=[]\nregex='a'\ntoken='none'\n").is_err());
-        assert!(catalogue("[[secret]]\nid='x'\nkind='k'\nkeywords=['a']\nregex='('\ntoken='none'\n").is_err());
+        assert!(
+            catalogue("[[secret]]\nid='x'\nkind='k'\nkeywords=[]\nregex='a'\ntoken='none'\n")
+                .is_err()
+        );
+        assert!(catalogue(
+            "[[secret]]\nid='x'\nkind='k'\nkeywords=['a']\nregex='('\ntoken='none'\n"
+        )
+        .is_err());
     }
 
     #[test]
@@ -616,27 +627,62 @@ mod tests {
         let hex = |n: usize| "9f3a7c1e5b2d8046".repeat(8)[..n].to_string();
         let mixed = |n: usize| "Zq8vN2kLm4pQx7Rt3Wy6Bj1Hd5Fg0Sc9".repeat(8)[..n].to_string();
         let cases = [
-            (format!("https://discord.com/api/webhooks/123456789012345678/{}", mixed(68)), "discord-webhook"),
-            (format!("https://acme.webhook.office.com/webhookb2/{}@{}/IncomingWebhook/{}", hex(36), hex(36), hex(32)), "teams-webhook"),
-            (format!("SENDGRID=SG.{}.{}", mixed(22), mixed(43)), "sendgrid-key"),
+            (
+                format!(
+                    "https://discord.com/api/webhooks/123456789012345678/{}",
+                    mixed(68)
+                ),
+                "discord-webhook",
+            ),
+            (
+                format!(
+                    "https://acme.webhook.office.com/webhookb2/{}@{}/IncomingWebhook/{}",
+                    hex(36),
+                    hex(36),
+                    hex(32)
+                ),
+                "teams-webhook",
+            ),
+            (
+                format!("SENDGRID=SG.{}.{}", mixed(22), mixed(43)),
+                "sendgrid-key",
+            ),
             (format!("key-{}", hex(32)), "mailgun-key"),
             (format!("{}-us12", hex(32)), "mailchimp-key"),
             (format!("SK{}", hex(32)), "twilio-key"),
-            (format!("//registry.npmjs.org/:_authToken=npm_{}", mixed(36)), "npm-token"),
+            (
+                format!("//registry.npmjs.org/:_authToken=npm_{}", mixed(36)),
+                "npm-token",
+            ),
             (format!("pypi-AgEIcHlwaS5vcmc{}", mixed(60)), "pypi-token"),
             (format!("dckr_pat_{}", mixed(27)), "dockerhub-token"),
             (format!("AIza{}", mixed(35)), "gcp-api-key"),
             (format!("dop_v1_{}", hex(64)), "digitalocean-token"),
-            (format!("sk-proj-{}T3BlbkFJ{}", mixed(40), mixed(40)), "openai-key"),
+            (
+                format!("sk-proj-{}T3BlbkFJ{}", mixed(40), mixed(40)),
+                "openai-key",
+            ),
             (format!("sk-ant-api03-{}", mixed(93)), "anthropic-key"),
-            (format!("hf_{}", "ZqvNkLmpQxRtWyBjHdFgScZqvNkLmpQxRt"), "huggingface-token"),
+            (
+                format!("hf_{}", "ZqvNkLmpQxRtWyBjHdFgScZqvNkLmpQxRt"),
+                "huggingface-token",
+            ),
             (format!("rk_live_{}", mixed(24)), "stripe-live-key"),
             (format!("whsec_{}", mixed(32)), "stripe-webhook-secret"),
             (format!("sq0atp-{}", mixed(22)), "square-token"),
             (format!("shpat_{}", hex(32)), "shopify-token"),
             (format!("glsa_{}_{}", mixed(32), hex(8)), "grafana-token"),
-            (format!("https://deploy:{}@registry.acme-corp.io/v2", mixed(20)), "url-password"),
-            (format!("docker login -u deploy -p {} registry.acme-corp.io", mixed(24)), "cli-password"),
+            (
+                format!("https://deploy:{}@registry.acme-corp.io/v2", mixed(20)),
+                "url-password",
+            ),
+            (
+                format!(
+                    "docker login -u deploy -p {} registry.acme-corp.io",
+                    mixed(24)
+                ),
+                "cli-password",
+            ),
             (format!("JWT_SECRET={}", mixed(32)), "assigned-secret"),
             (format!("api_key: \"{}\"", mixed(24)), "assigned-secret"),
         ];

@@ -264,10 +264,12 @@ pub(super) fn understand(command: &Command) -> Vec<Invocation> {
     );
     // `< dump.sql` is read by the shell the command is typed into, wherever it runs.
     if let Some(first) = out.first_mut() {
-        first.files_read.extend(command.inputs.iter().map(|w| FileArg {
-            word: w.clone(),
-            role: FileRole::Reads,
-        }));
+        first
+            .files_read
+            .extend(command.inputs.iter().map(|w| FileArg {
+                word: w.clone(),
+                role: FileRole::Reads,
+            }));
     }
     out
 }

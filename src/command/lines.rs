@@ -147,8 +147,23 @@ impl LogicalLine {
 
 /// Programs run where containers are managed, never inside one.
 const ORCHESTRATORS: &[&str] = &[
-    "docker", "docker-compose", "podman", "podman-compose", "kubectl", "oc", "helm", "ssh",
-    "fly", "flyctl", "heroku", "cf", "gcloud", "aws", "az", "minikube", "kind",
+    "docker",
+    "docker-compose",
+    "podman",
+    "podman-compose",
+    "kubectl",
+    "oc",
+    "helm",
+    "ssh",
+    "fly",
+    "flyctl",
+    "heroku",
+    "cf",
+    "gcloud",
+    "aws",
+    "az",
+    "minikube",
+    "kind",
 ];
 
 /// Lines a quoted string may span before the quote is taken as a stray apostrophe.
@@ -316,14 +331,18 @@ pub fn is_script_path(word: &str) -> bool {
         && !name.is_empty()
         && !path.starts_with(['/', '~', '.', '$', '<', '-'])
         && !path.contains("://")
-        && !path.contains(['*', '?', '<', '>', '{', '}', '[', ']', '$', '=', ':', '@', '#'])
+        && !path.contains([
+            '*', '?', '<', '>', '{', '}', '[', ']', '$', '=', ':', '@', '#',
+        ])
         && (crate::paths::has_extension(name, SCRIPT_EXTENSIONS)
             || path.starts_with("bin/")
             || path.contains("/bin/"))
 }
 
 /// Extensions of scripts a runbook runs by path.
-const SCRIPT_EXTENSIONS: &[&str] = &["sh", "bash", "py", "rb", "js", "mjs", "cjs", "ts", "pl", "ps1"];
+const SCRIPT_EXTENSIONS: &[&str] = &[
+    "sh", "bash", "py", "rb", "js", "mjs", "cjs", "ts", "pl", "ps1",
+];
 
 /// True when `word` is a program whose inline mention with an argument is a command
 /// (`rules/programs.toml`, `inline`).
@@ -603,7 +622,11 @@ mod tests {
 
     #[test]
     fn a_local_orchestrator_line_ends_a_container_session() {
-        let lines = ["docker compose exec web bash", "docker compose logs web", "ls"];
+        let lines = [
+            "docker compose exec web bash",
+            "docker compose logs web",
+            "ls",
+        ];
         let lines: Vec<SourceLine<'_>> = lines
             .iter()
             .map(|text| SourceLine {

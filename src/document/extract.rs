@@ -726,15 +726,14 @@ impl Extractor<'_> {
                 .parent
                 .filter(|&p| p < id)
                 .is_some_and(|p| prohibited_section[p]);
-            prohibited_section[id] = inherited
-                || (section.level > 0 && steps::is_prohibition_heading(&section.title));
+            prohibited_section[id] =
+                inherited || (section.level > 0 && steps::is_prohibition_heading(&section.title));
         }
         let warned_at = |span: Span, section: SectionId| {
             in_warned(span) || prohibited_section.get(section).copied().unwrap_or(false)
         };
         for command in &mut self.doc.commands {
-            if warned_at(command.span, command.section)
-                || steps::has_warning_comment(&command.line)
+            if warned_at(command.span, command.section) || steps::has_warning_comment(&command.line)
             {
                 command.kind = StepKind::Prohibited;
             }
@@ -774,9 +773,10 @@ impl Extractor<'_> {
                 }
             }
         }
-        let (steps, not_steps): (Vec<Command>, Vec<Command>) = std::mem::take(&mut self.doc.commands)
-            .into_iter()
-            .partition(|c| c.kind == StepKind::Step);
+        let (steps, not_steps): (Vec<Command>, Vec<Command>) =
+            std::mem::take(&mut self.doc.commands)
+                .into_iter()
+                .partition(|c| c.kind == StepKind::Step);
         self.doc.commands = steps;
         self.doc.not_steps = not_steps;
         self.doc

@@ -95,24 +95,94 @@ enum Token {
 /// Words that may stand between a negation and the command it forbids: "never *ever run
 /// the* `x`", "do not *use* `x` *or* `y`".
 const BRIDGE_WORDS: &[&str] = &[
-    "run", "use", "execute", "exec", "type", "call", "invoke", "issue", "do", "try", "ever",
-    "even", "accidentally", "just", "simply", "directly", "manually", "again", "also", "the",
-    "a", "an", "this", "that", "these", "those", "following", "command", "commands", "or",
-    "and", "rerun", "re-run", "blindly", "casually", "yourself", "anything", "like",
+    "run",
+    "use",
+    "execute",
+    "exec",
+    "type",
+    "call",
+    "invoke",
+    "issue",
+    "do",
+    "try",
+    "ever",
+    "even",
+    "accidentally",
+    "just",
+    "simply",
+    "directly",
+    "manually",
+    "again",
+    "also",
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "following",
+    "command",
+    "commands",
+    "or",
+    "and",
+    "rerun",
+    "re-run",
+    "blindly",
+    "casually",
+    "yourself",
+    "anything",
+    "like",
 ];
 
 /// Words that forbid what follows them (a bridge away).
 const NEGATIONS: &[&str] = &[
-    "never", "not", "don't", "dont", "avoid", "mustn't", "shouldn't", "cannot", "can't",
-    "without", "nor",
+    "never",
+    "not",
+    "don't",
+    "dont",
+    "avoid",
+    "mustn't",
+    "shouldn't",
+    "cannot",
+    "can't",
+    "without",
+    "nor",
 ];
 
 /// Words that introduce an instruction right before the command: "run `x`", "then `x`",
 /// "empty the table with `x`".
 const INSTRUCTION_WORDS: &[&str] = &[
-    "run", "rerun", "re-run", "execute", "exec", "type", "enter", "invoke", "call", "issue",
-    "use", "using", "with", "via", "then", "try", "do", "start", "launch", "trigger", "paste",
-    "copy", "apply", "perform", "restart", "deploy", "first", "next", "finally", "afterwards",
+    "run",
+    "rerun",
+    "re-run",
+    "execute",
+    "exec",
+    "type",
+    "enter",
+    "invoke",
+    "call",
+    "issue",
+    "use",
+    "using",
+    "with",
+    "via",
+    "then",
+    "try",
+    "do",
+    "start",
+    "launch",
+    "trigger",
+    "paste",
+    "copy",
+    "apply",
+    "perform",
+    "restart",
+    "deploy",
+    "first",
+    "next",
+    "finally",
+    "afterwards",
 ];
 
 /// Words right before a command that make it a description: "the job runs `x`", "it finds
@@ -126,37 +196,118 @@ const DESCRIPTIVE_WORDS: &[&str] = &[
 /// Words right before a command that make it an example unless the sentence says to run it:
 /// "whose script is `x`", "commands such as `x`", "e.g. `x`" (but "run a migration, e.g. `x`").
 const EXAMPLE_WORDS: &[&str] = &[
-    "is", "are", "was", "were", "be", "been", "as", "like", "e.g", "eg", "i.e", "ie",
-    "including", "includes", "include", "example", "examples",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "as",
+    "like",
+    "e.g",
+    "eg",
+    "i.e",
+    "ie",
+    "including",
+    "includes",
+    "include",
+    "example",
+    "examples",
 ];
 
 /// Words after which an instruction verb is an instruction: "then run", "you can run".
 const LEAD_INS: &[&str] = &[
-    "to", "then", "and", "please", "can", "should", "must", "may", "now", "first", "also",
-    "just", "simply", "you", "we", "next", "finally", "always", "or", "manually", "again",
+    "to", "then", "and", "please", "can", "should", "must", "may", "now", "first", "also", "just",
+    "simply", "you", "we", "next", "finally", "always", "or", "manually", "again",
 ];
 
 /// Third-person verbs that open a sentence describing what something does ("Finds commands
 /// that ...: `x`, `y`", "Runs `x` on every push"): the commands in it are examples.
 const DESCRIBING_VERBS: &[&str] = &[
-    "finds", "checks", "reports", "flags", "detects", "matches", "catches", "runs", "calls",
-    "executes", "invokes", "uses", "reads", "lists", "shows", "describes", "explains",
-    "covers", "handles", "validates", "verifies", "ensures", "looks", "warns", "recognises",
-    "recognizes", "understands", "accepts", "skips", "ignores",
+    "finds",
+    "checks",
+    "reports",
+    "flags",
+    "detects",
+    "matches",
+    "catches",
+    "runs",
+    "calls",
+    "executes",
+    "invokes",
+    "uses",
+    "reads",
+    "lists",
+    "shows",
+    "describes",
+    "explains",
+    "covers",
+    "handles",
+    "validates",
+    "verifies",
+    "ensures",
+    "looks",
+    "warns",
+    "recognises",
+    "recognizes",
+    "understands",
+    "accepts",
+    "skips",
+    "ignores",
 ];
 
 /// Verbs of destruction after a command: "`x` would *wipe* the data", "`x` *drops* it".
 const DESTROY_VERBS: &[&str] = &[
-    "wipe", "wipes", "destroy", "destroys", "delete", "deletes", "drop", "drops", "erase",
-    "erases", "reset", "resets", "remove", "removes", "truncate", "truncates", "nuke", "nukes",
-    "overwrite", "overwrites", "purge", "purges", "flush", "flushes", "lose", "loses", "break",
-    "breaks", "corrupt", "corrupts", "discard", "discards", "clobber", "clobbers",
+    "wipe",
+    "wipes",
+    "destroy",
+    "destroys",
+    "delete",
+    "deletes",
+    "drop",
+    "drops",
+    "erase",
+    "erases",
+    "reset",
+    "resets",
+    "remove",
+    "removes",
+    "truncate",
+    "truncates",
+    "nuke",
+    "nukes",
+    "overwrite",
+    "overwrites",
+    "purge",
+    "purges",
+    "flush",
+    "flushes",
+    "lose",
+    "loses",
+    "break",
+    "breaks",
+    "corrupt",
+    "corrupts",
+    "discard",
+    "discards",
+    "clobber",
+    "clobbers",
 ];
 
 /// Adjectives that call a command dangerous: "`x` is *destructive*".
 const DANGER_WORDS: &[&str] = &[
-    "dangerous", "destructive", "unsafe", "irreversible", "forbidden", "prohibited", "never",
-    "not", "risky", "deprecated", "development-only", "dev-only",
+    "dangerous",
+    "destructive",
+    "unsafe",
+    "irreversible",
+    "forbidden",
+    "prohibited",
+    "never",
+    "not",
+    "risky",
+    "deprecated",
+    "development-only",
+    "dev-only",
 ];
 
 const MODALS: &[&str] = &[
@@ -289,11 +440,13 @@ fn classify(tokens: &[Token], at: usize, block: BlockKind, single_path: bool) ->
                 if NEGATIONS.contains(&w.as_str()) {
                     return StepKind::Prohibited;
                 }
-                if w == "of" && word(i.checked_sub(1).and_then(|p| before.get(p))) == Some("instead")
+                if w == "of"
+                    && word(i.checked_sub(1).and_then(|p| before.get(p))) == Some("instead")
                 {
                     return StepKind::Prohibited;
                 }
-                if w == "than" && word(i.checked_sub(1).and_then(|p| before.get(p))) == Some("rather")
+                if w == "than"
+                    && word(i.checked_sub(1).and_then(|p| before.get(p))) == Some("rather")
                 {
                     return StepKind::Prohibited;
                 }
@@ -417,7 +570,9 @@ fn classify(tokens: &[Token], at: usize, block: BlockKind, single_path: bool) ->
 
 /// True when `span` is an inline code span (not a link destination).
 fn is_inline_code(doc: &Document, span: Span) -> bool {
-    let at = doc.inline_code.partition_point(|c| c.span.start < span.start);
+    let at = doc
+        .inline_code
+        .partition_point(|c| c.span.start < span.start);
     doc.inline_code.get(at).is_some_and(|c| c.span == span)
 }
 
@@ -433,10 +588,52 @@ fn block_of(doc: &Document, span: Span) -> Option<&TextBlock> {
 
 /// Words after a program that show a line is prose, not a command: "git is required".
 const PROSE_WORDS: &[&str] = &[
-    "the", "a", "an", "is", "are", "was", "were", "will", "to", "for", "of", "with", "and",
-    "that", "this", "it", "you", "your", "we", "our", "which", "should", "can", "must", "be",
-    "by", "on", "from", "when", "if", "has", "have", "cli", "command", "commands", "installed",
-    "required", "version", "needs", "need", "does", "not", "or", "as", "its", "their",
+    "the",
+    "a",
+    "an",
+    "is",
+    "are",
+    "was",
+    "were",
+    "will",
+    "to",
+    "for",
+    "of",
+    "with",
+    "and",
+    "that",
+    "this",
+    "it",
+    "you",
+    "your",
+    "we",
+    "our",
+    "which",
+    "should",
+    "can",
+    "must",
+    "be",
+    "by",
+    "on",
+    "from",
+    "when",
+    "if",
+    "has",
+    "have",
+    "cli",
+    "command",
+    "commands",
+    "installed",
+    "required",
+    "version",
+    "needs",
+    "need",
+    "does",
+    "not",
+    "or",
+    "as",
+    "its",
+    "their",
 ];
 
 /// The lines of plain paragraphs that are whole commands of a known program (`pnpm seed`,
@@ -525,28 +722,104 @@ mod tests {
     fn prohibitions_are_not_steps() {
         use StepKind::*;
         let cases = [
-            ("Never run `terraform destroy` against production.", "terraform destroy", Prohibited),
-            ("Do not use `git push --force`.", "git push --force", Prohibited),
-            ("Don't ever run the `redis-cli FLUSHALL` command.", "redis-cli FLUSHALL", Prohibited),
-            ("`prisma migrate reset` would wipe the data.", "prisma migrate reset", Prohibited),
-            ("`dropdb app` deletes the database.", "dropdb app", Prohibited),
-            ("`rails db:reset` is destructive.", "rails db:reset", Prohibited),
-            ("Use `git push --force-with-lease` instead of `git push --force`.", "git push --force", Prohibited),
-            ("Use `git push --force-with-lease` instead of `git push --force`.", "git push --force-with-lease", Step),
-            ("Avoid `docker compose down -v` here.", "docker compose down -v", Prohibited),
-            ("Never run `a b`, `rm -rf /` or `dropdb x`.", "dropdb x", Prohibited),
-            ("Don't forget to run `pnpm db:deploy`.", "pnpm db:deploy", Step),
-            ("If the import does not finish, run `pnpm db:seed`.", "pnpm db:seed", Step),
-            ("If the import fails, empty the table with `python manage.py flush` and retry.", "python manage.py flush", Step),
-            ("- [ ] run `scripts/rotate.py --all`", "scripts/rotate.py --all", Step),
+            (
+                "Never run `terraform destroy` against production.",
+                "terraform destroy",
+                Prohibited,
+            ),
+            (
+                "Do not use `git push --force`.",
+                "git push --force",
+                Prohibited,
+            ),
+            (
+                "Don't ever run the `redis-cli FLUSHALL` command.",
+                "redis-cli FLUSHALL",
+                Prohibited,
+            ),
+            (
+                "`prisma migrate reset` would wipe the data.",
+                "prisma migrate reset",
+                Prohibited,
+            ),
+            (
+                "`dropdb app` deletes the database.",
+                "dropdb app",
+                Prohibited,
+            ),
+            (
+                "`rails db:reset` is destructive.",
+                "rails db:reset",
+                Prohibited,
+            ),
+            (
+                "Use `git push --force-with-lease` instead of `git push --force`.",
+                "git push --force",
+                Prohibited,
+            ),
+            (
+                "Use `git push --force-with-lease` instead of `git push --force`.",
+                "git push --force-with-lease",
+                Step,
+            ),
+            (
+                "Avoid `docker compose down -v` here.",
+                "docker compose down -v",
+                Prohibited,
+            ),
+            (
+                "Never run `a b`, `rm -rf /` or `dropdb x`.",
+                "dropdb x",
+                Prohibited,
+            ),
+            (
+                "Don't forget to run `pnpm db:deploy`.",
+                "pnpm db:deploy",
+                Step,
+            ),
+            (
+                "If the import does not finish, run `pnpm db:seed`.",
+                "pnpm db:seed",
+                Step,
+            ),
+            (
+                "If the import fails, empty the table with `python manage.py flush` and retry.",
+                "python manage.py flush",
+                Step,
+            ),
+            (
+                "- [ ] run `scripts/rotate.py --all`",
+                "scripts/rotate.py --all",
+                Step,
+            ),
             ("Verify the build: `pnpm test:auth`", "pnpm test:auth", Step),
             ("- `pnpm install`", "pnpm install", Step),
-            ("The job runs `pnpm db:migrate`, whose script is `prisma migrate dev`.", "prisma migrate dev", Mentioned),
-            ("The job runs `pnpm db:migrate`, whose script is `prisma migrate dev`.", "pnpm db:migrate", Mentioned),
-            ("Apply the migrations (`pnpm db:deploy`).", "pnpm db:deploy", Step),
-            ("See `scripts/rotate.py` for the details.", "scripts/rotate.py", Mentioned),
+            (
+                "The job runs `pnpm db:migrate`, whose script is `prisma migrate dev`.",
+                "prisma migrate dev",
+                Mentioned,
+            ),
+            (
+                "The job runs `pnpm db:migrate`, whose script is `prisma migrate dev`.",
+                "pnpm db:migrate",
+                Mentioned,
+            ),
+            (
+                "Apply the migrations (`pnpm db:deploy`).",
+                "pnpm db:deploy",
+                Step,
+            ),
+            (
+                "See `scripts/rotate.py` for the details.",
+                "scripts/rotate.py",
+                Mentioned,
+            ),
             ("Run `scripts/rotate.py` now.", "scripts/rotate.py", Step),
-            ("It finds `npm run x`, `pnpm x`, `yarn workspace a x` where no script exists.", "pnpm x", Mentioned),
+            (
+                "It finds `npm run x`, `pnpm x`, `yarn workspace a x` where no script exists.",
+                "pnpm x",
+                Mentioned,
+            ),
             ("Run `pnpm a`, `pnpm b` and `pnpm c`.", "pnpm b", Step),
         ];
         for (markdown, command, expected) in cases {
@@ -560,19 +833,41 @@ mod tests {
         assert_eq!(kind_of(callout, "dropdb app"), Some(StepKind::Prohibited));
         assert_eq!(kind_of(callout, "pnpm db:deploy"), Some(StepKind::Step));
         let heading = "## Don'ts\n\n```bash\ngit push --force\n```\n\n## Deploy\n\n```bash\nfly deploy\n```\n";
-        assert_eq!(kind_of(heading, "git push --force"), Some(StepKind::Prohibited));
+        assert_eq!(
+            kind_of(heading, "git push --force"),
+            Some(StepKind::Prohibited)
+        );
         assert_eq!(kind_of(heading, "fly deploy"), Some(StepKind::Step));
         let label = "**Don't:**\n\n```bash\ngit push -f\n```\n\n**Do:**\n\n```bash\ngit push --force-with-lease\n```\n";
         assert_eq!(kind_of(label, "git push -f"), Some(StepKind::Prohibited));
-        assert_eq!(kind_of(label, "git push --force-with-lease"), Some(StepKind::Step));
-        let items = "- ❌ `git push --force`\n- ✅ `git push --force-with-lease`\n- Avoid: `rm -rf $DIR`\n";
-        assert_eq!(kind_of(items, "git push --force"), Some(StepKind::Prohibited));
-        assert_eq!(kind_of(items, "git push --force-with-lease"), Some(StepKind::Step));
+        assert_eq!(
+            kind_of(label, "git push --force-with-lease"),
+            Some(StepKind::Step)
+        );
+        let items =
+            "- ❌ `git push --force`\n- ✅ `git push --force-with-lease`\n- Avoid: `rm -rf $DIR`\n";
+        assert_eq!(
+            kind_of(items, "git push --force"),
+            Some(StepKind::Prohibited)
+        );
+        assert_eq!(
+            kind_of(items, "git push --force-with-lease"),
+            Some(StepKind::Step)
+        );
         assert_eq!(kind_of(items, "rm -rf $DIR"), Some(StepKind::Prohibited));
         let comments = "```bash\n# Don't:\ngit push --force\n\n# Do:\ngit push --force-with-lease\nredis-cli FLUSHALL  # never in production\n```\n";
-        assert_eq!(kind_of(comments, "git push --force"), Some(StepKind::Prohibited));
-        assert_eq!(kind_of(comments, "git push --force-with-lease"), Some(StepKind::Step));
-        assert_eq!(kind_of(comments, "redis-cli FLUSHALL"), Some(StepKind::Prohibited));
+        assert_eq!(
+            kind_of(comments, "git push --force"),
+            Some(StepKind::Prohibited)
+        );
+        assert_eq!(
+            kind_of(comments, "git push --force-with-lease"),
+            Some(StepKind::Step)
+        );
+        assert_eq!(
+            kind_of(comments, "redis-cli FLUSHALL"),
+            Some(StepKind::Prohibited)
+        );
     }
 
     #[test]
@@ -583,6 +878,9 @@ mod tests {
             .iter()
             .map(|c| c.text())
             .collect();
-        assert_eq!(found, vec!["pnpm install", "pnpm seed", "docker-compose up -d"]);
+        assert_eq!(
+            found,
+            vec!["pnpm install", "pnpm seed", "docker-compose up -d"]
+        );
     }
 }

@@ -212,14 +212,22 @@ impl ProjectFacts {
         }
         // The name's parts, longest prefix first: `shop-api-production` tries
         // `shop-api-production`, `shop-api`, `shop`; then each part on its own.
-        let parts: Vec<&str> = name.split(['-', '_', '.', '@']).filter(|p| !p.is_empty()).collect();
+        let parts: Vec<&str> = name
+            .split(['-', '_', '.', '@'])
+            .filter(|p| !p.is_empty())
+            .collect();
         let mut candidates: Vec<String> = (1..=parts.len())
             .rev()
             .map(|n| parts[..n].join("-"))
             .collect();
         candidates.extend(parts.iter().map(|p| p.to_string()));
         let package_names = |p: &node::Package| {
-            let base = p.dir.rsplit('/').next().unwrap_or(&p.dir).to_ascii_lowercase();
+            let base = p
+                .dir
+                .rsplit('/')
+                .next()
+                .unwrap_or(&p.dir)
+                .to_ascii_lowercase();
             let name = p
                 .name
                 .as_deref()

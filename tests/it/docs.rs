@@ -77,8 +77,14 @@ fn explain_prints_the_same_documentation() {
 /// manifests, are the fixtures' business.)
 #[test]
 fn the_projects_own_docs_lint_clean() {
-    let (stdout, stderr, code) =
-        crate::common::run(&["check", "--format", "json", "README.md", "CHANGELOG.md", "docs"]);
+    let (stdout, stderr, code) = crate::common::run(&[
+        "check",
+        "--format",
+        "json",
+        "README.md",
+        "CHANGELOG.md",
+        "docs",
+    ]);
     assert!(code == 0 || code == 1, "exit {code}: {stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let ours: Vec<String> = json["diagnostics"]

@@ -6,10 +6,33 @@ use crate::command::invocation::{FileArg, FileRole, Invocation};
 
 /// Options of `ansible-playbook` that take a value.
 const VALUED: &[&str] = &[
-    "-i", "--inventory", "-e", "--extra-vars", "-l", "--limit", "-u", "--user", "-t", "--tags",
-    "--skip-tags", "-f", "--forks", "--vault-id", "--vault-password-file", "-M",
-    "--module-path", "-c", "--connection", "--private-key", "--key-file", "-T", "--timeout",
-    "--start-at-task", "-b", "--become-user", "--become-method",
+    "-i",
+    "--inventory",
+    "-e",
+    "--extra-vars",
+    "-l",
+    "--limit",
+    "-u",
+    "--user",
+    "-t",
+    "--tags",
+    "--skip-tags",
+    "-f",
+    "--forks",
+    "--vault-id",
+    "--vault-password-file",
+    "-M",
+    "--module-path",
+    "-c",
+    "--connection",
+    "--private-key",
+    "--key-file",
+    "-T",
+    "--timeout",
+    "--start-at-task",
+    "-b",
+    "--become-user",
+    "--become-method",
 ];
 
 /// Adds the playbooks and inventory file of an `ansible-playbook` invocation.

@@ -5,7 +5,11 @@ use crate::command::invocation::{ExecLocation, Platform};
 
 /// `cf ssh APP` without `-c` opens a shell in the app's container.
 pub(super) fn session(argv: &[&str]) -> Option<ExecLocation> {
-    if argv.get(1) != Some(&"ssh") || argv.iter().any(|w| matches!(*w, "-c" | "--command" | "-N" | "-L")) {
+    if argv.get(1) != Some(&"ssh")
+        || argv
+            .iter()
+            .any(|w| matches!(*w, "-c" | "--command" | "-N" | "-L"))
+    {
         return None;
     }
     let app = argv.get(2).filter(|a| !a.starts_with('-'))?;

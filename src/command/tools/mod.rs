@@ -87,10 +87,12 @@ fn is_interactive_shell(words: &[&str]) -> bool {
         return false;
     };
     let name = shell.rsplit('/').next().unwrap_or(shell);
-    matches!(name, "bash" | "sh" | "zsh" | "ash" | "dash" | "ksh" | "fish")
-        && flags
-            .iter()
-            .all(|f| matches!(*f, "-l" | "-i" | "-il" | "-li" | "--login"))
+    matches!(
+        name,
+        "bash" | "sh" | "zsh" | "ash" | "dash" | "ksh" | "fish"
+    ) && flags
+        .iter()
+        .all(|f| matches!(*f, "-l" | "-i" | "-il" | "-li" | "--login"))
 }
 
 /// Fills the typed fields of an invocation from its words.
@@ -162,7 +164,10 @@ pub fn is_rehearsal_flag(word: &str) -> bool {
 /// the app of a platform CLI (`heroku -a shop-production`, `fly -a`, `heroku -r production`),
 /// and `RAILS_ENV=`, `RACK_ENV=`, `APP_ENV=`, `MIX_ENV=`, `ENVIRONMENT=`, `DEPLOY_ENV=`,
 /// `STAGE=`, `DJANGO_SETTINGS_MODULE=` assignments. `NODE_ENV` is left out: builds set it.
-pub fn environment_names<'a>(words: &'a [super::Word], assignments: &'a [super::Word]) -> Vec<&'a str> {
+pub fn environment_names<'a>(
+    words: &'a [super::Word],
+    assignments: &'a [super::Word],
+) -> Vec<&'a str> {
     const VALUED: &[&str] = &[
         "-n",
         "--namespace",

@@ -14,11 +14,17 @@ pub(super) fn understand(invocation: &mut Invocation) {
         ("uv", _) => return,
         (other, _) => (args, other),
     };
-    let subcommand = args.iter().find(|a| !a.text.starts_with('-')).map(|a| a.text.as_str());
+    let subcommand = args
+        .iter()
+        .find(|a| !a.text.starts_with('-'))
+        .map(|a| a.text.as_str());
     let mut read: Vec<_> = Vec::new();
     match (program, subcommand) {
         ("pip" | "pip3", Some("install" | "download" | "wheel")) => {
-            read.extend(flag_values(args, &["-r", "--requirement", "-c", "--constraint"]));
+            read.extend(flag_values(
+                args,
+                &["-r", "--requirement", "-c", "--constraint"],
+            ));
             read.extend(args.iter().filter_map(|a| {
                 ["--requirement=", "--constraint="]
                     .iter()
@@ -28,11 +34,7 @@ pub(super) fn understand(invocation: &mut Invocation) {
         // `uv pip sync x`, `pip-sync x y`, `pip-compile x.in`: every positional is a file.
         ("pip", Some("sync" | "compile")) | ("pip-sync" | "pip-compile", _) => {
             let skip = usize::from(program == "pip");
-            read.extend(
-                args.iter()
-                    .filter(|a| !a.text.starts_with('-'))
-                    .skip(skip),
-            );
+            read.extend(args.iter().filter(|a| !a.text.starts_with('-')).skip(skip));
         }
         _ => {}
     }
@@ -72,7 +74,10 @@ mod tests {
         );
         assert_eq!(files("python -m pip install -r req.txt"), vec!["req.txt"]);
         assert_eq!(files("uv pip install -r req.txt"), vec!["req.txt"]);
-        assert_eq!(files("uv pip sync requirements.lock"), vec!["requirements.lock"]);
+        assert_eq!(
+            files("uv pip sync requirements.lock"),
+            vec!["requirements.lock"]
+        );
         assert_eq!(files("pip-sync a.txt b.txt"), vec!["a.txt", "b.txt"]);
         assert!(files("pip install flask").is_empty());
         assert!(files("uv sync").is_empty());

@@ -35,9 +35,8 @@ pub(super) fn session(argv: &[&str]) -> Option<ExecLocation> {
 /// `gcloud compute ssh VM` and `vagrant ssh [NAME]` without a command open a shell there.
 pub(super) fn vm_session(argv: &[&str]) -> Option<ExecLocation> {
     let rest = match argv {
-        ["gcloud", "compute", "ssh", rest @ ..] | ["gcloud", "beta", "compute", "ssh", rest @ ..] => {
-            rest
-        }
+        ["gcloud", "compute", "ssh", rest @ ..]
+        | ["gcloud", "beta", "compute", "ssh", rest @ ..] => rest,
         ["vagrant", "ssh", rest @ ..] => rest,
         _ => return None,
     };
@@ -47,7 +46,11 @@ pub(super) fn vm_session(argv: &[&str]) -> Option<ExecLocation> {
     {
         return None;
     }
-    let host = rest.iter().find(|w| !w.starts_with('-')).copied().unwrap_or("");
+    let host = rest
+        .iter()
+        .find(|w| !w.starts_with('-'))
+        .copied()
+        .unwrap_or("");
     Some(ExecLocation::Remote {
         platform: Platform::Ssh,
         host: host.to_string(),

@@ -468,11 +468,9 @@ fn looks_like_program(word: &str) -> bool {
     let Some(first) = word.chars().next() else {
         return false;
     };
-    let numbered = word
-        .trim_end_matches('.')
-        .chars()
-        .all(|c| c.is_ascii_digit())
-        && word.ends_with('.');
+    // `1.` is a list number and `...` an elision; `.` alone is the shell's `source`.
+    let digits = word.trim_end_matches('.');
+    let numbered = word.ends_with('.') && word != "." && digits.chars().all(|c| c.is_ascii_digit());
     let yaml_key = word.ends_with(':') && !word.contains('/');
     let starts_well =
         first.is_alphanumeric() || matches!(first, '.' | '/' | '~' | '_' | '$' | '<' | '[');

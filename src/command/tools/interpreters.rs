@@ -130,6 +130,11 @@ mod tests {
         assert_eq!(files("./bin/setup --force"), vec!["./bin/setup"]);
         assert_eq!(files("scripts/rotate.py --all"), vec!["scripts/rotate.py"]);
         assert_eq!(files("source .env.example"), vec![".env.example"]);
+        assert_eq!(files(". scripts/prod-env.sh"), vec!["scripts/prod-env.sh"]);
+        assert_eq!(
+            files(". ./scripts/prod-env.sh"),
+            vec!["./scripts/prod-env.sh"]
+        );
         assert!(files("python -m http.server").is_empty());
         assert!(files("node server").is_empty());
         assert!(files("bash -c 'echo x.sh'").is_empty());

@@ -446,6 +446,7 @@ mod tests {
             "API_URL=https://api.shop.io",
             "${YOUR_APP}",
             "$MY_PROJECT_ID",
+            r#"{"email":"test@example.com"}"#,
         ] {
             assert_eq!(value(real), None, "{real}");
         }

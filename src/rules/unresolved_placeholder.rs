@@ -82,6 +82,9 @@ impl UnresolvedPlaceholder {
             }
             for word in command.assignments.iter().chain(&command.words) {
                 let text = word.text.as_str();
+                if names_a_secret(text) {
+                    continue;
+                }
                 if let Some(range) = placeholders::template_value(text) {
                     // The word's own span where the source spells it as read; else all of it.
                     let span = if cx.text(word.span) == text {
@@ -106,7 +109,7 @@ impl UnresolvedPlaceholder {
                 let Some(equals) = line.text.find('=') else {
                     continue;
                 };
-                if text.starts_with('#') {
+                if text.starts_with('#') || names_a_secret(text) {
                     continue;
                 }
                 let value = &line.text[equals + 1..];
@@ -118,6 +121,18 @@ impl UnresolvedPlaceholder {
             }
         }
     }
+}
+
+/// True for `NAME=value` where the name holds a secret (`SERVICE_ROLE_KEY=your-key`): a
+/// secret is left to the reader on purpose, and hardcoded-secret judges real ones.
+fn names_a_secret(assignment: &str) -> bool {
+    let Some((name, _)) = assignment.split_once('=') else {
+        return false;
+    };
+    let name = name.trim_start_matches('-').to_ascii_uppercase();
+    ["KEY", "TOKEN", "SECRET", "PASSWORD", "PASS", "PASSWD", "PWD", "CREDENTIALS"]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
 }
 
 #[cfg(test)]
@@ -148,6 +163,25 @@ mod tests {
                     "unresolved placeholder `[Contact info and SLA]`".to_string()
                 ),
                 (30, "unresolved placeholder `TBD`".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn template_hosts_in_production_steps_but_not_secrets_or_test_data() {
+        let markdown = "# Production deploy\n\n```bash\nrailway variables set API_URL=https://your-domain.com SERVICE_ROLE_KEY=your-service-role-key\ncurl -d '{\"email\":\"test@example.com\"}' https://api.shop.io/leads\n```\n\n```env\nSUPABASE_SERVICE_ROLE_KEY=your-service-role-key\nPUBLIC_URL=https://YOUR_PROJECT.supabase.co\n```\n\n## Local development\n\n```bash\ncurl https://api.yourdomain.com\n```\n";
+        let found = check(&UnresolvedPlaceholder, markdown, &project(&[], &[]));
+        assert_eq!(
+            found,
+            vec![
+                (
+                    4,
+                    "template value `your-domain.com` in a production step".to_string()
+                ),
+                (
+                    10,
+                    "template value `YOUR_PROJECT.supabase` in a production step".to_string()
+                ),
             ]
         );
     }

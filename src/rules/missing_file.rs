@@ -9,7 +9,7 @@ declare_rule! {
     /// ## What it does
     /// Checks that the repository files a command runs or reads exist: `./x.sh`,
     /// `scripts/x.py`, `bash|sh|zsh x`, `node|python|python3|ruby|ts-node|tsx x`,
-    /// `chmod +x x`, `source x`, the `-f` file of `docker compose`, `docker build` and
+    /// `chmod +x x`, `source x` and `. x`, the `-f` file of `docker compose`, `docker build` and
     /// `kubectl apply` (`-k` too), the source of `cp .env.example .env`, `--env-file x`,
     /// `pip install -r x` (`-c` too, and `uv pip install`), `uv pip sync x`, `pip-sync x`,
     /// `npm ci --prefix dir`, `helm -f`/`--values x` and a local `./chart`,
@@ -23,7 +23,7 @@ declare_rule! {
     ///
     /// Not checked: absolute and home paths, URLs, placeholders (`<file>`, `$DIR/x`,
     /// `$GITHUB_ENV`, globs), paths leaving the repository, paths the repository ignores or
-    /// generates (`dist/`, `.env`), paths the runbook itself creates (`mkdir`, `git clone`,
+    /// generates (`dist/`, `.env`, a virtualenv's `bin/activate`), paths the runbook itself creates (`mkdir`, `git clone`,
     /// `> out`, `cp a b`, `curl -o x`...), and commands run in a container or on another
     /// host (`docker compose exec db psql -f x`, the lines after `ssh host`): their files
     /// are that machine's.
@@ -38,6 +38,8 @@ declare_rule! {
     /// ./scripts/pre-deployment-validation.sh
     /// helm upgrade web ./charts/web -f deploy/values-prod.yaml
     /// pip install -r requirements/prod.txt
+    /// source scripts/prod-env.sh
+    /// kubectl apply -k deploy/overlays/prod
     /// - [ ] Run `scripts/smoke.sh`        (moved to tools/qa/smoke.sh)
     /// ```
     ///

@@ -12,7 +12,8 @@ declare_rule! {
     /// (`grep -E '(TODO|CHANGEME)' .env` is fine), nor are `<angle-bracket>` parameters of
     /// commands. Contact tables and lists are left to `placeholder-contact`.
     ///
-    /// In a production step, a host, URL or name copied from a template is unresolved too:
+    /// In a production, staging or rollback step, a host, URL or name copied from a template
+    /// is unresolved too:
     /// `api.yourdomain.com`, `https://example.com`, `production-url`, `<your-app>`,
     /// `my-project-id`, in a command's arguments, its environment assignments or an `.env`
     /// block. A variable (`$API_URL`) is how a runbook leaves the value to the reader, and a
@@ -66,15 +67,18 @@ impl UnresolvedPlaceholder {
         self.template_values_in_production(cx);
     }
 
-    /// Template hosts and names in production commands and `.env` blocks.
+    /// Template hosts and names in the commands and `.env` blocks of live systems.
     fn template_values_in_production(&self, cx: &mut Cx<'_, '_>) {
         let doc = cx.doc;
-        let report = |cx: &mut Cx<'_, '_>, span: Span, value: &str| {
-            cx.report(span, format!("template value `{value}` in a production step"))
+        let report = |cx: &mut Cx<'_, '_>, span: Span, value: &str, context: EnvContext| {
+            cx.report(
+                span,
+                format!("template value `{value}` in a {} step", context.name()),
+            )
                 .help("replace it with the real host or name, or a variable holding it (`$API_URL`)");
         };
         for command in &doc.commands {
-            if command.context != EnvContext::Production
+            if !is_live(command.context)
                 || placeholders::is_example_section(doc, command.section)
                 || matches!(command.program_name(), Some("echo" | "printf"))
             {
@@ -92,14 +96,14 @@ impl UnresolvedPlaceholder {
                     } else {
                         word.span
                     };
-                    report(cx, span, &text[range]);
+                    report(cx, span, &text[range], command.context);
                     break;
                 }
             }
         }
         for block in &doc.code_blocks {
             if !matches!(block.lang.as_str(), "env" | "dotenv" | "ini" | "properties")
-                || doc.context(block.section) != EnvContext::Production
+                || !is_live(doc.context(block.section))
                 || placeholders::is_example_section(doc, block.section)
             {
                 continue;
@@ -116,11 +120,21 @@ impl UnresolvedPlaceholder {
                 if let Some(range) = placeholders::template_value(value) {
                     let start = equals + 1 + range.start;
                     let end = equals + 1 + range.end;
-                    report(cx, line.span_of(start, end), &line.text[start..end]);
+                    let context = doc.context(block.section);
+                    report(cx, line.span_of(start, end), &line.text[start..end], context);
                 }
             }
         }
     }
+}
+
+/// Contexts that run against a live system: a template host there reaches nothing (an
+/// unknown section may be documentation of a tool, whose `example.com` is on purpose).
+fn is_live(context: EnvContext) -> bool {
+    matches!(
+        context,
+        EnvContext::Production | EnvContext::Staging | EnvContext::Rollback
+    )
 }
 
 /// True for `NAME=value` where the name holds a secret (`SERVICE_ROLE_KEY=your-key`): a

@@ -16,11 +16,10 @@ pub fn is_markdown(path: &Path) -> bool {
         .is_some_and(crate::manifests::is_markdown)
 }
 
-/// True for a manifest (any name in [`crate::manifests::MANIFESTS`]).
+/// True for a manifest (any name in [`crate::manifests::MANIFESTS`]; the directories count
+/// for the entries that name them, such as `.github/workflows/`).
 pub fn is_manifest(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(crate::manifests::is_manifest)
+    crate::manifests::is_manifest(&path.to_string_lossy())
 }
 
 /// Extension-less names that are never runbooks (licence texts hold `[yyyy] [name of
@@ -35,8 +34,8 @@ const NOT_RUNBOOKS: &[&str] = &[
 ];
 
 /// True for a file name that is surely not Markdown: an extension other than a Markdown one
-/// (`config.yml`, `Dockerfile.prod`), a dot-file (`.gitignore`), or a licence text. An
-/// extension-less name (`RUNBOOK`, `Dockerfile`) is decided by its text instead.
+/// (`notes.txt`, `diagram.png`), a dot-file (`.gitignore`), or a licence text. An
+/// extension-less name (`RUNBOOK`, `Jenkinsfile`) is decided by its text instead.
 pub fn is_not_markdown(path: &Path) -> bool {
     if is_markdown(path) {
         return false;

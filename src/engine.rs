@@ -306,7 +306,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 let root = options.root.clone().unwrap_or_else(|| finder.root_for(dir));
                 manifest_roots.push(root);
             }
-            // A named Dockerfile or config.yml is not a runbook: parsed as Markdown, its
+            // A named `notes.txt` or `Jenkinsfile` is not a runbook: parsed as Markdown, its
             // comments would be headings and its `[TBD]` values placeholders.
             Ok(_) if discover::is_not_markdown(&absolute) => result.warnings.push(format!(
                 "{}: skipped, not a Markdown file",
@@ -641,7 +641,7 @@ fn lint_file(
             }
         },
     };
-    // Only a named file reaches here without a Markdown extension (`RUNBOOK`, `Dockerfile`):
+    // Only a named file reaches here without a Markdown extension (`RUNBOOK`, `Jenkinsfile`):
     // its text decides. A document on stdin is Markdown by being given.
     if !from_stdin
         && !discover::is_markdown(file)

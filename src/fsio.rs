@@ -180,6 +180,40 @@ pub fn read(path: &Path, root: Option<&Root>, limit: u64) -> Result<Vec<u8>, Rea
     Ok(bytes)
 }
 
+/// The first `limit` bytes at most of the regular file at `path` (the whole file when it is
+/// shorter), with the same checks as [`read`]: for sniffing what a file is before reading it
+/// all (a YAML file that may be a Kubernetes manifest).
+pub fn read_prefix(path: &Path, root: Option<&Root>, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let own = std::fs::symlink_metadata(path).map_err(ReadError::Io)?;
+    let meta = if own.file_type().is_symlink() {
+        std::fs::metadata(path).map_err(ReadError::BrokenLink)?
+    } else {
+        own
+    };
+    let target: PathBuf = match root {
+        Some(root) => {
+            let real = path.canonicalize().map_err(ReadError::Io)?;
+            if !real.starts_with(root.path()) {
+                return Err(ReadError::OutsideRoot);
+            }
+            real
+        }
+        None => path.to_path_buf(),
+    };
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    let file = open_for_reading(&target).map_err(ReadError::Io)?;
+    if !file.metadata().map_err(ReadError::Io)?.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    file.take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    Ok(bytes)
+}
+
 /// [`read`], as UTF-8 text.
 pub fn read_string(path: &Path, root: Option<&Root>, limit: u64) -> Result<String, ReadError> {
     let bytes = read(path, root, limit)?;
@@ -267,6 +301,20 @@ mod tests {
         let missing = read(&dir.path().join("none"), None, 1).unwrap_err();
         assert!(missing.is_not_found());
         assert_eq!(missing.to_string(), "no such file or directory");
+    }
+
+    #[test]
+    fn prefixes_stop_at_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.yaml");
+        std::fs::write(&file, "x".repeat(100)).unwrap();
+        let root = Root::new(dir.path()).unwrap();
+        assert_eq!(read_prefix(&file, Some(&root), 10).unwrap().len(), 10);
+        assert_eq!(read_prefix(&file, Some(&root), 1000).unwrap().len(), 100);
+        assert!(matches!(
+            read_prefix(dir.path(), None, 10),
+            Err(ReadError::NotRegular)
+        ));
     }
 
     #[cfg(unix)]

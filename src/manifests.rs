@@ -50,6 +50,19 @@ pub enum Kind {
     AppJson,
     /// `vercel.json`.
     VercelJson,
+    /// A GitHub Actions workflow (`.github/workflows/*.yml`).
+    GithubWorkflow,
+    /// A Helm chart's `values.yaml` (and `values-production.yaml`, `values.prod.yaml`).
+    HelmValues,
+    /// A Terraform file (`*.tf`): its `variable` blocks.
+    Terraform,
+    /// A Dockerfile or Containerfile: its `ENV` and `ARG` lines.
+    Dockerfile,
+    /// A dev container's `devcontainer.json`.
+    Devcontainer,
+    /// Any other YAML file: a Kubernetes manifest when its text says so (`apiVersion` and
+    /// `kind` at the top level); read only then.
+    KubernetesYaml,
 }
 
 /// Which part of the project facts reads a manifest.
@@ -69,6 +82,14 @@ pub enum Loader {
     Python,
     /// Procfile process types and platform env vars.
     Platform,
+    /// GitHub Actions workflows: `env:` keys, `secrets.X`, `vars.X`.
+    Ci,
+    /// Kubernetes objects and Helm values.
+    Kubernetes,
+    /// Terraform variables.
+    Terraform,
+    /// Dockerfiles and dev containers.
+    Container,
     /// Read when another manifest names the file (a compose `env_file`).
     OnDemand,
 }
@@ -83,6 +104,10 @@ impl Loader {
         Loader::Tasks,
         Loader::Python,
         Loader::Platform,
+        Loader::Ci,
+        Loader::Kubernetes,
+        Loader::Terraform,
+        Loader::Container,
     ];
 }
 
@@ -91,7 +116,9 @@ impl Loader {
 pub struct Manifest {
     /// What it is.
     pub kind: Kind,
-    /// The file names it has: a regex over the whole name (anchored by the users).
+    /// The file names it has: a regex over the whole name (anchored by the users). A pattern
+    /// may name directories too (`\.github/workflows/[^/]+\.ya?ml`): it is matched against the
+    /// end of the `/`-separated path, from a component boundary.
     pub pattern: &'static str,
     /// Its usual names, exactly; when `marks_project`, a directory holding one of them is a
     /// project (or part of one).
@@ -108,6 +135,15 @@ pub struct Manifest {
 /// Every manifest runbook-lint reads. The first entry whose pattern matches a name gives its
 /// kind (templates before real env files).
 pub const MANIFESTS: &[Manifest] = &[
+    // First: a workflow named `docker-compose.yml` is still a workflow.
+    Manifest {
+        kind: Kind::GithubWorkflow,
+        pattern: r"\.github/workflows/[^/]+\.ya?ml",
+        names: &[],
+        variants: &[".github/workflows/*.yml", ".github/workflows/*.yaml"],
+        marks_project: false,
+        loader: Loader::Ci,
+    },
     Manifest {
         kind: Kind::PackageJson,
         pattern: r"package\.json",
@@ -283,22 +319,83 @@ pub const MANIFESTS: &[Manifest] = &[
         marks_project: true,
         loader: Loader::Platform,
     },
+    Manifest {
+        kind: Kind::HelmValues,
+        pattern: r"values(?:[-._][^/]*)?\.ya?ml",
+        names: &["values.yaml", "values.yml"],
+        variants: &[
+            "values-*.yaml",
+            "values.*.yaml",
+            "values_*.yaml",
+            "values-*.yml",
+        ],
+        marks_project: false,
+        loader: Loader::Kubernetes,
+    },
+    Manifest {
+        kind: Kind::Terraform,
+        pattern: r"[^/]*\.tf",
+        names: &["variables.tf", "main.tf"],
+        variants: &["*.tf"],
+        marks_project: false,
+        loader: Loader::Terraform,
+    },
+    Manifest {
+        kind: Kind::Dockerfile,
+        pattern: r"(?:[^/]*\.)?[Dd]ockerfile(?:\.[^/]+)?|Containerfile(?:\.[^/]+)?",
+        names: &["Dockerfile", "Containerfile"],
+        variants: &[
+            "Dockerfile.*",
+            "*.Dockerfile",
+            "*.dockerfile",
+            "Containerfile.*",
+        ],
+        marks_project: false,
+        loader: Loader::Container,
+    },
+    Manifest {
+        kind: Kind::Devcontainer,
+        pattern: r"\.?devcontainer\.json",
+        names: &["devcontainer.json", ".devcontainer.json"],
+        variants: &[],
+        marks_project: false,
+        loader: Loader::Container,
+    },
+    // Last: every YAML file no entry above claims is a candidate, read only when its text
+    // says it is a Kubernetes object (see `facts::kubernetes`).
+    Manifest {
+        kind: Kind::KubernetesYaml,
+        pattern: r"[^/]*\.ya?ml",
+        names: &[],
+        variants: &["*.yaml", "*.yml"],
+        marks_project: false,
+        loader: Loader::Kubernetes,
+    },
 ];
 
 /// Markdown extensions, matched case-insensitively (`GUIDE.MD` is Markdown).
 pub const MARKDOWN_EXTENSIONS: &[&str] = &["md", "markdown", "mdown", "mkd"];
 
-/// The registry's patterns, each anchored to a whole file name.
+/// The registry's patterns, each anchored to the end of a path at a component boundary
+/// (as the pre-commit hook applies them).
 static NAME_SET: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new(MANIFESTS.iter().map(|m| format!("^(?:{})$", m.pattern)))
-        .expect("manifest patterns are valid (unit-tested)")
+    RegexSet::new(
+        MANIFESTS
+            .iter()
+            .map(|m| format!("(?:^|/)(?:{})$", m.pattern)),
+    )
+    .expect("manifest patterns are valid (unit-tested)")
 });
 
-/// The manifest entry of a file (by the last component of `path`, `/`-separated or a bare
-/// name).
+/// The manifest entry of a file, by its path (`/`- or `\\`-separated, or a bare name): the
+/// file name decides, and the directories too for entries that name them (workflows).
 pub fn manifest_of(path: &str) -> Option<&'static Manifest> {
-    let name = file_name(path);
-    NAME_SET.matches(name).iter().next().map(|i| &MANIFESTS[i])
+    let path: std::borrow::Cow<'_, str> = if path.contains('\\') {
+        path.replace('\\', "/").into()
+    } else {
+        path.into()
+    };
+    NAME_SET.matches(&path).iter().next().map(|i| &MANIFESTS[i])
 }
 
 /// The kind of manifest a file is, if it is one.
@@ -368,6 +465,19 @@ mod tests {
         (Kind::EnvFile, ".env.production"),
         (Kind::Taskfile, "Taskfile.dist.yml"),
         (Kind::Procfile, "Procfile.dev"),
+        (Kind::GithubWorkflow, ".github/workflows/deploy.yml"),
+        (
+            Kind::GithubWorkflow,
+            "repo/.github/workflows/docker-compose.yml",
+        ),
+        (Kind::HelmValues, "charts/api/values-production.yaml"),
+        (Kind::HelmValues, "values.prod.yml"),
+        (Kind::Terraform, "infra/variables.tf"),
+        (Kind::Dockerfile, "Dockerfile.prod"),
+        (Kind::Dockerfile, "api.Dockerfile"),
+        (Kind::Devcontainer, ".devcontainer/devcontainer.json"),
+        (Kind::KubernetesYaml, "k8s/deployment.yaml"),
+        (Kind::KubernetesYaml, "workflows/ci.yml"),
     ];
 
     #[test]
@@ -391,6 +501,8 @@ mod tests {
             "makefile.old",
             "my-compose.txt",
             ".envrc",
+            "main.tf.json",
+            "devcontainer.jsonc",
         ] {
             assert_eq!(kind_of(name), None, "{name}");
         }

@@ -122,6 +122,59 @@ pub struct EnvAssignment {
     pub exported: bool,
 }
 
+/// Where a secret-setting command stores a variable for the deployed service (or CI).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvStore {
+    /// `fly secrets set`.
+    Fly,
+    /// `heroku config:set`.
+    Heroku,
+    /// `railway variables set`, `railway variables --set`.
+    Railway,
+    /// `render env set`.
+    Render,
+    /// `vercel env add`.
+    Vercel,
+    /// `gh secret set`, `gh variable set`: GitHub Actions.
+    GithubActions,
+    /// `kubectl create secret|configmap NAME --from-literal=K=V`: the object's name.
+    Kubernetes(String),
+    /// `doppler secrets set`.
+    Doppler,
+    /// `aws ssm put-parameter --name .../NAME`.
+    AwsSsm,
+}
+
+impl EnvStore {
+    /// The platform as a reader names it.
+    pub fn name(&self) -> &str {
+        match self {
+            EnvStore::Fly => "Fly",
+            EnvStore::Heroku => "Heroku",
+            EnvStore::Railway => "Railway",
+            EnvStore::Render => "Render",
+            EnvStore::Vercel => "Vercel",
+            EnvStore::GithubActions => "GitHub Actions",
+            EnvStore::Kubernetes(_) => "Kubernetes",
+            EnvStore::Doppler => "Doppler",
+            EnvStore::AwsSsm => "AWS SSM",
+        }
+    }
+}
+
+/// A variable a secret-setting command stores on a platform: `fly secrets set NAME=value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredVar {
+    /// The variable.
+    pub name: String,
+    /// Its value, when the command gives one (`vercel env add NAME` reads it from stdin).
+    pub value: Option<String>,
+    /// The word naming it (`NAME=value`, `--from-literal=NAME=value`, `/app/prod/NAME`).
+    pub word: Word,
+    /// Where it is stored.
+    pub store: EnvStore,
+}
+
 /// A file an invocation runs or reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileArg {
@@ -171,6 +224,9 @@ pub struct Invocation {
     pub env_set: Vec<EnvAssignment>,
     /// Env vars its words expand (`$DATABASE_URL`, `${TAG}`), by name and span.
     pub env_read: Vec<(String, Span)>,
+    /// Env vars it stores on a platform for the deployed service or CI (`fly secrets set`,
+    /// `heroku config:set`, `gh secret set`, `kubectl create secret --from-literal`).
+    pub env_stored: Vec<StoredVar>,
     /// A package script it runs (`npm run x`, `pnpm --filter api x`, `yarn workspace a x`).
     pub script: Option<ScriptRun>,
     /// Make targets, just recipes or Taskfile tasks it runs.
@@ -482,5 +538,81 @@ mod tests {
         let exported = exported_assignments(&parse("export A=1 -n B=2").words);
         assert_eq!(exported.len(), 2);
         assert!(exported[0].exported);
+    }
+
+    #[test]
+    fn secret_setting_commands_store_vars() {
+        let stored = |line: &str| -> Vec<(String, Option<String>, String)> {
+            let command = parse(line);
+            command
+                .invocations
+                .iter()
+                .flat_map(|i| &i.env_stored)
+                .map(|s| (s.name.clone(), s.value.clone(), s.store.name().to_string()))
+                .collect()
+        };
+        let one = |name: &str, value: Option<&str>, store: &str| {
+            (name.to_string(), value.map(String::from), store.to_string())
+        };
+        assert_eq!(
+            stored("fly secrets set -a shop AUTH0_DOMAIN=x.auth0.com STRIPE_KEY=sk --stage"),
+            vec![
+                one("AUTH0_DOMAIN", Some("x.auth0.com"), "Fly"),
+                one("STRIPE_KEY", Some("sk"), "Fly")
+            ]
+        );
+        assert_eq!(
+            stored("heroku config:set SENTRY_DSN=https://x -a shop"),
+            vec![one("SENTRY_DSN", Some("https://x"), "Heroku")]
+        );
+        assert_eq!(
+            stored("railway variables --set \"REDIS_URL=redis://r\" --set=A_B=1"),
+            vec![
+                one("REDIS_URL", Some("redis://r"), "Railway"),
+                one("A_B", Some("1"), "Railway")
+            ]
+        );
+        assert_eq!(
+            stored("render env set LOG_LEVEL=debug"),
+            vec![one("LOG_LEVEL", Some("debug"), "Render")]
+        );
+        assert_eq!(
+            stored("vercel env add NEXT_PUBLIC_API_URL production"),
+            vec![one("NEXT_PUBLIC_API_URL", None, "Vercel")]
+        );
+        assert_eq!(
+            stored("gh secret set RENDER_DEPLOY_HOOK --repo acme/shop --body \"$HOOK\""),
+            vec![one("RENDER_DEPLOY_HOOK", Some("$HOOK"), "GitHub Actions")]
+        );
+        assert_eq!(
+            stored("kubectl -n prod create secret generic api-secrets --from-literal=DATABASE_URL=postgres://db --from-literal JWT_SECRET=s"),
+            vec![
+                one("DATABASE_URL", Some("postgres://db"), "Kubernetes"),
+                one("JWT_SECRET", Some("s"), "Kubernetes")
+            ]
+        );
+        let secret = parse("kubectl create secret generic api-secrets --from-literal=A_B=1");
+        assert_eq!(
+            secret.invocation().unwrap().env_stored[0].store,
+            EnvStore::Kubernetes("api-secrets".into())
+        );
+        assert_eq!(
+            stored("doppler secrets set OPENAI_API_KEY"),
+            vec![one("OPENAI_API_KEY", None, "Doppler")]
+        );
+        assert_eq!(
+            stored("aws ssm put-parameter --name /shop/prod/DATABASE_URL --value x --type SecureString"),
+            vec![one("DATABASE_URL", Some("x"), "AWS SSM")]
+        );
+        for nothing in [
+            "fly secrets list",
+            "heroku config:get X_Y",
+            "gh secret list",
+            "kubectl create deployment api --image=x",
+            "aws ssm get-parameter --name /x/Y_Z",
+            "vercel env pull",
+        ] {
+            assert!(stored(nothing).is_empty(), "{nothing}");
+        }
     }
 }

@@ -19,7 +19,8 @@ pub mod tools;
 mod workdir;
 
 pub use invocation::{
-    EnvAssignment, ExecLocation, FileArg, FileRole, Invocation, Platform, Runtime,
+    EnvAssignment, EnvStore, ExecLocation, FileArg, FileRole, Invocation, Platform, Runtime,
+    StoredVar,
 };
 pub use lines::{
     block_commands, inline_commands, inline_is_command, is_inline_program, is_known_program,

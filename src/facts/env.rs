@@ -1,5 +1,7 @@
 //! Env-var declarations: env templates (`.env.example` and friends) and the union of every
-//! manifest that declares variables (render.yaml, compose, fly.toml, app.json, vercel.json).
+//! manifest that declares variables (render.yaml, compose, fly.toml, app.json, vercel.json,
+//! GitHub Actions workflows, Kubernetes objects, Helm values, Terraform variables,
+//! Dockerfiles, dev containers), each manifest with the [`Role`] it plays.
 //!
 //! Only keys are kept: a template's values may be real secrets pasted by mistake, and a real
 //! `.env` is never read at all.
@@ -19,6 +21,74 @@ pub struct EnvDecl {
     pub span: Span,
     /// The render.yaml service or compose service it belongs to, if any.
     pub owner: Option<String>,
+}
+
+/// What a manifest that declares env vars is to the application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// Where a hosting platform reads the production service's environment: render.yaml,
+    /// fly.toml, app.json, vercel.json.
+    Platform,
+    /// A Kubernetes object (a container's `env`, a Secret or ConfigMap).
+    Kubernetes,
+    /// A Helm chart's values.
+    Helm,
+    /// A production compose file (`docker-compose.prod.yml`).
+    ProductionCompose,
+    /// A committed env template: the list of what the application reads.
+    Template,
+    /// Any other compose file, and the env files it names.
+    Compose,
+    /// A CI workflow: its `env:` keys, secrets and variables.
+    Ci,
+    /// A Dockerfile's `ENV` and `ARG`.
+    Image,
+    /// A dev container.
+    DevContainer,
+    /// Terraform variables (`TF_VAR_x`).
+    Terraform,
+}
+
+impl Role {
+    /// The role of a manifest, by its path.
+    pub fn of(path: &str) -> Role {
+        use crate::manifests::Kind;
+        match crate::manifests::kind_of(path) {
+            Some(Kind::RenderBlueprint | Kind::FlyToml | Kind::AppJson | Kind::VercelJson) => {
+                Role::Platform
+            }
+            Some(Kind::KubernetesYaml) => Role::Kubernetes,
+            Some(Kind::HelmValues) => Role::Helm,
+            Some(Kind::EnvTemplate) => Role::Template,
+            Some(Kind::GithubWorkflow) => Role::Ci,
+            Some(Kind::Dockerfile) => Role::Image,
+            Some(Kind::Devcontainer) => Role::DevContainer,
+            Some(Kind::Terraform) => Role::Terraform,
+            Some(Kind::Compose)
+                if path.starts_with(".devcontainer/") || path.contains("/.devcontainer/") =>
+            {
+                Role::DevContainer
+            }
+            Some(Kind::Compose) if is_production_name(path) => Role::ProductionCompose,
+            _ => Role::Compose,
+        }
+    }
+
+    /// True for a manifest the deployed service reads its environment from.
+    pub fn is_production(self) -> bool {
+        matches!(
+            self,
+            Role::Platform | Role::Kubernetes | Role::Helm | Role::ProductionCompose
+        )
+    }
+}
+
+/// True when a file name says it is for production (`docker-compose.prod.yml`,
+/// `compose.production.yaml`).
+fn is_production_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.split(['.', '-', '_'])
+        .any(|part| matches!(part, "prod" | "production" | "live"))
 }
 
 /// Every declared variable of a project.
@@ -52,6 +122,11 @@ impl EnvFacts {
     /// True when some manifest declares `name`.
     pub fn is_declared(&self, name: &str) -> bool {
         self.vars.contains_key(name)
+    }
+
+    /// True when some env manifest plays `role`.
+    pub fn has_role(&self, role: Role) -> bool {
+        self.manifests.iter().any(|m| Role::of(m) == role)
     }
 }
 
@@ -123,6 +198,21 @@ mod tests {
         for no in [".env", ".env.local", "env.ts", "README.md", ".envrc"] {
             assert!(!is_env_template(no), "{no}");
         }
+    }
+
+    #[test]
+    fn roles_by_path() {
+        assert_eq!(Role::of("render.yaml"), Role::Platform);
+        assert_eq!(Role::of("docker-compose.prod.yml"), Role::ProductionCompose);
+        assert_eq!(Role::of("docker-compose.yml"), Role::Compose);
+        assert_eq!(
+            Role::of(".devcontainer/docker-compose.yml"),
+            Role::DevContainer
+        );
+        assert_eq!(Role::of(".github/workflows/ci.yml"), Role::Ci);
+        assert_eq!(Role::of("k8s/api.yaml"), Role::Kubernetes);
+        assert_eq!(Role::of("apps/api/.env.example"), Role::Template);
+        assert!(Role::Helm.is_production() && !Role::Template.is_production());
     }
 
     #[test]

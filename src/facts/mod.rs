@@ -7,8 +7,11 @@
 //! as an `invalid-manifest` finding, and the rest of the facts are still usable.
 
 pub mod compose;
+pub mod container;
 pub mod env;
+pub mod git_index;
 pub mod ignored;
+pub mod kubernetes;
 pub mod markdown;
 pub mod node;
 pub mod procfile;
@@ -16,6 +19,8 @@ pub mod python;
 pub mod render;
 pub mod script_cache;
 pub mod tasks;
+pub mod terraform;
+pub mod workflows;
 pub mod yaml;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,6 +57,10 @@ pub struct ProjectFacts {
     pub python: python::PythonFacts,
     /// Procfile process types (fly.toml, app.json and vercel.json feed `env`).
     pub platform: procfile::PlatformFacts,
+    /// GitHub Actions workflows: the secrets and variables they read.
+    pub workflows: workflows::WorkflowFacts,
+    /// Kubernetes objects and Helm values.
+    pub kubernetes: kubernetes::KubernetesFacts,
     /// Heading anchors of the repository's Markdown files, read on first use.
     pub anchors: markdown::AnchorCache,
     /// Documentation sites (mkdocs.yml, zensical.toml, docusaurus.config.*) and the folders
@@ -127,6 +136,7 @@ impl ProjectFacts {
             ..ProjectFacts::default()
         };
         (facts.files, facts.walk_problems) = list_files(root);
+        add_hidden_manifests(root, &mut facts.files);
         for file in &facts.files {
             let mut dir = file.as_str();
             while let Some((parent, _)) = dir.rsplit_once('/') {
@@ -156,6 +166,16 @@ impl ProjectFacts {
                     facts.platform =
                         procfile::PlatformFacts::load(&mut reader, &catalog, &mut facts.env)
                 }
+                Loader::Ci => {
+                    facts.workflows =
+                        workflows::WorkflowFacts::load(&mut reader, &catalog, &mut facts.env)
+                }
+                Loader::Kubernetes => {
+                    facts.kubernetes =
+                        kubernetes::KubernetesFacts::load(&mut reader, &catalog, &mut facts.env)
+                }
+                Loader::Terraform => terraform::load(&mut reader, &catalog, &mut facts.env),
+                Loader::Container => container::load(&mut reader, &catalog, &mut facts.env),
                 Loader::OnDemand => {}
             }
         }
@@ -389,6 +409,25 @@ impl ManifestReader {
         None
     }
 
+    /// Reads `relative` as UTF-8 text, at most `limit` bytes of it (the first ones), without
+    /// recording a problem when it cannot: for files read only when they turn out to be
+    /// manifests (a YAML file that may be a Kubernetes object).
+    pub fn peek(&self, relative: &str, limit: u64) -> Option<String> {
+        let root = self.contained.as_ref()?;
+        let bytes = crate::fsio::read_prefix(&self.root.join(relative), Some(root), limit).ok()?;
+        match String::from_utf8(bytes) {
+            Ok(text) => Some(text),
+            // A prefix may end inside a character: keep what is whole.
+            Err(error) if error.utf8_error().error_len().is_none() => {
+                let valid = error.utf8_error().valid_up_to();
+                let mut bytes = error.into_bytes();
+                bytes.truncate(valid);
+                String::from_utf8(bytes).ok()
+            }
+            Err(_) => None,
+        }
+    }
+
     /// Records a problem.
     pub fn problem(&mut self, problem: ManifestProblem) {
         self.problems.push(problem);
@@ -417,6 +456,84 @@ pub(crate) fn json_problem(path: &str, text: &str, error: &serde_json::Error) ->
         error.column(),
         format!("invalid JSON: {message}"),
     )
+}
+
+/// Template names read in a directory even when an ignore file hides them, outside a git
+/// repository (inside one, the index says which are committed).
+const KNOWN_TEMPLATES: &[&str] = &[
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    ".env.dist",
+    "example.env",
+    "sample.env",
+];
+
+/// Adds the manifests an ignore file hides from the walker but that belong to the repository:
+/// a committed `.env.example` under a `.env*` line of `.gitignore`. Inside a git repository
+/// the index lists what is committed; outside one (or when the index cannot be read), the
+/// usual template names are looked for in the root and in every directory holding a
+/// manifest. Files in dependency folders and files missing from the work tree are left out.
+fn add_hidden_manifests(root: &Path, files: &mut BTreeSet<String>) {
+    let exists = |relative: &str| {
+        std::fs::symlink_metadata(root.join(relative)).is_ok_and(|m| m.is_file() || m.is_symlink())
+    };
+    let skipped = |relative: &str| {
+        relative
+            .split('/')
+            .any(|part| crate::paths::SKIPPED_DIRS.contains(&part))
+    };
+    let hidden =
+        |relative: &str| crate::manifests::kind_of(relative).is_some_and(|k| k != Kind::EnvFile);
+    if let Some((top, tracked)) = git_index::tracked(root) {
+        let prefix = match (crate::fsio::Root::new(&top), crate::fsio::Root::new(root)) {
+            (Ok(top), Ok(root)) => root
+                .path()
+                .strip_prefix(top.path())
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/")),
+            _ => None,
+        };
+        let Some(prefix) = prefix else {
+            return;
+        };
+        let found: Vec<String> = tracked
+            .into_iter()
+            .filter_map(|path| match prefix.as_str() {
+                "" => Some(path),
+                prefix => path
+                    .strip_prefix(prefix)
+                    .and_then(|p| p.strip_prefix('/'))
+                    .map(String::from),
+            })
+            .filter(|path| !files.contains(path) && hidden(path) && !skipped(path))
+            .filter(|path| exists(path))
+            .collect();
+        files.extend(found);
+        return;
+    }
+    let mut dirs: BTreeSet<String> = files
+        .iter()
+        .filter(|f| crate::manifests::is_manifest(f))
+        .map(|f| {
+            f.rsplit_once('/')
+                .map(|(d, _)| d.to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    dirs.insert(String::new());
+    for dir in dirs {
+        for name in KNOWN_TEMPLATES {
+            let path = if dir.is_empty() {
+                name.to_string()
+            } else {
+                format!("{dir}/{name}")
+            };
+            if !files.contains(&path) && exists(&path) {
+                files.insert(path);
+            }
+        }
+    }
 }
 
 /// Repository files under `root`, honouring .gitignore, skipping dependency folders; and what

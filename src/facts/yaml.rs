@@ -67,6 +67,12 @@ impl Node {
 /// Parses the first YAML document of `text`. An empty file is `Ok(None)`. A syntax error is a
 /// [`ManifestProblem`] naming the line and column.
 pub fn parse(path: &str, text: &str) -> Result<Option<Node>, ManifestProblem> {
+    Ok(parse_all(path, text)?.into_iter().next())
+}
+
+/// Parses every document of a multi-document YAML stream (`---` separated), in order; empty
+/// documents are `Null` nodes.
+pub fn parse_all(path: &str, text: &str) -> Result<Vec<Node>, ManifestProblem> {
     let docs = MarkedYaml::load_from_str(text).map_err(|error| {
         let marker = error.marker();
         let index = LineIndex::new(text);
@@ -79,7 +85,7 @@ pub fn parse(path: &str, text: &str) -> Result<Option<Node>, ManifestProblem> {
         )
     })?;
     let chars = CharOffsets::new(text);
-    Ok(docs.into_iter().next().map(|doc| convert(&doc, &chars)))
+    Ok(docs.iter().map(|doc| convert(doc, &chars)).collect())
 }
 
 /// Maps saphyr's character indexes to byte offsets.
@@ -161,6 +167,17 @@ mod tests {
             problem.message
         );
         assert!(problem.location().line >= 2);
+    }
+
+    #[test]
+    fn every_document_of_a_stream() {
+        let text = "kind: A\n---\nkind: B\n";
+        let docs = parse_all("k8s.yaml", text).unwrap();
+        let kinds: Vec<&str> = docs
+            .iter()
+            .filter_map(|d| d.get("kind").and_then(Node::as_str))
+            .collect();
+        assert_eq!(kinds, vec!["A", "B"]);
     }
 
     #[test]

@@ -3,14 +3,16 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Cx;
-use crate::document::EnvContext;
+use crate::document::{EnvContext, EnvRefKind};
 use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
     /// Finds `localhost`, `127.0.0.1` and `0.0.0.0` URLs and hosts in the commands and
     /// environment values of a production section (`DATABASE_URL=postgres://...@localhost`,
-    /// `psql -h localhost`, `curl http://0.0.0.0:3000`).
+    /// `psql -h localhost`, `curl http://0.0.0.0:3000`), including the value or example a
+    /// production checklist, table or env file gives a variable ("`REDIS_URL` - Redis
+    /// connection URL (e.g., `redis://localhost:6379`)").
     ///
     /// Bind addresses (`--host 0.0.0.0`, `HOST=0.0.0.0`), SSH and `kubectl port-forward`
     /// tunnels, and sections whose prose says they run locally are not reported. Only sections
@@ -83,7 +85,9 @@ impl LocalhostInProduction {
                 .iter()
                 .any(|t| t.section == section && LOCAL_PROSE.is_match(&t.text))
         };
-        let report = |cx: &mut Cx<'_, '_>, span: Span, host: &str| {
+        let mut reported: Vec<Span> = Vec::new();
+        let mut report = |cx: &mut Cx<'_, '_>, span: Span, host: &str| {
+            reported.push(span);
             cx.report(span, format!("`{host}` in a production step"))
                 .help("use the production host, or a variable holding it (`$DATABASE_URL`)");
         };
@@ -144,6 +148,35 @@ impl LocalhostInProduction {
                 }
             }
         }
+        // The value or example a production checklist, table or env file gives a variable:
+        // "`REDIS_URL` - Redis connection URL (e.g., `redis://localhost:6379`)".
+        for reference in &doc.env_refs {
+            let Some((value, at)) = &reference.value else {
+                continue;
+            };
+            let written_as_is = cx.text(*at) == value.as_str();
+            if reference.context != EnvContext::Production
+                || matches!(reference.kind, EnvRefKind::Assignment | EnvRefKind::Stored)
+                || reference.name.to_ascii_uppercase().ends_with("HOST")
+                || reported.iter().any(|r| r.overlaps(*at))
+                || says_local(reference.section)
+            {
+                continue;
+            }
+            let Some((start, end, host)) = find_local(value) else {
+                continue;
+            };
+            let span = if written_as_is {
+                Span::new(at.start + start, at.start + end)
+            } else {
+                *at
+            };
+            cx.report(
+                span,
+                format!("`{host}` in the value of `{}` in a production step", reference.name),
+            )
+            .help("give the production value, or say where it comes from (a secret manager, the platform's dashboard)");
+        }
     }
 }
 
@@ -158,5 +191,20 @@ mod tests {
         let found = check(&LocalhostInProduction, markdown, &project(&[], &[]));
         let lines: Vec<usize> = found.iter().map(|(l, _)| *l).collect();
         assert_eq!(lines, vec![4, 8, 14], "{found:?}");
+    }
+
+    #[test]
+    fn values_of_production_checklists_and_tables() {
+        let markdown = "# Production environment checklist\n\n- [ ] `REDIS_URL` - Redis connection URL (e.g., `redis://localhost:6379`)\n- [ ] `API_HOST` - bind address (e.g., `0.0.0.0`)\n\n| Variable | Value |\n|---|---|\n| `DATABASE_URL` | `postgres://app@127.0.0.1/app` |\n\n```env\nCACHE_URL=redis://localhost:6379\n```\n\n# Local setup\n\n- [ ] `REDIS_URL` (e.g., `redis://localhost:6379`)\n";
+        let mut found = check(&LocalhostInProduction, markdown, &project(&[], &[]));
+        found.sort();
+        assert_eq!(
+            found,
+            vec![
+                (3, "`localhost` in the value of `REDIS_URL` in a production step".to_string()),
+                (8, "`127.0.0.1` in the value of `DATABASE_URL` in a production step".to_string()),
+                (11, "`localhost` in a production step".to_string()),
+            ]
+        );
     }
 }

@@ -466,6 +466,7 @@ register_rules! {
     migration_without_backup::MigrationWithoutBackup,
     hardcoded_secret::HardcodedSecret,
     localhost_in_production::LocalhostInProduction,
+    insecure_connection::InsecureConnection,
     stale_review_date::StaleReviewDate,
     missing_section::MissingSection,
     empty_checklist_item::EmptyChecklistItem,

@@ -141,16 +141,16 @@ fn anchors_setting_overrides_the_site_config() {
 #[test]
 fn named_non_markdown_files_are_not_linted_as_markdown() {
     let (found, stderr) = fixture_findings(&[
-        "fixtures/links/Dockerfile",
-        "fixtures/links/config.yml",
+        "fixtures/links/Jenkinsfile",
+        "fixtures/links/assets/diagram.png",
         "fixtures/links/RUNBOOK",
     ]);
     assert!(
-        stderr.contains("warning: fixtures/links/config.yml: skipped, not a Markdown file"),
+        stderr.contains("warning: fixtures/links/assets/diagram.png: skipped, not a Markdown file"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("warning: fixtures/links/Dockerfile: skipped, not a Markdown file"),
+        stderr.contains("warning: fixtures/links/Jenkinsfile: skipped, not a Markdown file"),
         "{stderr}"
     );
     // The extension-less runbook reads as Markdown and is linted.
@@ -167,10 +167,18 @@ fn named_non_markdown_files_are_not_linted_as_markdown() {
 
 #[test]
 fn a_named_compose_variant_lints_its_projects_runbooks() {
-    let (named, stderr) = fixture_findings(&["fixtures/links/compose.prod.yml"]);
     let (walked, _) = fixture_findings(&["fixtures/links"]);
-    assert!(!stderr.contains("skipped"), "{stderr}");
-    assert_eq!(named, walked);
+    // A Dockerfile (its `ENV`s) and any YAML (it may be a Kubernetes manifest) are manifests
+    // too: named, they are not parsed as Markdown, they lint their project's runbooks.
+    for manifest in [
+        "fixtures/links/compose.prod.yml",
+        "fixtures/links/Dockerfile",
+        "fixtures/links/config.yml",
+    ] {
+        let (named, stderr) = fixture_findings(&[manifest]);
+        assert!(!stderr.contains("skipped"), "{stderr}");
+        assert_eq!(named, walked, "{manifest}");
+    }
 }
 
 /// The vendored markdownlint test documents.

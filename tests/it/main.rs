@@ -17,6 +17,7 @@ mod cli;
 mod conventions;
 mod cross_reference;
 mod docs;
+mod env_vars;
 mod fix;
 mod fuzz;
 mod hostile;

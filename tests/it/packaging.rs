@@ -58,6 +58,12 @@ fn pre_commit_hook_matches_markdown_and_every_manifest() {
         "Justfile".into(),
         "render.yml".into(),
         "Procfile.dev".into(),
+        ".github/workflows/deploy.yml".into(),
+        "k8s/deployment.yaml".into(),
+        "charts/api/values-production.yaml".into(),
+        "infra/variables.tf".into(),
+        "Dockerfile.prod".into(),
+        ".devcontainer/devcontainer.json".into(),
     ];
     for name in MANIFESTS.iter().flat_map(|m| m.names) {
         should_match.push(name.to_string());

@@ -1,7 +1,8 @@
-//! Fly.io CLI: `fly ssh console [-a APP] -C "COMMAND"` runs COMMAND on a machine of the app.
+//! Fly.io CLI: `fly ssh console [-a APP] -C "COMMAND"` runs COMMAND on a machine of the app;
+//! `fly secrets set NAME=value...` stores secrets for the app.
 
 use super::Carrier;
-use crate::command::invocation::{ExecLocation, Platform};
+use crate::command::invocation::{EnvStore, ExecLocation, Invocation, Platform};
 
 /// `fly ssh console [-a APP]` without `-C` opens a shell on a machine of the app.
 pub(super) fn session(argv: &[&str]) -> Option<ExecLocation> {
@@ -46,4 +47,12 @@ pub(super) fn carrier(argv: &[&str], i: usize) -> Option<Carrier> {
             host: app,
         },
     })
+}
+
+/// The secrets `fly secrets set` stores.
+pub(super) fn understand(invocation: &mut Invocation) {
+    let args = invocation.args();
+    if args.len() > 2 && args[0].text == "secrets" && args[1].text == "set" {
+        invocation.env_stored = super::secrets::assignments(&args[2..], &EnvStore::Fly);
+    }
 }

@@ -1,7 +1,8 @@
-//! Heroku CLI: `heroku run [-a APP] COMMAND...` runs COMMAND in a one-off dyno.
+//! Heroku CLI: `heroku run [-a APP] COMMAND...` runs COMMAND in a one-off dyno;
+//! `heroku config:set NAME=value...` sets config vars of the app.
 
 use super::Carrier;
-use crate::command::invocation::{ExecLocation, Platform};
+use crate::command::invocation::{EnvStore, ExecLocation, Invocation, Platform};
 
 /// Options of `heroku run` that take a value.
 const VALUED: &[&str] = &[
@@ -31,4 +32,15 @@ pub(super) fn carrier(argv: &[&str], i: usize) -> Option<Carrier> {
             host: app,
         },
     })
+}
+
+/// The config vars `heroku config:set` (or its alias `config:add`) sets.
+pub(super) fn understand(invocation: &mut Invocation) {
+    let args = invocation.args();
+    if args
+        .first()
+        .is_some_and(|a| matches!(a.text.as_str(), "config:set" | "config:add"))
+    {
+        invocation.env_stored = super::secrets::assignments(&args[1..], &EnvStore::Heroku);
+    }
 }

@@ -1,8 +1,9 @@
 //! kubectl (and OpenShift's oc): `kubectl exec TARGET -- COMMAND` runs COMMAND in a pod; the
-//! manifests `apply|create|replace|delete|diff -f|-k` read; options that take a value.
+//! manifests `apply|create|replace|delete|diff -f|-k` read; the keys
+//! `create secret|configmap NAME --from-literal=K=V` stores; options that take a value.
 
 use super::{flag_values, Carrier};
-use crate::command::invocation::{ExecLocation, FileArg, FileRole, Invocation, Runtime};
+use crate::command::invocation::{EnvStore, ExecLocation, FileArg, FileRole, Invocation, Runtime};
 
 /// kubectl options that take a value.
 pub(super) const VALUE_FLAGS: &[&str] = &[
@@ -109,4 +110,38 @@ pub(super) fn understand(invocation: &mut Invocation) {
             .collect();
         invocation.files_read.extend(found);
     }
+    stored_literals(invocation);
+}
+
+/// `kubectl create secret generic NAME --from-literal=K=V` (`configmap` too): the keys, stored
+/// in the object NAME.
+fn stored_literals(invocation: &mut Invocation) {
+    let args = invocation.args();
+    let positionals = super::secrets::positionals(args, VALUE_FLAGS);
+    let name = match positionals.as_slice() {
+        [create, secret, _type, name, ..] if create.text == "create" && secret.text == "secret" => {
+            name
+        }
+        [create, configmap, name, ..]
+            if create.text == "create" && matches!(configmap.text.as_str(), "configmap" | "cm") =>
+        {
+            name
+        }
+        _ => return,
+    };
+    let store = EnvStore::Kubernetes(name.text.clone());
+    let mut stored = Vec::new();
+    for (i, word) in args.iter().enumerate() {
+        let literal = if word.text == "--from-literal" {
+            args.get(i + 1).map(|next| (next, next.text.as_str()))
+        } else {
+            word.text
+                .strip_prefix("--from-literal=")
+                .map(|rest| (word, rest))
+        };
+        if let Some((word, text)) = literal {
+            stored.extend(super::secrets::assignment(word, text, &store));
+        }
+    }
+    invocation.env_stored = stored;
 }

@@ -4,13 +4,16 @@
 //! `understand` (and in [`carrier`] or [`value_flags`] when it has such options).
 
 mod ansible;
+mod aws;
 mod builtins;
 mod bun;
 mod cf;
 mod compose;
 mod docker;
+mod doppler;
 mod files;
 mod fly;
+mod gh;
 mod git;
 mod helm;
 mod heroku;
@@ -23,11 +26,15 @@ mod package_manager;
 mod pip;
 mod pnpm;
 mod psql;
+mod railway;
 mod redis;
+mod render;
+mod secrets;
 mod ssh;
 mod task;
 mod task_runner;
 mod terraform;
+mod vercel;
 mod yarn;
 
 pub use compose::ComposeRun;
@@ -117,6 +124,14 @@ pub(super) fn understand(invocation: &mut Invocation) {
         "ansible-playbook" => ansible::understand(invocation),
         "cd" | "pushd" => invocation.cd = invocation.words.get(1).cloned(),
         "export" | "declare" | "local" | "readonly" | "typeset" => builtins::exports(invocation),
+        "fly" | "flyctl" => fly::understand(invocation),
+        "heroku" => heroku::understand(invocation),
+        "railway" => railway::understand(invocation),
+        "render" => render::understand(invocation),
+        "vercel" => vercel::understand(invocation),
+        "gh" => gh::understand(invocation),
+        "doppler" => doppler::understand(invocation),
+        "aws" => aws::understand(invocation),
         _ => {}
     }
     interpreters::understand(invocation);

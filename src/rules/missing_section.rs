@@ -77,6 +77,15 @@ static DEPLOY_WORD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("deploy word regex")
 });
 
+/// True for a command word that ships (`deploy`, `--prod`), not a variable that only names
+/// a release (`NPM_PUBLISH_TOKEN`, `RELEASE_CHANNEL=stable`).
+fn is_deploy_word(word: &str) -> bool {
+    let variable = word.contains('=')
+        || (word.chars().any(|c| c.is_ascii_uppercase())
+            && !word.chars().any(|c| c.is_ascii_lowercase()));
+    !variable && DEPLOY_WORD.is_match(word)
+}
+
 const DEFAULT_REQUIRED: &str = "rollback|roll back|rolling back|revert|reverting|recovery|recover|restore|restoring|downgrade|undo|back out|backout|disaster|fails|failure|abort";
 
 impl MissingSection {
@@ -93,7 +102,7 @@ impl MissingSection {
             // The cheap tests first: the pack search runs only where its answer matters.
             match c.context {
                 EnvContext::Production => {
-                    (c.words.iter().any(|w| DEPLOY_WORD.is_match(&w.text))
+                    (c.words.iter().any(|w| is_deploy_word(&w.text))
                         && doc
                             .ancestry(c.section)
                             .any(|s| DEPLOY_HEADING.is_match(&s.title)))
@@ -187,5 +196,8 @@ mod tests {
         assert_eq!(check(&MissingSection::default(), guide, &facts).len(), 1);
         let local = "# Web app\n\n## Getting started\n\n`kubectl apply -f k8s/dev`\n";
         assert!(check(&MissingSection::default(), local, &facts).is_empty());
+        // Setting a secret whose name says publish ships nothing.
+        let secret = "# Release\n\n## Secrets\n\n```bash\ngh secret set NPM_PUBLISH_TOKEN --env production\n```\n";
+        assert!(check(&MissingSection::default(), secret, &facts).is_empty());
     }
 }

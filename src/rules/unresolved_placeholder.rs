@@ -16,7 +16,7 @@ declare_rule! {
     /// is unresolved too:
     /// `api.yourdomain.com`, `https://example.com`, `production-url`, `<your-app>`,
     /// `my-project-id`, in a command's arguments, its environment assignments or an `.env`
-    /// block. A variable (`$API_URL`) is how a runbook leaves the value to the reader, and a
+    /// block. A shell variable is how a runbook leaves the value to the reader, and a
     /// section that shows the format (its heading says template, example, sample or format) is
     /// not a step.
     ///

@@ -194,7 +194,7 @@ mod tests {
                 ),
                 (
                     10,
-                    "template value `YOUR_PROJECT.supabase` in a production step".to_string()
+                    "template value `YOUR_PROJECT.supabase.co` in a production step".to_string()
                 ),
             ]
         );

@@ -66,6 +66,14 @@ impl Ignored {
         if file.starts_with("activate") && matches!(parent, "bin" | "Scripts") {
             return true;
         }
+        // Terraform's local state and the `*.auto.tfvars` a run writes hold secrets: kept out
+        // of every repository, whatever its .gitignore says.
+        if file.ends_with(".auto.tfvars")
+            || file.ends_with(".tfstate")
+            || file.ends_with(".tfstate.backup")
+        {
+            return true;
+        }
         self.matcher
             .as_ref()
             .is_some_and(|m| m.matched_path_or_any_parents(relative, false).is_ignore())
@@ -83,6 +91,9 @@ mod tests {
         assert!(none.is_ignored("env/bin/activate"));
         assert!(none.is_ignored("py311/Scripts/activate.bat"));
         assert!(!none.is_ignored("scripts/activate-release.sh"));
+        assert!(none.is_ignored("terraform/sandbox/secrets.auto.tfvars"));
+        assert!(none.is_ignored("infra/terraform.tfstate"));
+        assert!(!none.is_ignored("infra/production.tfvars"));
         assert!(!none.is_ignored("bin/deploy"));
     }
 }

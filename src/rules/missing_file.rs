@@ -16,14 +16,17 @@ declare_rule! {
     /// `terraform -var-file x`, `psql -f x`, `< x` input, `ansible-playbook x` and its
     /// `-i` inventory file, `kubectl create configmap|secret --from-file x`; and a file path
     /// named in inline code of a checklist item (`- [ ] Update `config/production.yml``,
-    /// not one the item creates). Paths are taken from the command's `cd` directory; without
+    /// not one the item creates) or, with a directory, of a list item (`2. Post the update
+    /// using `docs/templates/comms.md``; a path whose end names one repository file, such as
+    /// a chart's `templates/canary.yaml`, is that file). Paths are taken from the command's `cd` directory; without
     /// one, from the runbook's directory or the repository root. The help offers the
     /// repository's closest paths, best first: the same file name elsewhere
     /// (`scripts/smoke.sh` → `tools/qa/smoke.sh`), or a close name of the same kind.
     ///
     /// Not checked: absolute and home paths, URLs, placeholders (`<file>`, `$DIR/x`,
     /// `$GITHUB_ENV`, globs), paths leaving the repository, paths the repository ignores or
-    /// generates (`dist/`, `.env`, a virtualenv's `bin/activate`), paths the runbook itself creates (`mkdir`, `git clone`,
+    /// generates (`dist/`, `.env`, a virtualenv's `bin/activate`, Terraform's
+    /// `*.auto.tfvars` and state), paths the runbook itself creates (`mkdir`, `git clone`,
     /// `> out`, `cp a b`, `curl -o x`...), and commands run in a container or on another
     /// host (`docker compose exec db psql -f x`, the lines after `ssh host`): their files
     /// are that machine's.
@@ -162,7 +165,12 @@ fn unpacked_at(cx: &RuleContext<'_>) -> Option<usize> {
 /// The help of a missing path: the repository's closest paths, best first, or where it was
 /// looked for.
 fn help(cx: &RuleContext<'_>, path: &str, resolved: &[String]) -> String {
-    let close = similar_paths(cx, resolved.first().map(String::as_str).unwrap_or(path));
+    let readings: Vec<&str> = if resolved.is_empty() {
+        vec![path]
+    } else {
+        resolved.iter().map(String::as_str).collect()
+    };
+    let close = similar_paths(cx, &readings);
     match close.as_slice() {
         [] => format!(
             "no such file in the repository (looked for `{}`); fix the path or remove the step",
@@ -179,11 +187,13 @@ fn help(cx: &RuleContext<'_>, path: &str, resolved: &[String]) -> String {
 /// Most paths a help offers.
 const SUGGESTED_PATHS: usize = 3;
 
-/// Repository files like `wanted` (relative to the root), best first, each once: files of
-/// the same name anywhere (`scripts/smoke.sh` → `tools/qa/smoke.sh`), else files whose name
-/// is close (`deploy-prod.sh` → `deploy_prod.sh`), ranked by how much of the path they share.
-fn similar_paths(cx: &RuleContext<'_>, wanted: &str) -> Vec<String> {
+/// Repository files like `wanted` (its readings relative to the root), best first, each once:
+/// files of the same name anywhere (`scripts/smoke.sh` → `tools/qa/smoke.sh`), else files
+/// whose name is close (`deploy-prod.sh` → `deploy_prod.sh`), ranked by how much of the path
+/// they share with the reading they are closest to.
+fn similar_paths(cx: &RuleContext<'_>, readings: &[&str]) -> Vec<String> {
     let by_name = cx.project.files_by_name();
+    let wanted = readings.first().copied().unwrap_or_default();
     let name = wanted.rsplit('/').next().unwrap_or(wanted);
     let mut names: Vec<&str> = Vec::new();
     if by_name.contains_key(name) {
@@ -198,22 +208,21 @@ fn similar_paths(cx: &RuleContext<'_>, wanted: &str) -> Vec<String> {
                 .filter(|n| extension(n) == wanted_extension),
         );
     }
+    // All candidates by how much of the path they share: the name's own likeness is already
+    // in the path's (`incident-comms.md` → `docs/templates/incident-update.md` before
+    // `docs/incident.md`).
     let mut scored: Vec<(f64, &str)> = names
         .iter()
-        .enumerate()
-        .flat_map(|(rank, n)| {
-            by_name
-                .get(*n)
-                .into_iter()
-                .flatten()
-                .take(50)
-                .map(move |p| (rank, p.as_str()))
-        })
-        .filter(|(_, p)| *p != wanted && !cx.project.ignored.is_ignored(p))
+        .flat_map(|n| by_name.get(*n).into_iter().flatten().take(50))
+        .map(String::as_str)
+        .filter(|p| !readings.contains(p) && !cx.project.ignored.is_ignored(p))
         .take_while(|_| crate::suggest::spend_suggestion_budget())
-        .map(|(rank, p)| {
-            // The name's rank first (exact before close), then the path's likeness.
-            (rank as f64 * 10.0 - strsim::normalized_levenshtein(wanted, p), p)
+        .map(|p| {
+            let likeness = readings
+                .iter()
+                .map(|r| strsim::normalized_levenshtein(r, p))
+                .fold(0.0, f64::max);
+            (-likeness, p)
         })
         .collect();
     scored.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
@@ -243,16 +252,23 @@ static CREATES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| 
         .expect("creates regex")
 });
 
-/// Paths in inline code of checklist items (`- [ ] Update `config/production.yml``) that
-/// name repository files which do not exist.
+/// Paths in inline code of checklist items (`- [ ] Update `config/production.yml``) and of
+/// list items (`2. Post the update using `docs/templates/comms.md``) that name repository
+/// files which do not exist.
 fn checklist_paths(cx: &mut Cx<'_, '_>, created: &BTreeSet<String>) {
     let doc = cx.doc;
     let dir = cx.dir().to_string();
     for code in &doc.inline_code {
-        if code.block != crate::document::BlockKind::ChecklistItem {
+        let in_checklist = code.block == crate::document::BlockKind::ChecklistItem;
+        if !in_checklist && code.block != crate::document::BlockKind::ListItem {
             continue;
         }
         let path = code.text.trim();
+        // In a plain list item only a path with a directory: a bare `notes.md` there is as
+        // often a file of another system as one of this repository.
+        if !in_checklist && !path.trim_start_matches("./").contains('/') {
+            continue;
+        }
         let name = path.rsplit('/').next().unwrap_or(path);
         let checkable_path =
             checkable(path) && !path.contains(char::is_whitespace) && !path.contains("..");
@@ -277,6 +293,11 @@ fn checklist_paths(cx: &mut Cx<'_, '_>, created: &BTreeSet<String>) {
         if !bare.contains('/') && cx.project.files_by_name().contains_key(bare) {
             continue;
         }
+        // A list item may name a file relative to what it is about (`templates/canary.yaml`
+        // of a Helm chart): one file whose path ends so is the one meant.
+        if !in_checklist && ends_an_existing_path(cx, bare) {
+            continue;
+        }
         let resolved: Vec<String> = [dir.as_str(), ""]
             .iter()
             .filter_map(|b| crate::paths::join(b, path))
@@ -290,9 +311,23 @@ fn checklist_paths(cx: &mut Cx<'_, '_>, created: &BTreeSet<String>) {
         }
         let help = help(cx.file(), path, &resolved);
         cx.report(code.span, format!("file `{path}` does not exist"))
-            .label("named in a checklist item")
+            .label(if in_checklist {
+                "named in a checklist item"
+            } else {
+                "named in a step of a list"
+            })
             .help(help);
     }
+}
+
+/// True when a repository file's path ends with `/` + `path`.
+fn ends_an_existing_path(cx: &RuleContext<'_>, path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let suffix = format!("/{path}");
+    cx.project
+        .files_by_name()
+        .get(name)
+        .is_some_and(|paths| paths.iter().any(|p| p.ends_with(&suffix)))
 }
 
 /// The did-you-mean name in the same directory, when that file exists there.

@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn resolved_links_tasks_footnotes_alerts_and_tocs_are_not_placeholders() {
-        let markdown = "# Monitoring\n\n## Contents\n\n- [TODO (optional)](#todo-optional)\n- [Open items: TBD](#open-items-tbd)\n\nPage the [on-call rotation] and check the [Grafana dashboard][dashboard] and the [status page][].\n\n- [x] done\n- [ ] dashboard checked\n\nSee the note[^1].\n\n> [!NOTE]\n> Read the [dashboard link] first.\n\n| Step | Where |\n|---|---|\n| 1 | [dashboard] |\n| 2 | [Contact info and SLA] |\n\n## TODO (optional)\n\n## Open items: TBD\n\n[on-call rotation]: https://pagerduty.example.com\n[dashboard]: https://grafana.example.com\n[status page]: https://status.example.com\n[^1]: A TBD footnote.\n";
+        let markdown = "# Monitoring\n\n## Contents\n\n- [TODO (optional)](#todo-optional)\n- [Open items: TBD](#open-items-tbd)\n\nPage the [on-call rotation] and check the [Grafana dashboard][dashboard] and the [status page][].\n\n- [x] done\n- [ ] dashboard checked\n\nSee the note[^1].\n\n> [!NOTE]\n> Read the [dashboard link] first.\n\n| Step | Where |\n|---|---|\n| 1 | [dashboard] |\n| 2 | [Contact info and SLA] |\n\n## TODO (optional)\n\n## Open items: TBD\n\n[on-call rotation]: https://acme.pagerduty.com\n[dashboard]: https://grafana.acme.io\n[status page]: https://status.acme.io\n[^1]: A TBD footnote.\n";
         let found = check(&UnresolvedPlaceholder, markdown, &project(&[], &[]));
         assert_eq!(
             found,

@@ -337,6 +337,7 @@ fn push_commands(
             assignments,
             wrappers,
             redirects: simple.redirects,
+            stdin_redirected: simple.stdin_redirected,
             joint: simple.joint,
             cwd: cwd.clone(),
             span: simple.span,

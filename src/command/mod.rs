@@ -42,6 +42,8 @@ pub struct Command {
     pub wrappers: Vec<Word>,
     /// Redirection targets.
     pub redirects: Vec<Word>,
+    /// True when its standard input is a file, a heredoc or a here-string (`< dump.sql`).
+    pub stdin_redirected: bool,
     /// How the command is joined to the previous one on its line.
     pub joint: Joint,
     /// The directory it runs in, from the `cd`s before it.
@@ -156,6 +158,7 @@ pub fn parse(line: &str) -> Command {
         assignments: Vec::new(),
         wrappers: Vec::new(),
         redirects: Vec::new(),
+        stdin_redirected: false,
         joint: Joint::Start,
         cwd: WorkDir::Default,
         span: Span::default(),

@@ -61,6 +61,9 @@ pub struct SimpleCommand {
     pub words: Vec<Word>,
     /// Targets of redirections (`> out.log`, `< in.sql`), not arguments.
     pub redirects: Vec<Word>,
+    /// True when its standard input comes from a file, a heredoc or a here-string
+    /// (`< dump.sql`, `<<EOF`, `<<< "$x"`).
+    pub stdin_redirected: bool,
     /// How this command is joined to the previous one.
     pub joint: Joint,
     /// How many `( ... )` subshells it runs in: a `cd` inside one ends at its `)`.
@@ -121,6 +124,7 @@ struct Pending {
     words: Vec<Word>,
     redirects: Vec<Word>,
     redirect_next: bool,
+    stdin_redirected: bool,
 }
 
 impl Pending {
@@ -131,6 +135,7 @@ impl Pending {
             words: Vec::new(),
             redirects: Vec::new(),
             redirect_next: false,
+            stdin_redirected: false,
         }
     }
 }
@@ -224,6 +229,9 @@ impl Splitter<'_> {
 
     fn redirection(&mut self) {
         let start = self.pos;
+        if self.bytes[self.pos] == b'<' {
+            self.current.stdin_redirected = true;
+        }
         if self.bytes[self.pos] == b'<' && self.peek(1) == Some(b'<') {
             if self.peek(2) == Some(b'<') {
                 // `<<< word`: a here-string, its word is data.
@@ -439,6 +447,7 @@ impl Splitter<'_> {
             assignments: pending.assignments,
             words: pending.words,
             redirects: pending.redirects,
+            stdin_redirected: pending.stdin_redirected,
             joint: pending.joint,
             subshell: self.depth,
             span: Span::new(first, last),

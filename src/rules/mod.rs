@@ -426,6 +426,8 @@ register_rules! {
     placeholder_contact::PlaceholderContact,
     undeclared_env_var::UndeclaredEnvVar,
     unknown_service::UnknownService,
+    compose_flag_order::ComposeFlagOrder,
+    compose_exec_tty::ComposeExecTty,
     missing_make_target::MissingMakeTarget,
     missing_file::MissingFile,
     broken_link::BrokenLink,

@@ -35,7 +35,7 @@ mod terraform;
 mod vercel;
 mod yarn;
 
-pub use compose::ComposeRun;
+pub use compose::{ComposeRun, MisplacedOption};
 pub use package_manager::{is_well_known_binary, PackageManager, PackageTarget, ScriptRun};
 pub use task_runner::{Runner, TaskRun};
 

@@ -19,8 +19,8 @@ pub mod tools;
 mod workdir;
 
 pub use invocation::{
-    EnvAssignment, EnvStore, ExecLocation, FileArg, FileRole, Invocation, Platform, Runtime,
-    StoredVar,
+    ContainerRef, Endpoint, EnvAssignment, EnvStore, ExecLocation, FileArg, FileRole, Invocation,
+    Platform, Runtime, StoredVar,
 };
 pub use lines::{
     block_commands, inline_commands, inline_is_command, is_known_program, is_shell_language,

@@ -428,6 +428,7 @@ register_rules! {
     unknown_service::UnknownService,
     compose_flag_order::ComposeFlagOrder,
     compose_exec_tty::ComposeExecTty,
+    unpublished_port::UnpublishedPort,
     missing_make_target::MissingMakeTarget,
     missing_file::MissingFile,
     broken_link::BrokenLink,

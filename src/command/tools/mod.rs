@@ -10,6 +10,7 @@ mod cf;
 mod compose;
 mod docker;
 mod doppler;
+mod endpoint;
 mod files;
 mod fly;
 mod gh;
@@ -78,7 +79,11 @@ pub(super) fn understand(invocation: &mut Invocation) {
         "docker" | "podman" | "docker-compose" | "podman-compose" => docker::understand(invocation),
         "kubectl" | "oc" => kubectl::understand(invocation),
         "psql" | "mysql" | "sqlite3" | "mariadb" | "cockroach" => {
-            invocation.sql = psql::sql_words(&invocation.words)
+            invocation.sql = psql::sql_words(&invocation.words);
+            invocation.endpoint = endpoint::endpoint(&name, &invocation.words);
+        }
+        "redis-cli" | "pg_dump" | "pg_restore" | "pg_isready" => {
+            invocation.endpoint = endpoint::endpoint(&name, &invocation.words)
         }
         "cd" | "pushd" => invocation.cd = invocation.words.get(1).cloned(),
         "export" | "declare" | "local" | "readonly" | "typeset" => builtins::exports(invocation),

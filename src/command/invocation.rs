@@ -151,6 +151,17 @@ impl Endpoint {
     }
 }
 
+/// What a `kubectl` command names.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KubeRun {
+    /// Objects by kind (`Deployment`, `StatefulSet`, `Service`...) and name as written.
+    pub objects: Vec<(String, Word)>,
+    /// The `-n`/`--namespace` value.
+    pub namespace: Option<Word>,
+    /// True for `kubectl create KIND NAME`: the command creates the objects it names.
+    pub creates: bool,
+}
+
 /// A container named by a `docker` command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContainerRef {
@@ -186,6 +197,10 @@ pub enum FileRole {
     Dockerfile,
     /// A Kubernetes manifest or kustomization: `kubectl apply -f x`, `-k dir`.
     KubernetesManifest,
+    /// A local Helm chart directory: `helm upgrade api ./charts/api`.
+    HelmChart,
+    /// A Helm values file: `helm upgrade ... -f values-prod.yaml`.
+    HelmValues,
 }
 
 /// One program a command runs, and what it names.
@@ -215,6 +230,9 @@ pub struct Invocation {
     /// The container a `docker exec|logs|restart|stop|start|kill NAME` names, or the one
     /// `docker run|create --name NAME` creates.
     pub container: Option<ContainerRef>,
+    /// Kubernetes objects a `kubectl` command names (`rollout restart deploy/api`,
+    /// `scale deployment api`), with the namespace it targets.
+    pub kube: Option<KubeRun>,
     /// The host and port a database client connects to (`psql -h localhost -p 6543`).
     pub endpoint: Option<Endpoint>,
     /// Files it runs or reads.

@@ -20,7 +20,7 @@ mod workdir;
 
 pub use invocation::{
     ContainerRef, Endpoint, EnvAssignment, EnvStore, ExecLocation, FileArg, FileRole, Invocation,
-    Platform, Runtime, StoredVar,
+    KubeRun, Platform, Runtime, StoredVar,
 };
 pub use lines::{
     block_commands, inline_commands, inline_is_command, is_known_program, is_shell_language,

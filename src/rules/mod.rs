@@ -429,6 +429,7 @@ register_rules! {
     compose_flag_order::ComposeFlagOrder,
     compose_exec_tty::ComposeExecTty,
     unpublished_port::UnpublishedPort,
+    unknown_kubernetes_object::UnknownKubernetesObject,
     missing_make_target::MissingMakeTarget,
     missing_file::MissingFile,
     broken_link::BrokenLink,

@@ -95,6 +95,7 @@ pub(super) fn understand(invocation: &mut Invocation) {
         "gh" => gh::understand(invocation),
         "doppler" => doppler::understand(invocation),
         "aws" => aws::understand(invocation),
+        "helm" => helm::understand(invocation),
         _ => {}
     }
     interpreters::understand(invocation);

@@ -14,13 +14,14 @@
 #![allow(clippy::disallowed_methods)] // fixtures are written and read directly, programs run
 
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use serde_json::{json, Value};
+use serde_json::json;
+
+#[path = "../tests/support/lsp_client.rs"]
+mod lsp_client;
+use lsp_client::{file_uri as uri, Client};
 
 const RUNBOOKS: usize = 1000;
 const BIG_LINES: usize = 2000;
@@ -49,11 +50,11 @@ fn main() {
         if let Some(ms) = debounce {
             options = json!({ "debounceMs": ms });
         }
-        client.request(
+        let id = client.request(
             "initialize",
             json!({"processId": null, "rootUri": uri(&root), "capabilities": {}, "initializationOptions": options}),
         );
-        client.wait_for(|m| m.get("result").is_some());
+        client.response(id);
         client.notify("initialized", json!({}));
         let doc = uri(&big);
         let started = Instant::now();
@@ -61,7 +62,7 @@ fn main() {
             "textDocument/didOpen",
             json!({"textDocument": {"uri": doc, "languageId": "markdown", "version": 1, "text": text}}),
         );
-        let first = client.diagnostics(&doc, 1);
+        let first = client.diagnostics(&doc, 1).len();
         let opened = started.elapsed();
         let mut times = Vec::new();
         // The line to edit: a command in the middle of the document.
@@ -97,11 +98,12 @@ fn main() {
             client.diagnostics(&doc, version);
             times.push(sent.elapsed());
         }
-        client.request("shutdown", Value::Null);
-        client.notify("exit", Value::Null);
-        let _ = client.child.wait();
+        let id = client.request("shutdown", json!(null));
+        client.response(id);
+        client.notify("exit", json!(null));
+        client.wait();
         times.sort();
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
         let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
         println!(
             "{label:>16}: open → first diagnostics {:.1} ms ({} findings); change → diagnostics over {iterations} edits: min {:.1} ms, median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
@@ -185,105 +187,4 @@ fn write_workspace(root: &Path) -> PathBuf {
     let path = root.join("docs/operations.md");
     std::fs::write(&path, big).unwrap();
     path
-}
-
-fn uri(path: &Path) -> String {
-    format!("file://{}", path.display())
-}
-
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    incoming: Receiver<Value>,
-    next_id: i64,
-}
-
-impl Client {
-    fn start(binary: &Path, dir: &Path) -> Client {
-        let mut child = Command::new(binary)
-            .arg("server")
-            .current_dir(dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e} (build it first)", binary.display()));
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, incoming) = channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            loop {
-                let mut length = 0;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(value) = line.strip_prefix("Content-Length: ") {
-                        length = value.parse().unwrap_or(0);
-                    }
-                }
-                let mut body = vec![0; length];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
-                if let Ok(value) = serde_json::from_slice(&body) {
-                    if tx.send(value).is_err() {
-                        return;
-                    }
-                }
-            }
-        });
-        Client {
-            child,
-            stdin,
-            incoming,
-            next_id: 0,
-        }
-    }
-
-    fn send(&mut self, message: Value) {
-        let text = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{text}", text.len()).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn request(&mut self, method: &str, params: Value) {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
-        loop {
-            let message = self
-                .incoming
-                .recv_timeout(Duration::from_secs(60))
-                .expect("the server answers within a minute");
-            if wanted(&message) {
-                return message;
-            }
-        }
-    }
-
-    /// Waits for the diagnostics of `version`; returns how many there are.
-    fn diagnostics(&mut self, uri: &str, version: i64) -> usize {
-        let message = self.wait_for(|m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && m["params"]["version"] == version
-        });
-        message["params"]["diagnostics"]
-            .as_array()
-            .map_or(0, Vec::len)
-    }
 }

@@ -131,9 +131,43 @@ pub fn io_message(error: &io::Error) -> String {
 /// Reads at most `limit` bytes of the regular file at `path`; with a `root`, only when the
 /// file resolves inside it.
 pub fn read(path: &Path, root: Option<&Root>, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let (file, len) = open_regular(path, root)?;
+    if len > limit {
+        return Err(ReadError::TooBig { len, limit });
+    }
+    // Never past the limit, even if the file grows meanwhile; the capacity is the size seen,
+    // never the limit.
+    let mut bytes = Vec::with_capacity(len.min(limit) as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooBig {
+            len: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// The first `limit` bytes at most of the regular file at `path` (the whole file when it is
+/// shorter), with the same checks as [`read`]: for sniffing what a file is before reading it
+/// all (a YAML file that may be a Kubernetes manifest).
+pub fn read_prefix(path: &Path, root: Option<&Root>, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let (file, len) = open_regular(path, root)?;
+    let mut bytes = Vec::with_capacity(len.min(limit) as usize);
+    file.take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    Ok(bytes)
+}
+
+/// Opens the regular file at `path` (inside `root` when given) and says its size, checking
+/// what it is before opening it (opening a FIFO blocks, opening some devices has effects)
+/// and again through the open handle.
+fn open_regular(path: &Path, root: Option<&Root>) -> Result<(std::fs::File, u64), ReadError> {
     let own = std::fs::symlink_metadata(path).map_err(ReadError::Io)?;
-    // Metadata through the link: a regular file, and its size, before anything is opened
-    // (opening a FIFO blocks, opening some devices has effects).
+    // Metadata through the link: a regular file, and its size, before anything is opened.
     let meta = if own.file_type().is_symlink() {
         std::fs::metadata(path).map_err(ReadError::BrokenLink)?
     } else {
@@ -154,64 +188,12 @@ pub fn read(path: &Path, root: Option<&Root>, limit: u64) -> Result<Vec<u8>, Rea
     if !meta.is_file() {
         return Err(ReadError::NotRegular);
     }
-    if meta.len() > limit {
-        return Err(ReadError::TooBig {
-            len: meta.len(),
-            limit,
-        });
-    }
     let file = open_for_reading(&target).map_err(ReadError::Io)?;
     // The file may have been swapped for a FIFO since the check: ask the open handle.
     if !file.metadata().map_err(ReadError::Io)?.is_file() {
         return Err(ReadError::NotRegular);
     }
-    // Never past the limit, even if the file grows meanwhile; the capacity is the size seen,
-    // never the limit.
-    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadError::TooBig {
-            len: bytes.len() as u64,
-            limit,
-        });
-    }
-    Ok(bytes)
-}
-
-/// The first `limit` bytes at most of the regular file at `path` (the whole file when it is
-/// shorter), with the same checks as [`read`]: for sniffing what a file is before reading it
-/// all (a YAML file that may be a Kubernetes manifest).
-pub fn read_prefix(path: &Path, root: Option<&Root>, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let own = std::fs::symlink_metadata(path).map_err(ReadError::Io)?;
-    let meta = if own.file_type().is_symlink() {
-        std::fs::metadata(path).map_err(ReadError::BrokenLink)?
-    } else {
-        own
-    };
-    let target: PathBuf = match root {
-        Some(root) => {
-            let real = path.canonicalize().map_err(ReadError::Io)?;
-            if !real.starts_with(root.path()) {
-                return Err(ReadError::OutsideRoot);
-            }
-            real
-        }
-        None => path.to_path_buf(),
-    };
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular);
-    }
-    let file = open_for_reading(&target).map_err(ReadError::Io)?;
-    if !file.metadata().map_err(ReadError::Io)?.is_file() {
-        return Err(ReadError::NotRegular);
-    }
-    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
-    file.take(limit)
-        .read_to_end(&mut bytes)
-        .map_err(ReadError::Io)?;
-    Ok(bytes)
+    Ok((file, meta.len()))
 }
 
 /// [`read`], as UTF-8 text.

@@ -35,3 +35,17 @@ pub fn run_in(dir: &Path, args: &[&str]) -> (String, String, i32) {
 pub fn run(args: &[&str]) -> (String, String, i32) {
     run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }
+
+/// Copies the tree at `from` into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

@@ -2,159 +2,19 @@
 //! with `Content-Length` headers, every wait bounded so a hang fails the test instead of
 //! stalling CI.
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
-use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-/// How long any one expected message may take.
-const TIMEOUT: Duration = Duration::from_secs(30);
+#[path = "../support/lsp_client.rs"]
+mod lsp_client;
+use lsp_client::{file_uri, Client};
 
-struct Client {
-    child: Child,
-    stdin: ChildStdin,
-    incoming: Receiver<Value>,
-    /// Messages received while waiting for something else.
-    backlog: Vec<Value>,
-    next_id: i64,
-}
+use crate::common::copy_dir;
 
-impl Client {
-    fn start(dir: &Path) -> Client {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("runbook-lint"))
-            .arg("server")
-            .current_dir(dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the server starts");
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, incoming) = channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(value) = line.strip_prefix("Content-Length: ") {
-                        length = value.parse::<usize>().ok();
-                    }
-                }
-                let mut body = vec![0; length.expect("every message has a Content-Length")];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
-                let value: Value = serde_json::from_slice(&body).expect("the server writes JSON");
-                if tx.send(value).is_err() {
-                    return;
-                }
-            }
-        });
-        Client {
-            child,
-            stdin,
-            incoming,
-            backlog: Vec::new(),
-            next_id: 0,
-        }
-    }
-
-    fn write_raw(&mut self, bytes: &[u8]) {
-        self.stdin.write_all(bytes).unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn send(&mut self, message: Value) {
-        let text = message.to_string();
-        self.write_raw(format!("Content-Length: {}\r\n\r\n{text}", text.len()).as_bytes());
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> i64 {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        id
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    /// The first message (kept back or new) that `wanted` accepts; the others are kept.
-    fn expect(&mut self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
-        if let Some(at) = self.backlog.iter().position(&wanted) {
-            return self.backlog.remove(at);
-        }
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.incoming.recv_timeout(left) {
-                Ok(message) if wanted(&message) => return message,
-                Ok(message) => self.backlog.push(message),
-                Err(_) => panic!("timed out waiting for {what}; got: {:#?}", self.backlog),
-            }
-        }
-    }
-
-    fn response(&mut self, id: i64) -> Value {
-        self.expect(&format!("the response to {id}"), |m| {
-            m["id"] == id && m.get("method").is_none()
-        })
-    }
-
-    /// The next diagnostics published for `uri` at `version`.
-    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let message = self.expect(&format!("diagnostics of {uri} v{version}"), |m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && m["params"]["version"] == version
-        });
-        message["params"]["diagnostics"].as_array().unwrap().clone()
-    }
-
-    /// Waits for the process to end; its exit code.
-    fn wait(&mut self) -> i32 {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.code().expect("exited, not killed");
-            }
-            assert!(Instant::now() < deadline, "the server did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+/// The server of the binary under test, in `root`.
+fn start(root: &Path) -> Client {
+    Client::start(&assert_cmd::cargo::cargo_bin("runbook-lint"), root)
 }
 
 /// A copy of `fixtures/fix` (package.json scripts: test, test:e2e, lint, db:deploy).
@@ -167,10 +27,6 @@ fn project() -> (tempfile::TempDir, PathBuf) {
         &root,
     );
     (dir, root)
-}
-
-fn file_uri(path: &Path) -> String {
-    format!("file://{}", path.display())
 }
 
 fn initialize(client: &mut Client, root: &Path) -> Value {
@@ -231,7 +87,7 @@ fn apply_edits(text: &str, edits: &[Value]) -> String {
 #[test]
 fn an_editor_session_from_open_to_exit() {
     let (_dir, root) = project();
-    let mut client = Client::start(&root);
+    let mut client = start(&root);
     let init = initialize(&mut client, &root);
     let capabilities = &init["result"]["capabilities"];
     assert_eq!(capabilities["positionEncoding"], "utf-16");
@@ -421,7 +277,7 @@ fn an_editor_session_from_open_to_exit() {
 #[test]
 fn malformed_requests_get_errors_and_the_server_carries_on() {
     let (_dir, root) = project();
-    let mut client = Client::start(&root);
+    let mut client = start(&root);
     let error_code = |message: &Value| message["error"]["code"].as_i64();
 
     // Before `initialize`.
@@ -491,7 +347,7 @@ fn malformed_requests_get_errors_and_the_server_carries_on() {
 #[test]
 fn exit_without_shutdown_is_status_1() {
     let (_dir, root) = project();
-    let mut client = Client::start(&root);
+    let mut client = start(&root);
     initialize(&mut client, &root);
     client.notify("exit", Value::Null);
     assert_eq!(client.wait(), 1);
@@ -502,7 +358,7 @@ fn the_config_applies_and_a_broken_one_is_reported() {
     let (_dir, root) = project();
     let config = root.join("runbook-lint.toml");
     std::fs::write(&config, "[rules]\nmissing-script = \"warning\"\n").unwrap();
-    let mut client = Client::start(&root);
+    let mut client = start(&root);
     initialize(&mut client, &root);
     let uri = file_uri(&root.join("docs/runbook.md"));
     let text = "Run `pnpm tset`\n\n<!-- runbook-lint-disable-next-line missing-make-target -->\nRun `make deplyo`\n";
@@ -544,7 +400,7 @@ fn the_config_applies_and_a_broken_one_is_reported() {
 #[test]
 fn a_manifest_saved_in_the_editor_reloads_its_project() {
     let (_dir, root) = project();
-    let mut client = Client::start(&root);
+    let mut client = start(&root);
     initialize(&mut client, &root);
     let uri = file_uri(&root.join("docs/runbook.md"));
     client.notify(

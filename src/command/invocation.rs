@@ -34,6 +34,54 @@ impl ExecLocation {
     pub fn is_local(&self) -> bool {
         matches!(self, ExecLocation::Local)
     }
+
+    /// Where it is, as a message says it: "the container `web`", "the host `deploy@web1`".
+    pub fn describe(&self) -> String {
+        let named = |what: &str, name: &str| {
+            if name.is_empty() {
+                format!("a {what}")
+            } else {
+                format!("the {what} `{name}`")
+            }
+        };
+        match self {
+            ExecLocation::Local => "this repository".to_string(),
+            ExecLocation::Container {
+                runtime: Runtime::Compose,
+                name,
+            } => named("compose service", name),
+            ExecLocation::Container {
+                runtime: Runtime::Kubernetes,
+                name,
+            } => named("pod", name),
+            ExecLocation::Container { name, .. } => named("container", name),
+            ExecLocation::Remote {
+                platform: Platform::Ssh,
+                host,
+            } => named("host", host),
+            ExecLocation::Remote {
+                platform: Platform::Heroku,
+                host,
+            } => named("Heroku app", host),
+            ExecLocation::Remote {
+                platform: Platform::Fly,
+                host,
+            } => named("Fly app", host),
+            ExecLocation::Remote {
+                platform: Platform::CloudFoundry,
+                host,
+            } => named("Cloud Foundry app", host),
+        }
+    }
+
+    /// The name of the container, pod, app or host, as written (may be empty).
+    pub fn name(&self) -> &str {
+        match self {
+            ExecLocation::Local => "",
+            ExecLocation::Container { name, .. } => name,
+            ExecLocation::Remote { host, .. } => host,
+        }
+    }
 }
 
 /// What runs a container.
@@ -197,10 +245,12 @@ pub enum FileRole {
     Dockerfile,
     /// A Kubernetes manifest or kustomization: `kubectl apply -f x`, `-k dir`.
     KubernetesManifest,
-    /// A local Helm chart directory: `helm upgrade api ./charts/api`.
-    HelmChart,
-    /// A Helm values file: `helm upgrade ... -f values-prod.yaml`.
-    HelmValues,
+    /// A file it reads as input: `pip install -r requirements.txt`, `helm -f values.yaml`,
+    /// `terraform -var-file x`, `psql -f x.sql`, `ansible-playbook site.yml`,
+    /// `--from-file x`, `< dump.sql`.
+    Reads,
+    /// A directory it works in: `npm ci --prefix app`, a local Helm chart.
+    Directory,
 }
 
 /// One program a command runs, and what it names.
@@ -316,10 +366,19 @@ pub(super) fn understand(command: &Command) -> Vec<Invocation> {
     hops(
         command.words.clone(),
         (env_set, &command.assignments),
-        ExecLocation::Local,
+        command.session.clone().unwrap_or_default(),
         &mut layers,
         &mut out,
     );
+    // `< dump.sql` is read by the shell the command is typed into, wherever it runs.
+    if let Some(first) = out.first_mut() {
+        first
+            .files_read
+            .extend(command.inputs.iter().map(|w| FileArg {
+                word: w.clone(),
+                role: FileRole::Reads,
+            }));
+    }
     out
 }
 

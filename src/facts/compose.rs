@@ -31,6 +31,11 @@ pub struct ComposeFile {
     /// False when a published port is not a literal (`${PG_PORT:-5432}:5432`, a range): the
     /// list above is then incomplete.
     pub ports_known: bool,
+    /// Services built from this repository: name, build context directory (relative to the
+    /// project root) and Dockerfile path when `build.dockerfile` names one.
+    pub builds: Vec<ServiceBuild>,
+    /// Services that run a published image and are not built here (`image: redis:7`).
+    pub images_only: Vec<String>,
 }
 
 /// A port a compose service publishes: `"6543:5432"`, `"127.0.0.1:8080:80"`, long syntax.
@@ -61,8 +66,22 @@ impl ComposeFile {
             project_name: None,
             ports: Vec::new(),
             ports_known: true,
+            builds: Vec::new(),
+            images_only: Vec::new(),
         }
     }
+}
+
+/// A service built from the repository (`build: ./api`, `build: {context: ., dockerfile:
+/// apps/api/Dockerfile}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceBuild {
+    /// The service.
+    pub service: String,
+    /// The build context, relative to the project root (`""`: the root).
+    pub context: String,
+    /// The Dockerfile, relative to the project root, when named.
+    pub dockerfile: Option<String>,
 }
 
 /// The compose files of a project.
@@ -147,6 +166,23 @@ impl ComposeFacts {
     pub fn file(&self, path: &str) -> Option<&ComposeFile> {
         self.files.iter().find(|f| f.path == path)
     }
+
+    /// True when a service runs a published image that no compose file builds here.
+    pub fn runs_foreign_image(&self, service: &str) -> bool {
+        self.build_of(service).is_none()
+            && self
+                .files
+                .iter()
+                .any(|f| f.images_only.iter().any(|s| s == service))
+    }
+
+    /// How a service is built, from the first compose file that builds it.
+    pub fn build_of(&self, service: &str) -> Option<&ServiceBuild> {
+        self.files
+            .iter()
+            .flat_map(|f| &f.builds)
+            .find(|b| b.service == service)
+    }
 }
 
 /// A flow sequence closed by a `]` at the key's own indentation is invalid YAML 1.2, but
@@ -185,6 +221,23 @@ fn read_services(
             match published_port(name, port) {
                 Some(port) => file.ports.push(port),
                 None => file.ports_known = false,
+            }
+        }
+        if service.get("build").is_none() && service.get("image").is_some() {
+            file.images_only.push(name.to_string());
+        }
+        if let Some(build) = service.get("build") {
+            let context = build
+                .as_str()
+                .or_else(|| build.get("context").and_then(Node::as_str));
+            let dockerfile = build.get("dockerfile").and_then(Node::as_str);
+            if let Some(context) = context.and_then(|c| crate::paths::join(&file.dir, c)) {
+                let dockerfile = dockerfile.and_then(|d| crate::paths::join(&context, d));
+                file.builds.push(ServiceBuild {
+                    service: name.to_string(),
+                    context,
+                    dockerfile,
+                });
             }
         }
         for profile in service.get("profiles").map(Node::items).unwrap_or_default() {
@@ -274,7 +327,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("docker-compose.yml"),
-            "services:\n  web:\n    image: x:${TAG}\n    environment:\n      - DATABASE_URL=postgres://db\n      - DEBUG\n    env_file: docker-compose.env\n  celery-worker:\n    profiles: [jobs]\n    environment:\n      REDIS_URL: redis://r\n      ESCAPED: $$NOT_A_VAR\n",
+            "services:\n  api:\n    build:\n      context: ./apps\n      dockerfile: api/Dockerfile\n  web:\n    build: ./web\n    image: x:${TAG}\n    environment:\n      - DATABASE_URL=postgres://db\n      - DEBUG\n    env_file: docker-compose.env\n  celery-worker:\n    profiles: [jobs]\n    environment:\n      REDIS_URL: redis://r\n      ESCAPED: $$NOT_A_VAR\n",
         )
         .unwrap();
         std::fs::write(dir.path().join("docker-compose.env"), "SECRET_KEY=\n").unwrap();
@@ -292,7 +345,15 @@ mod tests {
             .iter()
             .map(|(n, _)| n.as_str())
             .collect();
-        assert_eq!(names, vec!["web", "celery-worker"]);
+        assert_eq!(names, vec!["api", "web", "celery-worker"]);
+        assert_eq!(facts.build_of("web").unwrap().context, "web");
+        let api = facts.build_of("api").unwrap();
+        assert_eq!(
+            (api.context.as_str(), api.dockerfile.as_deref()),
+            ("apps", Some("apps/api/Dockerfile"))
+        );
+        assert!(facts.build_of("celery-worker").is_none());
+        assert!(!facts.runs_foreign_image("web") && !facts.runs_foreign_image("celery-worker"));
         assert!(facts.files[0].profiles.contains("jobs"));
         for var in [
             "TAG",

@@ -5,7 +5,7 @@ declare_rule! {
     /// ## What it does
     /// Checks that the global options of `docker compose` come before its subcommand:
     /// `--profile`, `-f`/`--file`, `-p`/`--project-name`, `--project-directory` and
-    /// `--env-file` (which only `run` also takes). `docker compose up --profile jobs` is
+    /// `--env-file` (which only `run` also takes). A `--profile jobs` written after `up` is
     /// rejected by Compose v2 (`unknown flag: --profile`). The fix moves the options in front
     /// of the subcommand. Where a subcommand has an option of the same short name (`logs -f`
     /// follows, `run -p` publishes a port), the word is left alone.

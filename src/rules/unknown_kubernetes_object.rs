@@ -18,9 +18,9 @@ declare_rule! {
     /// runbook), and for pods (their names are generated).
     ///
     /// ## Why is this bad?
-    /// `kubectl rollout restart deploy/api-server` fails with `deployments.apps
-    /// "api-server" not found` when the manifest calls it `api`: the restart that was meant
-    /// to end the incident does nothing.
+    /// Restarting `deploy/api-server` fails with `deployments.apps "api-server" not found`
+    /// when the manifest calls it `api`: the restart that was meant to end the incident does
+    /// nothing.
     ///
     /// ## Example
     /// ```markdown

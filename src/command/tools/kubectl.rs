@@ -66,13 +66,43 @@ pub(super) fn carrier(argv: &[&str], i: usize) -> Option<Carrier> {
 
 /// The manifests a resource command reads.
 pub(super) fn understand(invocation: &mut Invocation) {
-    let args = invocation.args();
+    let args = invocation.args().to_vec();
+    let args = args.as_slice();
     let reads_manifests = args.first().is_some_and(|a| {
         matches!(
             a.text.as_str(),
             "apply" | "create" | "replace" | "delete" | "diff"
         )
     });
+    // `kubectl create configmap x --from-file=conf/app.ini`, `--from-file=key=path`,
+    // `--from-env-file x`.
+    if args.first().is_some_and(|a| a.text == "create") {
+        let mut sources = Vec::new();
+        for (i, word) in args.iter().enumerate() {
+            let value = match word.text.as_str() {
+                "--from-file" | "--from-env-file" => args.get(i + 1).cloned(),
+                text => text
+                    .strip_prefix("--from-file=")
+                    .or_else(|| text.strip_prefix("--from-env-file="))
+                    .map(|value| {
+                        let mut word = word.clone();
+                        word.text = value.to_string();
+                        word
+                    }),
+            };
+            if let Some(mut word) = value {
+                // `key=path`: the path is after the key.
+                if let Some((_, path)) = word.text.split_once('=') {
+                    word.text = path.to_string();
+                }
+                sources.push(FileArg {
+                    word,
+                    role: FileRole::Reads,
+                });
+            }
+        }
+        invocation.files_read.extend(sources);
+    }
     if reads_manifests {
         let found: Vec<FileArg> = flag_values(args, &["-f", "--filename", "-k", "--kustomize"])
             .into_iter()

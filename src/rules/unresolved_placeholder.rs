@@ -18,7 +18,8 @@ declare_rule! {
     /// `my-project-id`, in a command's arguments, its environment assignments or an `.env`
     /// block. A shell variable is how a runbook leaves the value to the reader, and a
     /// section that shows the format (its heading says template, example, sample or format) is
-    /// not a step.
+    /// not a step. A link to such a host (`[Status page](https://status.example.com)`) is
+    /// reported wherever it stands, outside sections that show a format.
     ///
     /// ## Why is this bad?
     /// A runbook is read under pressure. A step that says "TBD" or "[link to dashboard]" is a
@@ -65,6 +66,26 @@ impl UnresolvedPlaceholder {
             }
         }
         self.template_values_in_production(cx);
+        self.template_links(cx);
+    }
+
+    /// Links to a documentation domain or a `your-...` host: a dashboard or status page the
+    /// template named and nobody replaced. The reader who follows it under pressure reaches
+    /// nothing, in whatever section it stands.
+    fn template_links(&self, cx: &mut Cx<'_, '_>) {
+        let doc = cx.doc;
+        for link in &doc.links {
+            let dest = link.dest.as_str();
+            let web = dest.starts_with("https://") || dest.starts_with("http://");
+            if link.image || !web || placeholders::is_example_section(doc, link.section) {
+                continue;
+            }
+            if let Some(range) = placeholders::template_value(dest) {
+                let host = &dest[range];
+                cx.report(link.span, format!("link to the template host `{host}`"))
+                    .help("link the real dashboard or page, or remove the link until it exists");
+            }
+        }
     }
 
     /// Template hosts and names in the commands and `.env` blocks of live systems.
@@ -194,7 +215,7 @@ mod tests {
                 ),
                 (
                     10,
-                    "template value `YOUR_PROJECT.supabase` in a production step".to_string()
+                    "template value `YOUR_PROJECT.supabase.co` in a production step".to_string()
                 ),
             ]
         );

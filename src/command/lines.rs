@@ -433,6 +433,7 @@ fn push_commands(
             assignments,
             wrappers,
             redirects: simple.redirects,
+            stdin_redirected: simple.stdin_redirected,
             inputs: simple.inputs,
             joint: simple.joint,
             cwd: cwd.clone(),

@@ -19,8 +19,8 @@ pub mod tools;
 mod workdir;
 
 pub use invocation::{
-    EnvAssignment, EnvStore, ExecLocation, FileArg, FileRole, Invocation, Platform, Runtime,
-    StoredVar,
+    ContainerRef, Endpoint, EnvAssignment, EnvStore, ExecLocation, FileArg, FileRole, Invocation,
+    KubeRun, Platform, Runtime, StoredVar,
 };
 pub use lines::{
     block_commands, inline_commands, inline_is_command, is_inline_program, is_known_program,
@@ -42,6 +42,8 @@ pub struct Command {
     pub wrappers: Vec<Word>,
     /// Output redirection targets (`> out.log`).
     pub redirects: Vec<Word>,
+    /// True when its standard input is a file, a heredoc or a here-string (`< dump.sql`).
+    pub stdin_redirected: bool,
     /// Input redirection sources (`< dump.sql`): read by the shell where it is typed.
     pub inputs: Vec<Word>,
     /// How the command is joined to the previous one on its line.
@@ -175,6 +177,7 @@ pub fn parse(line: &str) -> Command {
         assignments: Vec::new(),
         wrappers: Vec::new(),
         redirects: Vec::new(),
+        stdin_redirected: false,
         inputs: Vec::new(),
         joint: Joint::Start,
         cwd: WorkDir::Default,

@@ -61,6 +61,9 @@ pub struct SimpleCommand {
     pub words: Vec<Word>,
     /// Targets of output redirections (`> out.log`), not arguments.
     pub redirects: Vec<Word>,
+    /// True when its standard input comes from a file, a heredoc or a here-string
+    /// (`< dump.sql`, `<<EOF`, `<<< "$x"`).
+    pub stdin_redirected: bool,
     /// Sources of input redirections (`< in.sql`): files the shell reads for it.
     pub inputs: Vec<Word>,
     /// How this command is joined to the previous one.
@@ -124,6 +127,7 @@ struct Pending {
     redirects: Vec<Word>,
     inputs: Vec<Word>,
     redirect_next: bool,
+    stdin_redirected: bool,
     /// The pending redirection is `<`: its word is read, not written.
     redirect_input: bool,
 }
@@ -137,6 +141,7 @@ impl Pending {
             redirects: Vec::new(),
             inputs: Vec::new(),
             redirect_next: false,
+            stdin_redirected: false,
             redirect_input: false,
         }
     }
@@ -231,6 +236,9 @@ impl Splitter<'_> {
 
     fn redirection(&mut self) {
         let start = self.pos;
+        if self.bytes[self.pos] == b'<' {
+            self.current.stdin_redirected = true;
+        }
         if self.bytes[self.pos] == b'<' && self.peek(1) == Some(b'<') {
             if self.peek(2) == Some(b'<') {
                 // `<<< word`: a here-string, its word is data.
@@ -454,6 +462,7 @@ impl Splitter<'_> {
             assignments: pending.assignments,
             words: pending.words,
             redirects: pending.redirects,
+            stdin_redirected: pending.stdin_redirected,
             inputs: pending.inputs,
             joint: pending.joint,
             subshell: self.depth,

@@ -22,11 +22,54 @@ pub struct ComposeFile {
     pub profiles: BTreeSet<String>,
     /// True when it `include`s or `extends` other files, so its service list may be partial.
     pub partial: bool,
+    /// `container_name` of its services.
+    pub container_names: Vec<String>,
+    /// Its top-level `name:` (the project name), when written literally.
+    pub project_name: Option<String>,
+    /// Ports its services publish on the host.
+    pub ports: Vec<PublishedPort>,
+    /// False when a published port is not a literal (`${PG_PORT:-5432}:5432`, a range): the
+    /// list above is then incomplete.
+    pub ports_known: bool,
     /// Services built from this repository: name, build context directory (relative to the
     /// project root) and Dockerfile path when `build.dockerfile` names one.
     pub builds: Vec<ServiceBuild>,
     /// Services that run a published image and are not built here (`image: redis:7`).
     pub images_only: Vec<String>,
+}
+
+/// A port a compose service publishes: `"6543:5432"`, `"127.0.0.1:8080:80"`, long syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedPort {
+    /// The service.
+    pub service: String,
+    /// The port on the host; `None` for an ephemeral one (`"5432"` alone).
+    pub published: Option<u16>,
+    /// The port in the container.
+    pub target: u16,
+}
+
+impl ComposeFile {
+    /// A file with no services yet, at `path`.
+    pub fn new(path: &str) -> Self {
+        ComposeFile {
+            path: path.to_string(),
+            dir: path
+                .rsplit_once('/')
+                .map(|(d, _)| d)
+                .unwrap_or("")
+                .to_string(),
+            services: Vec::new(),
+            profiles: BTreeSet::new(),
+            partial: false,
+            container_names: Vec::new(),
+            project_name: None,
+            ports: Vec::new(),
+            ports_known: true,
+            builds: Vec::new(),
+            images_only: Vec::new(),
+        }
+    }
 }
 
 /// A service built from the repository (`build: ./api`, `build: {context: ., dockerfile:
@@ -61,20 +104,16 @@ impl ComposeFacts {
             let Some(text) = reader.read(path) else {
                 continue;
             };
-            let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-            let mut file = ComposeFile {
-                path: path.to_string(),
-                dir: dir.to_string(),
-                services: Vec::new(),
-                profiles: BTreeSet::new(),
-                partial: false,
-                builds: Vec::new(),
-                images_only: Vec::new(),
-            };
+            let mut file = ComposeFile::new(path);
             env.add_manifest(path);
             match yaml::parse(path, &text) {
                 Ok(Some(root)) => {
                     file.partial = root.get("include").is_some();
+                    file.project_name = root
+                        .get("name")
+                        .and_then(Node::as_str)
+                        .filter(|n| !n.contains('$'))
+                        .map(String::from);
                     read_services(&root, &mut file, files, reader, env);
                 }
                 Ok(None) => {}
@@ -175,6 +214,15 @@ fn read_services(
         if service.get("extends").is_some() {
             file.partial = true;
         }
+        if let Some(container) = service.get("container_name").and_then(Node::as_str) {
+            file.container_names.push(container.to_string());
+        }
+        for port in service.get("ports").map(Node::items).unwrap_or_default() {
+            match published_port(name, port) {
+                Some(port) => file.ports.push(port),
+                None => file.ports_known = false,
+            }
+        }
         if service.get("build").is_none() && service.get("image").is_some() {
             file.images_only.push(name.to_string());
         }
@@ -239,6 +287,37 @@ fn read_services(
     }
 }
 
+/// One `ports:` entry: `"8080"`, `"8080:80"`, `"127.0.0.1:8080:80/tcp"`, or the long syntax
+/// (`target:`, `published:`); `None` when it is not literal (a variable, a range).
+fn published_port(service: &str, port: &Node) -> Option<PublishedPort> {
+    let number = |text: &str| text.trim().trim_matches('"').parse::<u16>().ok();
+    if let Some(target) = port.get("target") {
+        let published = match port.get("published") {
+            Some(p) => Some(number(p.as_str()?)?),
+            None => None,
+        };
+        return Some(PublishedPort {
+            service: service.to_string(),
+            published,
+            target: number(target.as_str()?)?,
+        });
+    }
+    let text = port.as_str()?;
+    let text = text.split('/').next().unwrap_or(text);
+    let mut parts: Vec<&str> = text.rsplitn(3, ':').collect();
+    parts.reverse();
+    let (published, target) = match parts.as_slice() {
+        [target] => (None, number(target)?),
+        [published, target] | [_, published, target] => (Some(number(published)?), number(target)?),
+        _ => return None,
+    };
+    Some(PublishedPort {
+        service: service.to_string(),
+        published,
+        target,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,5 +367,31 @@ mod tests {
         }
         assert!(!env.is_declared("NOT_A_VAR"));
         assert_eq!(facts.default_files("docs/runbooks").len(), 1);
+    }
+
+    #[test]
+    fn published_ports_and_container_names() {
+        let text = "name: shop\nservices:\n  db:\n    container_name: shop-db\n    ports: [\"6543:5432\", \"127.0.0.1:8080:80/tcp\", 9000, {target: 6379, published: \"6380\"}]\n  web:\n    ports: [\"${WEB_PORT:-3000}:3000\"]\n";
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("compose.yaml"), text).unwrap();
+        let files: BTreeSet<String> = ["compose.yaml".to_string()].into();
+        let mut reader = ManifestReader::new(dir.path());
+        let facts =
+            ComposeFacts::load(&mut reader, &Catalog::new(&files), &mut EnvFacts::default());
+        let file = &facts.files[0];
+        assert_eq!(file.project_name.as_deref(), Some("shop"));
+        assert_eq!(file.container_names, vec!["shop-db"]);
+        let ports: Vec<(Option<u16>, u16)> =
+            file.ports.iter().map(|p| (p.published, p.target)).collect();
+        assert_eq!(
+            ports,
+            vec![
+                (Some(6543), 5432),
+                (Some(8080), 80),
+                (None, 9000),
+                (Some(6380), 6379)
+            ]
+        );
+        assert!(!file.ports_known);
     }
 }

@@ -11,6 +11,7 @@ mod cf;
 mod compose;
 mod docker;
 mod doppler;
+mod endpoint;
 mod files;
 mod fly;
 mod gh;
@@ -37,7 +38,7 @@ mod terraform;
 mod vercel;
 mod yarn;
 
-pub use compose::ComposeRun;
+pub use compose::{ComposeRun, MisplacedOption};
 pub use package_manager::{
     is_manager_builtin, is_well_known_binary, PackageManager, PackageTarget, ScriptRun,
 };
@@ -117,6 +118,10 @@ pub(super) fn understand(invocation: &mut Invocation) {
         "psql" | "mysql" | "sqlite3" | "mariadb" | "cockroach" => {
             invocation.sql = psql::sql_words(&invocation.words);
             psql::understand(invocation);
+            invocation.endpoint = endpoint::endpoint(&name, &invocation.words);
+        }
+        "redis-cli" | "pg_dump" | "pg_restore" | "pg_isready" => {
+            invocation.endpoint = endpoint::endpoint(&name, &invocation.words)
         }
         "pip" | "pip3" | "pip-sync" | "pip-compile" | "uv" => pip::understand(invocation),
         "helm" => helm::understand(invocation),

@@ -67,7 +67,7 @@ const TAIL: &str = r#"
 # [context]
 # production = ["production", "prod", "live", "go-live", "prd"]
 # staging = ["staging", "stage", "pre-production", "preprod", "pre-prod", "uat"]
-# development = ["local", "locally", "development", "dev", "developer", "developers", "localhost", "sandbox", "devcontainer"]
+# development = ["local", "locally", "development", "dev", "developer", "developers", "localhost", "sandbox", "devcontainer", "getting started", "get started", "quick start", "quickstart", "quick-start", "onboarding", "contributing"]
 # rollback = ["rollback", "roll back", "rolling back", "rollbacks", "revert", "reverting", "recovery", "recover", "restore", "restoring", "disaster", "troubleshooting", "troubleshoot", "downgrade"]
 
 # A team rule written inline: a pack of one entry, its id also the rule id.

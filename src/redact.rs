@@ -8,34 +8,24 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// One masking rule: a kind of secret and its pattern. The capture group `secret` (or the
-/// whole match) is what gets masked.
+/// One masking rule: a kind of secret and its pattern, from `rules/secrets.toml`. The capture
+/// group `secret` (or the whole match) is what gets masked.
 #[derive(Debug)]
 pub struct RedactionRule {
     /// Stable id (`github-token`).
-    pub id: &'static str,
+    pub id: String,
     /// What the finding calls it ("a GitHub token").
-    pub kind: &'static str,
+    pub kind: String,
+    /// Literal text (any case), one of which must be in a text for the pattern to run.
+    pub keywords: Vec<String>,
     /// The pattern.
     pub regex: Regex,
     /// Characters of the token itself: a match with one of them right before or after it is
     /// part of a longer word, not a token. Checked in code rather than with `\b`, so a key
     /// glued to other text (`AKIA..._VAR`) is still one.
     token_char: Option<fn(char) -> bool>,
-}
-
-fn rule(
-    id: &'static str,
-    kind: &'static str,
-    pattern: &str,
-    token_char: Option<fn(char) -> bool>,
-) -> RedactionRule {
-    RedactionRule {
-        id,
-        kind,
-        regex: Regex::new(pattern).expect("redaction regex"),
-        token_char,
-    }
+    /// Least Shannon entropy (bits per character) of a real secret of this kind.
+    entropy: Option<f64>,
 }
 
 fn upper_or_digit(c: char) -> bool {
@@ -46,78 +36,83 @@ fn alphanumeric(c: char) -> bool {
     c.is_ascii_alphanumeric()
 }
 
-fn jwt_char(c: char) -> bool {
+fn token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+/// `rules/secrets.toml` as written.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Catalogue {
+    secret: Vec<CatalogueEntry>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogueEntry {
+    id: String,
+    kind: String,
+    keywords: Vec<String>,
+    regex: String,
+    token: String,
+    entropy: Option<f64>,
+}
+
+/// The secret catalogue, parsed and compiled (a bad entry is a bug: unit-tested).
+fn catalogue(text: &str) -> Result<Vec<RedactionRule>, String> {
+    let catalogue: Catalogue = toml::from_str(text).map_err(|e| e.to_string())?;
+    catalogue
+        .secret
+        .into_iter()
+        .map(|entry| {
+            let token_char: Option<fn(char) -> bool> = match entry.token.as_str() {
+                "upper-digit" => Some(upper_or_digit),
+                "alnum" => Some(alphanumeric),
+                "token" => Some(token_char),
+                "none" => None,
+                other => return Err(format!("{}: unknown token class `{other}`", entry.id)),
+            };
+            if entry.keywords.is_empty() {
+                return Err(format!("{}: no keywords", entry.id));
+            }
+            let regex = Regex::new(&entry.regex).map_err(|e| format!("{}: {e}", entry.id))?;
+            Ok(RedactionRule {
+                id: entry.id,
+                kind: entry.kind,
+                keywords: entry.keywords,
+                regex,
+                token_char,
+                entropy: entry.entropy,
+            })
+        })
+        .collect()
 }
 
 /// Every masking rule, for all output formats: use [`redact`] on any text that is printed.
 pub static REDACTED_RULES: LazyLock<Vec<RedactionRule>> = LazyLock::new(|| {
-    vec![
-        rule(
-            "aws-access-key",
-            "an AWS access key id",
-            r"(?P<secret>(?:AKIA|ASIA)[0-9A-Z]{16})",
-            Some(upper_or_digit),
-        ),
-        rule(
-            "github-token",
-            "a GitHub token",
-            r"(?P<secret>gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})",
-            Some(alphanumeric),
-        ),
-        rule(
-            "gitlab-token",
-            "a GitLab token",
-            r"(?P<secret>glpat-[A-Za-z0-9_-]{20,})",
-            Some(alphanumeric),
-        ),
-        rule(
-            "slack-token",
-            "a Slack token",
-            r"(?P<secret>xox[abposr]-[A-Za-z0-9-]{10,})",
-            Some(alphanumeric),
-        ),
-        rule(
-            "slack-webhook",
-            "a Slack webhook URL",
-            r"https://hooks\.slack\.com/services/(?P<secret>T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{16,})",
-            None,
-        ),
-        rule(
-            "stripe-live-key",
-            "a Stripe live key",
-            r"(?P<secret>(?:sk|rk)_live_[A-Za-z0-9]{20,})",
-            Some(alphanumeric),
-        ),
-        // The body may be block-quoted (`> ` on each line), or one string with `\n` escapes
-        // (JSON, YAML, an env var); headers such as `Proc-Type: 4,ENCRYPTED` are part of it.
-        rule(
-            "private-key",
-            "a private key",
-            r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?P<secret>[A-Za-z0-9+/=\s>\\:,.-]{64,}?)-----END",
-            None,
-        ),
-        rule(
-            "jwt",
-            "a JSON Web Token",
-            r"(?P<secret>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,})",
-            Some(jwt_char),
-        ),
-        // The user may be empty (`redis://:pw@host`) and the password may hold `/`.
-        rule(
-            "url-password",
-            "a password in a connection URL",
-            r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@<>\[\]{}$]*:(?P<secret>[^\s@<>\[\]{}$'`]{2,})@(?P<host>[^\s/:?#`'\x22@]+)",
-            None,
-        ),
-        rule(
-            "default-credentials",
-            "default credentials",
-            r"(?i)(?:^|[\s`\x22'(:])(?P<secret>(?:admin|root)\s?/\s?(?:admin|root|password|123456|admin123))(?:$|[\s`\x22').,;])",
-            None,
-        ),
-    ]
+    catalogue(include_str!("../rules/secrets.toml"))
+        .expect("rules/secrets.toml is valid (unit-tested)")
 });
+
+/// Shannon entropy of `text`, in bits per character.
+fn entropy(text: &str) -> f64 {
+    let mut counts: std::collections::HashMap<char, usize> = std::collections::HashMap::new();
+    let mut total = 0usize;
+    for c in text.chars() {
+        *counts.entry(c).or_default() += 1;
+        total += 1;
+    }
+    if total == 0 {
+        return 0.0;
+    }
+    counts
+        .values()
+        .map(|&n| {
+            let p = n as f64 / total as f64;
+            -p * p.log2()
+        })
+        .sum()
+}
 
 /// What a candidate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,6 +144,7 @@ const PLACEHOLDER_MARKERS: &[&str] = &[
     "fake",
     "sample",
     "redacted",
+    "insecure",
 ];
 
 /// Words that make a candidate a placeholder only when it is made of little else
@@ -169,6 +165,13 @@ const LOCAL_HOSTS: &[&str] = &[
 
 fn verdict(rule: &RedactionRule, secret: &str, host: Option<&str>) -> Verdict {
     let lower = secret.to_ascii_lowercase();
+    // `SK0000...`, `AIzaAAAA...`: too regular to be a real key.
+    if rule.entropy.is_some_and(|least| entropy(secret) < least) {
+        return Verdict::Template;
+    }
+    if matches!(rule.id.as_str(), "assigned-secret" | "cli-password") && !looks_generated(secret) {
+        return Verdict::Template;
+    }
     if rule.id == "private-key" {
         // At least 64 characters of base64 body, not `...` or a short stub.
         let body = secret
@@ -213,7 +216,12 @@ fn verdict(rule: &RedactionRule, secret: &str, host: Option<&str>) -> Verdict {
         if LOCAL_HOSTS.contains(&host.as_str()) || !host.contains('.') {
             return Verdict::MaskOnly;
         }
-        if host.ends_with("example.com") || host.ends_with(".example") || host.ends_with(".local") {
+        if host.ends_with("example.com")
+            || host.ends_with("example.net")
+            || host.ends_with("example.org")
+            || host.ends_with(".example")
+            || host.ends_with(".local")
+        {
             return Verdict::MaskOnly;
         }
         // `user:pass@`, `postgres:postgres@`: the words of a tutorial.
@@ -229,6 +237,23 @@ fn verdict(rule: &RedactionRule, secret: &str, host: Option<&str>) -> Verdict {
     Verdict::Secret
 }
 
+/// True for a value a machine made, not a name: digits or mixed case among its letters, no
+/// path or URL, and not dotted words (`config.secret_key`).
+fn looks_generated(value: &str) -> bool {
+    let letters = value.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let digits = value.chars().filter(|c| c.is_ascii_digit()).count();
+    let mixed_case = value.chars().any(|c| c.is_ascii_uppercase())
+        && value.chars().any(|c| c.is_ascii_lowercase());
+    letters > 0
+        && (digits > 0 || mixed_case)
+        && !value.starts_with(['/', '.', '~'])
+        && !value.contains("..")
+        && !value.split('.').all(|part| {
+            part.chars()
+                .all(|c| c.is_ascii_alphabetic() || c == '_' || c == '-')
+        })
+}
+
 /// True when, without [`PLACEHOLDER_WORDS`] and digits, fewer than four letters are left.
 fn mostly_placeholder_words(lower: &str) -> bool {
     let mut rest: String = lower.chars().filter(|c| c.is_ascii_alphabetic()).collect();
@@ -236,6 +261,19 @@ fn mostly_placeholder_words(lower: &str) -> bool {
         rest = rest.replace(word, "");
     }
     rest.len() < 4
+}
+
+/// Words that introduce an example right before a value: "such as `admin/admin`".
+static EXAMPLE_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:such\s+as|like|e\.\s?g\.?|for\s+example|for\s+instance)[\s(`\x22']*$")
+        .expect("example cue regex")
+});
+
+/// True when the text right before `start` introduces an example.
+fn named_as_example(text: &str, start: usize) -> bool {
+    let from = crate::text::floor_boundary(text, start.saturating_sub(40));
+    text.get(from..start)
+        .is_some_and(|before| EXAMPLE_CUE.is_match(before))
 }
 
 /// A secret found in text: which rule, and the byte range of the secret itself.
@@ -253,88 +291,33 @@ pub struct FoundSecret {
     pub reported: bool,
 }
 
-/// The literal parts of each rule of [`REDACTED_RULES`] (by index), so a rule none of whose
-/// literals occur cannot match. One pass over the text decides which full patterns (with
-/// captures) are worth running; nearly every text is clean, and this runs on every file and
-/// every message. Aho-Corasick rather than a `RegexSet`: a set has to run its automaton over
-/// every byte to learn which patterns match, and that was 6% of a check.
-struct Prefilter {
-    /// Case-sensitive literals, reported overlapping (`://` inside a Slack webhook URL).
-    literals: aho_corasick::AhoCorasick,
-    /// The rule of each literal.
-    rule_of: Vec<usize>,
-    /// `admin` and `root` in any case: the account rule matches them before `\s?/`.
-    accounts: aho_corasick::AhoCorasick,
-}
-
-/// Index of the account rule (`(?i)(?:admin|root)\s?/`) in [`REDACTED_RULES`].
-const ACCOUNT_RULE: usize = 9;
-
-static PREFILTER: LazyLock<Prefilter> = LazyLock::new(|| {
-    let literals: &[(usize, &[&str])] = &[
-        (0, &["AKIA", "ASIA"]),
-        (1, &["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]),
-        (2, &["glpat-"]),
-        (3, &["xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-"]),
-        (4, &["https://hooks.slack.com/services/"]),
-        (5, &["sk_live_", "rk_live_"]),
-        (6, &["-----BEGIN "]),
-        (7, &["eyJ"]),
-        (8, &["://"]),
-    ];
-    let (rule_of, patterns): (Vec<usize>, Vec<&str>) = literals
-        .iter()
-        .flat_map(|(rule, words)| words.iter().map(move |w| (*rule, *w)))
-        .unzip();
-    Prefilter {
-        literals: aho_corasick::AhoCorasick::new(patterns).expect("secret literals"),
-        rule_of,
-        accounts: aho_corasick::AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .build(["admin", "root"])
-            .expect("account literals"),
-    }
+/// One cheap pattern per rule of [`REDACTED_RULES`] (same order): its keywords, any case, so
+/// a rule whose keywords are absent cannot match either. One pass over the text decides which
+/// full patterns (with captures) are worth running; nearly every text is clean, and this runs
+/// on every file and every message.
+static PREFILTER: LazyLock<regex::RegexSet> = LazyLock::new(|| {
+    regex::RegexSet::new(REDACTED_RULES.iter().map(|rule| {
+        let words: Vec<String> = rule.keywords.iter().map(|k| regex::escape(k)).collect();
+        format!("(?i){}", words.join("|"))
+    }))
+    .expect("secret prefilter")
 });
-
-impl Prefilter {
-    /// Bit `i` set when rule `i` of [`REDACTED_RULES`] may match `text`.
-    fn candidates(&self, text: &str) -> u32 {
-        let mut rules = 0u32;
-        for m in self.literals.find_overlapping_iter(text) {
-            rules |= 1 << self.rule_of[m.pattern().as_usize()];
-        }
-        // `\s?/` after the word, as the rule's pattern has it.
-        let slash_follows = |end: usize| {
-            let mut rest = text[end..].chars();
-            match rest.next() {
-                Some('/') => true,
-                Some(c) if c.is_whitespace() => rest.next() == Some('/'),
-                _ => false,
-            }
-        };
-        if self
-            .accounts
-            .find_iter(text)
-            .any(|m| slash_follows(m.end()))
-        {
-            rules |= 1 << ACCOUNT_RULE;
-        }
-        rules
-    }
-}
 
 /// Every credential-shaped value in `text` that is not a template, sorted: the ones to
 /// report have `reported` set, and all of them are masked.
 pub fn find_secrets(text: &str) -> Vec<FoundSecret> {
     let mut found = Vec::new();
-    let candidates = PREFILTER.candidates(text);
-    if candidates == 0 {
+    let candidates = PREFILTER.matches(text);
+    if !candidates.matched_any() {
         return found;
     }
-    for (index, rule) in REDACTED_RULES.iter().enumerate() {
-        if candidates & (1 << index) == 0 {
+    let rules: &'static [RedactionRule] = &REDACTED_RULES;
+    for (index, rule) in rules.iter().enumerate() {
+        if !candidates.matched(index) {
             continue;
         }
+        // A value a specific pattern already found is not found again as a generic one.
+        let generic = matches!(rule.id.as_str(), "assigned-secret" | "cli-password");
         for caps in rule.regex.captures_iter(text) {
             let Some(secret) = caps.name("secret").or_else(|| caps.get(0)) else {
                 continue;
@@ -356,14 +339,25 @@ pub fn find_secrets(text: &str) -> Vec<FoundSecret> {
             } else {
                 (secret.start(), secret.end())
             };
+            if generic
+                && found
+                    .iter()
+                    .any(|f: &FoundSecret| f.start < end && start < f.end)
+            {
+                continue;
+            }
             let host = caps.name("host").map(|m| m.as_str());
-            let verdict = verdict(rule, &text[start..end], host);
+            let mut verdict = verdict(rule, &text[start..end], host);
+            // "default credentials such as admin/admin" names a kind, not the ones to use.
+            if rule.id == "default-credentials" && named_as_example(text, start) {
+                verdict = Verdict::MaskOnly;
+            }
             if verdict == Verdict::Template || start == end {
                 continue;
             }
             found.push(FoundSecret {
-                rule: rule.id,
-                kind: rule.kind,
+                rule: &rule.id,
+                kind: &rule.kind,
                 start,
                 end,
                 reported: verdict == Verdict::Secret,
@@ -595,32 +589,134 @@ mod tests {
             vec!["default-credentials"]
         );
         assert!(kinds("see /admin/admin-users").is_empty());
+        assert!(kinds("default credentials such as `admin/admin` are reported").is_empty());
     }
 
     #[test]
-    fn prefilter_covers_every_rule() {
-        let covered = PREFILTER
-            .rule_of
-            .iter()
-            .fold(1u32 << ACCOUNT_RULE, |bits, rule| bits | 1 << rule);
-        assert_eq!(covered, (1u32 << REDACTED_RULES.len()) - 1);
-        assert_eq!(REDACTED_RULES[ACCOUNT_RULE].id, "default-credentials");
+    fn prefilter_has_one_pattern_per_rule() {
+        assert_eq!(PREFILTER.len(), REDACTED_RULES.len());
+        let index = |id: &str| REDACTED_RULES.iter().position(|r| r.id == id).unwrap();
         // Clean text skips every rule; each rule's own example passes its prefilter.
-        let candidates = |text: &str| PREFILTER.candidates(text);
-        assert_eq!(candidates("Run `pnpm build` and check the dashboards."), 0);
-        assert_ne!(candidates("login as Admin / admin") & 1 << ACCOUNT_RULE, 0);
-        assert_ne!(candidates("root/root") & 1 << ACCOUNT_RULE, 0);
-        assert_eq!(
-            candidates("from the project root, run it") & 1 << ACCOUNT_RULE,
-            0
+        assert!(!PREFILTER.is_match("Run `pnpm build` and check the dashboards."));
+        assert!(PREFILTER
+            .matches("login as Admin / admin")
+            .matched(index("default-credentials")));
+        assert!(PREFILTER
+            .matches("postgres://u:p@db.internal/x")
+            .matched(index("url-password")));
+    }
+
+    #[test]
+    fn catalogue_entries_are_valid_and_unique() {
+        let rules = catalogue(include_str!("../rules/secrets.toml")).unwrap();
+        let mut ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        let count = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "duplicate secret id");
+        assert!(count >= 50, "{count} formats");
+        assert!(
+            catalogue("[[secret]]\nid='x'\nkind='k'\nkeywords=[]\nregex='a'\ntoken='none'\n")
+                .is_err()
         );
-        assert_ne!(candidates("postgres://u:p@db.internal/x") & 1 << 8, 0);
-        // Overlapping literals: a webhook URL is a URL too.
-        let both = 1 << 4 | 1 << 8;
-        assert_eq!(
-            candidates("https://hooks.slack.com/services/T0/B0/x") & both,
-            both
-        );
+        assert!(catalogue(
+            "[[secret]]\nid='x'\nkind='k'\nkeywords=['a']\nregex='('\ntoken='none'\n"
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn well_known_token_formats() {
+        // Built from parts, so no file of the repository holds a whole token.
+        let hex = |n: usize| "9f3a7c1e5b2d8046".repeat(8)[..n].to_string();
+        let mixed = |n: usize| "Zq8vN2kLm4pQx7Rt3Wy6Bj1Hd5Fg0Sc9".repeat(8)[..n].to_string();
+        let cases = [
+            (
+                format!(
+                    "https://discord.com/api/webhooks/123456789012345678/{}",
+                    mixed(68)
+                ),
+                "discord-webhook",
+            ),
+            (
+                format!(
+                    "https://acme.webhook.office.com/webhookb2/{}@{}/IncomingWebhook/{}",
+                    hex(36),
+                    hex(36),
+                    hex(32)
+                ),
+                "teams-webhook",
+            ),
+            (
+                format!("SENDGRID=SG.{}.{}", mixed(22), mixed(43)),
+                "sendgrid-key",
+            ),
+            (format!("key-{}", hex(32)), "mailgun-key"),
+            (format!("{}-us12", hex(32)), "mailchimp-key"),
+            (format!("SK{}", hex(32)), "twilio-key"),
+            (
+                format!("//registry.npmjs.org/:_authToken=npm_{}", mixed(36)),
+                "npm-token",
+            ),
+            (format!("pypi-AgEIcHlwaS5vcmc{}", mixed(60)), "pypi-token"),
+            (format!("dckr_pat_{}", mixed(27)), "dockerhub-token"),
+            (format!("AIza{}", mixed(35)), "gcp-api-key"),
+            (format!("dop_v1_{}", hex(64)), "digitalocean-token"),
+            (
+                format!("sk-proj-{}T3BlbkFJ{}", mixed(40), mixed(40)),
+                "openai-key",
+            ),
+            (format!("sk-ant-api03-{}", mixed(93)), "anthropic-key"),
+            (
+                format!("hf_{}", "ZqvNkLmpQxRtWyBjHdFgScZqvNkLmpQxRt"),
+                "huggingface-token",
+            ),
+            (format!("rk_live_{}", mixed(24)), "stripe-live-key"),
+            (format!("whsec_{}", mixed(32)), "stripe-webhook-secret"),
+            (format!("sq0atp-{}", mixed(22)), "square-token"),
+            (format!("shpat_{}", hex(32)), "shopify-token"),
+            (format!("glsa_{}_{}", mixed(32), hex(8)), "grafana-token"),
+            (
+                format!("https://deploy:{}@registry.acme-corp.io/v2", mixed(20)),
+                "url-password",
+            ),
+            (
+                format!(
+                    "docker login -u deploy -p {} registry.acme-corp.io",
+                    mixed(24)
+                ),
+                "cli-password",
+            ),
+            (format!("JWT_SECRET={}", mixed(32)), "assigned-secret"),
+            (format!("api_key: \"{}\"", mixed(24)), "assigned-secret"),
+        ];
+        for (text, rule) in &cases {
+            assert_eq!(kinds(text), vec![*rule], "{text}");
+            assert!(!redact(text).contains(&mixed(16)), "{text} is masked");
+        }
+    }
+
+    #[test]
+    fn dummies_names_and_placeholders_are_not_secrets() {
+        for text in [
+            "SK00000000000000000000000000000000",
+            "JWT_SECRET=your-super-secret-jwt-key-change-me",
+            "SECRET_KEY=django-insecure-9f3a7c1e5b2d80469f3a7c1e",
+            "SESSION_SECRET=$(openssl rand -hex 32)",
+            "API_KEY=${{ secrets.API_KEY }}",
+            "MONKEY=Zq8vN2kLm4pQx7Rt3Wy6",
+            "PRIVATE_KEY_PATH=/etc/ssl/private/server.key",
+            "token: config.auth.token_value",
+            "PASSWORD=correcthorsebatterystaple",
+            "sk_test_Zq8vN2kLm4pQx7Rt3Wy6Bj1Hd5",
+            "docker run -p 5432:5432 postgres",
+            "kubectl port-forward -p production svc/db 5432",
+        ] {
+            assert!(kinds(text).is_empty(), "{text}: {:?}", kinds(text));
+        }
+        // A key found by its own pattern is not found again as an assigned one.
+        let live = format!("STRIPE_SECRET_KEY=sk_live_{}", "Zq8vN2kLm4pQx7Rt3Wy6Bj1H");
+        assert_eq!(kinds(&live), vec!["stripe-live-key"]);
     }
 
     #[test]

@@ -55,15 +55,25 @@ impl RuleDoc {
         }
     }
 
-    /// The generated `docs/rules/<id>.md` page.
+    /// The generated `docs/rules/<id>.md` page. Its examples show the defects the rule finds,
+    /// on purpose: the page switches runbook-lint off from its first example on, so linting
+    /// the repository's docs reports only real problems.
     pub fn page(&self) -> String {
+        let docs = match self.docs.find("## Example") {
+            Some(at) => format!(
+                "{}<!-- runbook-lint-disable -->\n{}",
+                &self.docs[..at],
+                &self.docs[at..]
+            ),
+            None => self.docs.clone(),
+        };
         format!(
             "<!-- Generated from the rule's doc comment by `UPDATE_DOCS=1 cargo test --test it docs`; do not edit. -->\n\
              # {}\n\nDefault severity: {}\n\n{}\n\n{}\n",
             self.id,
             self.default_name(),
             self.summary_sentence(),
-            self.docs
+            docs
         )
     }
 

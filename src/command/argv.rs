@@ -42,6 +42,14 @@ pub fn peel_launcher<S: AsRef<str>>(argv: &[S], i: usize) -> Option<usize> {
                 i += 1;
             }
         }
+        // `pnpm prisma migrate dev`, `cd api && yarn knex migrate:rollback`: a CLI run by its
+        // package manager, not a script.
+        "pnpm" | "yarn" | "bun"
+            if super::tools::is_well_known_binary(word(i + 1))
+                && !super::tools::is_manager_builtin(word(i + 1)) =>
+        {
+            i += 1
+        }
         "bundle" | "poetry" | "pipenv" | "uv" | "rye" | "pdm" | "hatch"
             if matches!(word(i + 1), "exec" | "run") =>
         {
@@ -79,9 +87,14 @@ pub fn sudo_flag_takes_value(flag: &str) -> bool {
             .is_some_and(|c| matches!(c, 'u' | 'g' | 'C' | 'D' | 'h' | 'p' | 'r' | 't' | 'U' | 'T'))
 }
 
-/// The file name of a program word: `bin/rails` → `rails`, `./manage.py` → `manage.py`.
+/// The file name of a program word: `bin/rails` → `rails`, `./manage.py` → `manage.py`,
+/// `prisma@5` (a pinned `npx` package) → `prisma`.
 pub fn program_name(word: &str) -> &str {
-    word.rsplit('/').next().unwrap_or(word)
+    let name = word.rsplit('/').next().unwrap_or(word);
+    match name.find('@') {
+        Some(at) if at > 0 => &name[..at],
+        _ => name,
+    }
 }
 
 /// True for a word that is a flag (`-f`, `--force`), not `-` alone.
@@ -141,6 +154,12 @@ mod tests {
             vec!["kubectl", "exec", "pod", "ls"]
         );
         assert_eq!(effective("pnpm db:migrate"), vec!["pnpm", "db:migrate"]);
+        assert_eq!(
+            effective("yarn prisma migrate reset --force"),
+            vec!["prisma", "migrate", "reset", "--force"]
+        );
+        assert_eq!(effective("yarn install"), vec!["yarn", "install"]);
+        assert_eq!(super::program_name("prisma@5"), "prisma");
         assert!(effective("npx").is_empty());
     }
 }

@@ -34,6 +34,54 @@ impl ExecLocation {
     pub fn is_local(&self) -> bool {
         matches!(self, ExecLocation::Local)
     }
+
+    /// Where it is, as a message says it: "the container `web`", "the host `deploy@web1`".
+    pub fn describe(&self) -> String {
+        let named = |what: &str, name: &str| {
+            if name.is_empty() {
+                format!("a {what}")
+            } else {
+                format!("the {what} `{name}`")
+            }
+        };
+        match self {
+            ExecLocation::Local => "this repository".to_string(),
+            ExecLocation::Container {
+                runtime: Runtime::Compose,
+                name,
+            } => named("compose service", name),
+            ExecLocation::Container {
+                runtime: Runtime::Kubernetes,
+                name,
+            } => named("pod", name),
+            ExecLocation::Container { name, .. } => named("container", name),
+            ExecLocation::Remote {
+                platform: Platform::Ssh,
+                host,
+            } => named("host", host),
+            ExecLocation::Remote {
+                platform: Platform::Heroku,
+                host,
+            } => named("Heroku app", host),
+            ExecLocation::Remote {
+                platform: Platform::Fly,
+                host,
+            } => named("Fly app", host),
+            ExecLocation::Remote {
+                platform: Platform::CloudFoundry,
+                host,
+            } => named("Cloud Foundry app", host),
+        }
+    }
+
+    /// The name of the container, pod, app or host, as written (may be empty).
+    pub fn name(&self) -> &str {
+        match self {
+            ExecLocation::Local => "",
+            ExecLocation::Container { name, .. } => name,
+            ExecLocation::Remote { host, .. } => host,
+        }
+    }
 }
 
 /// What runs a container.
@@ -127,6 +175,50 @@ pub struct StoredVar {
     pub store: EnvStore,
 }
 
+/// Where a database client connects, when the command names a literal port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The host as written (`localhost`, `127.0.0.1`); empty when the client uses a local
+    /// socket (`psql` without `-h`).
+    pub host: String,
+    /// The port word.
+    pub port: Word,
+    /// The port.
+    pub number: u16,
+    /// The port the server listens on by default (5432 for PostgreSQL, 6379 for Redis).
+    pub default_port: u16,
+}
+
+impl Endpoint {
+    /// True when the host is this machine (`localhost`, `127.0.0.1`, `0.0.0.0`, `::1`).
+    pub fn is_this_machine(&self) -> bool {
+        matches!(
+            self.host.as_str(),
+            "localhost" | "127.0.0.1" | "0.0.0.0" | "::1" | "[::1]"
+        )
+    }
+}
+
+/// What a `kubectl` command names.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct KubeRun {
+    /// Objects by kind (`Deployment`, `StatefulSet`, `Service`...) and name as written.
+    pub objects: Vec<(String, Word)>,
+    /// The `-n`/`--namespace` value.
+    pub namespace: Option<Word>,
+    /// True for `kubectl create KIND NAME`: the command creates the objects it names.
+    pub creates: bool,
+}
+
+/// A container named by a `docker` command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerRef {
+    /// The name as written.
+    pub word: Word,
+    /// True for `docker run|create --name NAME`: the command creates it.
+    pub creates: bool,
+}
+
 /// A file an invocation runs or reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileArg {
@@ -153,6 +245,12 @@ pub enum FileRole {
     Dockerfile,
     /// A Kubernetes manifest or kustomization: `kubectl apply -f x`, `-k dir`.
     KubernetesManifest,
+    /// A file it reads as input: `pip install -r requirements.txt`, `helm -f values.yaml`,
+    /// `terraform -var-file x`, `psql -f x.sql`, `ansible-playbook site.yml`,
+    /// `--from-file x`, `< dump.sql`.
+    Reads,
+    /// A directory it works in: `npm ci --prefix app`, a local Helm chart.
+    Directory,
 }
 
 /// One program a command runs, and what it names.
@@ -179,6 +277,14 @@ pub struct Invocation {
     pub tasks: Option<TaskRun>,
     /// A `docker compose` command line: files, services, subcommand.
     pub compose: Option<ComposeRun>,
+    /// The container a `docker exec|logs|restart|stop|start|kill NAME` names, or the one
+    /// `docker run|create --name NAME` creates.
+    pub container: Option<ContainerRef>,
+    /// Kubernetes objects a `kubectl` command names (`rollout restart deploy/api`,
+    /// `scale deployment api`), with the namespace it targets.
+    pub kube: Option<KubeRun>,
+    /// The host and port a database client connects to (`psql -h localhost -p 6543`).
+    pub endpoint: Option<Endpoint>,
     /// Files it runs or reads.
     pub files_read: Vec<FileArg>,
     /// Paths it creates (`mkdir x`, `cp a b`, `curl -o x`, `git clone url dir`).
@@ -260,10 +366,19 @@ pub(super) fn understand(command: &Command) -> Vec<Invocation> {
     hops(
         command.words.clone(),
         (env_set, &command.assignments),
-        ExecLocation::Local,
+        command.session.clone().unwrap_or_default(),
         &mut layers,
         &mut out,
     );
+    // `< dump.sql` is read by the shell the command is typed into, wherever it runs.
+    if let Some(first) = out.first_mut() {
+        first
+            .files_read
+            .extend(command.inputs.iter().map(|w| FileArg {
+                word: w.clone(),
+                role: FileRole::Reads,
+            }));
+    }
     out
 }
 

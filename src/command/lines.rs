@@ -145,6 +145,27 @@ impl LogicalLine {
     }
 }
 
+/// Programs run where containers are managed, never inside one.
+const ORCHESTRATORS: &[&str] = &[
+    "docker",
+    "docker-compose",
+    "podman",
+    "podman-compose",
+    "kubectl",
+    "oc",
+    "helm",
+    "ssh",
+    "fly",
+    "flyctl",
+    "heroku",
+    "cf",
+    "gcloud",
+    "aws",
+    "az",
+    "minikube",
+    "kind",
+];
+
 /// Lines a quoted string may span before the quote is taken as a stray apostrophe.
 const MAX_QUOTED_LINES: usize = 30;
 
@@ -159,6 +180,8 @@ pub fn block_commands(lines: &[SourceLine<'_>]) -> Vec<Command> {
     let mut out = Vec::new();
     let has_prompts = lines.iter().any(|l| PROMPT.is_match(l.text));
     let mut cwd = WorkDir::Default;
+    // Open interactive sessions, innermost last, each with the directory outside it.
+    let mut sessions: Vec<(super::ExecLocation, WorkDir)> = Vec::new();
     let mut heredoc: Option<String> = None;
     let mut next = 0usize;
     while next < lines.len() {
@@ -203,7 +226,47 @@ pub fn block_commands(lines: &[SourceLine<'_>]) -> Vec<Command> {
         if let Some(delimiter) = split.heredocs.first() {
             heredoc = Some(delimiter.clone());
         }
+        // Nobody runs `docker` or `kubectl` inside a container: a block that lists
+        // `docker compose exec web bash` next to other local commands never entered it.
+        let orchestrates = split.commands.first().is_some_and(|c| {
+            c.words
+                .iter()
+                .map(|w| w.text.as_str())
+                .find(|w| !listed(&PROGRAMS.wrappers, w) && !w.starts_with('-'))
+                .is_some_and(|p| ORCHESTRATORS.contains(&super::argv::program_name(p)))
+        });
+        if orchestrates
+            && matches!(
+                sessions.last(),
+                Some((super::ExecLocation::Container { .. }, _))
+            )
+        {
+            if let Some((_, outside)) = sessions.pop() {
+                cwd = outside;
+            }
+        }
+        let first = out.len();
         push_commands(split.commands, &logical.text, &mut cwd, &mut out);
+        // The line runs in the session open before it; what it opens or closes counts from
+        // the next line on.
+        let session = sessions.last().map(|(location, _)| location.clone());
+        let mut opened = None;
+        let mut closed = false;
+        for command in &mut out[first..] {
+            command.session = session.clone();
+            match command.program() {
+                Some("exit" | "logout") => closed = true,
+                _ => opened = command.opens_session().or(opened),
+            }
+        }
+        if closed {
+            if let Some((_, outside)) = sessions.pop() {
+                cwd = outside;
+            }
+        } else if let Some(location) = opened {
+            // Paths there are the other machine's: a `cd` there says nothing about this tree.
+            sessions.push((location, std::mem::replace(&mut cwd, WorkDir::Unknown)));
+        }
     }
     out
 }
@@ -244,14 +307,47 @@ fn quote_closes_within(lines: &[SourceLine<'_>], text: &str) -> bool {
 }
 
 /// True when inline code reads as a command rather than a name: a known program with an
-/// argument (`pnpm test:auth`, not `docker`), `./script`, or `NAME=value cmd`.
+/// argument (`pnpm test:auth`, not `docker`), `./script`, a script path with or without
+/// arguments (`scripts/rotate.py --all`, `bin/setup`), or `NAME=value cmd`.
 pub fn inline_is_command(text: &str) -> bool {
     let text = text.trim();
     let first = text.split_whitespace().next().unwrap_or("");
     let word_count = text.split_whitespace().count();
+    // `./deploy.sh: No such file or directory` is output, not a command.
+    if first.ends_with(':') {
+        return false;
+    }
     (listed(&PROGRAMS.inline, first) && word_count >= 2)
         || (first.starts_with("./") && first.len() > 2)
+        || is_script_path(first)
         || (shell::is_assignment(first) && word_count >= 2)
+}
+
+/// True for a relative path to a script: `scripts/rotate.py`, `bin/setup`, `deploy/run.sh`.
+pub fn is_script_path(word: &str) -> bool {
+    let path = word.strip_prefix("./").unwrap_or(word);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    path.contains('/')
+        && !name.is_empty()
+        && !path.starts_with(['/', '~', '.', '$', '<', '-'])
+        && !path.contains("://")
+        && !path.contains([
+            '*', '?', '<', '>', '{', '}', '[', ']', '$', '=', ':', '@', '#',
+        ])
+        && (crate::paths::has_extension(name, SCRIPT_EXTENSIONS)
+            || path.starts_with("bin/")
+            || path.contains("/bin/"))
+}
+
+/// Extensions of scripts a runbook runs by path.
+const SCRIPT_EXTENSIONS: &[&str] = &[
+    "sh", "bash", "py", "rb", "js", "mjs", "cjs", "ts", "pl", "ps1",
+];
+
+/// True when `word` is a program whose inline mention with an argument is a command
+/// (`rules/programs.toml`, `inline`).
+pub fn is_inline_program(word: &str) -> bool {
+    listed(&PROGRAMS.inline, word)
 }
 
 /// The commands of one inline code span (see [`inline_is_command`]); `offset_of` maps a byte
@@ -337,8 +433,11 @@ fn push_commands(
             assignments,
             wrappers,
             redirects: simple.redirects,
+            stdin_redirected: simple.stdin_redirected,
+            inputs: simple.inputs,
             joint: simple.joint,
             cwd: cwd.clone(),
+            session: None,
             span: simple.span,
             line: line.clone(),
             invocations: Vec::new(),
@@ -370,11 +469,9 @@ fn looks_like_program(word: &str) -> bool {
     let Some(first) = word.chars().next() else {
         return false;
     };
-    let numbered = word
-        .trim_end_matches('.')
-        .chars()
-        .all(|c| c.is_ascii_digit())
-        && word.ends_with('.');
+    // `1.` is a list number and `...` an elision; `.` alone is the shell's `source`.
+    let digits = word.trim_end_matches('.');
+    let numbered = word.ends_with('.') && word != "." && digits.chars().all(|c| c.is_ascii_digit());
     let yaml_key = word.ends_with(':') && !word.contains('/');
     let starts_well =
         first.is_alphanumeric() || matches!(first, '.' | '/' | '~' | '_' | '$' | '<' | '[');
@@ -445,6 +542,103 @@ mod tests {
                 WorkDir::Relative("app".into()),
             ]
         );
+    }
+
+    #[test]
+    fn commands_after_a_session_opener_run_there_until_exit() {
+        use crate::command::{ExecLocation, Platform, Runtime};
+        let lines = [
+            "ssh deploy@web1",
+            "cd /srv/app && npm run cache:warm",
+            "exit",
+            "kubectl exec -it deploy/web -n prod -- /bin/sh",
+            "rails db:migrate",
+            "docker compose exec db bash -l",
+            "psql -c 'select 1'",
+            "exit",
+            "exit",
+            "ssh -L 5432:localhost:5432 bastion",
+            "psql -h localhost",
+            "fly ssh console -a shop",
+            "heroku run bash -a shop",
+            "cf ssh shop",
+            "./local.sh",
+        ];
+        let lines: Vec<SourceLine<'_>> = lines
+            .iter()
+            .map(|text| SourceLine {
+                text,
+                offset: 0,
+                exact: false,
+            })
+            .collect();
+        let mut commands = block_commands(&lines);
+        for command in &mut commands {
+            command.understand();
+        }
+        let at = |text: &str| {
+            commands
+                .iter()
+                .find(|c| c.text() == text)
+                .and_then(|c| c.invocation())
+                .map(|i| i.location.clone())
+                .unwrap()
+        };
+        let ssh = ExecLocation::Remote {
+            platform: Platform::Ssh,
+            host: "deploy@web1".into(),
+        };
+        assert_eq!(at("ssh deploy@web1"), ExecLocation::Local);
+        assert_eq!(at("npm run cache:warm"), ssh);
+        assert_eq!(
+            at("rails db:migrate"),
+            ExecLocation::Container {
+                runtime: Runtime::Kubernetes,
+                name: "deploy/web".into()
+            }
+        );
+        assert_eq!(
+            at("psql -c select 1"),
+            ExecLocation::Container {
+                runtime: Runtime::Compose,
+                name: "db".into()
+            }
+        );
+        // A tunnel is not a session: its psql runs here.
+        assert_eq!(at("psql -h localhost"), ExecLocation::Local);
+        // Nested sessions: fly, then heroku inside it (as written), then cf inside that.
+        assert!(matches!(
+            at("./local.sh"),
+            ExecLocation::Remote {
+                platform: Platform::CloudFoundry,
+                ..
+            }
+        ));
+        // The `cd` on the remote host says nothing about this tree, and ends with the session.
+        assert_eq!(commands[1].cwd, WorkDir::Unknown);
+        assert_eq!(commands[4].cwd, WorkDir::Default);
+    }
+
+    #[test]
+    fn a_local_orchestrator_line_ends_a_container_session() {
+        let lines = [
+            "docker compose exec web bash",
+            "docker compose logs web",
+            "ls",
+        ];
+        let lines: Vec<SourceLine<'_>> = lines
+            .iter()
+            .map(|text| SourceLine {
+                text,
+                offset: 0,
+                exact: false,
+            })
+            .collect();
+        let sessions: Vec<bool> = block_commands(&lines)
+            .iter()
+            .map(|c| c.session.is_some())
+            .collect();
+        assert_eq!(sessions, vec![false, false, false]);
     }
 
     #[test]

@@ -19,12 +19,12 @@ pub mod tools;
 mod workdir;
 
 pub use invocation::{
-    EnvAssignment, EnvStore, ExecLocation, FileArg, FileRole, Invocation, Platform, Runtime,
-    StoredVar,
+    ContainerRef, Endpoint, EnvAssignment, EnvStore, ExecLocation, FileArg, FileRole, Invocation,
+    KubeRun, Platform, Runtime, StoredVar,
 };
 pub use lines::{
-    block_commands, inline_commands, inline_is_command, is_known_program, is_shell_language,
-    looks_like_commands, script_commands, SourceLine,
+    block_commands, inline_commands, inline_is_command, is_inline_program, is_known_program,
+    is_script_path, is_shell_language, looks_like_commands, script_commands, SourceLine,
 };
 pub use shell::{Joint, Word};
 pub use workdir::WorkDir;
@@ -40,12 +40,20 @@ pub struct Command {
     pub assignments: Vec<Word>,
     /// Wrapper words before the program (`sudo -E`, `time`, `env`).
     pub wrappers: Vec<Word>,
-    /// Redirection targets.
+    /// Output redirection targets (`> out.log`).
     pub redirects: Vec<Word>,
+    /// True when its standard input is a file, a heredoc or a here-string (`< dump.sql`).
+    pub stdin_redirected: bool,
+    /// Input redirection sources (`< dump.sql`): read by the shell where it is typed.
+    pub inputs: Vec<Word>,
     /// How the command is joined to the previous one on its line.
     pub joint: Joint,
     /// The directory it runs in, from the `cd`s before it.
     pub cwd: WorkDir,
+    /// The interactive session it is typed into, when an earlier line of its block opened one
+    /// (`ssh host`, `kubectl exec -it pod -- bash`, `fly ssh console`) and no `exit` closed
+    /// it: the command runs there, not here.
+    pub session: Option<ExecLocation>,
     /// From its first to its last word.
     pub span: Span,
     /// The whole logical line it came from (continuations joined), for context in messages;
@@ -124,7 +132,12 @@ impl Command {
     /// Values of the flags that name a target environment (`kubectl -n staging`,
     /// `--context dev-cluster`, `--namespace=x`), in order.
     pub fn environment_names(&self) -> Vec<&str> {
-        tools::environment_names(&self.words)
+        let mut names = tools::environment_names(&self.words, &self.assignments);
+        // After `ssh prod-web1` or `heroku run bash -a shop-production`, the host or app.
+        if let Some(session) = &self.session {
+            names.push(session.name());
+        }
+        names
     }
 
     /// Paths the command creates, in any of its invocations: redirect targets, `mkdir` and
@@ -136,6 +149,14 @@ impl Command {
                 .iter()
                 .flat_map(|i| i.files_written.iter().map(String::as_str)),
         )
+    }
+
+    /// Where a session this command opens runs the lines after it: `ssh host`,
+    /// `kubectl exec -it pod -- bash`, `docker compose exec web sh`, `fly ssh console`,
+    /// `heroku run bash`, `cf ssh app`. `None` for any other command.
+    pub fn opens_session(&self) -> Option<ExecLocation> {
+        let argv = self.argv();
+        tools::session(&argv)
     }
 
     /// The directory a `cd` or `pushd` changes to.
@@ -156,8 +177,11 @@ pub fn parse(line: &str) -> Command {
         assignments: Vec::new(),
         wrappers: Vec::new(),
         redirects: Vec::new(),
+        stdin_redirected: false,
+        inputs: Vec::new(),
         joint: Joint::Start,
         cwd: WorkDir::Default,
+        session: None,
         span: Span::default(),
         line: std::sync::Arc::from(line),
         invocations: Vec::new(),

@@ -59,8 +59,13 @@ pub struct SimpleCommand {
     pub assignments: Vec<Word>,
     /// Program and arguments.
     pub words: Vec<Word>,
-    /// Targets of redirections (`> out.log`, `< in.sql`), not arguments.
+    /// Targets of output redirections (`> out.log`), not arguments.
     pub redirects: Vec<Word>,
+    /// True when its standard input comes from a file, a heredoc or a here-string
+    /// (`< dump.sql`, `<<EOF`, `<<< "$x"`).
+    pub stdin_redirected: bool,
+    /// Sources of input redirections (`< in.sql`): files the shell reads for it.
+    pub inputs: Vec<Word>,
     /// How this command is joined to the previous one.
     pub joint: Joint,
     /// How many `( ... )` subshells it runs in: a `cd` inside one ends at its `)`.
@@ -120,7 +125,11 @@ struct Pending {
     assignments: Vec<Word>,
     words: Vec<Word>,
     redirects: Vec<Word>,
+    inputs: Vec<Word>,
     redirect_next: bool,
+    stdin_redirected: bool,
+    /// The pending redirection is `<`: its word is read, not written.
+    redirect_input: bool,
 }
 
 impl Pending {
@@ -130,7 +139,10 @@ impl Pending {
             assignments: Vec::new(),
             words: Vec::new(),
             redirects: Vec::new(),
+            inputs: Vec::new(),
             redirect_next: false,
+            stdin_redirected: false,
+            redirect_input: false,
         }
     }
 }
@@ -224,11 +236,15 @@ impl Splitter<'_> {
 
     fn redirection(&mut self) {
         let start = self.pos;
+        if self.bytes[self.pos] == b'<' {
+            self.current.stdin_redirected = true;
+        }
         if self.bytes[self.pos] == b'<' && self.peek(1) == Some(b'<') {
             if self.peek(2) == Some(b'<') {
                 // `<<< word`: a here-string, its word is data.
                 self.pos += 3;
                 self.current.redirect_next = true;
+                self.current.redirect_input = false;
                 return;
             }
             self.pos += 2;
@@ -246,6 +262,7 @@ impl Splitter<'_> {
             }
             return;
         }
+        let input = self.bytes[self.pos] == b'<' && self.peek(1) != Some(b'(');
         self.pos += 1;
         // `>>`, `>&2`, `>|`
         while matches!(self.peek(0), Some(b'>') | Some(b'|')) {
@@ -261,6 +278,7 @@ impl Splitter<'_> {
             return;
         }
         self.current.redirect_next = true;
+        self.current.redirect_input = input;
     }
 
     fn word(&mut self) {
@@ -278,7 +296,11 @@ impl Splitter<'_> {
         let current = &mut self.current;
         if current.redirect_next {
             current.redirect_next = false;
-            current.redirects.push(word);
+            if std::mem::take(&mut current.redirect_input) {
+                current.inputs.push(word);
+            } else {
+                current.redirects.push(word);
+            }
         } else if current.words.is_empty() && !word.quoted && is_assignment(&word.text) {
             current.assignments.push(word);
         } else {
@@ -432,6 +454,7 @@ impl Splitter<'_> {
             .iter()
             .chain(&pending.assignments)
             .chain(&pending.redirects)
+            .chain(&pending.inputs)
             .map(|w| w.span.end)
             .max()
             .unwrap_or(first);
@@ -439,6 +462,8 @@ impl Splitter<'_> {
             assignments: pending.assignments,
             words: pending.words,
             redirects: pending.redirects,
+            stdin_redirected: pending.stdin_redirected,
+            inputs: pending.inputs,
             joint: pending.joint,
             subshell: self.depth,
             span: Span::new(first, last),

@@ -18,6 +18,8 @@
 //! args = ["migrate", "dev"]          # consecutive non-flag words; "*" matches any word
 //! flags-any = []                     # at least one of these flags must be present
 //! flags-none = ["--dry-run"]         # none of these may be present
+//! elsewhere = false                  # true: only where it runs in a container or on another
+//!                                    # host (`git reset --hard` on a server checkout)
 //! message = "`prisma migrate dev` is a development-only command"
 //! why = "..."
 //! safe = "prisma migrate deploy"     # the safe alternative, as a command
@@ -101,6 +103,8 @@ pub struct Entry {
     pub regex: Option<regex::Regex>,
     /// The text must NOT match this (`DELETE FROM` without `WHERE`).
     pub unless: Option<regex::Regex>,
+    /// Matches only an invocation run in a container or on another host.
+    pub elsewhere: bool,
 }
 
 /// A pack that could not be loaded: file, line, column and what is wrong.
@@ -165,6 +169,8 @@ pub struct EntryFile {
     flags_any: Vec<String>,
     #[serde(default)]
     flags_none: Vec<String>,
+    #[serde(default)]
+    elsewhere: bool,
     message: String,
     #[serde(default)]
     why: String,
@@ -339,6 +345,7 @@ fn build_entry(entry: EntryFile, levels: ContextLevels) -> Result<Entry, String>
         args: entry.args,
         flags_any: entry.flags_any,
         flags_none: entry.flags_none,
+        elsewhere: entry.elsewhere,
         message: entry.message,
         why: entry.why,
         safe: entry.safe,
@@ -429,6 +436,9 @@ impl Entry {
     pub fn matches(&self, invocation: &Invocation) -> bool {
         let program = invocation.name();
         if !self.programs.iter().any(|p| p == program) {
+            return false;
+        }
+        if self.elsewhere && invocation.is_local() {
             return false;
         }
         let rest: Vec<&str> = invocation.args().iter().map(|w| w.text.as_str()).collect();

@@ -12,6 +12,8 @@ pub enum CommandOrigin {
     CodeBlock(usize),
     /// An inline code span.
     InlineCode,
+    /// A plain paragraph line that is a whole command (`pnpm seed`).
+    PlainLine,
 }
 
 /// One simple shell command of the runbook: the command as understood (its words,
@@ -26,6 +28,8 @@ pub struct Command {
     pub section: SectionId,
     /// Effective environment context (fence hint, else the section's).
     pub context: EnvContext,
+    /// Whether a reader would run it; [`super::Document::commands`] holds only steps.
+    pub kind: super::StepKind,
 }
 
 impl std::ops::Deref for Command {
@@ -81,14 +85,26 @@ pub(super) fn from_code_block(
                 origin: CommandOrigin::CodeBlock(block_index),
                 section: code.section,
                 context,
+                kind: super::StepKind::Step,
             }),
     );
 }
 
-pub(super) fn from_inline_code(code: &InlineCode, context: EnvContext, out: &mut Vec<Command>) {
+pub(super) fn from_inline_code(
+    code: &InlineCode,
+    context: EnvContext,
+    kind: impl Fn(bool) -> super::StepKind,
+    out: &mut Vec<Command>,
+) {
     if !command::inline_is_command(&code.text) {
         return;
     }
+    // A lone path (`scripts/rotate.py`) is a step only where the prose says to run it.
+    let text = code.text.trim();
+    let single_path = !text.contains(char::is_whitespace)
+        && !text.starts_with("./")
+        && command::is_script_path(text);
+    let kind = kind(single_path);
     let base = code.text_offset;
     let offset_of = |i: usize| match base {
         Some(base) => base + i,
@@ -102,6 +118,27 @@ pub(super) fn from_inline_code(code: &InlineCode, context: EnvContext, out: &mut
                 origin: CommandOrigin::InlineCode,
                 section: code.section,
                 context,
+                kind,
+            }),
+    );
+}
+
+/// The commands of plain paragraph lines that are whole commands.
+pub(super) fn from_plain_lines(
+    lines: &[SourceLine<'_>],
+    section: super::SectionId,
+    context: EnvContext,
+    out: &mut Vec<Command>,
+) {
+    out.extend(
+        command::block_commands(lines)
+            .into_iter()
+            .map(|shell| Command {
+                shell,
+                origin: CommandOrigin::PlainLine,
+                section,
+                context,
+                kind: super::StepKind::Step,
             }),
     );
 }

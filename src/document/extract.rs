@@ -7,6 +7,7 @@ use regex::Regex;
 
 use super::anchors::{self, GithubSlugger};
 use super::commands;
+use super::steps::{self, StepKind};
 use super::*;
 
 const MARKDOWN_OPTIONS: Options = Options::ENABLE_TABLES
@@ -15,6 +16,11 @@ const MARKDOWN_OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS)
     .union(Options::ENABLE_STRIKETHROUGH)
     .union(Options::ENABLE_FOOTNOTES);
+
+/// A list item's marker and task box: `- `, `12. `, `* [ ] `.
+static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?").expect("list marker regex")
+});
 
 static COMMENT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?s)<!--(.*?)-->").expect("comment regex"));
@@ -80,6 +86,12 @@ struct Extractor<'a> {
     /// Open links: their index in `doc.links`, the end of their span, and where their text
     /// starts in the run.
     link_stack: Vec<(usize, usize, usize)>,
+    /// Regions whose commands are not steps: warning callouts, "Don't" list items, the block
+    /// after a "Don't:" label, code lines after a `# Don't` comment.
+    warned: Vec<Span>,
+    /// True after a paragraph that is only a prohibition label ("**Don't:**"): the next block
+    /// is what not to do.
+    label_pending: bool,
 }
 
 pub(super) fn extract(source: &str, options: &ParseOptions) -> Document {
@@ -101,6 +113,8 @@ pub(super) fn extract(source: &str, options: &ParseOptions) -> Document {
         row: Vec::new(),
         in_metadata: false,
         link_stack: Vec::new(),
+        warned: Vec::new(),
+        label_pending: false,
     };
     extractor.doc.sections.push(Section {
         level: 0,
@@ -183,6 +197,7 @@ impl Extractor<'_> {
 
     fn start(&mut self, tag: Tag<'_>, span: Span) {
         let is_image = matches!(tag, Tag::Image { .. });
+        self.note_prohibitions(&tag, span);
         match tag {
             Tag::MetadataBlock(_) => {
                 self.in_metadata = true;
@@ -313,6 +328,13 @@ impl Extractor<'_> {
     }
 
     fn end(&mut self, tag: TagEnd, span: Span) {
+        if matches!(tag, TagEnd::Paragraph) {
+            // A paragraph that is only "Don't:" or "❌ Bad:" labels the block after it.
+            let text = self.run.text.trim();
+            if !text.is_empty() && text.len() < 80 && steps::is_prohibition_label(text) {
+                self.label_pending = true;
+            }
+        }
         match tag {
             TagEnd::Paragraph
             | TagEnd::BlockQuote(_)
@@ -426,6 +448,45 @@ impl Extractor<'_> {
             | TagEnd::Strikethrough
             | TagEnd::Superscript
             | TagEnd::Subscript => {}
+        }
+    }
+
+    /// Records the regions a block start puts out of the steps: a warning callout, a list
+    /// item labelled "Don't" or "❌", the block right after a "Don't:" paragraph.
+    fn note_prohibitions(&mut self, tag: &Tag<'_>, span: Span) {
+        let is_block = matches!(
+            tag,
+            Tag::Paragraph
+                | Tag::CodeBlock(_)
+                | Tag::List(_)
+                | Tag::BlockQuote(_)
+                | Tag::Table(_)
+                | Tag::HtmlBlock
+                | Tag::Heading { .. }
+                | Tag::Item
+        );
+        if !is_block {
+            return;
+        }
+        let labelled = std::mem::take(&mut self.label_pending);
+        if labelled && !matches!(tag, Tag::Heading { .. } | Tag::Item) {
+            self.warned.push(span);
+        }
+        let raw = self.source.get(span.range()).unwrap_or("");
+        match tag {
+            Tag::BlockQuote(_) if steps::is_warning_callout(raw) => self.warned.push(span),
+            Tag::Item => {
+                // The item's own words before its first code span or line break.
+                let body = LIST_MARKER
+                    .find(raw)
+                    .map(|m| &raw[m.end()..])
+                    .unwrap_or(raw);
+                let label = body.split(['`', '\n']).next().unwrap_or("");
+                if !label.trim().is_empty() && steps::is_prohibition_label(label) {
+                    self.warned.push(span);
+                }
+            }
+            _ => {}
         }
     }
 
@@ -648,19 +709,83 @@ impl Extractor<'_> {
                     .unwrap_or(EnvContext::Unknown);
             }
         }
-        let mut inline = Vec::new();
+        // Which commands are steps: a region or section that warns, a `# Don't` comment
+        // line, a warning comment on the line; for inline code, the sentence around it.
+        let mut warned = std::mem::take(&mut self.warned);
+        for block in self.doc.code_blocks.iter().filter(|b| b.is_shell) {
+            labelled_code_lines(block, &mut warned);
+        }
+        warned.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+        let in_warned = |span: Span| {
+            let after = warned.partition_point(|w| w.start <= span.start);
+            warned[..after].iter().rev().any(|w| w.contains(span))
+        };
+        let mut prohibited_section = vec![false; sections.len()];
+        for (id, section) in sections.iter().enumerate() {
+            let inherited = section
+                .parent
+                .filter(|&p| p < id)
+                .is_some_and(|p| prohibited_section[p]);
+            prohibited_section[id] =
+                inherited || (section.level > 0 && steps::is_prohibition_heading(&section.title));
+        }
+        let warned_at = |span: Span, section: SectionId| {
+            in_warned(span) || prohibited_section.get(section).copied().unwrap_or(false)
+        };
+        for command in &mut self.doc.commands {
+            if warned_at(command.span, command.section) || steps::has_warning_comment(&command.line)
+            {
+                command.kind = StepKind::Prohibited;
+            }
+        }
+        let mut more = Vec::new();
         for code in &self.doc.inline_code {
             let context = sections[code.section].context;
-            commands::from_inline_code(code, context, &mut inline);
+            let doc = &self.doc;
+            let source = self.source;
+            let kind = |single_path: bool| {
+                if warned_at(code.span, code.section) {
+                    StepKind::Prohibited
+                } else {
+                    steps::inline_kind(doc, source, code, single_path)
+                }
+            };
+            commands::from_inline_code(code, context, kind, &mut more);
         }
-        self.doc.commands.extend(inline);
+        for (lines, section) in steps::plain_command_lines(&self.doc, self.source) {
+            let context = sections[section].context;
+            let start = more.len();
+            commands::from_plain_lines(&lines, section, context, &mut more);
+            for command in &mut more[start..] {
+                if warned_at(command.span, section) {
+                    command.kind = StepKind::Prohibited;
+                }
+            }
+        }
+        self.doc.commands.extend(more);
+        // A step under headings that name no environment takes the one its command targets:
+        // `heroku run -a shop-production`, `kubectl --context prod`, `RAILS_ENV=production`.
+        let words = &self.options.context_words;
+        for command in &mut self.doc.commands {
+            if command.context == EnvContext::Unknown {
+                if let Some(target) = target_context(words, &command.shell) {
+                    command.context = target;
+                }
+            }
+        }
+        let (steps, not_steps): (Vec<Command>, Vec<Command>) =
+            std::mem::take(&mut self.doc.commands)
+                .into_iter()
+                .partition(|c| c.kind == StepKind::Step);
+        self.doc.commands = steps;
+        self.doc.not_steps = not_steps;
         self.doc
             .commands
             .sort_by_key(|c| (c.span.start, c.span.end));
         // Spans of approximate code lines (tab expansion, dropped CRs) are estimates: keep
         // them inside the text and on character boundaries so no consumer can slice badly.
         let source = self.source;
-        for command in &mut self.doc.commands {
+        for command in self.doc.commands.iter_mut().chain(&mut self.doc.not_steps) {
             let command = &mut command.shell;
             command.span = on_char_boundaries(source, command.span);
             for word in command
@@ -669,6 +794,7 @@ impl Extractor<'_> {
                 .chain(&mut command.assignments)
                 .chain(&mut command.wrappers)
                 .chain(&mut command.redirects)
+                .chain(&mut command.inputs)
             {
                 word.span = on_char_boundaries(source, word.span);
             }
@@ -692,6 +818,32 @@ impl Extractor<'_> {
         }
         for (section, context) in sections_with_marker {
             self.doc.sections[section].own_context = Some(context);
+        }
+    }
+}
+
+/// The environment a command names as its target (`-n production`, `-a shop-staging`), if any;
+/// a rollback word in a name says nothing about the environment.
+fn target_context(words: &ContextWords, command: &crate::command::Command) -> Option<EnvContext> {
+    command
+        .environment_names()
+        .into_iter()
+        .filter_map(|name| words.classify(&name.replace(['_', '.', '@', '/', ':'], "-")))
+        .find(|context| *context != EnvContext::Rollback)
+}
+
+/// The lines of a shell block after a comment that labels them as what not to do (`# Don't:`,
+/// `# ❌ wrong`), up to the next comment or blank line.
+fn labelled_code_lines(block: &CodeBlock, warned: &mut Vec<Span>) {
+    let mut labelled = false;
+    for line in &block.lines {
+        let text = line.text.trim();
+        if text.is_empty() {
+            labelled = false;
+        } else if let Some(comment) = text.strip_prefix('#') {
+            labelled = steps::is_prohibition_label(comment.trim_start_matches('#'));
+        } else if labelled {
+            warned.push(line.span_of(0, line.text.len()));
         }
     }
 }

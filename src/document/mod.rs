@@ -11,6 +11,7 @@ pub mod context;
 pub mod env_refs;
 mod extract;
 mod sniff;
+pub mod steps;
 
 pub use crate::command::{is_known_program, WorkDir};
 pub use anchors::{AnchorMatch, AnchorStyle, Anchors};
@@ -18,6 +19,7 @@ pub use commands::{Command, CommandOrigin};
 pub use context::{ContextWords, EnvContext};
 pub use env_refs::{EnvRef, EnvRefKind};
 pub use sniff::looks_like_markdown;
+pub use steps::StepKind;
 
 use crate::span::Span;
 
@@ -51,8 +53,12 @@ pub struct Document {
     pub html_comments: Vec<HtmlComment>,
     /// Runs of inline content (prose) with the block that holds them.
     pub text_blocks: Vec<TextBlock>,
-    /// Simple shell commands from shell code blocks and command-like inline code.
+    /// The steps: simple shell commands a reader would run, from shell code blocks,
+    /// command-like inline code and plain command lines.
     pub commands: Vec<Command>,
+    /// Commands named but not to be run: in a warning or a prohibition, or in passing
+    /// ([`StepKind`]). No rule checks them.
+    pub not_steps: Vec<Command>,
     /// Span of YAML/TOML front matter, if any; nothing inside it is extracted.
     pub front_matter: Option<Span>,
     /// Each section's heading words, computed on first use: rules ask "is this a contacts

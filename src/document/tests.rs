@@ -217,3 +217,34 @@ fn lone_carriage_returns_end_code_lines() {
     let argv: Vec<Vec<&str>> = doc.commands.iter().map(|c| c.argv()).collect();
     assert_eq!(argv, vec![vec!["pnpm", "x"], vec!["pnpm", "y"]]);
 }
+
+#[test]
+fn a_command_that_targets_an_environment_takes_it_under_silent_headings() {
+    let doc = parse(
+        "# Runbook\n\n## Apply\n\n```bash\nheroku run -a shop-production rails db:migrate\nkubectl --context prod-eks apply -f k8s/\nRAILS_ENV=production bin/rails db:migrate\nkubectl -n staging rollout restart deploy/web\nfly deploy\nssh deploy@prod-web1\nsystemctl restart app\n```\n\n## Local development\n\n`kubectl -n production get pods`\n",
+    );
+    let contexts: Vec<(String, EnvContext)> =
+        doc.commands.iter().map(|c| (c.text(), c.context)).collect();
+    let of = |text: &str| contexts.iter().find(|(t, _)| t == text).unwrap().1;
+    assert_eq!(
+        of("heroku run -a shop-production rails db:migrate"),
+        EnvContext::Production
+    );
+    assert_eq!(
+        of("kubectl --context prod-eks apply -f k8s/"),
+        EnvContext::Production
+    );
+    assert_eq!(of("bin/rails db:migrate"), EnvContext::Production);
+    assert_eq!(
+        of("kubectl -n staging rollout restart deploy/web"),
+        EnvContext::Staging
+    );
+    assert_eq!(of("fly deploy"), EnvContext::Unknown);
+    // The lines after `ssh prod-web1` run on that host.
+    assert_eq!(of("systemctl restart app"), EnvContext::Production);
+    // A heading that names an environment wins over the command's target.
+    assert_eq!(
+        of("kubectl -n production get pods"),
+        EnvContext::Development
+    );
+}

@@ -22,6 +22,66 @@ pub struct ComposeFile {
     pub profiles: BTreeSet<String>,
     /// True when it `include`s or `extends` other files, so its service list may be partial.
     pub partial: bool,
+    /// `container_name` of its services.
+    pub container_names: Vec<String>,
+    /// Its top-level `name:` (the project name), when written literally.
+    pub project_name: Option<String>,
+    /// Ports its services publish on the host.
+    pub ports: Vec<PublishedPort>,
+    /// False when a published port is not a literal (`${PG_PORT:-5432}:5432`, a range): the
+    /// list above is then incomplete.
+    pub ports_known: bool,
+    /// Services built from this repository: name, build context directory (relative to the
+    /// project root) and Dockerfile path when `build.dockerfile` names one.
+    pub builds: Vec<ServiceBuild>,
+    /// Services that run a published image and are not built here (`image: redis:7`).
+    pub images_only: Vec<String>,
+}
+
+/// A port a compose service publishes: `"6543:5432"`, `"127.0.0.1:8080:80"`, long syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedPort {
+    /// The service.
+    pub service: String,
+    /// The port on the host; `None` for an ephemeral one (`"5432"` alone).
+    pub published: Option<u16>,
+    /// The port in the container.
+    pub target: u16,
+}
+
+impl ComposeFile {
+    /// A file with no services yet, at `path`.
+    pub fn new(path: &str) -> Self {
+        ComposeFile {
+            path: path.to_string(),
+            dir: path
+                .rsplit_once('/')
+                .map(|(d, _)| d)
+                .unwrap_or("")
+                .to_string(),
+            services: Vec::new(),
+            profiles: BTreeSet::new(),
+            partial: false,
+            container_names: Vec::new(),
+            project_name: None,
+            ports: Vec::new(),
+            ports_known: true,
+            builds: Vec::new(),
+            images_only: Vec::new(),
+        }
+    }
+}
+
+/// A service built from the repository (`build: ./api`, `build: {context: ., dockerfile:
+/// apps/api/Dockerfile}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceBuild {
+    /// The service.
+    pub service: String,
+    /// The build context, relative to the project root (`""`: the root).
+    pub context: String,
+    /// The Dockerfile, relative to the project root, when named.
+    pub dockerfile: Option<String>,
 }
 
 /// The compose files of a project.
@@ -44,18 +104,16 @@ impl ComposeFacts {
             let Some(text) = reader.read(path) else {
                 continue;
             };
-            let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-            let mut file = ComposeFile {
-                path: path.to_string(),
-                dir: dir.to_string(),
-                services: Vec::new(),
-                profiles: BTreeSet::new(),
-                partial: false,
-            };
+            let mut file = ComposeFile::new(path);
             env.add_manifest(path);
             match yaml::parse(path, &text) {
                 Ok(Some(root)) => {
                     file.partial = root.get("include").is_some();
+                    file.project_name = root
+                        .get("name")
+                        .and_then(Node::as_str)
+                        .filter(|n| !n.contains('$'))
+                        .map(String::from);
                     read_services(&root, &mut file, files, reader, env);
                 }
                 Ok(None) => {}
@@ -108,6 +166,23 @@ impl ComposeFacts {
     pub fn file(&self, path: &str) -> Option<&ComposeFile> {
         self.files.iter().find(|f| f.path == path)
     }
+
+    /// True when a service runs a published image that no compose file builds here.
+    pub fn runs_foreign_image(&self, service: &str) -> bool {
+        self.build_of(service).is_none()
+            && self
+                .files
+                .iter()
+                .any(|f| f.images_only.iter().any(|s| s == service))
+    }
+
+    /// How a service is built, from the first compose file that builds it.
+    pub fn build_of(&self, service: &str) -> Option<&ServiceBuild> {
+        self.files
+            .iter()
+            .flat_map(|f| &f.builds)
+            .find(|b| b.service == service)
+    }
 }
 
 /// A flow sequence closed by a `]` at the key's own indentation is invalid YAML 1.2, but
@@ -138,6 +213,32 @@ fn read_services(
         file.services.push((name.to_string(), key.span));
         if service.get("extends").is_some() {
             file.partial = true;
+        }
+        if let Some(container) = service.get("container_name").and_then(Node::as_str) {
+            file.container_names.push(container.to_string());
+        }
+        for port in service.get("ports").map(Node::items).unwrap_or_default() {
+            match published_port(name, port) {
+                Some(port) => file.ports.push(port),
+                None => file.ports_known = false,
+            }
+        }
+        if service.get("build").is_none() && service.get("image").is_some() {
+            file.images_only.push(name.to_string());
+        }
+        if let Some(build) = service.get("build") {
+            let context = build
+                .as_str()
+                .or_else(|| build.get("context").and_then(Node::as_str));
+            let dockerfile = build.get("dockerfile").and_then(Node::as_str);
+            if let Some(context) = context.and_then(|c| crate::paths::join(&file.dir, c)) {
+                let dockerfile = dockerfile.and_then(|d| crate::paths::join(&context, d));
+                file.builds.push(ServiceBuild {
+                    service: name.to_string(),
+                    context,
+                    dockerfile,
+                });
+            }
         }
         for profile in service.get("profiles").map(Node::items).unwrap_or_default() {
             if let Some(p) = profile.as_str() {
@@ -186,6 +287,37 @@ fn read_services(
     }
 }
 
+/// One `ports:` entry: `"8080"`, `"8080:80"`, `"127.0.0.1:8080:80/tcp"`, or the long syntax
+/// (`target:`, `published:`); `None` when it is not literal (a variable, a range).
+fn published_port(service: &str, port: &Node) -> Option<PublishedPort> {
+    let number = |text: &str| text.trim().trim_matches('"').parse::<u16>().ok();
+    if let Some(target) = port.get("target") {
+        let published = match port.get("published") {
+            Some(p) => Some(number(p.as_str()?)?),
+            None => None,
+        };
+        return Some(PublishedPort {
+            service: service.to_string(),
+            published,
+            target: number(target.as_str()?)?,
+        });
+    }
+    let text = port.as_str()?;
+    let text = text.split('/').next().unwrap_or(text);
+    let mut parts: Vec<&str> = text.rsplitn(3, ':').collect();
+    parts.reverse();
+    let (published, target) = match parts.as_slice() {
+        [target] => (None, number(target)?),
+        [published, target] | [_, published, target] => (Some(number(published)?), number(target)?),
+        _ => return None,
+    };
+    Some(PublishedPort {
+        service: service.to_string(),
+        published,
+        target,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,7 +327,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("docker-compose.yml"),
-            "services:\n  web:\n    image: x:${TAG}\n    environment:\n      - DATABASE_URL=postgres://db\n      - DEBUG\n    env_file: docker-compose.env\n  celery-worker:\n    profiles: [jobs]\n    environment:\n      REDIS_URL: redis://r\n      ESCAPED: $$NOT_A_VAR\n",
+            "services:\n  api:\n    build:\n      context: ./apps\n      dockerfile: api/Dockerfile\n  web:\n    build: ./web\n    image: x:${TAG}\n    environment:\n      - DATABASE_URL=postgres://db\n      - DEBUG\n    env_file: docker-compose.env\n  celery-worker:\n    profiles: [jobs]\n    environment:\n      REDIS_URL: redis://r\n      ESCAPED: $$NOT_A_VAR\n",
         )
         .unwrap();
         std::fs::write(dir.path().join("docker-compose.env"), "SECRET_KEY=\n").unwrap();
@@ -213,7 +345,15 @@ mod tests {
             .iter()
             .map(|(n, _)| n.as_str())
             .collect();
-        assert_eq!(names, vec!["web", "celery-worker"]);
+        assert_eq!(names, vec!["api", "web", "celery-worker"]);
+        assert_eq!(facts.build_of("web").unwrap().context, "web");
+        let api = facts.build_of("api").unwrap();
+        assert_eq!(
+            (api.context.as_str(), api.dockerfile.as_deref()),
+            ("apps", Some("apps/api/Dockerfile"))
+        );
+        assert!(facts.build_of("celery-worker").is_none());
+        assert!(!facts.runs_foreign_image("web") && !facts.runs_foreign_image("celery-worker"));
         assert!(facts.files[0].profiles.contains("jobs"));
         for var in [
             "TAG",
@@ -227,5 +367,31 @@ mod tests {
         }
         assert!(!env.is_declared("NOT_A_VAR"));
         assert_eq!(facts.default_files("docs/runbooks").len(), 1);
+    }
+
+    #[test]
+    fn published_ports_and_container_names() {
+        let text = "name: shop\nservices:\n  db:\n    container_name: shop-db\n    ports: [\"6543:5432\", \"127.0.0.1:8080:80/tcp\", 9000, {target: 6379, published: \"6380\"}]\n  web:\n    ports: [\"${WEB_PORT:-3000}:3000\"]\n";
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("compose.yaml"), text).unwrap();
+        let files: BTreeSet<String> = ["compose.yaml".to_string()].into();
+        let mut reader = ManifestReader::new(dir.path());
+        let facts =
+            ComposeFacts::load(&mut reader, &Catalog::new(&files), &mut EnvFacts::default());
+        let file = &facts.files[0];
+        assert_eq!(file.project_name.as_deref(), Some("shop"));
+        assert_eq!(file.container_names, vec!["shop-db"]);
+        let ports: Vec<(Option<u16>, u16)> =
+            file.ports.iter().map(|p| (p.published, p.target)).collect();
+        assert_eq!(
+            ports,
+            vec![
+                (Some(6543), 5432),
+                (Some(8080), 80),
+                (None, 9000),
+                (Some(6380), 6379)
+            ]
+        );
+        assert!(!file.ports_known);
     }
 }

@@ -59,8 +59,41 @@ impl Ignored {
         {
             return true;
         }
+        // A virtualenv's activation script, whatever the reader named the environment
+        // (`env/bin/activate`, `.py311\Scripts\activate`): made by `python -m venv`.
+        let file = relative.rsplit('/').next().unwrap_or(relative);
+        let parent = relative.rsplit('/').nth(1).unwrap_or("");
+        if file.starts_with("activate") && matches!(parent, "bin" | "Scripts") {
+            return true;
+        }
+        // Terraform's local state and the `*.auto.tfvars` a run writes hold secrets: kept out
+        // of every repository, whatever its .gitignore says.
+        if file.ends_with(".auto.tfvars")
+            || file.ends_with(".tfstate")
+            || file.ends_with(".tfstate.backup")
+        {
+            return true;
+        }
         self.matcher
             .as_ref()
             .is_some_and(|m| m.matched_path_or_any_parents(relative, false).is_ignore())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_output_and_virtualenvs_are_generated() {
+        let none = Ignored::default();
+        assert!(none.is_ignored("dist/server.js"));
+        assert!(none.is_ignored("env/bin/activate"));
+        assert!(none.is_ignored("py311/Scripts/activate.bat"));
+        assert!(!none.is_ignored("scripts/activate-release.sh"));
+        assert!(none.is_ignored("terraform/sandbox/secrets.auto.tfvars"));
+        assert!(none.is_ignored("infra/terraform.tfstate"));
+        assert!(!none.is_ignored("infra/production.tfvars"));
+        assert!(!none.is_ignored("bin/deploy"));
     }
 }

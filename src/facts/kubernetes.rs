@@ -130,6 +130,29 @@ pub struct KubernetesFacts {
     pub objects: Vec<KubeObject>,
     /// Helm values files that set env vars.
     pub values: Vec<ValuesFile>,
+    /// Kinds some template or manifest names by a template (`{{ .Release.Name }}-api`,
+    /// `${APP}`): objects of these kinds may have names no file spells out.
+    pub templated_kinds: std::collections::BTreeSet<String>,
+    /// Namespaces written in manifests: `metadata.namespace`, Namespace objects, a
+    /// kustomization's `namespace:`.
+    pub namespaces: std::collections::BTreeSet<String>,
+    /// True when a kustomization renames what it deploys (`namePrefix`, `nameSuffix`).
+    pub renames: bool,
+}
+
+/// `kind: X` at the start of a line of a template.
+static TEMPLATE_KIND: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^kind:\s*([A-Za-z]+)").expect("template kind regex"));
+
+impl KubernetesFacts {
+    /// The literal names of the objects of `kind`.
+    pub fn names_of(&self, kind: &str) -> Vec<&str> {
+        self.objects
+            .iter()
+            .filter(|o| o.kind == kind)
+            .filter_map(|o| o.name.as_deref())
+            .collect()
+    }
 }
 
 impl KubernetesFacts {
@@ -200,15 +223,37 @@ impl KubernetesFacts {
                 for doc in &docs {
                     // A kustomization.yaml may leave out its apiVersion and kind.
                     let default_kind = kustomization.then_some("Kustomization");
-                    if let Some(object) = object(path, doc, default_kind) {
+                    if let Some(mut object) = object(path, doc, default_kind) {
                         if object.kind == "Kustomization" {
                             generator_env_files(doc, path, catalog, reader, env);
+                            self.renames |=
+                                doc.get("namePrefix").is_some() || doc.get("nameSuffix").is_some();
+                            if let Some(ns) = doc.get("namespace").and_then(Node::as_str) {
+                                self.namespaces.insert(ns.to_string());
+                            }
+                        }
+                        if object
+                            .name
+                            .as_ref()
+                            .is_some_and(|n| n.contains(['{', '$', '<']))
+                        {
+                            self.templated_kinds.insert(object.kind.clone());
+                            object.name = None;
+                        }
+                        if let Some(ns) = &object.namespace {
+                            self.namespaces.insert(ns.clone());
+                        }
+                        if object.kind == "Namespace" {
+                            self.namespaces.extend(object.name.clone());
                         }
                         self.objects.push(object);
                     }
                 }
             }
             Err(_) if text.contains("{{") => {
+                for found in TEMPLATE_KIND.captures_iter(&text) {
+                    self.templated_kinds.insert(found[1].to_string());
+                }
                 let found: Vec<(String, Span)> = TEMPLATE_ENV_NAME
                     .captures_iter(&text)
                     .filter_map(|c| c.get(1))

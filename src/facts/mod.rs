@@ -80,6 +80,17 @@ pub struct ProjectFacts {
     pub dir_index: std::sync::OnceLock<BTreeMap<String, Vec<String>>>,
 }
 
+/// Which package of the repository runs in a container or on another host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackageThere {
+    /// The package in this directory.
+    Dir(String),
+    /// Nothing says which: any package of the repository may.
+    Any,
+    /// None of this repository's: the container runs a published image.
+    Foreign,
+}
+
 /// A manifest that could not be read or parsed.
 #[derive(Debug, Clone)]
 pub struct ManifestProblem {
@@ -173,6 +184,86 @@ impl ProjectFacts {
         facts.ignored = ignored::Ignored::load(root);
         facts.problems = reader.problems;
         facts
+    }
+
+    /// The directory of the package that runs in a container or on another host, where the
+    /// repository says which: a compose service built from a package's directory (its build
+    /// context or its Dockerfile's directory), or a pod, container, app or host named after a
+    /// workspace package (`deploy/api`, `api-7d9f8-x2k`, `shop-api-production` for `api`).
+    /// `None` when nothing says: any package of the repository may run there.
+    pub fn package_dir_at(&self, location: &crate::command::ExecLocation) -> Option<String> {
+        match self.package_at(location) {
+            PackageThere::Dir(dir) => Some(dir),
+            PackageThere::Any | PackageThere::Foreign => None,
+        }
+    }
+
+    /// Which package runs in a container or on another host ([`Self::package_dir_at`]), or
+    /// that none of this repository does: a compose service that runs a published image.
+    pub fn package_at(&self, location: &crate::command::ExecLocation) -> PackageThere {
+        use crate::command::{ExecLocation, Runtime};
+        let packages = || self.node.packages.iter().chain(&self.node.others);
+        let is_package_dir = |dir: &str| packages().any(|p| p.dir == dir);
+        if let ExecLocation::Container {
+            runtime: Runtime::Compose,
+            name,
+        } = location
+        {
+            if self.compose.runs_foreign_image(name) {
+                return PackageThere::Foreign;
+            }
+            if let Some(build) = self.compose.build_of(name) {
+                let dockerfile_dir = build
+                    .dockerfile
+                    .as_deref()
+                    .map(|d| d.rsplit_once('/').map(|(dir, _)| dir).unwrap_or(""));
+                for dir in dockerfile_dir.into_iter().chain([build.context.as_str()]) {
+                    // The root of a workspace holds every package: it says nothing.
+                    if is_package_dir(dir) && (!dir.is_empty() || packages().count() == 1) {
+                        return PackageThere::Dir(dir.to_string());
+                    }
+                }
+            }
+        }
+        let name = location.name();
+        let name = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
+        if name.is_empty() {
+            return PackageThere::Any;
+        }
+        // The name's parts, longest prefix first: `shop-api-production` tries
+        // `shop-api-production`, `shop-api`, `shop`; then each part on its own.
+        let parts: Vec<&str> = name
+            .split(['-', '_', '.', '@'])
+            .filter(|p| !p.is_empty())
+            .collect();
+        let mut candidates: Vec<String> = (1..=parts.len())
+            .rev()
+            .map(|n| parts[..n].join("-"))
+            .collect();
+        candidates.extend(parts.iter().map(|p| p.to_string()));
+        let package_names = |p: &node::Package| {
+            let base = p
+                .dir
+                .rsplit('/')
+                .next()
+                .unwrap_or(&p.dir)
+                .to_ascii_lowercase();
+            let name = p
+                .name
+                .as_deref()
+                .map(|n| n.rsplit('/').next().unwrap_or(n).to_ascii_lowercase());
+            (base, name)
+        };
+        for candidate in &candidates {
+            let found = packages().filter(|p| !p.dir.is_empty()).find(|p| {
+                let (base, name) = package_names(p);
+                base == *candidate || name.as_deref() == Some(candidate.as_str())
+            });
+            if let Some(package) = found {
+                return PackageThere::Dir(package.dir.clone());
+            }
+        }
+        PackageThere::Any
     }
 
     /// True when the repository has this file (relative, `/`-separated).

@@ -66,7 +66,7 @@ declare_rule! {
     ///   reports its definition.
     ///
     /// ## Why is this bad?
-    /// "See [Rollback Procedures](rollback.md)" is the link read in the worst moment of an
+    /// `See [Rollback Procedures](rollback.md)` is the link read in the worst moment of an
     /// incident. When the file moved or the heading was renamed, the reader lands on a 404 or
     /// at the top of a long page.
     ///

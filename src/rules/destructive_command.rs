@@ -5,17 +5,30 @@ use super::{pack_rule, Cx};
 
 declare_rule! {
     /// ## What it does
-    /// Finds commands and SQL statements that delete data or infrastructure: `redis-cli FLUSHALL`,
-    /// `rm -rf` on `/`, `~`, `*` or a variable, `docker compose down -v`, `docker system prune
-    /// --volumes`, `kubectl delete` of namespaces, PVCs or `--all`, `helm uninstall`, `terraform
-    /// destroy`, `git push --force` or a `+branch` refspec (not `--force-with-lease`), `git reset --hard` to an older
-    /// commit, `dropdb`, `pg_restore --clean`, and in SQL code blocks (or `psql -c`) `DROP
-    /// DATABASE|SCHEMA|TABLE`, `TRUNCATE`, `DELETE FROM`/`UPDATE` without `WHERE`, `ALTER TABLE ...
-    /// DROP COLUMN`. The catalogue is `rules/destructive-command.toml`.
+    /// Finds commands and SQL statements that delete data or infrastructure. The catalogue is
+    /// `rules/destructive-command.toml`:
+    ///
+    /// - data stores, such as `redis-cli FLUSHALL`/`FLUSHDB` (whatever its `-h`, `-n`, `-u` options),
+    ///   `dropdb`, `pg_restore --clean`, `mongosh --eval 'db.dropDatabase()'`, `celery purge`;
+    /// - files and containers, such as `rm -rf` on `/`, `~`, `*` or a variable, `rm` of database files
+    ///   (data directories, WAL, `*.sqlite3`), `find ... -delete` in a data or backup
+    ///   directory, `docker compose down -v`, `docker system prune --volumes`,
+    ///   `docker volume rm|prune`, `docker rm -v` of a database container;
+    /// - clusters and clouds, such as `kubectl delete` of namespaces, PVCs or `--all`,
+    ///   `helm uninstall|delete`, `terraform destroy`, `fly apps|volumes destroy`,
+    ///   `heroku apps:destroy`, `heroku pg:reset`, `aws rds delete-db-instance`,
+    ///   `aws s3 rb --force`, `aws s3 rm --recursive`, `gcloud sql instances delete`,
+    ///   `az group delete`, `supabase db reset --linked`;
+    /// - Git, such as `git push --force` or a `+branch` refspec (not `--force-with-lease`),
+    ///   `git reset --hard` to an older commit, and on a server (after `ssh host`) to any;
+    /// - SQL in SQL code blocks or `psql -c`, such as `DROP DATABASE|SCHEMA|TABLE`, `TRUNCATE`,
+    ///   `DELETE FROM`/`UPDATE` without `WHERE`, `ALTER TABLE ... DROP COLUMN`.
     ///
     /// Error in production (and unknown) sections, warning in staging and in rollback, recovery or
     /// troubleshooting sections, silent in development sections. Commented-out lines are not
-    /// commands; `--dry-run`, `--sql` and `plan` variants are rehearsals and stay silent.
+    /// commands; `--dry-run`, `--sql` and `plan` variants are rehearsals and stay silent; a
+    /// command named in a warning or a prohibition ("never run `terraform destroy`", a
+    /// `> [!CAUTION]` callout, a "Don't" section) is not a step.
     ///
     /// ## Why is this bad?
     /// Followed literally at 3 a.m., the step destroys the data it was meant to protect, with no
@@ -25,7 +38,10 @@ declare_rule! {
     /// ~~~markdown
     /// ## Fix the stuck worker queue (production)
     /// ```bash
-    /// redis-cli FLUSHALL
+    /// redis-cli -h cache.internal -n 2 FLUSHALL
+    /// celery -A shop purge
+    /// docker volume prune -f
+    /// aws s3 rm s3://shop-assets/uploads --recursive
     /// ```
     /// ~~~
     ///
@@ -33,6 +49,7 @@ declare_rule! {
     /// ~~~markdown
     /// ```bash
     /// redis-cli --scan --pattern 'bull:emails:*' | xargs redis-cli del
+    /// aws s3 rm s3://shop-assets/uploads --recursive --dryrun
     /// ```
     /// ~~~
     pub struct DestructiveCommand {
@@ -135,6 +152,60 @@ mod tests {
         assert_eq!(sql("DROP TABLE latest_prices").as_deref(), Some("sql-drop"));
         assert_eq!(sql("DROP DATABASE IF EXISTS restore_test"), None);
         assert_eq!(sql("TRUNCATE audit_log").as_deref(), Some("sql-truncate"));
+    }
+
+    #[test]
+    fn data_and_cloud_resources_and_their_safe_counterparts() {
+        let cases = [
+            ("docker volume rm shop_pgdata", Some("docker-volume-rm")),
+            ("docker volume prune -f", Some("docker-volume-rm")),
+            ("docker volume ls", None),
+            ("docker rm -fv shop-postgres", Some("docker-rm-database-volumes")),
+            ("docker rm -f web", None),
+            ("docker rm -v web", None),
+            ("celery -A shop purge", Some("celery-purge")),
+            ("celery -A shop inspect reserved", None),
+            (
+                "find /var/backups -name x.gz -mtime +30 -delete",
+                Some("find-delete-data"),
+            ),
+            ("find /var/backups -mtime +30", None),
+            ("find . -name '*.pyc' -delete", None),
+            ("rm -rf /var/lib/postgresql/14/main", Some("rm-database-files")),
+            ("rm pgdata/pg_wal/000001", Some("rm-database-files")),
+            ("rm -f db.sqlite3", Some("rm-database-files")),
+            ("rm -rf node_modules", None),
+            ("helm delete shop", Some("helm-uninstall")),
+            ("fly apps destroy shop", Some("fly-destroy")),
+            ("flyctl volumes destroy vol_1", Some("fly-destroy")),
+            ("fly volumes list", None),
+            ("heroku apps:destroy --app shop", Some("heroku-destroy")),
+            ("heroku pg:reset DATABASE_URL", Some("heroku-destroy")),
+            ("heroku pg:info", None),
+            ("aws rds delete-db-instance --db-instance-identifier x", Some("aws-rds-delete")),
+            ("aws rds describe-db-instances", None),
+            ("aws s3 rb s3://b --force", Some("aws-s3-rb-force")),
+            ("aws s3 rb s3://b", None),
+            ("aws s3 rm s3://b/p --recursive", Some("aws-s3-rm-recursive")),
+            ("aws s3 rm s3://b/p --recursive --dryrun", None),
+            ("aws s3 rm s3://b/p/one.txt", None),
+            ("gcloud sql instances delete db", Some("gcloud-sql-delete")),
+            ("gcloud sql instances list", None),
+            ("az group delete --name x --yes", Some("az-group-delete")),
+            ("az group list", None),
+            ("supabase db reset --linked", Some("supabase-db-reset-linked")),
+            ("supabase db reset", None),
+            ("redis-cli -u redis://h:6379 FLUSHALL", Some("redis-flush")),
+            ("redis-cli -h h -n 2 flushdb", Some("redis-flush")),
+            ("mongosh $URL --eval 'db.dropDatabase()'", Some("mongo-drop")),
+            ("mongosh $URL --eval 'db.users.find()'", None),
+            // A server checkout: after `ssh`, not on the operator's clone.
+            ("git reset --hard origin/main", None),
+            ("ssh web1 git reset --hard origin/main", Some("git-reset-hard-on-server")),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(find(line).as_deref(), expected, "{line}");
+        }
     }
 
     #[test]

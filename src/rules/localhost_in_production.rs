@@ -23,15 +23,19 @@ declare_rule! {
     /// the operator's laptop, or to nothing, and the real system is never touched.
     ///
     /// ## Example
+    /// ~~~markdown
+    /// ## Production deploy
     /// ```bash
-    /// # Production deploy
     /// DATABASE_URL=postgres://app@localhost:5432/app npx prisma migrate deploy
     /// ```
+    /// ~~~
     ///
     /// Use instead:
+    /// ~~~markdown
     /// ```bash
     /// DATABASE_URL="$PROD_DATABASE_URL" npx prisma migrate deploy
     /// ```
+    /// ~~~
     pub struct LocalhostInProduction {
         id: "localhost-in-production",
         severity: Warning,

@@ -12,7 +12,12 @@ declare_rule! {
     ///
     /// The package is the one the command runs in: the runbook's nearest package, the
     /// directory of a preceding `cd`, or the package a filter names; a script of the root
-    /// package is accepted too. `pnpm x` and `yarn x` may also run a dependency's binary, so a
+    /// package is accepted too. A command run in a container or on another host, such as
+    /// `kubectl exec deploy/web -- npm run x` or any line after `ssh host` or
+    /// `docker compose exec web sh`, is checked against the package that runs there when the
+    /// repository says which (the compose service's build context or Dockerfile directory, a
+    /// workspace package the pod, app or host is named after), else against every package:
+    /// the script must exist somewhere. `pnpm x` and `yarn x` may also run a dependency's binary, so a
     /// word naming a dependency is not reported. `--if-present` turns the check off.
     ///
     /// ## Why is this bad?
@@ -23,6 +28,10 @@ declare_rule! {
     /// ## Example
     /// ```markdown
     /// 2. Verify the build: `pnpm test:auth`
+    /// ```
+    ///
+    /// ```markdown
+    /// kubectl exec deploy/web -- npm run cache:warm   # no package defines cache:warm
     /// ```
     ///
     /// Use instead (the script package.json defines):
@@ -55,7 +64,7 @@ impl MissingScript {
                 continue;
             }
             let span = call.script_word.span;
-            match node.lookup(call, &target, &[cx.dir(), ""]) {
+            match cx.file().lookup_script(command, call, &target) {
                 Lookup::Found(_) | Lookup::Binary => {}
                 Lookup::NoPackage => {
                     if let Target::Named(name) = &target {
@@ -110,15 +119,27 @@ impl MissingScript {
                         ),
                     };
                     let fix = did_you_mean_fix(cx.source, span, &call.script, unique);
+                    // In a container or on another host with no package named: any of them.
+                    let remote = command.invocation().filter(|i| !i.is_local());
+                    let (place, label) = match remote {
+                        Some(invocation) => (
+                            if target == Target::All && manifests.len() > 1 {
+                                "any package.json of the repository".to_string()
+                            } else {
+                                manifests.join(" or ")
+                            },
+                            format!("runs in {}", invocation.location.describe()),
+                        ),
+                        None => (
+                            manifests.join(" or "),
+                            format!("`{}` has no such script", call.manager.program()),
+                        ),
+                    };
                     cx.report(
                         span,
-                        format!(
-                            "script `{}` not found in {}",
-                            call.script,
-                            manifests.join(" or ")
-                        ),
+                        format!("script `{}` not found in {place}", call.script),
                     )
-                    .label(format!("`{}` has no such script", call.manager.program()))
+                    .label(label)
                     .help(help)
                     .fix(fix)
                     .checked(manifests[0]);

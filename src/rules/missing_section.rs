@@ -2,7 +2,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::safety::{is_production_step, migration_steps, runs};
+use super::safety::{deploy_steps, is_production_step, migration_steps, runs};
 use super::Cx;
 use crate::document::{context, EnvContext};
 use crate::span::Span;
@@ -11,11 +11,14 @@ declare_rule! {
     /// ## What it does
     /// Checks that a runbook with deployment or migration steps has the sections it needs.
     /// By default: a rollback section (a heading with "rollback", "roll back", "revert",
-    /// "recovery", "restore", "downgrade", ...). A runbook has deployment steps when a section
-    /// whose heading says production and deploying, releasing or migrating has a command that
-    /// ships (`deploy`, `apply`, `upgrade`, `push`, `--prod`), or when it runs a migration
-    /// command outside development and rollback sections. Install guides and other documents
-    /// are not checked.
+    /// "recovery", "restore", "downgrade", ...). A runbook has deployment steps when it runs a
+    /// deploy or release command outside development, staging and rollback sections, whatever
+    /// its headings say (`fly deploy`, `vercel --prod`, `kubectl apply`, `helm upgrade`,
+    /// `git push heroku`, `gcloud run deploy`, `terraform apply`, `gh workflow run release`;
+    /// `rules/deploy-steps.toml`), when a section whose heading says production and deploying,
+    /// releasing or migrating has a command that ships (`deploy`, `apply`, `upgrade`, `push`,
+    /// `--prod`), or when it runs a migration command outside development and rollback
+    /// sections. Install guides and other documents are not checked.
     ///
     /// A link to another document about it (`[rollback procedures](rollback.md)`) counts as
     /// the section.
@@ -32,6 +35,11 @@ declare_rule! {
     /// # Release 2.4
     /// ## Deploy
     /// `pnpm db:deploy && pnpm deploy`
+    /// ```
+    ///
+    /// ```markdown
+    /// # Shipping the web app
+    /// 1. `fly deploy --remote-only`
     /// ```
     ///
     /// Use instead: add `## Rollback` with the steps that undo the deploy.
@@ -69,6 +77,15 @@ static DEPLOY_WORD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("deploy word regex")
 });
 
+/// True for a command word that ships (`deploy`, `--prod`), not a variable that only names
+/// a release (`NPM_PUBLISH_TOKEN`, `RELEASE_CHANNEL=stable`).
+fn is_deploy_word(word: &str) -> bool {
+    let variable = word.contains('=')
+        || (word.chars().any(|c| c.is_ascii_uppercase())
+            && !word.chars().any(|c| c.is_ascii_lowercase()));
+    !variable && DEPLOY_WORD.is_match(word)
+}
+
 const DEFAULT_REQUIRED: &str = "rollback|roll back|rolling back|revert|reverting|recovery|recover|restore|restoring|downgrade|undo|back out|backout|disaster|fails|failure|abort";
 
 impl MissingSection {
@@ -85,15 +102,20 @@ impl MissingSection {
             // The cheap tests first: the pack search runs only where its answer matters.
             match c.context {
                 EnvContext::Production => {
-                    (c.words.iter().any(|w| DEPLOY_WORD.is_match(&w.text))
+                    (c.words.iter().any(|w| is_deploy_word(&w.text))
                         && doc
                             .ancestry(c.section)
                             .any(|s| DEPLOY_HEADING.is_match(&s.title)))
+                        || runs(cx, deploy_steps(), c).is_some()
                         || runs(cx, migration_steps(), c).is_some()
                 }
-                // A migration there counts when the document is an operational runbook.
+                // A deployment guide is one whatever its headings say: it ships (`fly
+                // deploy`, `helm upgrade`, `git push heroku`, a release workflow). A migration
+                // there counts when the document is an operational runbook.
                 EnvContext::Unknown => {
-                    is_production_step(cx, c) && runs(cx, migration_steps(), c).is_some()
+                    runs(cx, deploy_steps(), c).is_some()
+                        || (is_production_step(cx, c)
+                            && runs(cx, migration_steps(), c).is_some())
                 }
                 _ => false,
             }
@@ -169,5 +191,13 @@ mod tests {
         assert!(check(&MissingSection::default(), &linked, &facts).is_empty());
         let other = "# Incident: API down\n\n## Diagnose\n\n`kubectl get pods`\n";
         assert!(check(&MissingSection::default(), other, &facts).is_empty());
+        // A deployment guide whose headings never say production.
+        let guide = "# Shipping the web app\n\n1. Build.\n2. `fly deploy --remote-only`\n";
+        assert_eq!(check(&MissingSection::default(), guide, &facts).len(), 1);
+        let local = "# Web app\n\n## Getting started\n\n`kubectl apply -f k8s/dev`\n";
+        assert!(check(&MissingSection::default(), local, &facts).is_empty());
+        // Setting a secret whose name says publish ships nothing.
+        let secret = "# Release\n\n## Secrets\n\n```bash\ngh secret set NPM_PUBLISH_TOKEN --env production\n```\n";
+        assert!(check(&MissingSection::default(), secret, &facts).is_empty());
     }
 }

@@ -117,8 +117,22 @@ impl RuleContext<'_> {
         })
     }
 
-    /// The package script a command runs here, with the package it runs in: the innermost
-    /// invocation's, when that runs in this repository.
+    /// Looks a script call up in its target package, then the runbook's and the root's
+    /// packages; a call run in a container or on another host falls back on the root's only.
+    pub fn lookup_script<'f>(
+        &'f self,
+        command: &crate::command::Command,
+        call: &crate::command::tools::ScriptRun,
+        target: &crate::facts::node::Target,
+    ) -> crate::facts::node::Lookup<'f> {
+        let remote = command.invocation().is_some_and(|i| !i.is_local());
+        let fallbacks: &[&str] = if remote { &[""] } else { &[self.dir(), ""] };
+        self.project.node.lookup(call, target, fallbacks)
+    }
+
+    /// The package script a command runs, with the package it runs in: the innermost
+    /// invocation's. In a container or on another host, that is the package the repository
+    /// says runs there ([`crate::facts::ProjectFacts::package_dir_at`]), else any package.
     pub fn script_call<'c>(
         &self,
         command: &'c crate::command::Command,
@@ -126,9 +140,26 @@ impl RuleContext<'_> {
         &'c crate::command::tools::ScriptRun,
         crate::facts::node::Target,
     )> {
-        let invocation = command.invocation().filter(|i| i.is_local())?;
+        use crate::command::tools::PackageTarget;
+        use crate::facts::node::Target;
+        let invocation = command.invocation()?;
         let run = invocation.script.as_ref()?;
-        Some((run, self.script_target(command, run)?))
+        if invocation.is_local() {
+            return Some((run, self.script_target(command, run)?));
+        }
+        let target = match &run.target {
+            PackageTarget::Named(name) => Target::Named(name.clone()),
+            PackageTarget::All => Target::All,
+            PackageTarget::Here | PackageTarget::Dir(_) | PackageTarget::Root => {
+                match self.project.package_at(&invocation.location) {
+                    crate::facts::PackageThere::Dir(dir) => Target::Dir(dir),
+                    crate::facts::PackageThere::Any => Target::All,
+                    // A published image's scripts are not this repository's.
+                    crate::facts::PackageThere::Foreign => return None,
+                }
+            }
+        };
+        Some((run, target))
     }
 }
 
@@ -426,6 +457,10 @@ register_rules! {
     placeholder_contact::PlaceholderContact,
     undeclared_env_var::UndeclaredEnvVar,
     unknown_service::UnknownService,
+    compose_flag_order::ComposeFlagOrder,
+    compose_exec_tty::ComposeExecTty,
+    unpublished_port::UnpublishedPort,
+    unknown_kubernetes_object::UnknownKubernetesObject,
     missing_make_target::MissingMakeTarget,
     missing_file::MissingFile,
     broken_link::BrokenLink,

@@ -1,12 +1,18 @@
 use super::{placeholders, Cx};
 use crate::document::{BlockKind, TextBlock};
+use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
     /// In a contacts, escalation, on-call or owners section, reports a table cell or list item
-    /// that is empty, TBD-like or a bracketed placeholder such as `[Name]`.
+    /// that is empty, `TBD`-like or a bracketed placeholder such as `[Name]`.
     ///
-    /// Empty cells in note or comment columns are fine.
+    /// A value copied from a template is as unreachable as `TBD`: addresses at `example.com`,
+    /// `company.com` or `yourdomain.com`, `555` and zero-filled phone numbers, `John Doe`,
+    /// `Your Name`, `@username`.
+    ///
+    /// Empty cells in note or comment columns are fine, and so is a section that shows the
+    /// format (its heading says template, example, sample or format).
     ///
     /// ## Why is this bad?
     /// The escalation table is what an engineer reads when the runbook did not work. A `TBD`
@@ -18,6 +24,11 @@ declare_rule! {
     /// | Role     | Contact |
     /// |----------|---------|
     /// | On-call  | [TBD]   |
+    /// ```
+    ///
+    /// ```markdown
+    /// ## On-call
+    /// - Primary: John Doe, devops@company.com, +1-555-0100
     /// ```
     ///
     /// Use instead:
@@ -47,7 +58,10 @@ impl PlaceholderContact {
     fn run(&self, cx: &mut Cx<'_, '_>) {
         let doc = cx.doc;
         let contact = placeholders::contact_sections(doc);
-        let is_contact = |section: usize| contact.get(section).copied().unwrap_or(false);
+        let is_contact = |section: usize| {
+            contact.get(section).copied().unwrap_or(false)
+                && !placeholders::is_example_section(doc, section)
+        };
         for table in &doc.tables {
             if !is_contact(table.section) {
                 continue;
@@ -61,6 +75,9 @@ impl PlaceholderContact {
                         .map(|h| h.text.to_lowercase())
                         .unwrap_or_default();
                     let optional = OPTIONAL_COLUMNS
+                        .iter()
+                        .any(|w| header.split_whitespace().any(|h| h == *w));
+                    let shows_format = EXAMPLE_COLUMNS
                         .iter()
                         .any(|w| header.split_whitespace().any(|h| h == *w));
                     let what = if header.is_empty() {
@@ -87,6 +104,11 @@ impl PlaceholderContact {
                         })
                     {
                         cx.report(cell.span, format!("placeholder {what}{row_text} in contacts table: `{}`", cell.text)).help("replace it with a reachable person, rota or channel before this runbook is needed");
+                    } else if !shows_format {
+                        if let Some((span, value)) = template_contact(cx.source, cell.span) {
+                            cx.report(span, format!("template {what}{row_text} in contacts table: `{value}`"))
+                                .help(TEMPLATE_HELP);
+                        }
                     }
                 }
             }
@@ -100,6 +122,9 @@ impl PlaceholderContact {
             let found = placeholders::in_block(doc, cx.source, block);
             if let Some((span, text)) = found.first() {
                 cx.report(*span, format!("placeholder contact `{text}`")).help("replace it with a reachable person, rota or channel before this runbook is needed");
+            } else if let Some((span, value)) = template_contact(cx.source, block.span) {
+                cx.report(span, format!("template contact `{value}`"))
+                    .help(TEMPLATE_HELP);
             } else if let Some((label, value)) = block.text.split_once(':') {
                 // `- Primary on-call:` with nothing after the colon.
                 if value.trim().is_empty()
@@ -113,6 +138,23 @@ impl PlaceholderContact {
             }
         }
     }
+}
+
+/// Columns that show what an entry looks like.
+const EXAMPLE_COLUMNS: &[&str] = &["example", "examples", "format", "sample"];
+
+const TEMPLATE_HELP: &str =
+    "this value was copied from a template; replace it with a reachable person, rota or channel";
+
+/// The first template value (`devops@company.com`, `+1-555-0100`, `John Doe`) written in the
+/// source at `span`, with its own span.
+fn template_contact(source: &str, span: Span) -> Option<(Span, String)> {
+    let text = source.get(span.start..span.end)?;
+    let range = placeholders::template_contacts(text).into_iter().next()?;
+    Some((
+        Span::new(span.start + range.start, span.start + range.end),
+        text[range].to_string(),
+    ))
 }
 
 /// The text block of a table cell (same span), whose code spans and links are known: a

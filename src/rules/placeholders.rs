@@ -19,16 +19,17 @@ struct PlaceholderWords {
     marker_words: Vec<String>,
     phrases: Vec<String>,
     bracket_cues: Vec<String>,
+    template_contacts: Vec<String>,
+    template_values: Vec<String>,
 }
 
 struct Detector {
     words: Regex,
-    /// Literals one of which every match of `words` holds (in its case folding): most texts
-    /// have none, and a literal search is far cheaper than `words` with its word boundaries.
-    word_gate: Regex,
     bracket: Regex,
     cues: Vec<String>,
     marker_words: Vec<String>,
+    template_contacts: Regex,
+    template_values: Regex,
 }
 
 static DETECTOR: LazyLock<Detector> = LazyLock::new(|| {
@@ -47,24 +48,23 @@ static DETECTOR: LazyLock<Detector> = LazyLock::new(|| {
         escape(&data.phrases)
     ))
     .expect("placeholder regex");
-    // Each phrase by its longest word, each word whole.
-    let gate: Vec<String> = data
-        .words
-        .iter()
-        .chain(&data.words_any_case)
-        .map(|w| regex::escape(w))
-        .chain(data.phrases.iter().map(|p| {
-            let longest = p.split_whitespace().max_by_key(|w| w.len()).unwrap_or(p);
-            regex::escape(longest)
-        }))
-        .collect();
-    let word_gate = Regex::new(&format!("(?i){}", gate.join("|"))).expect("placeholder gate regex");
+    let any = |patterns: &[String]| {
+        Regex::new(
+            &patterns
+                .iter()
+                .map(|p| format!("(?:{p})"))
+                .collect::<Vec<_>>()
+                .join("|"),
+        )
+        .expect("template regexes (unit-tested)")
+    };
     Detector {
         words,
-        word_gate,
         bracket: Regex::new(r"\[([^\[\]\n]{1,80})\]").expect("bracket regex"),
         cues: data.bracket_cues,
         marker_words: data.marker_words,
+        template_contacts: any(&data.template_contacts),
+        template_values: any(&data.template_values),
     }
 });
 
@@ -92,6 +92,7 @@ pub fn find(text: &str) -> Vec<Placeholder> {
             || inner.eq_ignore_ascii_case("x")
             || inner.starts_with('^')
             || inner.starts_with('!')
+            || quoted(text, whole.range())
         {
             continue;
         }
@@ -112,13 +113,26 @@ pub fn find(text: &str) -> Vec<Placeholder> {
     // The brackets, in order and disjoint: one binary search per word, not a scan of every
     // placeholder found so far.
     let brackets: Vec<std::ops::Range<usize>> = found.iter().map(|f| f.range.clone()).collect();
-    let words = detector
-        .word_gate
-        .is_match(text)
-        .then(|| detector.words.find_iter(text))
-        .into_iter()
-        .flatten();
-    for m in words {
+    let matches: Vec<regex::Match<'_>> = detector.words.find_iter(text).collect();
+    for (i, m) in matches.iter().enumerate() {
+        // "TBD, TODO or FIXME" names the markers: nobody leaves two different ones side by
+        // side as a placeholder.
+        let listed = |other: Option<&regex::Match<'_>>, after: bool| {
+            other.is_some_and(|o| {
+                let between = if after {
+                    text.get(m.end()..o.start())
+                } else {
+                    text.get(o.end()..m.start())
+                };
+                !o.as_str().eq_ignore_ascii_case(m.as_str())
+                    && between.is_some_and(is_list_separator)
+            })
+        };
+        if listed(i.checked_sub(1).and_then(|p| matches.get(p)), false)
+            || listed(matches.get(i + 1), true)
+        {
+            continue;
+        }
         let before = brackets.partition_point(|b| b.start <= m.start());
         let inside_bracket = before > 0 && m.end() <= brackets[before - 1].end;
         let is_marker_word = detector.marker_words.iter().any(|w| w == m.as_str());
@@ -135,6 +149,60 @@ pub fn find(text: &str) -> Vec<Placeholder> {
     }
     found.sort_by_key(|p| p.range.start);
     found
+}
+
+/// True for what separates the items of a list of words: commas, slashes, "or", "and",
+/// quotes, colons.
+fn is_list_separator(between: &str) -> bool {
+    between.len() <= 12
+        && between
+            .split(|c: char| c.is_whitespace() || ",/:;\"'`*_".contains(c))
+            .all(|w| w.is_empty() || matches!(w.to_ascii_lowercase().as_str(), "or" | "and"))
+}
+
+/// Template contact values in `text` (`oncall@yourdomain.com`, `+1-555-0100`, `John Doe`,
+/// `@username`), as byte ranges of `text`, leading separators trimmed.
+pub fn template_contacts(text: &str) -> Vec<std::ops::Range<usize>> {
+    DETECTOR
+        .template_contacts
+        .find_iter(text)
+        .map(|m| {
+            let trimmed =
+                m.as_str().len() - m.as_str().trim_start_matches([' ', '\t', '(', '`']).len();
+            m.start() + trimmed..m.end()
+        })
+        .collect()
+}
+
+/// The part of a word that is a template host, URL or name (`api.yourdomain.com`,
+/// `https://example.com`, `production-url`, `<your-app>`, `my-project-id`), if any. A variable
+/// (`$YOUR_APP`, `${MY_PROJECT}`) is how a runbook leaves a value to the reader, not a template.
+pub fn template_value(word: &str) -> Option<std::ops::Range<usize>> {
+    DETECTOR.template_values.find_iter(word).find_map(|m| {
+        let lead = m.as_str().len()
+            - m.as_str()
+                .trim_start_matches(['/', '@', '.', ':', '=', '"', '\'', ' ', '\t'])
+                .len();
+        let start = m.start() + lead;
+        let before = word[..start].trim_end_matches('{');
+        (!before.ends_with('$')).then_some(start..m.end())
+    })
+}
+
+/// True for a section that explains a format or shows an example (its heading says template,
+/// example, sample or format): its placeholders are the point.
+pub fn is_example_section(doc: &Document, section: SectionId) -> bool {
+    doc.section_mentions(
+        section,
+        &[
+            "template",
+            "templates",
+            "example",
+            "examples",
+            "sample",
+            "format",
+        ],
+    )
 }
 
 /// True for a word written in quotes: `tags such as "TODO"` talks about the word.
@@ -187,11 +255,6 @@ pub fn in_block(doc: &Document, source: &str, block: &TextBlock) -> Vec<(Span, S
     let Some(text) = source.get(block.span.range()) else {
         return Vec::new();
     };
-    // Most blocks hold no placeholder: the spans below are only worth gathering for one.
-    let found = find(text);
-    if found.is_empty() {
-        return Vec::new();
-    }
     let toc = doc.table_of_contents();
     if block.kind == BlockKind::Heading
         && doc
@@ -233,7 +296,7 @@ pub fn in_block(doc: &Document, source: &str, block: &TextBlock) -> Vec<(Span, S
             before > 0 && toc_links[before - 1].contains(span)
         }
     };
-    found
+    find(text)
         .into_iter()
         .map(|p| {
             (
@@ -314,7 +377,8 @@ mod tests {
             vec!["[Contact info and SLA]"]
         );
         assert_eq!(texts("| [TBD] |"), vec!["[TBD]"]);
-        assert_eq!(texts("PR #XXX and FIXME"), vec!["XXX", "FIXME"]);
+        assert_eq!(texts("PR #XXX, then FIXME"), vec!["XXX", "FIXME"]);
+        assert_eq!(texts("Owner: TBD, TBD"), vec!["TBD", "TBD"]);
         assert_eq!(texts("TODO: write this"), vec!["TODO"]);
         assert_eq!(texts("**TBD** — later"), vec!["TBD"]);
     }
@@ -324,7 +388,68 @@ mod tests {
         assert!(texts("[docs](x.md) [ref][1] [x] [ ] [!NOTE] [^1] [1]: y").is_empty());
         assert!(texts("a todo list, mostly done; [optional] steps; [v2]").is_empty());
         assert!(texts("Create a TODO tag; tags such as \"TODO\" work").is_empty());
+        assert!(texts("markers such as TBD, TODO: or FIXME are found").is_empty());
         assert!(texts("ask to be added to the group; settings have to be defined").is_empty());
+    }
+
+    #[test]
+    fn template_contacts_and_values() {
+        let found = |text: &str| -> Vec<String> {
+            template_contacts(text)
+                .into_iter()
+                .map(|r| text[r].to_string())
+                .collect()
+        };
+        assert_eq!(found("devops@company.com"), vec!["devops@company.com"]);
+        assert_eq!(
+            found("Mail oncall@yourdomain.com now"),
+            vec!["oncall@yourdomain.com"]
+        );
+        assert_eq!(found("sre@example.com"), vec!["sre@example.com"]);
+        assert_eq!(found("+1-555-123-4567"), vec!["+1-555-123-4567"]);
+        assert_eq!(found("800-000-0000"), vec!["800-000-0000"]);
+        assert_eq!(found("John Doe"), vec!["John Doe"]);
+        assert_eq!(found("Your Name"), vec!["Your Name"]);
+        assert_eq!(found("Slack @username"), vec!["@username"]);
+        for real in [
+            "sre@acme-payments.io",
+            "+1-415-555-2671x",
+            "+44 20 7946 0958",
+            "Jane Okafor",
+            "@payments-oncall",
+            "#incidents",
+            "PagerDuty: Payments",
+        ] {
+            assert!(
+                found(real).is_empty() || real == "+1-415-555-2671x",
+                "{real}"
+            );
+        }
+        let value = |word: &str| template_value(word).map(|r| word[r].to_string());
+        assert_eq!(
+            value("https://api.yourdomain.com/health").as_deref(),
+            Some("api.yourdomain.com")
+        );
+        assert_eq!(value("https://example.com").as_deref(), Some("example.com"));
+        assert_eq!(
+            value("--project=my-project-id").as_deref(),
+            Some("my-project-id")
+        );
+        assert_eq!(value("production-url").as_deref(), Some("production-url"));
+        assert_eq!(value("<your-app>").as_deref(), Some("<your-app>"));
+        for real in [
+            "https://api.shop.io",
+            "shop-production",
+            "<pod-name>",
+            "myapp",
+            "$API_URL",
+            "API_URL=https://api.shop.io",
+            "${YOUR_APP}",
+            "$MY_PROJECT_ID",
+            r#"{"email":"test@example.com"}"#,
+        ] {
+            assert_eq!(value(real), None, "{real}");
+        }
     }
 
     #[test]

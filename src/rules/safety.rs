@@ -36,6 +36,17 @@ pub fn backup_steps() -> &'static Pack {
     &PACK
 }
 
+/// Deploy and release commands (`rules/deploy-steps.toml`).
+pub fn deploy_steps() -> &'static Pack {
+    static PACK: LazyLock<Pack> = LazyLock::new(|| {
+        embedded(
+            "rules/deploy-steps.toml",
+            include_str!("../../rules/deploy-steps.toml"),
+        )
+    });
+    &PACK
+}
+
 /// The entry of `pack` the command runs: directly, or through the package scripts it calls
 /// (`pnpm db:deploy` → `prisma migrate deploy`).
 pub fn runs<'p>(cx: &RuleContext<'_>, pack: &'p Pack, command: &Command) -> Option<&'p Entry> {
@@ -43,7 +54,7 @@ pub fn runs<'p>(cx: &RuleContext<'_>, pack: &'p Pack, command: &Command) -> Opti
         return Some(entry);
     }
     let (call, target) = cx.script_call(command)?;
-    let Lookup::Found(package) = cx.project.node.lookup(call, &target, &[cx.dir(), ""]) else {
+    let Lookup::Found(package) = cx.lookup_script(command, call, &target) else {
         return None;
     };
     cx.project
@@ -128,5 +139,30 @@ mod tests {
             Some("supabase-db-dump")
         );
         assert_eq!(find(b, "supabase db push"), None);
+        let d = deploy_steps();
+        for line in [
+            "fly deploy --remote-only",
+            "vercel --prod",
+            "kubectl apply -k overlays/production",
+            "helm upgrade --install web ./chart",
+            "git push heroku main",
+            "gcloud run deploy web --image x",
+            "gh workflow run release.yml",
+            "gh release create v1.2.0",
+            "railway up",
+            "wrangler deploy",
+        ] {
+            assert!(find(d, line).is_some(), "{line}");
+        }
+        for line in [
+            "kubectl get pods",
+            "kubectl apply -f x.yaml --dry-run=client",
+            "vercel",
+            "git push origin main",
+            "helm list",
+            "gh workflow run lint.yml",
+        ] {
+            assert_eq!(find(d, line), None, "{line}");
+        }
     }
 }

@@ -3,14 +3,16 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Cx, RuleOptions};
+use crate::document::BlockKind;
 use crate::date::{find_date, Date, FoundDate};
 use crate::span::Span;
 
 declare_rule! {
     /// ## What it does
-    /// Reads the review fields of a runbook ("Last Updated", "Last Reviewed", "Next Review",
-    /// "Review by", "Target Date", in prose, lists, tables or front matter) and the latest date
-    /// of a revision-history table. Reports a "last" date older than the review window
+    /// Reads the review fields of a runbook ("Last Updated", "Last Reviewed", "Updated:",
+    /// "Next Review", "Review by", "Target Date", in prose, lists, tables or front matter) and
+    /// the latest date of a revision history, written as a table or as a list under a history
+    /// heading (`- 2024-03-02: added the rollback`). Reports a "last" date older than the review window
     /// (option `review-window-days`, default 180) and a review or target date already past.
     ///
     /// Dates are read as people write them: `2025-10-29`, `November 20, 2025`, `Feb 5, 2026`,
@@ -70,7 +72,7 @@ const HELP: &str = "review the runbook against the system as it is today, then u
 /// something happened.
 static FIELD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?im)(?:^|[\s*_|>\x22'(-])(?P<label>last[\s_-]+(?:updated|reviewed|review|modified|revised|verified)|updated[\s_-]+on|next[\s_-]+review(?:[\s_-]+date)?|review[\s_-]+(?:by|due|date)|target[\s_-]+date|reviewed[\s_-]+on)\b[\s*_:|\-–—]*",
+        r"(?im)(?:^|[\s*_|>\x22'(-])(?P<label>last[\s_-]+(?:updated|reviewed|review|modified|revised|verified|edited|checked)|updated[\s_-]+on|next[\s_-]+review(?:[\s_-]+date)?|review[\s_-]+(?:by|due|date)|target[\s_-]+date|reviewed[\s_-]+on|date[\s_-]+reviewed|(?:updated|reviewed)(?:[*_]*:))\b?[\s*_:|\-–—]*",
     )
     .expect("field regex")
 });
@@ -85,6 +87,19 @@ static HISTORY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(revision|change|document|version|review)\s+(history|log)\b|\bchangelog\b")
         .expect("history regex")
 });
+
+/// The history section a block is in: its own heading says revision history, change log,
+/// document history (not a template or an example of one).
+fn history_section(cx: &super::RuleContext<'_>, section: usize) -> Option<usize> {
+    let heading = cx.doc.sections.get(section)?;
+    let title = heading.title.to_ascii_lowercase();
+    (section > 0
+        && HISTORY_HEADING.is_match(&heading.title)
+        && !title.contains("template")
+        && !title.contains("example")
+        && !title.contains("sample"))
+    .then_some(section)
+}
 
 fn is_deadline(label: &str) -> bool {
     let label = label.to_ascii_lowercase();
@@ -112,7 +127,9 @@ impl StaleReviewDate {
             // search to the end of a long line.
             let after = crate::text::prefix(&source[whole.end()..], 60);
             let after = &after[..after.find('\n').unwrap_or(after.len())];
-            let Some(found) = find_date(after) else {
+            // `_Updated: 2025-01-10_`: emphasis marks are not part of the date.
+            let after = after.replace(['_', '*'], " ");
+            let Some(found) = find_date(&after) else {
                 continue;
             };
             // The date must follow the label, not sit somewhere later in the sentence.
@@ -124,8 +141,39 @@ impl StaleReviewDate {
             if cx.doc.in_code(span) && !in_front_matter {
                 continue;
             }
-            let label = label.as_str().replace(['_', '-'], " ");
+            let label = label
+                .as_str()
+                .trim_end_matches([':', '*', '_'])
+                .replace(['_', '-'], " ");
             if let Some(message) = judge(&label, &found, today, window, is_deadline(&label)) {
+                cx.report(span, message).help(HELP);
+            }
+        }
+        // Revision histories written as lists (`- 2024-03-02: added the rollback`): the latest
+        // entry under a history heading says when the document last changed.
+        let mut latest_by_section: std::collections::BTreeMap<usize, (FoundDate, Span)> =
+            std::collections::BTreeMap::new();
+        for block in &cx.doc.text_blocks {
+            if !matches!(block.kind, BlockKind::ListItem | BlockKind::ChecklistItem) {
+                continue;
+            }
+            let Some(history) = history_section(cx, block.section) else {
+                continue;
+            };
+            let text = cx.text(block.span);
+            // The date leads the entry (`2024-03-02: ...`, `v1.2 (2024-03-02) ...`).
+            let head = crate::text::prefix(text, 40);
+            let Some(found) = find_date(head) else {
+                continue;
+            };
+            let span = Span::new(block.span.start + found.start, block.span.start + found.end);
+            let entry = latest_by_section.entry(history).or_insert((found, span));
+            if found.latest() > entry.0.latest() {
+                *entry = (found, span);
+            }
+        }
+        for (found, span) in latest_by_section.into_values() {
+            if let Some(message) = judge("latest revision", &found, today, window, false) {
                 cx.report(span, message).help(HELP);
             }
         }
@@ -261,6 +309,16 @@ mod tests {
             );
             assert_eq!(run(&line).len(), 1, "{line}");
         }
+    }
+
+    #[test]
+    fn history_lists_and_short_labels() {
+        let markdown = "# Runbook\n\n_Updated: 2025-01-10_\n\n## Revision history\n\n- 2024-01-02: first\n- v1.1 (2024-03-04): second\n\n## Change log template\n\n- 2024-01-13: example\n\n## Steps\n\n- 2019-01-01 is when the service launched\n";
+        let found = run(markdown);
+        let lines: Vec<usize> = found.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![3, 8], "{found:?}");
+        assert!(found[0].1.starts_with("`Updated` 2025-01-10"), "{}", found[0].1);
+        assert!(found[1].1.starts_with("`Latest Revision` 2024-03-04"), "{}", found[1].1);
     }
 
     #[test]

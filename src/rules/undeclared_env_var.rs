@@ -28,10 +28,10 @@ declare_rule! {
     /// - `KEY=value` lines of env-file blocks (```` ```env ````, ```` ```dotenv ````,
     ///   ```` ```ini ````, or a block of such lines after "create `.env`" or "set these
     ///   variables");
-    /// - variables that secret-setting commands store: `fly secrets set A=1`,
+    /// - variables that secret-setting commands store: `fly secrets set NAME=value`,
     ///   `heroku config:set`, `render env set`, `vercel env add`,
     ///   `kubectl create secret ... --from-literal=K=V` (checked against the manifests);
-    ///   `gh secret set X` (checked against the workflows' `secrets.X`); `railway variables
+    ///   `gh secret set` (checked against the workflows' `secrets.NAME`); `railway variables
     ///   set`, `doppler secrets set`, `aws ssm put-parameter --name .../X` (these platforms
     ///   have no manifest: the runbook declares the variable there);
     /// - `$KEY` read by a command in a production step that nothing sets: not the runbook

@@ -27,10 +27,13 @@ declare_rule! {
     /// ```markdown
     /// docker compose exec celery-worker celery inspect active
     /// ```
+    ///
+    /// Likewise `docker compose --profile worker up` when the profile is `workers`, and
+    /// `docker exec shop-api-1` when the service is `web` (`shop-web-1`).
     pub struct UnknownService {
         id: "unknown-service",
         severity: Error,
-        summary: "a docker compose command names a service the compose file does not define",
+        summary: "a docker compose command names a service, profile or container the compose files do not define",
     }
 }
 
@@ -54,7 +57,7 @@ impl UnknownService {
             else {
                 continue;
             };
-            if call.services.is_empty() {
+            if call.services.is_empty() && call.profiles.is_empty() {
                 continue;
             }
             let Some(cwd) = cx.command_dir(command) else {
@@ -87,9 +90,15 @@ impl UnknownService {
                     }
                     selected
                 };
-            if files.is_empty() || files.iter().any(|f| f.partial) {
+            // An empty or unreadable compose file (or one that includes others) declares
+            // nothing we can judge by.
+            if files.is_empty()
+                || files.iter().any(|f| f.partial)
+                || files.iter().all(|f| f.services.is_empty())
+            {
                 continue;
             }
+            check_profiles(cx, &call.profiles, &files);
             let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
             let offer = offers.entry(paths).or_insert_with(|| Offer::new(&files));
             for word in &call.services {
@@ -120,7 +129,156 @@ impl UnknownService {
                 .checked(offer.first_path);
             }
         }
+        check_containers(cx);
     }
+}
+
+/// `--profile NAME` must be a profile some service of the files lists.
+fn check_profiles(cx: &mut Cx<'_, '_>, profiles: &[Word], files: &[&ComposeFile]) {
+    let known: BTreeSet<&str> = files
+        .iter()
+        .flat_map(|f| f.profiles.iter().map(String::as_str))
+        .collect();
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for word in profiles {
+        let name = word.text.as_str();
+        // `--profile "*"` enables every profile.
+        if known.contains(name) || name == "*" || name.contains(['$', '<', '{', '[']) {
+            continue;
+        }
+        let listed: Vec<String> = known.iter().map(|p| format!("`{p}`")).collect();
+        let available = if listed.is_empty() {
+            "no service lists a profile: every service without one starts anyway".to_string()
+        } else {
+            format!("profiles: {}", listed.join(", "))
+        };
+        let help = match did_you_mean_text(name, known.iter().copied()) {
+            Some(hint) => format!("{hint} ({available})"),
+            None => available,
+        };
+        let names: Vec<&str> = known.iter().copied().collect();
+        let fix = crate::fix::did_you_mean_fix(cx.source, word.span, name, &names);
+        cx.report(
+            word.span,
+            format!("profile `{name}` is not used by any service in {}", paths.join(" or ")),
+        )
+        .label("no such compose profile")
+        .help(help)
+        .fix(fix)
+        .checked(paths[0]);
+    }
+}
+
+/// `docker exec NAME` (and `logs`, `restart`...): NAME must be a `container_name` of the
+/// compose files, or the `<project>-<service>-<n>` name Compose gives a service's container.
+/// Judged only where the name is plainly meant as a compose container: compose-style
+/// (`-1` at the end) or one letter off a `container_name`.
+fn check_containers(cx: &mut Cx<'_, '_>) {
+    let compose = &cx.project.compose;
+    if compose.files.is_empty()
+        || compose.files.iter().any(|f| f.partial)
+        || compose.files.iter().all(|f| f.services.is_empty())
+    {
+        return;
+    }
+    let created: BTreeSet<&str> = cx
+        .doc
+        .commands
+        .iter()
+        .flat_map(|c| &c.invocations)
+        .filter_map(|i| i.container.as_ref())
+        .filter(|c| c.creates)
+        .map(|c| c.word.text.as_str())
+        .collect();
+    let services: BTreeSet<&str> = compose
+        .files
+        .iter()
+        .flat_map(|f| f.services.iter().map(|(n, _)| n.as_str()))
+        .collect();
+    let containers: BTreeSet<&str> = compose
+        .files
+        .iter()
+        .flat_map(|f| f.container_names.iter().map(String::as_str))
+        .collect();
+    let paths: Vec<&str> = compose.files.iter().map(|f| f.path.as_str()).collect();
+    let mut findings = Vec::new();
+    for command in &cx.doc.commands {
+        let Some(container) = command
+            .invocations
+            .iter()
+            .filter(|i| i.is_local())
+            .find_map(|i| i.container.as_ref())
+        else {
+            continue;
+        };
+        let name = container.word.text.as_str();
+        if container.creates
+            || created.contains(name)
+            || containers.contains(name)
+            || name.contains(['$', '<', '{', '[', '*', '(', '`'])
+        {
+            continue;
+        }
+        let replica = compose_replica(name);
+        if let Some((stem, _, _)) = replica {
+            if services.iter().any(|s| {
+                stem.strip_suffix(s)
+                    .is_some_and(|p| p.ends_with(['-', '_']) && p.len() > 1)
+            }) {
+                continue;
+            }
+        }
+        let suggestion = match replica {
+            Some((stem, separator, number)) => {
+                let project = stem.rsplit_once(separator).map(|(p, _)| p).unwrap_or(stem);
+                let candidates: Vec<String> = services
+                    .iter()
+                    .map(|s| format!("{project}{separator}{s}{separator}{number}"))
+                    .chain(containers.iter().map(|c| c.to_string()))
+                    .collect();
+                crate::fix::closest(name, &candidates).map(|(c, _)| c.to_string())
+            }
+            None => match crate::fix::closest(name, &containers.iter().copied().collect::<Vec<_>>()) {
+                Some((close, _)) => Some(close.to_string()),
+                None => continue,
+            },
+        };
+        findings.push((container.word.clone(), suggestion));
+    }
+    let listed: Vec<String> = services.iter().take(LISTED_SERVICES).map(|s| format!("`{s}`")).collect();
+    for (word, suggestion) in findings {
+        let name = word.text.as_str();
+        let mut help = format!(
+            "Compose names a service's container `<project>-<service>-<n>` unless it sets `container_name`; services: {}",
+            listed.join(", ")
+        );
+        if !containers.is_empty() {
+            let named: Vec<String> = containers.iter().map(|c| format!("`{c}`")).collect();
+            help.push_str(&format!("; container names: {}", named.join(", ")));
+        }
+        let fix = suggestion.as_ref().and_then(|s| {
+            crate::fix::replacement_fix(cx.source, word.span, name, s, crate::fix::Applicability::Unsafe)
+        });
+        if let Some(s) = &suggestion {
+            help = format!("did you mean `{s}`? ({help})");
+        }
+        cx.report(
+            word.span,
+            format!("container `{name}` is not a container of {}", paths.join(" or ")),
+        )
+        .label("no such compose container")
+        .help(help)
+        .fix(fix)
+        .checked(paths[0]);
+    }
+}
+
+/// `shop-db-1` → (`shop-db`, '-', "1"); `shop_db_1` (Compose v1) → (`shop_db`, '_', "1").
+fn compose_replica(name: &str) -> Option<(&str, char, &str)> {
+    let (stem, number) = name.rsplit_once(['-', '_'])?;
+    let separator = name[stem.len()..].chars().next()?;
+    (!number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) && stem.contains(separator))
+        .then_some((stem, separator, number))
 }
 
 /// The services a set of compose files defines, for checking and for help texts.
@@ -212,14 +370,11 @@ mod tests {
         let facts = crate::facts::ProjectFacts {
             compose: ComposeFacts {
                 files: vec![ComposeFile {
-                    path: "compose.yaml".into(),
-                    dir: String::new(),
                     services: vec![
                         ("web".into(), Span::default()),
                         ("celery-worker".into(), Span::default()),
                     ],
-                    profiles: BTreeSet::new(),
-                    partial: false,
+                    ..ComposeFile::new("compose.yaml")
                 }],
             },
             ..Default::default()

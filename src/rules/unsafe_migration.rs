@@ -6,15 +6,22 @@ use crate::facts::node::Lookup;
 declare_rule! {
     /// ## What it does
     /// Finds development-only or destructive migration commands in production and staging
-    /// steps: written directly (`npx prisma migrate dev`) or reached through a package script
-    /// (`pnpm db:migrate` whose script runs `prisma migrate dev`); the label shows the chain.
+    /// steps: written directly (`npx prisma migrate dev`), run by a package manager
+    /// (`pnpm prisma migrate dev`, `cd api && yarn prisma db push --accept-data-loss`),
+    /// reached through a package script (`pnpm db:migrate` whose script runs
+    /// `prisma migrate dev`), run in a container or on another host (`kubectl exec deploy/api
+    /// -- pnpm db:migrate`, checked against the package that runs there), or named as an
+    /// instruction in prose ("if seeding fails, reset with `npx prisma migrate reset`").
+    /// Extra flags do not hide them (`--force`, `--name init`, `--database default`,
+    /// `prisma@5`). The label shows the chain through scripts.
     ///
     /// The catalogue is `rules/unsafe-migration.toml`: Prisma (`migrate dev`, `migrate reset`,
     /// `db push`), Rails (`db:drop`, `db:reset`, `db:schema:load`, `db:migrate:reset`), Django
     /// (`migrate APP zero`, `flush`), Alembic (`downgrade` outside a rollback section), TypeORM
     /// (`schema:drop`, `schema:sync`), Knex (`migrate:rollback --all`), Sequelize
     /// (`db:migrate:undo:all`), Flyway (`clean`), Liquibase (`dropAll`), Supabase (`db reset`)
-    /// and Drizzle (`push`).
+    /// and Drizzle (`push`). A command named in a warning or a prohibition ("never run
+    /// `prisma migrate reset` in production") is not a step and is not reported.
     ///
     /// Severity follows the section's context: error in production (and in sections whose
     /// context is unknown, unless configured otherwise), warning in staging and rollback
@@ -31,7 +38,10 @@ declare_rule! {
     /// ## Production deployment
     /// ```bash
     /// pnpm db:migrate   # package.json: "db:migrate": "prisma migrate dev"
+    /// kubectl exec deploy/api -- pnpm db:migrate
+    /// cd api && yarn prisma db push --accept-data-loss
     /// ```
+    /// If seeding fails, reset with `npx prisma migrate reset --force` and retry.
     /// ~~~
     ///
     /// Use instead:
@@ -87,7 +97,7 @@ fn script_step(
 ) -> Option<(String, crate::diagnostic::Severity, String, String, String)> {
     {
         let (call, target) = cx.script_call(command)?;
-        let Lookup::Found(package) = cx.project.node.lookup(call, &target, &[cx.dir(), ""]) else {
+        let Lookup::Found(package) = cx.lookup_script(command, call, &target) else {
             return None;
         };
         let argv = command.argv();

@@ -659,6 +659,10 @@ fn secrets_are_masked_in_every_string_built_from_the_runbook() {
         "ab/cd9Zq8vN2kAbcdef",  // a `/`, holding "abcdef"
         "MIIEowIBAAKCAQEAx7Qb3nR9kLmQ2vWz8pYtHs4jF6dE1cN0aB5gU7iK3oP9rS2tV4wX6yZ8", // quoted PEM
         "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Vq2n8kLmQ4zYxW3v", // escaped PEM
+        // A chat webhook's secret part, offered nowhere else.
+        "Xk7pQ2vN9mLz4Rt8Wy3Bj6Hd1Fg5Sc0Ae2Kq7Pm4Nv9Lx3Zr8Ty5Wb1Jd6Gh0Fs2Cq7Pk4Mv",
+        // A random value assigned to a `*_SECRET` name, in a heading-like command word too.
+        "Rq4Zt8Lm2Vx7Np3Kw9Hb5Gd1Fs6Jc0Ya",
     ];
     let text = format!(
         "# Runbook\n\n## Rotate {} now\n\nSee [rotate](#rotate-akia-now).\n\n\
@@ -670,7 +674,11 @@ fn secrets_are_masked_in_every_string_built_from_the_runbook() {
          DATABASE_URL=postgres://app:{}@db.prod.internal/app pnpm nope\n\
          ```\n\n\
          > -----BEGIN RSA PRIVATE KEY-----\n> {}\n> -----END RSA PRIVATE KEY----- `pnpm nope`\n\n\
-         `KEY=\"-----BEGIN PRIVATE KEY-----\\n{}\\n-----END PRIVATE KEY-----\" pnpm nope`\n",
+         `KEY=\"-----BEGIN PRIVATE KEY-----\\n{}\\n-----END PRIVATE KEY-----\" pnpm nope`\n\n\
+         ```bash\n\
+         curl -d x https://discord.com/api/webhooks/123456789012345678/{} && pnpm nope\n\
+         JWT_SECRET={} pnpm nope\n\
+         ```\n",
         secrets[0],
         secrets[1],
         secrets[2],
@@ -678,7 +686,9 @@ fn secrets_are_masked_in_every_string_built_from_the_runbook() {
         secrets[4],
         secrets[5],
         secrets[6],
-        secrets[7]
+        secrets[7],
+        secrets[8],
+        secrets[9]
     );
     write(&site.repo, "docs/rotate.md", text);
     let lower: Vec<String> = secrets.iter().map(|s| s.to_lowercase()).collect();
@@ -700,8 +710,13 @@ fn secrets_are_masked_in_every_string_built_from_the_runbook() {
         .filter(|f| f.0 == "hardcoded-secret")
         .map(|f| f.2)
         .collect();
-    // The heading key, the glued key, the three URL passwords on real hosts, both PEM keys.
-    assert_eq!(secrets_found, vec![3, 8, 9, 11, 12, 16, 19], "{found:?}");
+    // The heading key, the glued key, the three URL passwords on real hosts, both PEM keys,
+    // the webhook and the assigned secret.
+    assert_eq!(
+        secrets_found,
+        vec![3, 8, 9, 11, 12, 16, 19, 22, 23],
+        "{found:?}"
+    );
     // The did-you-mean is given, masked.
     let help = json_run(&runs).stdout.clone();
     assert!(help.contains("did you mean `rotate-"), "{help}");

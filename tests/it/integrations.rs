@@ -515,7 +515,7 @@ fn a_version_1_baseline_still_matches_where_it_was_written() {
     // As runbook-lint wrote it before paths were relative to the file.
     let v1 = r#"{"version": 1, "fingerprint": "v1", "findings": [
         {"path": "docs/release.md", "rule": "missing-script", "fingerprint": "0a398397bb2946ed", "message": "m"},
-        {"path": "docs/release.md", "rule": "placeholder-contact", "fingerprint": "c0d1de0f392d7bb8", "message": "m"},
+        {"path": "docs/release.md", "rule": "placeholder-contact", "fingerprint": "6970b5a79b4a0bca", "message": "m"},
         {"path": "docs/release.md", "rule": "unresolved-placeholder", "fingerprint": "7b9a2bf2f23bb629", "message": "m"}]}"#;
     std::fs::write(root.join("old.json"), v1).unwrap();
     let (stdout, stderr, code) = run_in(

@@ -3,6 +3,22 @@
 use super::Carrier;
 use crate::command::invocation::{ExecLocation, Platform};
 
+/// `cf ssh APP` without `-c` opens a shell in the app's container.
+pub(super) fn session(argv: &[&str]) -> Option<ExecLocation> {
+    if argv.get(1) != Some(&"ssh")
+        || argv
+            .iter()
+            .any(|w| matches!(*w, "-c" | "--command" | "-N" | "-L"))
+    {
+        return None;
+    }
+    let app = argv.get(2).filter(|a| !a.starts_with('-'))?;
+    Some(ExecLocation::Remote {
+        platform: Platform::CloudFoundry,
+        host: app.to_string(),
+    })
+}
+
 /// The `-c`/`--command` of `cf ssh APP`.
 pub(super) fn carrier(argv: &[&str], i: usize) -> Option<Carrier> {
     if argv.get(i + 1) != Some(&"ssh") {

@@ -19,6 +19,74 @@ pub struct ComposeRun {
     pub subcommand: String,
     /// Service words: all positionals of `up`, `logs`, `restart`...; the first of `exec`/`run`.
     pub services: Vec<Word>,
+    /// `--profile` values, before or (wrongly) after the subcommand.
+    pub profiles: Vec<Word>,
+    /// Index of the subcommand among the invocation's words.
+    pub subcommand_index: usize,
+    /// Global options written after the subcommand, which Compose v2 rejects
+    /// (`docker compose up --profile jobs`).
+    pub misplaced: Vec<MisplacedOption>,
+    /// `exec`/`run` with `-T` (`--no-TTY`): no pseudo-terminal, so stdin may be a file.
+    pub no_tty: bool,
+}
+
+/// A global option of `docker compose` written after the subcommand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MisplacedOption {
+    /// The option as written (`--profile`, `-f`, `--env-file=.env.ci`).
+    pub option: String,
+    /// Indexes of its words among the invocation's words: the option, then its value when
+    /// that is a separate word.
+    pub words: std::ops::Range<usize>,
+}
+
+/// Global options only (no subcommand has them): misplaced wherever they follow one.
+const GLOBAL_ONLY: &[&str] = &[
+    "--profile",
+    "--project-name",
+    "--project-directory",
+    "--file",
+];
+
+/// Subcommands where `-p` is not an option of their own (it is `run`'s `--publish`).
+const P_IS_GLOBAL_AFTER: &[&str] = &[
+    "up", "down", "exec", "logs", "restart", "stop", "start", "build", "pull", "ps", "config",
+    "create", "kill", "pause", "unpause", "push", "top",
+];
+
+/// Subcommands where `-f` is not an option of their own (it is `logs --follow`,
+/// `rm --force`...): there a `-f x.yml` is a misplaced compose file.
+const F_IS_GLOBAL_AFTER: &[&str] = &[
+    "up", "down", "exec", "run", "restart", "stop", "start", "build", "pull", "config", "create",
+    "push",
+];
+
+/// The global option a word after `subcommand` is, when the subcommand has no option of that
+/// name: `(option, takes_a_separate_value)`.
+fn misplaced_option<'a>(
+    subcommand: &str,
+    word: &'a str,
+    next: Option<&str>,
+) -> Option<(&'a str, bool)> {
+    let (flag, inline) = match word.split_once('=') {
+        Some((flag, _)) if flag.starts_with('-') => (flag, true),
+        _ => (word, false),
+    };
+    let misplaced = match flag {
+        _ if GLOBAL_ONLY.contains(&flag) => true,
+        // `docker compose run --env-file` is `run`'s own option.
+        "--env-file" => subcommand != "run",
+        "-p" => {
+            P_IS_GLOBAL_AFTER.contains(&subcommand)
+                && (inline || next.is_some_and(|v| !v.starts_with('-') && !v.contains(':')))
+        }
+        "-f" => {
+            F_IS_GLOBAL_AFTER.contains(&subcommand)
+                && (inline || next.is_some_and(|v| v.ends_with(".yml") || v.ends_with(".yaml")))
+        }
+        _ => false,
+    };
+    misplaced.then_some((flag, !inline))
 }
 
 /// Subcommands whose positional words are all services.
@@ -135,6 +203,10 @@ fn parse(words: &[Word], start: usize) -> Option<(ComposeRun, Option<usize>)> {
         project_directory: None,
         subcommand: String::new(),
         services: Vec::new(),
+        profiles: Vec::new(),
+        subcommand_index: 0,
+        misplaced: Vec::new(),
+        no_tty: false,
     };
     let mut i = start;
     let value_word = |word: &Word, value: &str| Word {
@@ -149,6 +221,7 @@ fn parse(words: &[Word], start: usize) -> Option<(ComposeRun, Option<usize>)> {
                 "-f" | "--file" => run.files.push(value_word(&words[i], value)),
                 "--env-file" => run.env_files.push(value_word(&words[i], value)),
                 "--project-directory" => run.project_directory = Some(value_word(&words[i], value)),
+                "--profile" => run.profiles.push(value_word(&words[i], value)),
                 _ => {}
             }
             i += 1;
@@ -160,6 +233,7 @@ fn parse(words: &[Word], start: usize) -> Option<(ComposeRun, Option<usize>)> {
                     "-f" | "--file" => run.files.push(value.clone()),
                     "--env-file" => run.env_files.push(value.clone()),
                     "--project-directory" => run.project_directory = Some(value.clone()),
+                    "--profile" => run.profiles.push(value.clone()),
                     _ => {}
                 }
             }
@@ -171,20 +245,49 @@ fn parse(words: &[Word], start: usize) -> Option<(ComposeRun, Option<usize>)> {
             continue;
         }
         run.subcommand = text.to_string();
+        run.subcommand_index = i;
         i += 1;
         break;
     }
     if run.subcommand.is_empty() {
         return None;
     }
-    let (valued, first_only) = match run.subcommand.as_str() {
-        "exec" => (EXEC_VALUED, true),
-        "run" => (RUN_VALUED, true),
-        other if ALL_SERVICES.contains(&other) => (VALUED, false),
-        _ => return Some((run, None)),
+    let (valued, first_only, names_services) = match run.subcommand.as_str() {
+        "exec" => (EXEC_VALUED, true, true),
+        "run" => (RUN_VALUED, true, true),
+        other if ALL_SERVICES.contains(&other) => (VALUED, false, true),
+        _ => (VALUED, false, false),
     };
     while i < words.len() {
         let text = words[i].text.as_str();
+        let next = words.get(i + 1).map(|w| w.text.as_str());
+        if let Some((option, separate)) = misplaced_option(&run.subcommand, text, next) {
+            let end = if separate {
+                (i + 2).min(words.len())
+            } else {
+                i + 1
+            };
+            // The value, as the author meant it, still counts (a file, a profile).
+            let value = if separate {
+                words.get(i + 1).cloned()
+            } else {
+                text.split_once('=').map(|(_, v)| value_word(&words[i], v))
+            };
+            if let Some(value) = value {
+                match option {
+                    "-f" | "--file" => run.files.push(value),
+                    "--env-file" => run.env_files.push(value),
+                    "--profile" => run.profiles.push(value),
+                    _ => {}
+                }
+            }
+            run.misplaced.push(MisplacedOption {
+                option: option.to_string(),
+                words: i..end,
+            });
+            i = end;
+            continue;
+        }
         i += 1;
         if text == "--env-file" {
             if let Some(value) = words.get(i) {
@@ -194,9 +297,15 @@ fn parse(words: &[Word], start: usize) -> Option<(ComposeRun, Option<usize>)> {
             continue;
         }
         if text.starts_with('-') {
+            if first_only && is_no_tty(text) {
+                run.no_tty = true;
+            }
             if valued.contains(&text) {
                 i += 1;
             }
+            continue;
+        }
+        if !names_services {
             continue;
         }
         run.services.push(words[i - 1].clone());
@@ -205,6 +314,16 @@ fn parse(words: &[Word], start: usize) -> Option<(ComposeRun, Option<usize>)> {
         }
     }
     Some((run, None))
+}
+
+/// `-T`, `--no-TTY`, `--no-tty`, or short options bundled with `T` (`-iT`).
+fn is_no_tty(word: &str) -> bool {
+    matches!(word, "--no-TTY" | "--no-tty")
+        || word.strip_prefix('-').is_some_and(|short| {
+            !short.starts_with('-')
+                && short.contains('T')
+                && short.chars().all(|c| c.is_ascii_alphabetic())
+        })
 }
 
 /// The compose command line of `words` (program first), if it is one.

@@ -3,7 +3,9 @@
 //! is `compose.rs`.
 
 use super::{compose, flag_values, Carrier};
-use crate::command::invocation::{ExecLocation, FileArg, FileRole, Invocation, Runtime};
+use crate::command::invocation::{
+    ContainerRef, ExecLocation, FileArg, FileRole, Invocation, Runtime,
+};
 
 /// Options that take a value (for positionals: `docker -H host compose ...`).
 pub(super) const VALUE_FLAGS: &[&str] = &[
@@ -30,6 +32,69 @@ const EXEC_VALUED: &[&str] = &[
     "--env-file",
     "--detach-keys",
 ];
+
+/// Options of `docker logs|restart|stop|start|kill` that take a value.
+const CONTAINER_VALUED: &[&str] = &[
+    "--tail",
+    "-n",
+    "--since",
+    "--until",
+    "-t",
+    "--time",
+    "-s",
+    "--signal",
+    "--detach-keys",
+];
+
+/// Subcommands whose first positional is an existing container.
+const NAMES_CONTAINER: &[&str] = &["exec", "logs", "restart", "stop", "start", "kill"];
+
+/// The container `docker SUBCOMMAND [options] NAME` names, or `docker run|create --name NAME`
+/// creates.
+fn container(words: &[crate::command::Word]) -> Option<ContainerRef> {
+    let subcommand = words.get(1)?.text.as_str();
+    if matches!(subcommand, "run" | "create") {
+        let word = words
+            .windows(2)
+            .find_map(|pair| match pair[0].text.as_str() {
+                "--name" => Some(pair[1].clone()),
+                _ => pair[1]
+                    .text
+                    .strip_prefix("--name=")
+                    .map(|name| crate::command::Word {
+                        text: name.to_string(),
+                        ..pair[1].clone()
+                    }),
+            })?;
+        return Some(ContainerRef {
+            word,
+            creates: true,
+        });
+    }
+    if !NAMES_CONTAINER.contains(&subcommand) {
+        return None;
+    }
+    let valued = if subcommand == "exec" {
+        EXEC_VALUED
+    } else {
+        CONTAINER_VALUED
+    };
+    let mut i = 2;
+    while let Some(word) = words.get(i) {
+        if !word.text.starts_with('-') {
+            return Some(ContainerRef {
+                word: word.clone(),
+                creates: false,
+            });
+        }
+        i += if valued.contains(&word.text.as_str()) {
+            2
+        } else {
+            1
+        };
+    }
+    None
+}
 
 /// `docker exec [options] CONTAINER COMMAND`, or a compose `exec`/`run`.
 pub(super) fn carrier(argv: &[&str], i: usize) -> Option<Carrier> {
@@ -74,6 +139,7 @@ pub(super) fn understand(invocation: &mut Invocation) {
     if invocation.name() == "docker-compose" || invocation.name() == "podman-compose" {
         return;
     }
+    invocation.container = container(&invocation.words);
     let args = invocation.args();
     let found: Vec<FileArg> = match args.first().map(|a| a.text.as_str()) {
         Some("build" | "buildx") => flag_values(args, &["-f", "--file"])
@@ -94,4 +160,33 @@ pub(super) fn understand(invocation: &mut Invocation) {
         _ => Vec::new(),
     };
     invocation.files_read.extend(found);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::command::parse;
+
+    #[test]
+    fn containers_named_and_created() {
+        let named = |line: &str| {
+            parse(line)
+                .outer()
+                .and_then(|i| i.container.clone())
+                .map(|c| (c.word.text, c.creates))
+        };
+        assert_eq!(
+            named("docker exec -it -u root shop-db-1 psql"),
+            Some(("shop-db-1".into(), false))
+        );
+        assert_eq!(
+            named("docker logs --tail 100 -f web"),
+            Some(("web".into(), false))
+        );
+        assert_eq!(
+            named("docker run --rm --name=pg -p 5432:5432 postgres"),
+            Some(("pg".into(), true))
+        );
+        assert_eq!(named("docker run --rm postgres"), None);
+        assert_eq!(named("docker ps"), None);
+    }
 }

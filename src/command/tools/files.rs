@@ -55,6 +55,21 @@ pub(super) fn understand(invocation: &mut Invocation) {
                 });
             }
         }
+        // `npm ci --prefix app`: the package directory it installs.
+        "npm"
+            if args
+                .iter()
+                .any(|a| matches!(a.text.as_str(), "ci" | "install" | "i")) =>
+        {
+            read.extend(
+                super::flag_values(args, &["--prefix"])
+                    .into_iter()
+                    .map(|w| FileArg {
+                        word: w.clone(),
+                        role: FileRole::Directory,
+                    }),
+            );
+        }
         _ => {}
     }
     let mut written: Vec<String> = Vec::new();

@@ -4,6 +4,26 @@
 use super::Carrier;
 use crate::command::invocation::{EnvStore, ExecLocation, Invocation, Platform};
 
+/// `fly ssh console [-a APP]` without `-C` opens a shell on a machine of the app.
+pub(super) fn session(argv: &[&str]) -> Option<ExecLocation> {
+    if argv.get(1) != Some(&"ssh") || argv.get(2) != Some(&"console") {
+        return None;
+    }
+    let rest = &argv[3..];
+    if rest.iter().any(|w| matches!(*w, "-C" | "--command")) {
+        return None;
+    }
+    let app = rest
+        .windows(2)
+        .find(|pair| matches!(pair[0], "-a" | "--app"))
+        .map(|pair| pair[1].to_string())
+        .unwrap_or_default();
+    Some(ExecLocation::Remote {
+        platform: Platform::Fly,
+        host: app,
+    })
+}
+
 /// The `-C`/`--command` of `fly ssh console`.
 pub(super) fn carrier(argv: &[&str], i: usize) -> Option<Carrier> {
     if argv.get(i + 1) != Some(&"ssh") || argv.get(i + 2) != Some(&"console") {

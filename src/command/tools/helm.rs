@@ -1,4 +1,47 @@
-//! Helm: options that take a value.
+//! Helm: the values files (`-f`, `--values`) and the local chart (`./charts/app`) of
+//! `install`, `upgrade`, `template`, `lint`, `diff`; options that take a value.
+
+use super::flag_values;
+use crate::command::invocation::{FileArg, FileRole, Invocation};
+
+/// Subcommands that read values files and a chart.
+const READS: &[&str] = &["install", "upgrade", "template", "lint", "diff", "package"];
+
+/// Adds the values files and the local chart directory the invocation reads.
+pub(super) fn understand(invocation: &mut Invocation) {
+    let args = invocation.args();
+    let positionals = invocation.positionals();
+    if !positionals.first().is_some_and(|s| READS.contains(s)) {
+        return;
+    }
+    let mut found: Vec<FileArg> = flag_values(args, &["-f", "--values"])
+        .into_iter()
+        .map(|w| FileArg {
+            word: w.clone(),
+            role: FileRole::Reads,
+        })
+        .collect();
+    for word in args {
+        if let Some(value) = word.text.strip_prefix("--values=") {
+            let mut word = word.clone();
+            word.text = value.to_string();
+            found.push(FileArg {
+                word,
+                role: FileRole::Reads,
+            });
+        }
+    }
+    // A chart written as a relative path (`./charts/app`); `repo/chart` is a repository's.
+    let charts = args.iter().filter(|w| {
+        (w.text.starts_with("./") || w.text.starts_with("../"))
+            && positionals.contains(&w.text.as_str())
+    });
+    found.extend(charts.map(|w| FileArg {
+        word: w.clone(),
+        role: FileRole::Directory,
+    }));
+    invocation.files_read.extend(found);
+}
 
 /// helm options that take a value.
 pub(super) const VALUE_FLAGS: &[&str] = &[
@@ -11,4 +54,15 @@ pub(super) const VALUE_FLAGS: &[&str] = &[
     "--version",
     "-o",
     "--output",
+    "--set-string",
+    "--set-file",
+    "--set-json",
+    "--timeout",
+    "--repo",
+    "--description",
+    "--history-max",
+    "--kubeconfig",
+    "--post-renderer",
+    "--username",
+    "--password",
 ];

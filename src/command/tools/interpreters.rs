@@ -9,6 +9,21 @@ const INTERPRETERS: &[&str] = &[
     "perl", "php",
 ];
 
+/// Options of `manage.py` and `django-admin` that take a value.
+pub(super) const DJANGO_VALUE_FLAGS: &[&str] = &[
+    "--database",
+    "--settings",
+    "--pythonpath",
+    "-v",
+    "--verbosity",
+];
+
+/// Options of `alembic` that take a value.
+pub(super) const ALEMBIC_VALUE_FLAGS: &[&str] = &["-c", "--config", "-n", "--name", "-x"];
+
+/// Options of `prisma` that take a value.
+pub(super) const PRISMA_VALUE_FLAGS: &[&str] = &["--schema", "--name", "-n"];
+
 /// Python launchers peeled before the script they run (`python manage.py`).
 const PYTHONS: &[&str] = &["python", "python3", "py"];
 
@@ -23,7 +38,11 @@ pub(super) fn understand(invocation: &mut Invocation) {
         return;
     };
     let text = program.text.as_str();
-    if text.starts_with("./") || text.starts_with("../") {
+    // `./deploy.sh`, `scripts/rotate.py --all`, `bin/setup`: a script run by its path.
+    if text.starts_with("./")
+        || text.starts_with("../")
+        || (invocation.launchers.is_empty() && crate::command::is_script_path(text))
+    {
         invocation.files_read.push(FileArg {
             word: program.clone(),
             role: FileRole::Runs,
@@ -109,7 +128,13 @@ mod tests {
         );
         assert_eq!(files("npx tsx scripts/seed.ts"), vec!["scripts/seed.ts"]);
         assert_eq!(files("./bin/setup --force"), vec!["./bin/setup"]);
+        assert_eq!(files("scripts/rotate.py --all"), vec!["scripts/rotate.py"]);
         assert_eq!(files("source .env.example"), vec![".env.example"]);
+        assert_eq!(files(". scripts/prod-env.sh"), vec!["scripts/prod-env.sh"]);
+        assert_eq!(
+            files(". ./scripts/prod-env.sh"),
+            vec!["./scripts/prod-env.sh"]
+        );
         assert!(files("python -m http.server").is_empty());
         assert!(files("node server").is_empty());
         assert!(files("bash -c 'echo x.sh'").is_empty());

@@ -3,6 +3,7 @@
 //! fills the [`Invocation`]'s typed fields. Adding a tool is a file here and a line in
 //! `understand` (and in [`carrier`] or [`value_flags`] when it has such options).
 
+mod ansible;
 mod aws;
 mod builtins;
 mod bun;
@@ -10,6 +11,7 @@ mod cf;
 mod compose;
 mod docker;
 mod doppler;
+mod endpoint;
 mod files;
 mod fly;
 mod gh;
@@ -22,6 +24,7 @@ mod kubectl;
 mod make;
 mod npm;
 mod package_manager;
+mod pip;
 mod pnpm;
 mod psql;
 mod railway;
@@ -35,8 +38,10 @@ mod terraform;
 mod vercel;
 mod yarn;
 
-pub use compose::ComposeRun;
-pub use package_manager::{is_well_known_binary, PackageManager, PackageTarget, ScriptRun};
+pub use compose::{ComposeRun, MisplacedOption};
+pub use package_manager::{
+    is_manager_builtin, is_well_known_binary, PackageManager, PackageTarget, ScriptRun,
+};
 pub use task_runner::{Runner, TaskRun};
 
 use super::invocation::{ExecLocation, Invocation};
@@ -65,6 +70,39 @@ pub fn carrier(argv: &[&str], i: usize) -> Option<Carrier> {
     }
 }
 
+/// Where the lines after `argv` run when it opens an interactive session: a carrier whose
+/// command is a bare shell (`kubectl exec -it pod -- bash`, `docker compose exec web sh`,
+/// `heroku run bash`), or a remote login without a command (`ssh host`, `cf ssh app`,
+/// `fly ssh console`, `gcloud compute ssh vm`, `vagrant ssh`).
+pub fn session(argv: &[&str]) -> Option<ExecLocation> {
+    let program = *argv.first()?;
+    if let Some(carrier) = carrier(argv, 0) {
+        let inner = argv.get(carrier.inner.clone()).unwrap_or(&[]);
+        return is_interactive_shell(inner).then_some(carrier.location);
+    }
+    match program {
+        "ssh" => ssh::session(argv),
+        "gcloud" | "vagrant" => ssh::vm_session(argv),
+        "cf" => cf::session(argv),
+        "fly" | "flyctl" => fly::session(argv),
+        _ => None,
+    }
+}
+
+/// True for a shell started with no command: `bash`, `/bin/sh -l`, `zsh -i`.
+fn is_interactive_shell(words: &[&str]) -> bool {
+    let Some((shell, flags)) = words.split_first() else {
+        return false;
+    };
+    let name = shell.rsplit('/').next().unwrap_or(shell);
+    matches!(
+        name,
+        "bash" | "sh" | "zsh" | "ash" | "dash" | "ksh" | "fish"
+    ) && flags
+        .iter()
+        .all(|f| matches!(*f, "-l" | "-i" | "-il" | "-li" | "--login"))
+}
+
 /// Fills the typed fields of an invocation from its words.
 pub(super) fn understand(invocation: &mut Invocation) {
     let name = invocation.name().to_string();
@@ -78,8 +116,17 @@ pub(super) fn understand(invocation: &mut Invocation) {
         "docker" | "podman" | "docker-compose" | "podman-compose" => docker::understand(invocation),
         "kubectl" | "oc" => kubectl::understand(invocation),
         "psql" | "mysql" | "sqlite3" | "mariadb" | "cockroach" => {
-            invocation.sql = psql::sql_words(&invocation.words)
+            invocation.sql = psql::sql_words(&invocation.words);
+            psql::understand(invocation);
+            invocation.endpoint = endpoint::endpoint(&name, &invocation.words);
         }
+        "redis-cli" | "pg_dump" | "pg_restore" | "pg_isready" => {
+            invocation.endpoint = endpoint::endpoint(&name, &invocation.words)
+        }
+        "pip" | "pip3" | "pip-sync" | "pip-compile" | "uv" => pip::understand(invocation),
+        "helm" => helm::understand(invocation),
+        "terraform" | "tofu" | "terragrunt" => terraform::understand(invocation),
+        "ansible-playbook" => ansible::understand(invocation),
         "cd" | "pushd" => invocation.cd = invocation.words.get(1).cloned(),
         "export" | "declare" | "local" | "readonly" | "typeset" => builtins::exports(invocation),
         "fly" | "flyctl" => fly::understand(invocation),
@@ -107,6 +154,9 @@ pub fn value_flags(program: &str) -> &'static [&'static str] {
         "git" => git::VALUE_FLAGS,
         "docker" => docker::VALUE_FLAGS,
         "terraform" => terraform::VALUE_FLAGS,
+        "manage.py" | "django-admin" => interpreters::DJANGO_VALUE_FLAGS,
+        "alembic" => interpreters::ALEMBIC_VALUE_FLAGS,
+        "prisma" => interpreters::PRISMA_VALUE_FLAGS,
         _ => &[],
     }
 }
@@ -129,19 +179,77 @@ pub fn is_rehearsal_flag(word: &str) -> bool {
         .any(|f| word == *f || word.strip_prefix(f).is_some_and(|r| r.starts_with('=')))
 }
 
-/// Values of the options that name a target environment, in order: `-n`/`--namespace`,
-/// `--context`, `--kube-context` (also as `--namespace=x`, `--context=x`).
-pub fn environment_names(words: &[super::Word]) -> Vec<&str> {
-    words
-        .windows(2)
-        .filter_map(|pair| match pair[0].text.as_str() {
-            "-n" | "--namespace" | "--context" | "--kube-context" => Some(pair[1].text.as_str()),
-            _ => pair[1]
-                .text
-                .strip_prefix("--namespace=")
-                .or_else(|| pair[1].text.strip_prefix("--context=")),
-        })
-        .collect()
+/// Values that name the environment a command targets, in order: `-n`/`--namespace`,
+/// `--context`, `--kube-context`, `--env`, `--environment`, `--stage` (also as `--env=x`),
+/// the app of a platform CLI (`heroku -a shop-production`, `fly -a`, `heroku -r production`),
+/// and `RAILS_ENV=`, `RACK_ENV=`, `APP_ENV=`, `MIX_ENV=`, `ENVIRONMENT=`, `DEPLOY_ENV=`,
+/// `STAGE=`, `DJANGO_SETTINGS_MODULE=` assignments. `NODE_ENV` is left out: builds set it.
+pub fn environment_names<'a>(
+    words: &'a [super::Word],
+    assignments: &'a [super::Word],
+) -> Vec<&'a str> {
+    const VALUED: &[&str] = &[
+        "-n",
+        "--namespace",
+        "--context",
+        "--kube-context",
+        "--env",
+        "--environment",
+        "--stage",
+    ];
+    const APP_CLIS: &[&str] = &["heroku", "fly", "flyctl", "render", "railway", "cf"];
+    const ASSIGNED: &[&str] = &[
+        "RAILS_ENV",
+        "RACK_ENV",
+        "APP_ENV",
+        "MIX_ENV",
+        "ENVIRONMENT",
+        "DEPLOY_ENV",
+        "STAGE",
+        "DJANGO_SETTINGS_MODULE",
+    ];
+    let program = words
+        .first()
+        .map(|w| super::argv::program_name(&w.text))
+        .unwrap_or("");
+    let app_cli = APP_CLIS.contains(&program);
+    let mut names: Vec<&str> = assignments
+        .iter()
+        .filter_map(|w| w.text.split_once('='))
+        .filter(|(name, _)| ASSIGNED.contains(name))
+        .map(|(_, value)| value)
+        .collect();
+    for pair in words.windows(2) {
+        let flag = pair[0].text.as_str();
+        let value = pair[1].text.as_str();
+        let named = VALUED.contains(&flag)
+            || (app_cli && matches!(flag, "-a" | "--app" | "-r" | "--remote"));
+        // `docker run --env KEY=value` sets a variable, it names no environment.
+        if named && !value.contains('=') {
+            names.push(value);
+        }
+    }
+    for word in words {
+        let text = word.text.as_str();
+        for prefix in [
+            "--namespace=",
+            "--context=",
+            "--kube-context=",
+            "--env=",
+            "--environment=",
+            "--stage=",
+        ] {
+            if let Some(value) = text.strip_prefix(prefix).filter(|v| !v.contains('=')) {
+                names.push(value);
+            }
+        }
+        if app_cli {
+            if let Some(value) = text.strip_prefix("--app=") {
+                names.push(value);
+            }
+        }
+    }
+    names
 }
 
 /// True when `word` is a bind address rather than a host to reach: the value of `--host`,

@@ -113,6 +113,11 @@ pub(super) fn is_builtin(word: &str) -> bool {
     MANAGER_DATA.builtins.iter().any(|b| b == word)
 }
 
+/// [`is_builtin`], for the launcher peeling of the command layer.
+pub fn is_manager_builtin(word: &str) -> bool {
+    is_builtin(word)
+}
+
 /// True for a CLI commonly run as `pnpm x` whose package name differs from the binary
 /// (`tsc` from typescript).
 pub fn is_well_known_binary(name: &str) -> bool {

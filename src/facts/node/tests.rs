@@ -13,7 +13,9 @@ fn package(dir: &str, name: &str, scripts: &[(&str, &str)]) -> Package {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
-        dependencies: ["prisma".to_string()].into_iter().collect(),
+        dependencies: ["prisma".to_string(), "graphile-migrate".to_string()]
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -122,7 +124,10 @@ fn looks_up_scripts_binaries_and_packages() {
     };
     assert_eq!(lookup("pnpm test:e2e"), "found in package.json");
     assert_eq!(lookup("pnpm test:auth"), "missing from 1");
-    assert_eq!(lookup("pnpm prisma generate"), "binary");
+    // A dependency's binary; well-known CLIs (`pnpm prisma generate`) are peeled as
+    // launchers by the command layer and never reach the lookup.
+    assert_eq!(lookup("pnpm graphile-migrate watch"), "binary");
+    assert!(call("pnpm prisma generate").is_none());
     assert_eq!(
         lookup("pnpm --filter=@acme/api migrate:deploy"),
         "found in apps/api/package.json"

@@ -36,6 +36,12 @@ pub enum Kind {
     Justfile,
     /// A go-task Taskfile.
     Taskfile,
+    /// Turborepo's `turbo.json`: its tasks.
+    TurboJson,
+    /// `composer.json`: its scripts.
+    ComposerJson,
+    /// A `Rakefile` or `*.rake` file: its tasks.
+    Rakefile,
     /// `pyproject.toml`: console scripts.
     Pyproject,
     /// `alembic.ini`: the project runs Alembic.
@@ -76,7 +82,7 @@ pub enum Loader {
     Render,
     /// Compose services, env vars and the env files they name.
     Compose,
-    /// Make targets, just recipes and Taskfile tasks.
+    /// Make targets, just recipes, Taskfile, turbo and Rake tasks, composer scripts.
     Tasks,
     /// Python console scripts, Alembic and Django presence.
     Python,
@@ -260,6 +266,30 @@ pub const MANIFESTS: &[Manifest] = &[
             "taskfile.dist.yml",
             "taskfile.dist.yaml",
         ],
+        marks_project: true,
+        loader: Loader::Tasks,
+    },
+    Manifest {
+        kind: Kind::TurboJson,
+        pattern: r"turbo\.json",
+        names: &["turbo.json"],
+        variants: &[],
+        marks_project: false,
+        loader: Loader::Tasks,
+    },
+    Manifest {
+        kind: Kind::ComposerJson,
+        pattern: r"composer\.json",
+        names: &["composer.json"],
+        variants: &[],
+        marks_project: true,
+        loader: Loader::Tasks,
+    },
+    Manifest {
+        kind: Kind::Rakefile,
+        pattern: r"[Rr]akefile(?:\.rb)?|[^/]+\.rake",
+        names: &["Rakefile", "rakefile", "Rakefile.rb"],
+        variants: &["*.rake"],
         marks_project: true,
         loader: Loader::Tasks,
     },
@@ -465,6 +495,10 @@ mod tests {
         (Kind::EnvFile, ".env.production"),
         (Kind::Taskfile, "Taskfile.dist.yml"),
         (Kind::Procfile, "Procfile.dev"),
+        (Kind::TurboJson, "turbo.json"),
+        (Kind::ComposerJson, "api/composer.json"),
+        (Kind::Rakefile, "Rakefile"),
+        (Kind::Rakefile, "lib/tasks/db.rake"),
         (Kind::GithubWorkflow, ".github/workflows/deploy.yml"),
         (
             Kind::GithubWorkflow,
@@ -497,7 +531,7 @@ mod tests {
             "package.json.bak",
             "Cargo.toml",
             "README.md",
-            "composer.json",
+            "composer.lock",
             "makefile.old",
             "my-compose.txt",
             ".envrc",

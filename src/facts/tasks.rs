@@ -1,5 +1,6 @@
-//! Task runners: Makefile targets (with `.PHONY` and included makefiles), justfile recipes and
-//! Taskfile tasks.
+//! Task runners: Makefile targets (with `.PHONY` and included makefiles), justfile recipes,
+//! Taskfile tasks, turbo.json tasks, composer.json scripts and Rake tasks (a Rakefile and the
+//! `*.rake` files under its directory).
 
 use std::collections::BTreeSet;
 
@@ -41,6 +42,11 @@ impl TaskFile {
                     .targets
                     .iter()
                     .any(|t| t.ends_with(":*") && name.starts_with(t.trim_end_matches('*'))))
+            // `turbo run web#build` runs the `build` task of the package `web`.
+            || (self.runner == Runner::Turbo
+                && name
+                    .split_once('#')
+                    .is_some_and(|(_, task)| self.targets.contains(task)))
     }
 }
 
@@ -56,12 +62,26 @@ impl TaskFacts {
     pub fn load(reader: &mut ManifestReader, catalog: &Catalog<'_>) -> TaskFacts {
         let mut facts = TaskFacts::default();
         let files = catalog.files;
-        let kinds = [Kind::Makefile, Kind::Justfile, Kind::Taskfile];
+        let kinds = [
+            Kind::Makefile,
+            Kind::Justfile,
+            Kind::Taskfile,
+            Kind::TurboJson,
+            Kind::ComposerJson,
+            Kind::Rakefile,
+        ];
+        // Rails defines dozens of tasks (db:migrate, assets:precompile) no Rakefile names.
+        let rails = files
+            .iter()
+            .any(|f| f == "config/application.rb" || f.ends_with("/config/application.rb"));
         for (path, kind) in catalog.entries(&kinds) {
             let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
             let runner = match kind {
                 Kind::Makefile => Runner::Make,
                 Kind::Justfile => Runner::Just,
+                Kind::TurboJson => Runner::Turbo,
+                Kind::ComposerJson => Runner::Composer,
+                Kind::Rakefile => Runner::Rake,
                 _ => Runner::Task,
             };
             let Some(text) = reader.read(path) else {
@@ -89,10 +109,49 @@ impl TaskFacts {
                         file.open = true;
                     }
                 },
+                Runner::Turbo | Runner::Composer => json_tasks(runner, &text, &mut file),
+                Runner::Rake | Runner::Uv | Runner::Poetry => {
+                    rake_tasks(&text, &mut file);
+                    file.open |= rails;
+                }
             }
             facts.files.push(file);
         }
+        facts.merge_parts();
         facts
+    }
+
+    /// Folds the parts of one runner's definition into the file the runner reads: package
+    /// turbo.json files into the shallowest turbo.json, `*.rake` files into the Rakefile of a
+    /// directory above them.
+    fn merge_parts(&mut self) {
+        let turbo_root = self
+            .files
+            .iter()
+            .filter(|f| f.runner == Runner::Turbo)
+            .map(|f| f.dir.len())
+            .min();
+        let is_part = |f: &TaskFile| {
+            (f.runner == Runner::Rake && f.path.ends_with(".rake"))
+                || (f.runner == Runner::Turbo && Some(f.dir.len()) != turbo_root)
+        };
+        let (parts, mut files): (Vec<TaskFile>, Vec<TaskFile>) =
+            self.files.drain(..).partition(|f| is_part(f));
+        for part in parts {
+            let above = |f: &TaskFile| {
+                f.dir.is_empty()
+                    || part.dir == f.dir
+                    || part.dir.starts_with(&format!("{}/", f.dir))
+            };
+            for file in files
+                .iter_mut()
+                .filter(|f| f.runner == part.runner && (part.runner == Runner::Turbo || above(f)))
+            {
+                file.targets.extend(part.targets.iter().cloned());
+                file.open |= part.open;
+            }
+        }
+        self.files = files;
     }
 
     /// The file `runner` uses in `dir`: exactly that directory (make and just do not search
@@ -261,9 +320,222 @@ fn taskfile_tasks(root: &Node, file: &mut TaskFile) {
     }
 }
 
+/// Task names of a turbo.json (`tasks`, or v1's `pipeline`; `web#build` also counts as
+/// `build` for did-you-mean) or script names of a composer.json. turbo.json may have comments;
+/// a file that does not parse (or is empty) is left open rather than reported.
+fn json_tasks(runner: Runner, text: &str, file: &mut TaskFile) {
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&strip_json_comments(text)) else {
+        file.open = true;
+        return;
+    };
+    let keys = |field: &str| -> Vec<String> {
+        json.get(field)
+            .and_then(serde_json::Value::as_object)
+            .map(|map| map.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    if runner == Runner::Composer {
+        file.targets.extend(keys("scripts"));
+        // Composer 2.5's `scripts-aliases`: `{"phpstan": ["stan", "analyze"]}`.
+        if let Some(aliases) = json.get("scripts-aliases").and_then(|a| a.as_object()) {
+            for alias in aliases.values().filter_map(|v| v.as_array()).flatten() {
+                if let Some(alias) = alias.as_str() {
+                    file.targets.insert(alias.to_string());
+                }
+            }
+        }
+        return;
+    }
+    for key in keys("tasks").into_iter().chain(keys("pipeline")) {
+        if let Some((_, task)) = key.split_once('#') {
+            file.targets.insert(task.to_string());
+        }
+        file.targets.insert(key);
+    }
+}
+
+/// `text` without `//` and `/* */` comments outside strings (JSONC, as turbo.json allows).
+fn strip_json_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                out.extend(chars.next());
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match (c, chars.peek()) {
+            ('"', _) => {
+                in_string = true;
+                out.push(c);
+            }
+            ('/', Some('/')) => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            ('/', Some('*')) => {
+                chars.next();
+                let mut previous = ' ';
+                for c in chars.by_ref() {
+                    if previous == '*' && c == '/' {
+                        break;
+                    }
+                    previous = c;
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Tasks of a Rakefile: `task :name`, `task name: deps`, `task "name"`, `multitask`, inside
+/// `namespace :db do ... end` blocks (closed by the `end` at the block's indentation);
+/// `Rake::TestTask.new(:name)`-style tasks by name. Files that load others (`import`, `load`,
+/// `require_relative`), or a task library with a default name, leave the file open.
+fn rake_tasks(text: &str, file: &mut TaskFile) {
+    let mut namespaces: Vec<(usize, String)> = Vec::new();
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let trimmed = line.trim();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        if trimmed == "end" || trimmed.starts_with("end ") {
+            if namespaces.last().is_some_and(|(at, _)| *at == indent) {
+                namespaces.pop();
+            }
+            continue;
+        }
+        if ["import ", "load ", "require_relative", "Dir.glob", "Dir["]
+            .iter()
+            .any(|k| trimmed.starts_with(k))
+        {
+            file.open = true;
+            continue;
+        }
+        if trimmed.contains("Task.new") || trimmed.contains("install_tasks") {
+            match trimmed
+                .split_once("Task.new")
+                .and_then(|(_, rest)| rake_name(rest.trim_start_matches(['(', ' '])))
+            {
+                Some(name) => {
+                    file.targets.insert(qualified(&namespaces, &name));
+                }
+                None => file.open = true,
+            }
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix("namespace") {
+            if let Some(name) = rake_name(rest.trim_start_matches(['(', ' '])) {
+                namespaces.push((indent, name));
+            }
+            continue;
+        }
+        for keyword in ["task", "multitask"] {
+            let Some(rest) = trimmed.strip_prefix(keyword) else {
+                continue;
+            };
+            if !rest.starts_with([' ', '(']) {
+                continue;
+            }
+            if let Some(name) = rake_name(rest.trim_start_matches(['(', ' '])) {
+                file.targets.insert(qualified(&namespaces, &name));
+            }
+        }
+    }
+}
+
+/// The task name at the start of `rest`: `:name`, `name:` (keyword), `"name"`, `'name'`.
+fn rake_name(rest: &str) -> Option<String> {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '.');
+    let (name, _) = if let Some(symbol) = rest.strip_prefix(':') {
+        let end = symbol
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(symbol.len());
+        (&symbol[..end], ())
+    } else if let Some(quoted) = rest.strip_prefix(['"', '\'']) {
+        let end = quoted.find(['"', '\'']).unwrap_or(0);
+        let name = &quoted[..end];
+        if !name.chars().all(is_name) {
+            return None;
+        }
+        (name, ())
+    } else {
+        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+        if !rest[end..].starts_with(':') || rest[end..].starts_with("::") {
+            return None;
+        }
+        (&rest[..end], ())
+    };
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+fn qualified(namespaces: &[(usize, String)], name: &str) -> String {
+    let mut parts: Vec<&str> = namespaces.iter().map(|(_, n)| n.as_str()).collect();
+    parts.push(name);
+    parts.join(":")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rake_tasks_in_namespaces() {
+        let mut file = TaskFile {
+            runner: Runner::Rake,
+            path: "Rakefile".into(),
+            dir: String::new(),
+            targets: BTreeSet::new(),
+            patterns: Vec::new(),
+            open: false,
+        };
+        rake_tasks("desc 'x'\ntask :build do\nend\nnamespace :db do\n  task migrate: :environment do\n    puts 1\n  end\n  task \"seed\"\nend\ntask(:test)\nRSpec::Core::RakeTask.new(:spec)\n", &mut file);
+        let names: Vec<&str> = file.targets.iter().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            vec!["build", "db:migrate", "db:seed", "spec", "test"]
+        );
+        assert!(!file.open);
+        rake_tasks("Rake::TestTask.new do |t|\nend\n", &mut file);
+        assert!(file.open);
+    }
+
+    #[test]
+    fn turbo_and_composer_json() {
+        let mut file = TaskFile {
+            runner: Runner::Turbo,
+            path: "turbo.json".into(),
+            dir: String::new(),
+            targets: BTreeSet::new(),
+            patterns: Vec::new(),
+            open: false,
+        };
+        json_tasks(
+            Runner::Turbo,
+            "{\n  // v2\n  \"tasks\": {\"build\": {}, \"web#deploy\": {\"dependsOn\": [\"//#x\"]}}\n}",
+            &mut file,
+        );
+        assert!(
+            file.has("build")
+                && file.has("web#deploy")
+                && file.has("deploy")
+                && file.has("api#build")
+        );
+        assert!(!file.has("lint") && !file.open);
+        json_tasks(Runner::Composer, "", &mut file);
+        assert!(file.open);
+    }
 
     fn make(text: &str) -> TaskFile {
         let mut file = TaskFile {

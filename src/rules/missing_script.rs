@@ -20,6 +20,16 @@ declare_rule! {
     /// the script must exist somewhere. `pnpm x` and `yarn x` may also run a dependency's binary, so a
     /// word naming a dependency is not reported. `--if-present` turns the check off.
     ///
+    /// Other script runners are checked the same way: turbo tasks (`turbo run x`, `turbo x`,
+    /// `pnpm turbo x`, `turbo run web#x`) against turbo.json's `tasks` (or v1 `pipeline`,
+    /// package turbo.json files included; a task also defined as a package script counts),
+    /// and composer scripts (`composer run-script x`, `composer run x`) against composer.json.
+    /// Where the name may be something else, only a near miss (one edit from a defined name)
+    /// is reported: `composer x` (Composer accepts abbreviations of its own commands) and
+    /// `uv run x` / `poetry run x` (any installed program), checked against the console
+    /// scripts of pyproject.toml (`[project.scripts]`, `[tool.poetry.scripts]`). An empty or
+    /// unreadable manifest keeps the check silent.
+    ///
     /// ## Why is this bad?
     /// Scripts get renamed and runbooks do not follow. The step fails with
     /// `ERR_PNPM_NO_SCRIPT` in the middle of a deploy, and the reader has to guess which
@@ -32,6 +42,10 @@ declare_rule! {
     ///
     /// ```markdown
     /// kubectl exec deploy/web -- npm run cache:warm   # no package defines cache:warm
+    /// ```
+    ///
+    /// ```markdown
+    /// uv run shop-admn sync   # pyproject.toml declares shop-admin
     /// ```
     ///
     /// Use instead (the script package.json defines):
@@ -47,6 +61,8 @@ declare_rule! {
 
 impl MissingScript {
     fn run(&self, cx: &mut Cx<'_, '_>) {
+        // turbo tasks, composer scripts and `uv run`/`poetry run` console scripts.
+        super::missing_make_target::check_task_runs(cx, true);
         let node = &cx.project.node;
         if node.packages.is_empty() && node.others.is_empty() {
             return;

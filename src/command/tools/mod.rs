@@ -9,6 +9,7 @@ mod builtins;
 mod bun;
 mod cf;
 mod compose;
+mod composer;
 mod docker;
 mod doppler;
 mod endpoint;
@@ -26,8 +27,10 @@ mod npm;
 mod package_manager;
 mod pip;
 mod pnpm;
+mod project_script;
 mod psql;
 mod railway;
+mod rake;
 mod redis;
 mod render;
 mod secrets;
@@ -35,6 +38,7 @@ mod ssh;
 mod task;
 mod task_runner;
 mod terraform;
+mod turbo;
 mod vercel;
 mod yarn;
 
@@ -113,6 +117,9 @@ pub(super) fn understand(invocation: &mut Invocation) {
         "make" | "gmake" => invocation.tasks = make::task_run(&invocation.words),
         "just" => invocation.tasks = just::task_run(&invocation.words),
         "task" => invocation.tasks = task::task_run(&invocation.words),
+        "turbo" => invocation.tasks = turbo::task_run(&invocation.words),
+        "composer" => invocation.tasks = composer::task_run(&invocation.words),
+        "rake" => invocation.tasks = rake::task_run(&invocation.words),
         "docker" | "podman" | "docker-compose" | "podman-compose" => docker::understand(invocation),
         "kubectl" | "oc" => kubectl::understand(invocation),
         "psql" | "mysql" | "sqlite3" | "mariadb" | "cockroach" => {
@@ -138,6 +145,9 @@ pub(super) fn understand(invocation: &mut Invocation) {
         "doppler" => doppler::understand(invocation),
         "aws" => aws::understand(invocation),
         _ => {}
+    }
+    if invocation.tasks.is_none() {
+        invocation.tasks = project_script::task_run(&invocation.launchers, &invocation.words);
     }
     interpreters::understand(invocation);
     files::understand(invocation);

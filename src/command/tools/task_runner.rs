@@ -1,6 +1,8 @@
-//! What make, just and task command lines run: targets (recipes, tasks), from which directory
-//! (`-C`, `-d`) and file (`-f`, `--justfile`, `--taskfile`). Each runner's options are in
-//! `make.rs`, `just.rs` and `task.rs`.
+//! What make, just, task, turbo, composer and rake command lines run: targets (recipes,
+//! tasks, scripts), from which directory (`-C`, `-d`) and file (`-f`, `--justfile`,
+//! `--taskfile`). Each runner's options are in its own file (`make.rs`, `just.rs`, `task.rs`,
+//! `turbo.rs`, `composer.rs`, `rake.rs`); `uv run NAME` and `poetry run NAME` are in
+//! `project_script.rs`.
 
 use crate::command::shell::Word;
 
@@ -13,6 +15,16 @@ pub enum Runner {
     Just,
     /// `task` (go-task).
     Task,
+    /// `turbo run` (Turborepo): tasks of turbo.json.
+    Turbo,
+    /// `composer run-script`: scripts of composer.json.
+    Composer,
+    /// `rake`: tasks of a Rakefile and `*.rake` files.
+    Rake,
+    /// `uv run NAME`: a console script of pyproject.toml (or any installed program).
+    Uv,
+    /// `poetry run NAME`: likewise.
+    Poetry,
 }
 
 impl Runner {
@@ -22,7 +34,31 @@ impl Runner {
             Runner::Make => "make",
             Runner::Just => "just",
             Runner::Task => "task",
+            Runner::Turbo => "turbo",
+            Runner::Composer => "composer",
+            Runner::Rake => "rake",
+            Runner::Uv => "uv",
+            Runner::Poetry => "poetry",
         }
+    }
+
+    /// What it calls the things it runs: "target", "recipe", "task", "script".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Runner::Make => "target",
+            Runner::Just => "recipe",
+            Runner::Task | Runner::Turbo | Runner::Rake => "task",
+            Runner::Composer | Runner::Uv | Runner::Poetry => "script",
+        }
+    }
+
+    /// True for the runners of package scripts (reported by missing-script; the others by
+    /// missing-make-target).
+    pub fn runs_scripts(self) -> bool {
+        matches!(
+            self,
+            Runner::Turbo | Runner::Composer | Runner::Uv | Runner::Poetry
+        )
     }
 }
 
@@ -37,6 +73,10 @@ pub struct TaskRun {
     pub file: Option<String>,
     /// The targets, recipes or tasks named.
     pub targets: Vec<Word>,
+    /// True when a name may also be something other than a task of the file (`composer X`
+    /// may abbreviate a built-in command, `uv run X` runs any installed program): only a
+    /// name one edit away from a defined one is a mistake.
+    pub typos_only: bool,
 }
 
 /// A runner's options.
@@ -62,6 +102,7 @@ pub(super) fn task_run(options: &Options, words: &[Word]) -> Option<TaskRun> {
         dir: None,
         file: None,
         targets: Vec::new(),
+        typos_only: false,
     };
     let mut i = 0;
     while i < args.len() {

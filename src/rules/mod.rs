@@ -461,6 +461,7 @@ register_rules! {
     compose_exec_tty::ComposeExecTty,
     unpublished_port::UnpublishedPort,
     unknown_kubernetes_object::UnknownKubernetesObject,
+    unknown_workflow::UnknownWorkflow,
     missing_make_target::MissingMakeTarget,
     missing_file::MissingFile,
     broken_link::BrokenLink,

@@ -19,9 +19,9 @@ declare_rule! {
     /// not one the item creates) or, with a directory, of a list item (`2. Post the update
     /// using `docs/templates/comms.md``; a path whose end names one repository file, such as
     /// a chart's `templates/canary.yaml`, is that file); and, where the repository has a
-    /// `.github/workflows` directory, a workflow file named in inline code
-    /// (`.github/workflows/cd-prod.yml`, or a bare `cd-dev.yml` on a line that says
-    /// "workflow" and that no repository file is named). Paths are taken from the command's `cd` directory; without
+    /// `.github/workflows` directory, a workflow file named in inline code: a path under
+    /// .github/workflows, or a bare YAML file name on a line that says "workflow" and that
+    /// no repository file has. Paths are taken from the command's `cd` directory; without
     /// one, from the runbook's directory or the repository root. The help offers the
     /// repository's closest paths, best first: the same file name elsewhere
     /// (`scripts/smoke.sh` → `tools/qa/smoke.sh`), or a close name of the same kind.

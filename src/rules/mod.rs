@@ -462,6 +462,7 @@ register_rules! {
     unpublished_port::UnpublishedPort,
     unknown_kubernetes_object::UnknownKubernetesObject,
     unknown_workflow::UnknownWorkflow,
+    unknown_app::UnknownApp,
     missing_make_target::MissingMakeTarget,
     missing_file::MissingFile,
     broken_link::BrokenLink,

@@ -136,6 +136,7 @@ pub(super) fn understand(invocation: &mut Invocation) {
         "vercel" => vercel::understand(invocation),
         "gh" => gh::understand(invocation),
         "act" => gh::act(invocation),
+        "cf" => cf::understand(invocation),
         "doppler" => doppler::understand(invocation),
         "aws" => aws::understand(invocation),
         _ => {}

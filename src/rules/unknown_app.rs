@@ -10,7 +10,10 @@ declare_rule! {
     /// the app of `fly ... -a NAME` (`--app`) against the `app` of `fly.toml` and every
     /// `fly.*.toml` (staging and production apps both count); the app of `cf push|restart|
     /// logs|scale|ssh|... APP` against the `applications` of Cloud Foundry `manifest.yml`
-    /// files; and the process types of `heroku ps:scale TYPE=N` and `heroku ps:restart|
+    /// files. An account holds apps no manifest here declares (a Fly Postgres app, another
+    /// repository's service), so an app name is judged only when it is a near miss of a
+    /// declared one, except for `cf push APP` against a manifest of several apps (cf
+    /// refuses a name the manifest lacks). And the process types of `heroku ps:scale TYPE=N` and `heroku ps:restart|
     /// ps:stop TYPE` against the Procfile. `heroku run TYPE` is not checked: it runs a
     /// command (`heroku run rails console`), not a process type.
     ///
@@ -70,7 +73,7 @@ impl UnknownApp {
                     Platform::Fly => {
                         if let Some(app) = &run.app {
                             if platform.fly_complete {
-                                check_app(cx, app, &platform.fly_apps, "Fly app", &created);
+                                check_app(cx, app, &platform.fly_apps, "Fly app", &created, true);
                             }
                         }
                     }
@@ -85,6 +88,7 @@ impl UnknownApp {
                                     &platform.cf_apps,
                                     "Cloud Foundry app",
                                     &created,
+                                    !pushes,
                                 );
                             }
                         }
@@ -133,6 +137,7 @@ fn check_app(
     declared: &BTreeMap<String, String>,
     what: &str,
     created: &BTreeSet<String>,
+    near_only: bool,
 ) {
     let name = app.text.as_str();
     if declared.is_empty()
@@ -143,6 +148,11 @@ fn check_app(
         return;
     }
     let names: Vec<&str> = declared.keys().map(String::as_str).collect();
+    // An account holds apps no manifest of this repository declares (a Fly Postgres app,
+    // another repository's service): only a near miss of a declared name is judged.
+    if near_only && crate::fix::closest(name, &names).is_none() {
+        return;
+    }
     let files: BTreeSet<&str> = declared.values().map(String::as_str).collect();
     let files: Vec<&str> = files.into_iter().collect();
     let listed: Vec<String> = declared

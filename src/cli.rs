@@ -450,7 +450,7 @@ fn check(args: CheckArgs) -> ExitCode {
         match crate::changed::changed_paths(&base, revision, &paths) {
             // Nothing changed: lint nothing (an empty list would mean "everything").
             Ok(changed) if changed.is_empty() => {
-                return finish_check(&args, CheckResult::default(), started)
+                return finish_check(&args, CheckResult::default(), started, Written::No)
             }
             Ok(changed) => paths = changed,
             Err(error) => return failed_run(&args, engine::ToolError::Usage(error), started),
@@ -477,6 +477,17 @@ fn check(args: CheckArgs) -> ExitCode {
         selection: selection(&args),
         stdin,
     };
+    // A plain report to stdout is written as the files are linted, in path order: memory
+    // holds a handful of files, not the run. Fixes, baselines and `--output` (all or
+    // nothing) need every finding first.
+    let streams = args.output.is_none()
+        && !args.fix
+        && !args.diff
+        && args.baseline.is_none()
+        && args.write_baseline.is_none();
+    if streams {
+        return check_streaming(&args, &options, started);
+    }
     let mut result = match engine::check(&options) {
         Ok(result) => result,
         Err(error) => return failed_run(&args, error, started),
@@ -487,7 +498,144 @@ fn check(args: CheckArgs) -> ExitCode {
     if args.fix {
         write_fixes(&args, &mut result);
     }
-    finish_check(&args, result, started)
+    finish_check(&args, result, started, Written::No)
+}
+
+/// What of the report was written while the files were linted.
+enum Written {
+    /// Nothing: `finish_check` renders it.
+    No,
+    /// All of it (human, concise, GitHub), with how the writing went.
+    Report(std::io::Result<()>),
+    /// Nothing yet, but SARIF's fingerprints per file were taken while the texts were at
+    /// hand, so the texts could go.
+    Fingerprints(Vec<Vec<String>>),
+}
+
+/// A check whose report goes to stdout: the human, concise and GitHub reports are written file
+/// by file as the engine hands them over, keeping of each finding only what the totals and
+/// the exit status need; JSON, SARIF and JUnit, whose headers hold totals, are written at the
+/// end from findings without their texts.
+fn check_streaming(args: &CheckArgs, options: &CheckOptions, started: Instant) -> ExitCode {
+    let format = args.format;
+    let color = use_color(args.color, std::io::stdout().is_terminal(), |name| {
+        std::env::var_os(name)
+    });
+    let sarif = format == Format::Sarif;
+    let json = format == Format::Json;
+    let per_file = |mut file: engine::FileFindings| {
+        let text = if json {
+            Some(report::json::file_entries(&file))
+        } else {
+            report::render_file(&file, format, color)
+        };
+        let prints = sarif.then(|| report::fingerprint::fingerprints(&file));
+        if text.is_some() {
+            keep_totals_only(&mut file);
+        }
+        if text.is_some() || sarif {
+            file.source = std::sync::Arc::from("");
+        }
+        (text, prints, file)
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut written: std::io::Result<()> = Ok(());
+    // JSON's entries wait in a spool file until the totals of its header are known.
+    let mut spool = match json.then(crate::fsio::spool).transpose() {
+        Ok(spool) => spool.map(|file| std::io::BufWriter::with_capacity(1 << 16, file)),
+        Err(error) => {
+            let error = engine::ToolError::Io {
+                path: "temporary file".to_string(),
+                message: error.to_string(),
+            };
+            return failed_run(args, error, started);
+        }
+    };
+    let mut spooled_any = false;
+    let mut files = Vec::new();
+    let mut prints = Vec::new();
+    let mut emit = |(text, print, file): (Option<String>, Option<Vec<String>>, _)| {
+        match (text, &mut spool) {
+            (Some(text), Some(spool)) if !text.is_empty() => {
+                if let Ok(()) = written {
+                    let separator: &[u8] = if spooled_any { b",\n" } else { b"" };
+                    written = spool
+                        .write_all(separator)
+                        .and_then(|()| spool.write_all(text.as_bytes()));
+                }
+                spooled_any = true;
+            }
+            (Some(text), None) => {
+                if let Ok(()) = written {
+                    written = out.write_all(text.as_bytes());
+                }
+            }
+            _ => {}
+        }
+        prints.extend(print);
+        files.push(file);
+    };
+    let mut progress = crate::progress::Progress::start(format, args.quiet, started);
+    let outcome = engine::check_streaming(options, &per_file, &mut emit, &mut |done, total| {
+        progress.update(done, total)
+    });
+    drop(progress);
+    let mut result = match outcome {
+        Ok(result) => result,
+        Err(error) => return failed_run(args, error, started),
+    };
+    result.files = files;
+    let written = match format {
+        Format::Human | Format::Concise | Format::Github => {
+            Written::Report(written.and_then(|()| out.flush()))
+        }
+        Format::Json => {
+            // The report: its header with the totals, then the spooled entries.
+            let report = written
+                .and_then(|()| {
+                    spool
+                        .take()
+                        .map(|s| s.into_inner())
+                        .transpose()
+                        .map_err(|e| e.into_error())
+                })
+                .and_then(|file| {
+                    let mut file = file.expect("JSON runs have a spool");
+                    use std::io::Seek;
+                    file.rewind()?;
+                    report::json::write_around(
+                        &result,
+                        &mut std::io::BufReader::new(file),
+                        spooled_any,
+                        &mut out,
+                    )
+                })
+                .and_then(|()| out.flush());
+            Written::Report(report)
+        }
+        Format::Sarif => Written::Fingerprints(prints),
+        Format::Junit => Written::No,
+    };
+    drop(out);
+    finish_check(args, result, started, written)
+}
+
+/// Drops what only the report reads from a finding already written (texts, edits), keeping
+/// its rule, severity and fix applicability for the totals, `--statistics` and the exit
+/// status.
+fn keep_totals_only(file: &mut engine::FileFindings) {
+    for finding in &mut file.findings {
+        finding.message = String::new();
+        finding.label = None;
+        finding.help = None;
+        finding.fix_locations = Vec::new();
+        finding.checked = None;
+        if let Some(fix) = &mut finding.fix {
+            fix.description = String::new();
+            fix.edits = Vec::new();
+        }
+    }
 }
 
 /// A run that failed before it could report findings (an unknown rule id, an unreadable
@@ -662,7 +810,12 @@ fn note(args: &CheckArgs, text: String) {
 }
 
 /// Baseline, rendering, output file, statistics, summary and exit status of a check.
-fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> ExitCode {
+fn finish_check(
+    args: &CheckArgs,
+    mut result: CheckResult,
+    started: Instant,
+    written: Written,
+) -> ExitCode {
     let base = std::env::current_dir().unwrap_or_default();
     let mut baselined = 0;
     if let Some(path) = &args.write_baseline {
@@ -707,17 +860,30 @@ fn finish_check(args: &CheckArgs, mut result: CheckResult, started: Instant) -> 
         rules: rules::docs(),
         ..report::RenderOptions::for_base(&base)
     };
-    let rendered = report::render(&result, args.format, &options);
-    let status = match &args.output {
+    let status = match (&args.output, written) {
+        (_, Written::Report(written)) => output_status(written),
         // All or nothing: a full disk or a concurrent run never leaves half a report.
-        Some(path) => match crate::fsio::write_atomic(path, rendered.as_bytes()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("error: cannot write {}: {error}", path.display());
-                ExitCode::from(exit::FAILURE)
+        (Some(path), _) => {
+            let rendered = report::render(&result, args.format, &options);
+            match crate::fsio::write_atomic(path, rendered.as_bytes()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: cannot write {}: {error}", path.display());
+                    ExitCode::from(exit::FAILURE)
+                }
             }
-        },
-        None => print(&rendered),
+        }
+        (None, written) => {
+            let prints = match &written {
+                Written::Fingerprints(prints) => Some(prints.as_slice()),
+                _ => None,
+            };
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            output_status(
+                report::write(&result, args.format, &options, prints, &mut out)
+                    .and_then(|()| out.flush()),
+            )
+        }
     };
     if args.statistics {
         eprint!("{}", report::statistics::render(&result));
@@ -828,10 +994,17 @@ fn fixable_note(result: &CheckResult, fixed: bool) -> Option<String> {
 /// Writes to stdout; a closed pipe (`| head`) is a quiet success, other errors exit 2.
 fn print(text: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
+    output_status(
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|_| stdout.flush()),
+    )
+}
+
+/// The status of writing the report to stdout: a closed pipe (`| head`) is a quiet success,
+/// other errors exit 2.
+fn output_status(written: std::io::Result<()>) -> ExitCode {
+    match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(error) => {

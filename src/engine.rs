@@ -256,16 +256,189 @@ pub struct Fixed {
 /// Runs the check. A broken config is fatal (`Err`); unreadable files are collected in
 /// [`CheckResult::errors`] while the other files are still linted.
 pub fn check(options: &CheckOptions) -> Result<CheckResult, ToolError> {
+    let mut files = Vec::new();
+    let mut result = check_streaming(
+        options,
+        &|file| file,
+        &mut |file| files.push(file),
+        &mut |_, _| {},
+    )?;
+    result.files = files;
+    Ok(result)
+}
+
+/// Runs the check and hands each file's findings over as soon as the files before it (by
+/// path) are done, so a report can be written while the rest is still being linted and no
+/// whole-run buffer is needed. `per_file` runs on the worker that linted the file (render it
+/// there, in parallel); `emit` gets the results one at a time, sorted by path whatever the
+/// thread count, with the projects' broken manifests in their places; `progress` gets
+/// (files done, files to lint) after each file. The returned result has everything but
+/// [`CheckResult::files`].
+pub fn check_streaming<R: Send>(
+    options: &CheckOptions,
+    per_file: &(dyn Fn(FileFindings) -> R + Sync),
+    emit: &mut dyn FnMut(R),
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<CheckResult, ToolError> {
     // Always a pool of our own: its threads get a stack deep enough for pathological
     // nesting (see `robust::WORKER_STACK_BYTES`), and `--threads` sizes it.
     let pool = crate::robust::thread_pool(options.threads).map_err(|message| ToolError::Io {
         path: "thread pool".to_string(),
         message,
     })?;
-    pool.install(|| check_in_pool(options))
+    let plan = pool.install(|| check_in_pool(options))?;
+    Ok(lint_in_order(
+        &pool, options, plan, per_file, emit, progress,
+    ))
 }
 
-fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
+/// A file to lint: its project (an index into [`Plan::projects`]), where it is, its path from
+/// the project root and as shown.
+struct Job {
+    project: usize,
+    file: PathBuf,
+    relative: String,
+    display: String,
+}
+
+/// Everything decided before linting: the projects, the files, and the result so far.
+struct Plan {
+    result: CheckResult,
+    projects: Vec<Project>,
+    jobs: Vec<Job>,
+    /// The projects' broken manifests as findings, sorted by path, duplicates dropped.
+    manifests: Vec<FileFindings>,
+}
+
+/// What became of one job, as the workers hand it to the writer.
+enum Done<R> {
+    Linted {
+        note: Option<String>,
+        file: Option<R>,
+    },
+    Skipped(String),
+    Failed(ToolError),
+}
+
+/// Lints the plan's files in parallel and hands them to `emit` in path order. Workers take
+/// files in that order (one shared counter rather than rayon's split halves), so the files
+/// waiting for an earlier one are few and the memory held is a handful of files, not the run.
+fn lint_in_order<R: Send>(
+    pool: &rayon::ThreadPool,
+    options: &CheckOptions,
+    plan: Plan,
+    per_file: &(dyn Fn(FileFindings) -> R + Sync),
+    emit: &mut dyn FnMut(R),
+    progress: &mut dyn FnMut(usize, usize),
+) -> CheckResult {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let Plan {
+        mut result,
+        projects,
+        jobs,
+        manifests,
+    } = plan;
+    let total = jobs.len();
+    // Output order: by display path (a stable sort: ties keep the walk's order).
+    let mut order: Vec<usize> = (0..total).collect();
+    order.sort_by(|&a, &b| jobs[a].display.cmp(&jobs[b].display));
+    let next = AtomicUsize::new(0);
+    let (sender, receiver) = crossbeam_channel::unbounded::<(usize, Done<R>)>();
+    // Notes and errors keep the walk's order, as they are printed after the report.
+    let mut notes: Vec<(usize, String)> = Vec::new();
+    let mut failures: Vec<(usize, ToolError)> = Vec::new();
+    let mut skipped = 0;
+    pool.in_place_scope(|scope| {
+        for _ in 0..pool.current_num_threads().max(1) {
+            let sender = sender.clone();
+            let (jobs, order, projects, next) = (&jobs, &order, &projects, &next);
+            scope.spawn(move |_| loop {
+                let position = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = order.get(position).map(|&i| &jobs[i]) else {
+                    break;
+                };
+                let project = &projects[job.project];
+                let limit = options
+                    .max_file_size
+                    .or(project.settings.max_file_size)
+                    .unwrap_or(DEFAULT_MAX_FILE_BYTES);
+                let given = options
+                    .stdin
+                    .as_ref()
+                    .filter(|doc| doc.path == job.file)
+                    .map(|doc| doc.text.clone());
+                let how = HowToLint {
+                    base: &options.base,
+                    max_bytes: limit,
+                    mode: options.fix,
+                    keep_source: !options.drop_source,
+                };
+                let done = match lint_file(project, &job.file, &job.relative, &how, given) {
+                    FileOutcome::Linted(findings, note) => {
+                        let keep = !findings.findings.is_empty() || findings.fixed.is_some();
+                        Done::Linted {
+                            note,
+                            file: keep.then(|| per_file(findings)),
+                        }
+                    }
+                    FileOutcome::Skipped(note) => Done::Skipped(note),
+                    FileOutcome::Failed(error) => Done::Failed(error),
+                };
+                if sender.send((position, done)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(sender);
+        // Results that came before an earlier file finished, by position.
+        let mut waiting: BTreeMap<usize, Done<R>> = BTreeMap::new();
+        let mut written = 0;
+        let mut manifests = manifests.into_iter().peekable();
+        for (position, done) in receiver.iter() {
+            waiting.insert(position, done);
+            while let Some(done) = waiting.remove(&written) {
+                let index = order[written];
+                // A broken manifest sorts before the runbooks after it (after an equal path).
+                while let Some(manifest) = manifests.next_if(|m| m.path < jobs[index].display) {
+                    emit(per_file(manifest));
+                }
+                match done {
+                    Done::Linted { note, file } => {
+                        notes.extend(note.map(|n| (index, n)));
+                        if let Some(file) = file {
+                            emit(file);
+                        }
+                    }
+                    Done::Skipped(note) => {
+                        skipped += 1;
+                        notes.push((index, note));
+                    }
+                    Done::Failed(error) => failures.push((index, error)),
+                }
+                written += 1;
+                progress(written, total);
+            }
+        }
+        for manifest in manifests {
+            emit(per_file(manifest));
+        }
+    });
+    // Skipped files were not linted.
+    result.files_checked = total - skipped;
+    notes.sort_by_key(|(index, _)| *index);
+    result
+        .warnings
+        .extend(notes.into_iter().map(|(_, note)| note));
+    failures.sort_by_key(|(index, _)| *index);
+    result
+        .errors
+        .extend(failures.into_iter().map(|(_, error)| error));
+    result.errors.dedup();
+    result
+}
+
+/// Discovers the files and loads their projects (phases 1 and 2 of a check).
+fn check_in_pool(options: &CheckOptions) -> Result<Plan, ToolError> {
     let known = rules::known_rules();
     let mut result = CheckResult::default();
 
@@ -435,10 +608,11 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         }
     }
 
-    // 3. Lint every selected file in parallel.
-    let mut jobs: Vec<(&Project, PathBuf, String)> = Vec::new();
-    for (root, files) in &by_root {
-        let Some(project) = projects.get(root).filter(|p| p.loaded) else {
+    // 3. The files to lint, each with its project.
+    let projects: Vec<(PathBuf, Project)> = projects.into_iter().collect();
+    let mut jobs: Vec<Job> = Vec::new();
+    for (index, (root, project)) in projects.iter().enumerate() {
+        let Some(files) = by_root.get(root).filter(|_| project.loaded) else {
             continue;
         };
         let before = jobs.len();
@@ -454,7 +628,12 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 project.settings.selects(&relative)
             };
             if selected {
-                jobs.push((project, file.clone(), relative));
+                jobs.push(Job {
+                    project: index,
+                    display: display_path(&options.base, file),
+                    file: file.clone(),
+                    relative,
+                });
             }
         }
         let config = match &project.settings.path {
@@ -469,51 +648,9 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
         ));
     }
     result.files_checked = jobs.len();
-    let outcomes: Vec<FileOutcome> = jobs
-        .par_iter()
-        .map(|(project, file, relative)| {
-            let limit = options
-                .max_file_size
-                .or(project.settings.max_file_size)
-                .unwrap_or(DEFAULT_MAX_FILE_BYTES);
-            let given = options
-                .stdin
-                .as_ref()
-                .filter(|doc| doc.path == *file)
-                .map(|doc| doc.text.clone());
-            let mut outcome = lint_file(
-                project,
-                file,
-                relative,
-                &options.base,
-                limit,
-                options.fix,
-                given,
-            );
-            if let (true, FileOutcome::Linted(findings, _)) = (options.drop_source, &mut outcome) {
-                findings.source = Arc::from("");
-            }
-            outcome
-        })
-        .collect();
-    for outcome in outcomes {
-        match outcome {
-            FileOutcome::Linted(findings, note) => {
-                result.warnings.extend(note);
-                if !findings.findings.is_empty() || findings.fixed.is_some() {
-                    result.files.push(findings);
-                }
-            }
-            FileOutcome::Skipped(note) => {
-                // Skipped files were not linted.
-                result.files_checked -= 1;
-                result.warnings.push(note);
-            }
-            FileOutcome::Failed(error) => result.errors.push(error),
-        }
-    }
 
     // 4. Broken manifests, reported once per project.
+    let mut manifests: Vec<FileFindings> = Vec::new();
     for (root, project) in &projects {
         for problem in &project.facts.problems {
             let Some(severity) =
@@ -530,7 +667,7 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
                 std::borrow::Cow::Owned(masked) => Arc::from(masked),
             };
             let index = LineIndex::new(&source);
-            result.files.push(FileFindings {
+            manifests.push(FileFindings {
                 path: display_path(&options.base, &root.join(&problem.path)),
                 findings: vec![Finding {
                     rule: "invalid-manifest".to_string(),
@@ -552,14 +689,21 @@ fn check_in_pool(options: &CheckOptions) -> Result<CheckResult, ToolError> {
             });
         }
     }
-
-    result.errors.dedup();
-    result.files.sort_by(|a, b| a.path.cmp(&b.path));
+    manifests.sort_by(|a, b| a.path.cmp(&b.path));
     // The same manifest problem can be reached from two roots; report it once.
-    result
-        .files
-        .dedup_by(|a, b| a.path == b.path && a.findings == b.findings);
-    Ok(result)
+    manifests.dedup_by(|a, b| a.path == b.path && a.findings == b.findings);
+    if options.drop_source {
+        // Reports that never print text need none of it.
+        for manifest in &mut manifests {
+            manifest.source = Arc::from("");
+        }
+    }
+    Ok(Plan {
+        result,
+        projects: projects.into_iter().map(|(_, project)| project).collect(),
+        jobs,
+        manifests,
+    })
 }
 
 /// `--select`/`--extend-select`/`--ignore` ids must name a rule or pack entry: built in, or
@@ -609,15 +753,31 @@ enum FileOutcome {
     Failed(ToolError),
 }
 
+/// What every file of a run is linted with.
+#[derive(Clone, Copy)]
+struct HowToLint<'a> {
+    /// Display paths are relative to it.
+    base: &'a Path,
+    /// Larger files are skipped.
+    max_bytes: u64,
+    mode: FixMode,
+    /// Keep the text in [`FileFindings::source`] (reports that show source lines).
+    keep_source: bool,
+}
+
 fn lint_file(
     project: &Project,
     file: &Path,
     relative: &str,
-    base: &Path,
-    max_bytes: u64,
-    mode: FixMode,
+    how: &HowToLint<'_>,
     given: Option<crate::robust::Text>,
 ) -> FileOutcome {
+    let HowToLint {
+        base,
+        max_bytes,
+        mode,
+        keep_source,
+    } = *how;
     let display = display_path(base, file);
     let Some(root) = &project.contained else {
         return FileOutcome::Failed(ToolError::Io {
@@ -684,10 +844,11 @@ fn lint_file(
             })
         }
     };
-    // Only files with findings keep their text (for rendering), so memory stays bounded by
-    // the findings, not by the size of the tree. Secrets are masked in the text every report
-    // format prints from (same byte length), by span after detection.
-    let source: Arc<str> = if findings.is_empty() {
+    // Only files with findings keep their text (for rendering), and only for reports that show
+    // it, so memory stays bounded by the findings, not by the size of the tree. Secrets are
+    // masked in the text every report format prints from (same byte length), by span after
+    // detection.
+    let source: Arc<str> = if findings.is_empty() || !keep_source {
         Arc::from("")
     } else {
         match crate::redact::Masker::new(&text).mask_source(&text) {
@@ -735,7 +896,7 @@ fn lint_source(project: &Project, source: &str, relative: &str) -> Vec<Finding> 
         Suppressions::from_document(&doc, source, &index, Some(&project.known_ids));
     // Every string built from the text is masked after detection: messages, labels and help
     // may carry a secret transformed (a heading slug in a did-you-mean).
-    let masker = crate::redact::Masker::new(source);
+    let masker = crate::redact::Masker::from_found(source, doc.secrets(source));
     let finding = |d: Diagnostic, severity: Severity| {
         let location = index.locate(source, d.span);
         // A fix that would print a secret (in JSON, SARIF, an editor) is not offered.
@@ -946,15 +1107,13 @@ mod tests {
         let mut project = Project::with_rules(Settings::default(), vec![Box::new(Fragile)]);
         project.contained = crate::fsio::Root::new(dir.path()).ok();
         let lint = |name: &str| {
-            lint_file(
-                &project,
-                &dir.path().join(name),
-                name,
-                dir.path(),
-                DEFAULT_MAX_FILE_BYTES,
-                FixMode::Off,
-                None,
-            )
+            let how = HowToLint {
+                base: dir.path(),
+                max_bytes: DEFAULT_MAX_FILE_BYTES,
+                mode: FixMode::Off,
+                keep_source: true,
+            };
+            lint_file(&project, &dir.path().join(name), name, &how, None)
         };
         match lint("bad.md") {
             FileOutcome::Failed(ToolError::Internal {

@@ -236,11 +236,35 @@ pub fn closest<'a, S: AsRef<str>>(
     if crate::suggest::suggestion_budget_left() < candidates.len().saturating_mul(2) {
         return None;
     }
+    let names: Vec<&'a str> = candidates.iter().map(AsRef::as_ref).collect();
+    // With twice the candidates left in the budget the search is never cut short (one pass
+    // here, at most one in did-you-mean), so it may be remembered.
+    let found = crate::suggest::memoized(
+        crate::suggest::MemoKind::Closest,
+        word,
+        &names,
+        names.len().saturating_mul(2),
+        || match closest_uncached(word, &names) {
+            Some((i, Applicability::Safe)) => vec![i as u32, 0],
+            Some((i, Applicability::Unsafe)) => vec![i as u32, 1],
+            None => Vec::new(),
+        },
+    );
+    match found.as_slice() {
+        [i, 0] => Some((names[*i as usize], Applicability::Safe)),
+        [i, _] => Some((names[*i as usize], Applicability::Unsafe)),
+        _ => None,
+    }
+}
+
+/// [`closest`] computed: the index of the name in `candidates`.
+fn closest_uncached(word: &str, candidates: &[&str]) -> Option<(usize, Applicability)> {
     let chars = word.chars().count();
-    let mut near: Vec<&str> = candidates
+    let mut near: Vec<(&str, usize)> = candidates
         .iter()
-        .map(AsRef::as_ref)
-        .filter(|c| {
+        .copied()
+        .enumerate()
+        .filter(|(_, c)| {
             crate::suggest::spend_suggestion_budget()
                 && *c != word
                 // One edit apart means at most one character apart in length.
@@ -248,18 +272,19 @@ pub fn closest<'a, S: AsRef<str>>(
                 && c.chars().count().abs_diff(chars) <= 1
                 && edit_distance(word, c) <= 1
         })
+        .map(|(i, c)| (c, i))
         .collect();
+    // By name, the first of equal names kept.
     near.sort_unstable();
-    near.dedup();
+    near.dedup_by(|a, b| a.0 == b.0);
     match near.as_slice() {
-        [one] if word.chars().count() >= SAFE_MIN_CHARS => Some((one, Applicability::Safe)),
-        [one] => Some((one, Applicability::Unsafe)),
+        [(_, one)] if word.chars().count() >= SAFE_MIN_CHARS => Some((*one, Applicability::Safe)),
+        [(_, one)] => Some((*one, Applicability::Unsafe)),
         [_, _, ..] => None,
-        [] => match crate::suggest::did_you_mean(word, candidates.iter().map(AsRef::as_ref))
-            .as_slice()
-        {
+        [] => match crate::suggest::did_you_mean(word, candidates.iter().copied()).as_slice() {
             [one] if edit_distance(word, one) <= 2 || abbreviates(word, one) => {
-                Some((one, Applicability::Unsafe))
+                let index = candidates.iter().position(|c| c == one)?;
+                Some((index, Applicability::Unsafe))
             }
             _ => None,
         },

@@ -259,6 +259,12 @@ pub fn create_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     file.write_all(bytes)
 }
 
+/// An anonymous temporary file, gone when dropped (on Unix it never has a name others could
+/// open): a report too large to hold in memory is spooled there before it is written out.
+pub fn spool() -> std::io::Result<std::fs::File> {
+    tempfile::tempfile()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,6 +25,7 @@ pub mod fsio;
 pub mod init;
 pub mod manifests;
 pub mod paths;
+pub mod progress;
 pub mod redact;
 pub mod report;
 pub mod robust;

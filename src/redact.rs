@@ -435,7 +435,11 @@ pub struct Masker {
 impl Masker {
     /// Finds the secrets of `text`.
     pub fn new(text: &str) -> Masker {
-        let found = find_secrets(text);
+        Masker::from_found(text, &find_secrets(text))
+    }
+
+    /// The masker of `text` whose secrets [`find_secrets`] already found.
+    pub fn from_found(text: &str, found: &[FoundSecret]) -> Masker {
         let mut secrets: Vec<String> = found
             .iter()
             .filter(|f| f.reported)
@@ -509,20 +513,7 @@ const SHOWN_CHARS: usize = 60;
 /// control characters escaped (no terminal escape sequences, one line), at most 60 characters.
 /// A config that is really `/proc/self/environ` must not be printed by its own error.
 pub fn shown(value: &str) -> String {
-    let masked = redact(value);
-    let mut out = String::new();
-    for (count, c) in masked.chars().enumerate() {
-        if count == SHOWN_CHARS {
-            out.push_str("...");
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    printable(value, SHOWN_CHARS)
 }
 
 /// Most characters of an error message built around such values.
@@ -531,10 +522,15 @@ const SHOWN_MESSAGE_CHARS: usize = 300;
 /// An error message that may quote a file's content (a TOML parser's "invalid type: string
 /// ..."), as printed: secrets masked, control characters escaped, at most 300 characters.
 pub fn shown_message(message: &str) -> String {
-    let masked = redact(message);
+    printable(message, SHOWN_MESSAGE_CHARS)
+}
+
+/// `text` with its secrets masked and control characters escaped, cut at `limit` characters.
+fn printable(text: &str, limit: usize) -> String {
+    let masked = redact(text);
     let mut out = String::new();
     for (count, c) in masked.chars().enumerate() {
-        if count == SHOWN_MESSAGE_CHARS {
+        if count == limit {
             out.push_str("...");
             break;
         }

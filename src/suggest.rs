@@ -39,16 +39,135 @@ pub fn spend_suggestion_budget() -> bool {
     })
 }
 
+/// What a memoized computation is (its results are not interchangeable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoKind {
+    /// [`did_you_mean`].
+    DidYouMean,
+    /// `fix::closest`.
+    Closest,
+}
+
+/// One remembered computation: its inputs, its result and the budget it spent.
+struct MemoEntry {
+    kind: MemoKind,
+    word: Box<str>,
+    candidates: Box<[Box<str>]>,
+    result: Vec<u32>,
+    spent: usize,
+}
+
+/// Entries a thread remembers before it starts over (a bound on memory, not a tuning knob).
+const MEMO_ENTRIES: usize = 8192;
+
+thread_local! {
+    /// Did-you-means already worked out on this thread, by a hash of their inputs: the same
+    /// misspelt script against the same package comes back in file after file.
+    static MEMO: std::cell::RefCell<std::collections::HashMap<u64, Vec<MemoEntry>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn memo_hash(kind: MemoKind, word: &str, candidates: &[&str]) -> u64 {
+    // FNV-1a: short strings, no DoS concern (the inputs are the user's own files).
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ kind as u64;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        hash = (hash ^ 0xff).wrapping_mul(0x0100_0000_01b3);
+    };
+    eat(word.as_bytes());
+    for candidate in candidates {
+        eat(candidate.as_bytes());
+    }
+    hash
+}
+
+/// `compute` (a did-you-mean of `word` among `candidates`, encoded as numbers), remembered:
+/// the same inputs give the same result and spend the same budget, so a remembered answer is
+/// exactly the computed one. Only used when `budget_needed` is left, the most the computation
+/// can spend: then the budget never cuts it short and its result depends on the inputs alone.
+pub fn memoized(
+    kind: MemoKind,
+    word: &str,
+    candidates: &[&str],
+    budget_needed: usize,
+    compute: impl FnOnce() -> Vec<u32>,
+) -> Vec<u32> {
+    if suggestion_budget_left() < budget_needed {
+        return compute();
+    }
+    let hash = memo_hash(kind, word, candidates);
+    let same = |entry: &MemoEntry| {
+        entry.kind == kind
+            && &*entry.word == word
+            && entry.candidates.len() == candidates.len()
+            && entry
+                .candidates
+                .iter()
+                .zip(candidates)
+                .all(|(a, b)| &**a == *b)
+    };
+    let hit = MEMO.with(|memo| {
+        memo.borrow()
+            .get(&hash)
+            .and_then(|entries| entries.iter().find(|e| same(e)))
+            .map(|e| (e.result.clone(), e.spent))
+    });
+    if let Some((result, spent)) = hit {
+        SUGGESTION_BUDGET.with(|budget| budget.set(budget.get().saturating_sub(spent)));
+        return result;
+    }
+    let before = suggestion_budget_left();
+    let result = compute();
+    let spent = before - suggestion_budget_left();
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= MEMO_ENTRIES {
+            memo.clear();
+        }
+        memo.entry(hash).or_default().push(MemoEntry {
+            kind,
+            word: word.into(),
+            candidates: candidates.iter().map(|c| Box::from(*c)).collect(),
+            result: result.clone(),
+            spent,
+        });
+    });
+    result
+}
+
 /// The closest candidates to `word` by edit distance, best first, for "did you mean".
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     if word.len() > SUGGESTION_MAX_BYTES {
         return Vec::new();
     }
-    let mut scored: Vec<(f64, &str)> = candidates
-        .into_iter()
-        .filter(|c| *c != word && c.len() <= SUGGESTION_MAX_BYTES)
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    // Each candidate compared costs one unit of the budget.
+    let compared = candidates
+        .iter()
+        .filter(|c| **c != word && c.len() <= SUGGESTION_MAX_BYTES)
+        .count();
+    memoized(MemoKind::DidYouMean, word, &candidates, compared, || {
+        did_you_mean_uncached(word, &candidates)
+            .into_iter()
+            .map(|i| i as u32)
+            .collect()
+    })
+    .into_iter()
+    .map(|i| candidates[i as usize])
+    .collect()
+}
+
+/// [`did_you_mean`] computed, as indexes into `candidates`.
+fn did_you_mean_uncached(word: &str, candidates: &[&str]) -> Vec<usize> {
+    let mut scored: Vec<(f64, usize, &str)> = candidates
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, c)| *c != word && c.len() <= SUGGESTION_MAX_BYTES)
         .take_while(|_| spend_suggestion_budget())
-        .map(|c| {
+        .map(|(i, c)| {
             let mut score = strsim::jaro_winkler(word, c);
             // `test:auth` vs `test:e2e`: a shared prefix up to a separator is a strong hint.
             if let (Some((a, _)), Some((b, _))) = (word.split_once(':'), c.split_once(':')) {
@@ -56,19 +175,20 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
                     score += 0.1;
                 }
             }
-            (score, c)
+            (score, i, c)
         })
-        .filter(|(score, _)| *score >= 0.8)
+        .filter(|(score, _, _)| *score >= 0.8)
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    // Equal names sort by position, so the index kept is the first one's, as before.
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(b.2)).then(a.1.cmp(&b.1)));
     // A near-exact match (`missing-scripts` → `missing-script`) hides the merely similar ones.
     let best = scored.first().map(|s| s.0).unwrap_or(0.0);
     let floor = if best >= 0.97 { best - 0.03 } else { 0.0 };
     scored
         .into_iter()
-        .filter(|(score, _)| *score >= floor)
+        .filter(|(score, _, _)| *score >= floor)
         .take(3)
-        .map(|(_, c)| c)
+        .map(|(_, i, _)| i)
         .collect()
 }
 

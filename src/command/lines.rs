@@ -508,6 +508,18 @@ fn change_dir(from: &WorkDir, target: Option<&str>) -> WorkDir {
 mod tests {
     use super::*;
 
+    /// Block lines at offset 0, as a fence with no source positions gives them.
+    fn source_lines<'a>(lines: &[&'a str]) -> Vec<SourceLine<'a>> {
+        lines
+            .iter()
+            .map(|text| SourceLine {
+                text,
+                offset: 0,
+                exact: false,
+            })
+            .collect()
+    }
+
     #[test]
     fn program_lists_parse() {
         assert!(is_known_program("pnpm") && is_known_program("./deploy.sh"));
@@ -521,14 +533,7 @@ mod tests {
             "make deploy",
             "cd app; (cd sub; make a); make b",
         ];
-        let lines: Vec<SourceLine<'_>> = lines
-            .iter()
-            .map(|text| SourceLine {
-                text,
-                offset: 0,
-                exact: false,
-            })
-            .collect();
+        let lines = source_lines(&lines);
         let dirs: Vec<WorkDir> = block_commands(&lines).into_iter().map(|c| c.cwd).collect();
         assert_eq!(
             dirs,
@@ -564,14 +569,7 @@ mod tests {
             "cf ssh shop",
             "./local.sh",
         ];
-        let lines: Vec<SourceLine<'_>> = lines
-            .iter()
-            .map(|text| SourceLine {
-                text,
-                offset: 0,
-                exact: false,
-            })
-            .collect();
+        let lines = source_lines(&lines);
         let mut commands = block_commands(&lines);
         for command in &mut commands {
             command.understand();
@@ -626,14 +624,7 @@ mod tests {
             "docker compose logs web",
             "ls",
         ];
-        let lines: Vec<SourceLine<'_>> = lines
-            .iter()
-            .map(|text| SourceLine {
-                text,
-                offset: 0,
-                exact: false,
-            })
-            .collect();
+        let lines = source_lines(&lines);
         let sessions: Vec<bool> = block_commands(&lines)
             .iter()
             .map(|c| c.session.is_some())

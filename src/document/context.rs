@@ -127,8 +127,8 @@ impl ContextWords {
     /// wins: rollback, then production, staging and development ("Production rollback" is a
     /// rollback; "Staging and production" is production, the safer reading).
     pub fn classify(&self, heading: &str) -> Option<EnvContext> {
-        let words = self.words_of(heading);
-        let has = |list: &[String]| list.iter().any(|w| contains_phrase(&words, w));
+        let words = HeadingWords::from_words(self.words_of(heading));
+        let has = |list: &[String]| list.iter().any(|w| words.contains(w));
         if has(&self.rollback) {
             Some(EnvContext::Rollback)
         } else if has(&self.production) {
@@ -177,10 +177,70 @@ pub fn heading_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A heading's words ([`heading_words`]) and which word lengths occur among them: most
+/// phrases asked about are one word, and a word of a length the heading lacks is answered
+/// without a comparison (headings are asked about every word list, many times per file).
+#[derive(Debug, Clone, Default)]
+pub struct HeadingWords {
+    words: Vec<String>,
+    /// Bit `n` set when a word is `n` bytes long (bit 63: 63 or more).
+    lengths: u64,
+}
+
+impl HeadingWords {
+    /// The words of `heading`.
+    pub fn new(heading: &str) -> Self {
+        Self::from_words(heading_words(heading))
+    }
+
+    /// These words.
+    pub fn from_words(words: Vec<String>) -> Self {
+        let lengths = words.iter().fold(0, |bits, w| bits | length_bit(w.len()));
+        HeadingWords { words, lengths }
+    }
+
+    /// The words, in order.
+    pub fn words(&self) -> &[String] {
+        &self.words
+    }
+
+    /// [`contains_phrase`] of these words.
+    pub fn contains(&self, phrase: &str) -> bool {
+        let bytes = phrase.as_bytes();
+        // A phrase of ASCII letters and no whitespace is one word: it can only equal a word of
+        // its own length. Anything else takes the general path.
+        let plain = bytes
+            .iter()
+            .all(|b| !matches!(b, b'\t'..=b'\r' | b' ') && b.is_ascii());
+        if plain {
+            return !phrase.is_empty()
+                && self.lengths & length_bit(bytes.len()) != 0
+                && self.words.iter().any(|w| w == phrase);
+        }
+        // Every word of the phrase must be a word of the heading, so of a length it has.
+        if phrase
+            .split_whitespace()
+            .any(|p| self.lengths & length_bit(p.len()) == 0)
+        {
+            return false;
+        }
+        contains_phrase(&self.words, phrase)
+    }
+}
+
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
+}
+
 /// True when `phrase` (one or more space-separated words) occurs in `words`.
 pub fn contains_phrase(words: &[String], phrase: &str) -> bool {
-    // Most phrases are one word: no allocation for them.
-    if !phrase.contains(char::is_whitespace) {
+    // Most phrases are one word: no allocation for them. A byte test first: an ASCII phrase
+    // without a whitespace byte has no whitespace character (this runs for every heading
+    // against every word list).
+    let maybe_spaced = phrase
+        .bytes()
+        .any(|b| matches!(b, b'\t'..=b'\r' | b' ') || !b.is_ascii());
+    if !(maybe_spaced && phrase.contains(char::is_whitespace)) {
         return !phrase.is_empty() && words.iter().any(|w| w == phrase);
     }
     // No allocation here either: it runs for every heading against every word list.

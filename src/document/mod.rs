@@ -64,7 +64,7 @@ pub struct Document {
     /// Each section's heading words, computed on first use: rules ask "is this a contacts
     /// section?" for every text block, and re-splitting the headings each time was a third
     /// of the lint time on large trees.
-    heading_words: std::sync::OnceLock<Vec<Vec<String>>>,
+    heading_words: std::sync::OnceLock<Vec<context::HeadingWords>>,
     /// Which headings and links form a table of contents, computed on first use.
     toc: std::sync::OnceLock<anchors::TableOfContents>,
     /// Env-var references, in document order.
@@ -76,6 +76,9 @@ pub struct Document {
     comment_spans: std::sync::OnceLock<Vec<Span>>,
     /// `id` and `name` attribute values of the HTML blocks and inline HTML, in order.
     pub html_anchors: Vec<String>,
+    /// Credential-shaped values of the text, found on first use: `hardcoded-secret` reports
+    /// them and the engine masks them, from one scan of the file instead of one each.
+    secrets: std::sync::OnceLock<Vec<crate::redact::FoundSecret>>,
 }
 
 /// `spans` sorted by start, each one that lies inside the previous dropped (code spans nest,
@@ -311,6 +314,13 @@ impl Document {
         doc
     }
 
+    /// The secrets of `source`, the text this document was parsed from (see
+    /// [`crate::redact::find_secrets`]), scanned once.
+    pub fn secrets(&self, source: &str) -> &[crate::redact::FoundSecret] {
+        self.secrets
+            .get_or_init(|| crate::redact::find_secrets(source))
+    }
+
     /// The section and its ancestors, innermost first.
     pub fn ancestry(&self, id: SectionId) -> impl Iterator<Item = &Section> {
         let mut next = Some(id);
@@ -335,7 +345,7 @@ impl Document {
         let mut next = Some(id);
         while let Some(section) = next {
             let heading = self.words_of_heading(section);
-            if words.iter().any(|w| context::contains_phrase(heading, w)) {
+            if words.iter().any(|w| heading.contains(w)) {
                 return true;
             }
             next = self.sections.get(section).and_then(|s| s.parent);
@@ -344,14 +354,16 @@ impl Document {
     }
 
     /// Lower-cased words of a section's heading (empty for an unknown id).
-    fn words_of_heading(&self, id: SectionId) -> &[String] {
+    fn words_of_heading(&self, id: SectionId) -> &context::HeadingWords {
+        static NONE: std::sync::LazyLock<context::HeadingWords> =
+            std::sync::LazyLock::new(context::HeadingWords::default);
         let all = self.heading_words.get_or_init(|| {
             self.sections
                 .iter()
-                .map(|s| context::heading_words(&s.title))
+                .map(|s| context::HeadingWords::new(&s.title))
                 .collect()
         });
-        all.get(id).map(Vec::as_slice).unwrap_or(&[])
+        all.get(id).unwrap_or(&NONE)
     }
 
     /// The table of contents: headings an entry names and links that are entries.
@@ -380,7 +392,7 @@ impl Document {
     pub fn heading_mentions(&self, id: SectionId, words: &[&str]) -> bool {
         id < self.sections.len() && {
             let heading = self.words_of_heading(id);
-            words.iter().any(|w| context::contains_phrase(heading, w))
+            words.iter().any(|w| heading.contains(w))
         }
     }
 

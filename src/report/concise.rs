@@ -1,15 +1,18 @@
 //! `--format concise`: `path:line:col: severity[rule] message`, one line per finding, for
 //! editors' problem matchers and grep. Messages only: never source text.
 
-use crate::findings::{CheckResult, Finding};
+use crate::findings::{CheckResult, FileFindings, Finding};
 
 /// One line per finding.
 pub fn render(result: &CheckResult) -> String {
+    result.files.iter().map(render_file).collect()
+}
+
+/// One file's lines.
+pub fn render_file(file: &FileFindings) -> String {
     let mut out = String::new();
-    for file in &result.files {
-        for finding in &file.findings {
-            out.push_str(&line(&file.path, finding));
-        }
+    for finding in &file.findings {
+        out.push_str(&line(&file.path, finding));
     }
     out
 }

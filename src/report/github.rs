@@ -5,34 +5,37 @@
 //! would otherwise end the value.
 
 use crate::diagnostic::Severity;
-use crate::findings::CheckResult;
+use crate::findings::{CheckResult, FileFindings};
 
 /// One workflow command per finding.
 pub fn render(result: &CheckResult) -> String {
+    result.files.iter().map(render_file).collect()
+}
+
+/// One file's workflow commands.
+pub fn render_file(file: &FileFindings) -> String {
     let mut out = String::new();
-    for file in &result.files {
-        for f in &file.findings {
-            let command = match f.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "notice",
-            };
-            let mut message = f.message.clone();
-            if let Some(help) = &f.help {
-                message.push_str("\nhelp: ");
-                message.push_str(help);
-            }
-            out.push_str(&format!(
-                "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                escape_property(&file.path),
-                f.location.line,
-                f.location.column,
-                f.location.end_line,
-                f.location.end_column,
-                escape_property(&f.rule),
-                escape_data(&message)
-            ));
+    for f in &file.findings {
+        let command = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut message = f.message.clone();
+        if let Some(help) = &f.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
         }
+        out.push_str(&format!(
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            escape_property(&file.path),
+            f.location.line,
+            f.location.column,
+            f.location.end_line,
+            f.location.end_column,
+            escape_property(&f.rule),
+            escape_data(&message)
+        ));
     }
     out
 }

@@ -66,15 +66,7 @@ impl MietteDiagnostic for Rendered<'_> {
 
 /// Renders every finding; the summary line is printed separately (to stderr).
 pub fn render(result: &CheckResult, color: bool) -> String {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false)
-        .with_context_lines(1);
+    let handler = handler(color);
     // Files render independently (in parallel), then join in path order: the output does
     // not depend on the thread count.
     // Chunks bound the memory held by rendered-but-not-yet-joined parts.
@@ -83,21 +75,44 @@ pub fn render(result: &CheckResult, color: bool) -> String {
     for chunk in result.files.chunks(256) {
         let parts: Vec<String> = chunk
             .par_iter()
-            .map(|file| {
-                // A bug in rendering one file's excerpts costs its excerpts, not the report.
-                crate::robust::isolated(|| render_file(&handler, file)).unwrap_or_else(|_| {
-                    file.findings
-                        .iter()
-                        .map(|f| super::concise::line(&file.path, f))
-                        .collect()
-                })
-            })
+            .map(|file| render_isolated(&handler, file))
             .collect();
         for part in parts {
             out.push_str(&part);
         }
     }
     out
+}
+
+/// One file's part of the report, as [`render`] writes it: for reports written while the
+/// rest is still being linted.
+pub fn render_one(file: &crate::findings::FileFindings, color: bool) -> String {
+    render_isolated(&handler(color), file)
+}
+
+fn handler(color: bool) -> GraphicalReportHandler {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false)
+        .with_context_lines(1)
+}
+
+/// A bug in rendering one file's excerpts costs its excerpts, not the report.
+fn render_isolated(
+    handler: &GraphicalReportHandler,
+    file: &crate::findings::FileFindings,
+) -> String {
+    crate::robust::isolated(|| render_file(handler, file)).unwrap_or_else(|_| {
+        file.findings
+            .iter()
+            .map(|f| super::concise::line(&file.path, f))
+            .collect()
+    })
 }
 
 fn render_file(handler: &GraphicalReportHandler, file: &crate::findings::FileFindings) -> String {

@@ -10,6 +10,17 @@ use crate::findings::{CheckResult, ToolError};
 
 /// The JUnit XML document; `elapsed` is the run's wall time (the `time` attribute).
 pub fn render(result: &CheckResult, elapsed: Duration) -> String {
+    let mut out = Vec::new();
+    write(result, elapsed, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("the report is UTF-8")
+}
+
+/// Writes [`render`]'s document to `sink` a file at a time, never whole in memory.
+pub fn write(
+    result: &CheckResult,
+    elapsed: Duration,
+    sink: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let failures: usize = result.files.iter().map(|f| f.findings.len()).sum();
     let errors = result.errors.len();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -48,6 +59,8 @@ pub fn render(result: &CheckResult, elapsed: Duration) -> String {
             out.push_str("</failure>\n    </testcase>\n");
         }
         out.push_str("  </testsuite>\n");
+        sink.write_all(out.as_bytes())?;
+        out.clear();
     }
     if errors > 0 {
         out.push_str(&format!(
@@ -65,7 +78,7 @@ pub fn render(result: &CheckResult, elapsed: Duration) -> String {
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
-    out
+    sink.write_all(out.as_bytes())
 }
 
 /// The kind of a problem and what it is about (a path).

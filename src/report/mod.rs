@@ -70,6 +70,41 @@ pub fn render(result: &CheckResult, format: Format, options: &RenderOptions) -> 
     }
 }
 
+/// Writes a result in `format` to `sink` as [`render`] would make it, without the whole report
+/// in memory. `prints`: SARIF's fingerprints per file, when computed while the texts were at
+/// hand (see [`sarif::write`]).
+pub fn write(
+    result: &CheckResult,
+    format: Format,
+    options: &RenderOptions,
+    prints: Option<&[Vec<String>]>,
+    sink: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(result, sink),
+        Format::Sarif => sarif::write(result, options, prints, sink),
+        Format::Junit => junit::write(result, options.elapsed, sink),
+        Format::Human | Format::Concise | Format::Github => {
+            sink.write_all(render(result, format, options).as_bytes())
+        }
+    }
+}
+
+/// One file's part of a report whose parts are the files' in path order (human, concise,
+/// GitHub): written while the rest is still being linted. `None` for the other formats.
+pub fn render_file(
+    file: &crate::findings::FileFindings,
+    format: Format,
+    color: bool,
+) -> Option<String> {
+    match format {
+        Format::Human => Some(human::render_one(file, color)),
+        Format::Concise => Some(concise::render_file(file)),
+        Format::Github => Some(github::render_file(file)),
+        Format::Json | Format::Sarif | Format::Junit => None,
+    }
+}
+
 /// "1 error", "2 warnings".
 pub fn plural(count: usize, word: &str) -> String {
     if count == 1 {

@@ -137,7 +137,7 @@ struct Run<'a> {
     column_kind: &'static str,
     invocations: [Value; 1],
     original_uri_base_ids: Value,
-    results: Vec<SarifResult<'a>>,
+    results: Results<'a>,
     tool: Value,
 }
 
@@ -262,6 +262,73 @@ fn invocation(result: &CheckResult) -> Value {
 
 /// The SARIF log as pretty JSON with a trailing newline.
 pub fn render(result: &CheckResult, options: &super::RenderOptions) -> String {
+    let mut out = Vec::new();
+    write(result, options, None, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("SARIF is UTF-8")
+}
+
+/// The results, made one at a time as they are written rather than collected first.
+struct Results<'a> {
+    result: &'a CheckResult,
+    /// Each file's fingerprints, when they were computed while its text was at hand.
+    prints: Option<&'a [Vec<String>]>,
+    options: &'a super::RenderOptions,
+    rule_indexes: std::collections::HashMap<&'a str, usize>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.result.files.iter().enumerate().flat_map(|(i, file)| {
+            let prints = match self.prints {
+                Some(prints) => prints[i].clone(),
+                None => super::fingerprint::fingerprints(file),
+            };
+            let artifact = artifact(&file.path, self.options);
+            file.findings.iter().zip(prints).map(move |(f, print)| {
+                let mut text = f.message.clone();
+                if let Some(help) = &f.help {
+                    text.push_str("\nhelp: ");
+                    text.push_str(help);
+                }
+                SarifResult {
+                    fixes: f
+                        .fix
+                        .as_ref()
+                        .map(|fix| [sarif_fix(&artifact, fix, &f.fix_locations)]),
+                    level: level(f.severity),
+                    locations: [Location {
+                        physical_location: PhysicalLocation {
+                            artifact_location: artifact.clone(),
+                            region: Region {
+                                end_column: f.location.end_column,
+                                end_line: f.location.end_line,
+                                start_column: f.location.column,
+                                start_line: f.location.line,
+                            },
+                        },
+                    }],
+                    message: Text { text },
+                    partial_fingerprints: Fingerprints {
+                        line_hash: print.clone(),
+                        print,
+                    },
+                    rule_id: &f.rule,
+                    rule_index: self.rule_indexes.get(f.rule.as_str()).copied(),
+                }
+            })
+        }))
+    }
+}
+
+/// Writes [`render`]'s log to `sink` as it is serialised. `prints`: each file's
+/// [`super::fingerprint::fingerprints`], computed while its text was at hand (the text may
+/// be gone); `None` computes them from the files' texts.
+pub fn write(
+    result: &CheckResult,
+    options: &super::RenderOptions,
+    prints: Option<&[Vec<String>]>,
+    sink: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     // Built-in rules, then the projects' pack rules (one descriptor per id).
     let mut docs: Vec<(&RuleDoc, bool)> = options.rules.iter().map(|d| (d, true)).collect();
     for doc in &result.pack_rules {
@@ -272,45 +339,8 @@ pub fn render(result: &CheckResult, options: &super::RenderOptions) -> String {
     let rule_indexes: std::collections::HashMap<&str, usize> = docs
         .iter()
         .enumerate()
-        .map(|(i, (d, _))| (d.id.as_str(), i))
+        .map(|(i, &(d, _))| (d.id.as_str(), i))
         .collect();
-    let mut results = Vec::new();
-    for file in &result.files {
-        let prints = super::fingerprint::fingerprints(file);
-        let artifact = artifact(&file.path, options);
-        for (f, print) in file.findings.iter().zip(prints) {
-            let mut text = f.message.clone();
-            if let Some(help) = &f.help {
-                text.push_str("\nhelp: ");
-                text.push_str(help);
-            }
-            results.push(SarifResult {
-                fixes: f
-                    .fix
-                    .as_ref()
-                    .map(|fix| [sarif_fix(&artifact, fix, &f.fix_locations)]),
-                level: level(f.severity),
-                locations: [Location {
-                    physical_location: PhysicalLocation {
-                        artifact_location: artifact.clone(),
-                        region: Region {
-                            end_column: f.location.end_column,
-                            end_line: f.location.end_line,
-                            start_column: f.location.column,
-                            start_line: f.location.line,
-                        },
-                    },
-                }],
-                message: Text { text },
-                partial_fingerprints: Fingerprints {
-                    line_hash: print.clone(),
-                    print,
-                },
-                rule_id: &f.rule,
-                rule_index: rule_indexes.get(f.rule.as_str()).copied(),
-            });
-        }
-    }
     let mut driver = json!({
         "name": "runbook-lint",
         "semanticVersion": env!("CARGO_PKG_VERSION"),
@@ -331,14 +361,18 @@ pub fn render(result: &CheckResult, options: &super::RenderOptions) -> String {
                 "uri": format!("{}/", file_uri(&options.source_root).trim_end_matches('/')),
                 "description": { "text": "the top of the repository (else the directory runbook-lint ran in)" },
             } }),
-            results,
+            results: Results {
+                result,
+                prints,
+                options,
+                rule_indexes,
+            },
             tool: json!({ "driver": driver }),
         }],
         version: "2.1.0",
     };
-    let mut text = serde_json::to_string_pretty(&log).expect("SARIF serialises");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *sink, &log)?;
+    sink.write_all(b"\n")
 }
 
 #[cfg(test)]

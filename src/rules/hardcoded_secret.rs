@@ -2,7 +2,6 @@
 //! every output applies, are [`crate::redact`].
 
 use super::Cx;
-use crate::redact::find_secrets;
 use crate::span::Span;
 
 declare_rule! {
@@ -67,7 +66,7 @@ declare_rule! {
 impl HardcodedSecret {
     fn run(&self, cx: &mut Cx<'_, '_>) {
         let doc = cx.doc;
-        for secret in find_secrets(cx.source).into_iter().filter(|s| s.reported) {
+        for secret in doc.secrets(cx.source).iter().filter(|s| s.reported) {
             let span = Span::new(secret.start, secret.end);
             let section = doc.section_at(secret.start);
             // Development defaults (`admin/admin`, a local `SECRET_KEY=...`) in a local section

@@ -77,6 +77,12 @@ static FIELD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("field regex")
 });
 
+/// A word every [`FIELD`] label starts with, in the same case folding: a text without one has
+/// no field, and one search for these literals is far cheaper than the field pattern.
+static FIELD_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)last|updated|next|review|target").expect("field word regex")
+});
+
 static HISTORY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(revision|change|document|version|review)\s+(history|log)\b|\bchangelog\b")
         .expect("history regex")
@@ -107,7 +113,12 @@ impl StaleReviewDate {
         let today = cx.settings.today.unwrap_or_else(Date::today);
         let window = self.options.review_window_days;
         let source = cx.source;
-        for caps in FIELD.captures_iter(source) {
+        let fields = FIELD_WORD
+            .is_match(source)
+            .then(|| FIELD.captures_iter(source))
+            .into_iter()
+            .flatten();
+        for caps in fields {
             let (Some(label), Some(whole)) = (caps.name("label"), caps.get(0)) else {
                 continue;
             };

@@ -34,6 +34,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("report", 8),
     ("changed", 8),
     ("baseline", 9),
+    ("progress", 9),
     ("engine", 10),
     ("server", 11),
     ("cli", 12),

@@ -131,3 +131,24 @@ fn explain_prints_the_rule_docs() {
     assert_eq!(code, 2);
     assert!(stderr.contains("did you mean `missing-script`"));
 }
+
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    // stderr is a pipe here, as in CI logs: the stderr of a run is its totals line and
+    // nothing else, with no carriage returns or cursor movement a progress bar would leave.
+    for format in ["human", "concise", "json"] {
+        let (_, stderr, _) = run(&[
+            "check",
+            "fixtures/demo",
+            "--format",
+            format,
+            "--color",
+            "never",
+        ]);
+        assert!(
+            !stderr.contains('\r') && !stderr.contains('\u{1b}'),
+            "{format}: {stderr:?}"
+        );
+        assert!(!stderr.contains("linting"), "{format}: {stderr:?}");
+    }
+}

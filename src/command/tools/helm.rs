@@ -1,7 +1,6 @@
 //! Helm: the values files (`-f`, `--values`) and the local chart (`./charts/app`) of
 //! `install`, `upgrade`, `template`, `lint`, `diff`; options that take a value.
 
-use super::flag_values;
 use crate::command::invocation::{FileArg, FileRole, Invocation};
 
 /// Subcommands that read values files and a chart.
@@ -14,23 +13,7 @@ pub(super) fn understand(invocation: &mut Invocation) {
     if !positionals.first().is_some_and(|s| READS.contains(s)) {
         return;
     }
-    let mut found: Vec<FileArg> = flag_values(args, &["-f", "--values"])
-        .into_iter()
-        .map(|w| FileArg {
-            word: w.clone(),
-            role: FileRole::Reads,
-        })
-        .collect();
-    for word in args {
-        if let Some(value) = word.text.strip_prefix("--values=") {
-            let mut word = word.clone();
-            word.text = value.to_string();
-            found.push(FileArg {
-                word,
-                role: FileRole::Reads,
-            });
-        }
-    }
+    let mut found = super::files_read_by(args, &["-f", "--values"]);
     // A chart written as a relative path (`./charts/app`); `repo/chart` is a repository's.
     let charts = args.iter().filter(|w| {
         (w.text.starts_with("./") || w.text.starts_with("../"))

@@ -44,7 +44,7 @@ pub use package_manager::{
 };
 pub use task_runner::{Runner, TaskRun};
 
-use super::invocation::{ExecLocation, Invocation};
+use super::invocation::{ExecLocation, FileArg, FileRole, Invocation};
 
 /// A program that hands the rest of its command line to a container or another host.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -264,6 +264,33 @@ pub fn is_bind_address(previous: &str, word: &str) -> bool {
     ) || word.to_ascii_uppercase().starts_with("HOST=")
         || word.starts_with("--host=")
         || word.starts_with("--bind=")
+}
+
+/// Files named by `-f x` / `--file x` / `--file=x` among `words` (the long flags also in their
+/// `=` form), each read by the command.
+fn files_read_by(words: &[super::Word], flags: &[&str]) -> Vec<FileArg> {
+    let mut found: Vec<FileArg> = flag_values(words, flags)
+        .into_iter()
+        .map(|w| FileArg {
+            word: w.clone(),
+            role: FileRole::Reads,
+        })
+        .collect();
+    for word in words {
+        let value = flags
+            .iter()
+            .filter(|f| f.starts_with("--"))
+            .find_map(|f| word.text.strip_prefix(*f)?.strip_prefix('='));
+        if let Some(value) = value {
+            let mut word = word.clone();
+            word.text = value.to_string();
+            found.push(FileArg {
+                word,
+                role: FileRole::Reads,
+            });
+        }
+    }
+    found
 }
 
 /// Values of `flag value` pairs among `words`.

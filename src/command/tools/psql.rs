@@ -1,8 +1,7 @@
 //! SQL clients (`psql`, `mysql`, `sqlite3`, `mariadb`, `cockroach`): the words that may carry
 //! SQL (`psql -c "DROP TABLE x"`, `sqlite3 app.db "DELETE FROM x"`).
 
-use super::flag_values;
-use crate::command::invocation::{FileArg, FileRole, Invocation};
+use crate::command::invocation::Invocation;
 use crate::command::shell::Word;
 
 /// Adds the SQL script `psql -f x.sql` (`--file=x.sql`) runs.
@@ -11,23 +10,7 @@ pub(super) fn understand(invocation: &mut Invocation) {
         return;
     }
     let args = invocation.args();
-    let mut found: Vec<FileArg> = flag_values(args, &["-f", "--file"])
-        .into_iter()
-        .map(|w| FileArg {
-            word: w.clone(),
-            role: FileRole::Reads,
-        })
-        .collect();
-    for word in args {
-        if let Some(value) = word.text.strip_prefix("--file=") {
-            let mut word = word.clone();
-            word.text = value.to_string();
-            found.push(FileArg {
-                word,
-                role: FileRole::Reads,
-            });
-        }
-    }
+    let found = super::files_read_by(args, &["-f", "--file"]);
     invocation.files_read.extend(found);
 }
 

@@ -50,8 +50,11 @@ pub enum Kind {
     ManagePy,
     /// A Heroku-style Procfile (`Procfile.dev` included).
     Procfile,
-    /// Fly.io's `fly.toml`.
+    /// Fly.io's `fly.toml` (and per-app `fly.staging.toml`).
     FlyToml,
+    /// A Cloud Foundry `manifest.yml`: its `applications` (a Kubernetes manifest so named is
+    /// still read as one).
+    CfManifest,
     /// Heroku's `app.json`.
     AppJson,
     /// `vercel.json`.
@@ -327,10 +330,18 @@ pub const MANIFESTS: &[Manifest] = &[
     },
     Manifest {
         kind: Kind::FlyToml,
-        pattern: r"fly\.toml",
+        pattern: r"fly(?:\.[^/]+)?\.toml",
         names: &["fly.toml"],
-        variants: &[],
+        variants: &["fly.*.toml"],
         marks_project: true,
+        loader: Loader::Platform,
+    },
+    Manifest {
+        kind: Kind::CfManifest,
+        pattern: r"manifest\.ya?ml",
+        names: &["manifest.yml", "manifest.yaml"],
+        variants: &[],
+        marks_project: false,
         loader: Loader::Platform,
     },
     Manifest {
@@ -499,6 +510,8 @@ mod tests {
         (Kind::ComposerJson, "api/composer.json"),
         (Kind::Rakefile, "Rakefile"),
         (Kind::Rakefile, "lib/tasks/db.rake"),
+        (Kind::FlyToml, "fly.staging.toml"),
+        (Kind::CfManifest, "deploy/manifest.yml"),
         (Kind::GithubWorkflow, ".github/workflows/deploy.yml"),
         (
             Kind::GithubWorkflow,

@@ -210,6 +210,30 @@ pub struct KubeRun {
     pub creates: bool,
 }
 
+/// What a GitHub Actions command names: `gh workflow run NAME -f key=value`, `act -j JOB`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WorkflowRun {
+    /// The workflow `gh workflow run` runs (a file name, path or `name:`).
+    pub workflow: Option<Word>,
+    /// The `workflow_dispatch` inputs it passes (`-f key=value`, `-F`, `--field`,
+    /// `--raw-field`): the word, its text the key.
+    pub inputs: Vec<Word>,
+    /// The jobs `act -j JOB` runs.
+    pub jobs: Vec<Word>,
+}
+
+/// What a platform CLI names that the project's platform manifests declare.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlatformRun {
+    /// The platform (Fly.io, Heroku, Cloud Foundry).
+    pub platform: Platform,
+    /// The app it targets: `fly -a NAME`, `cf push NAME`.
+    pub app: Option<Word>,
+    /// Process types it scales or restarts: `heroku ps:scale web=2`, `ps:restart worker`;
+    /// the word, its text the type.
+    pub processes: Vec<Word>,
+}
+
 /// A container named by a `docker` command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContainerRef {
@@ -285,6 +309,10 @@ pub struct Invocation {
     pub kube: Option<KubeRun>,
     /// The host and port a database client connects to (`psql -h localhost -p 6543`).
     pub endpoint: Option<Endpoint>,
+    /// The workflow, inputs or jobs a GitHub Actions command names.
+    pub workflow: Option<WorkflowRun>,
+    /// The app or process types a platform CLI names.
+    pub platform: Option<PlatformRun>,
     /// Files it runs or reads.
     pub files_read: Vec<FileArg>,
     /// Paths it creates (`mkdir x`, `cp a b`, `curl -o x`, `git clone url dir`).

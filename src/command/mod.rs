@@ -20,7 +20,7 @@ mod workdir;
 
 pub use invocation::{
     ContainerRef, Endpoint, EnvAssignment, EnvStore, ExecLocation, FileArg, FileRole, Invocation,
-    KubeRun, Platform, Runtime, StoredVar,
+    KubeRun, Platform, PlatformRun, Runtime, StoredVar, WorkflowRun,
 };
 pub use lines::{
     block_commands, inline_commands, inline_is_command, is_inline_program, is_known_program,

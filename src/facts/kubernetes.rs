@@ -160,7 +160,9 @@ impl KubernetesFacts {
     /// their variables in `env`.
     pub fn load(reader: &mut ManifestReader, catalog: &Catalog<'_>, env: &mut EnvFacts) -> Self {
         let mut facts = KubernetesFacts::default();
-        for (path, kind) in catalog.entries(&[Kind::HelmValues, Kind::KubernetesYaml]) {
+        // A `manifest.yml` is Cloud Foundry's name, and sometimes a Kubernetes manifest's.
+        let kinds = [Kind::HelmValues, Kind::KubernetesYaml, Kind::CfManifest];
+        for (path, kind) in catalog.entries(&kinds) {
             if kind == Kind::HelmValues {
                 facts.read_values(reader, path, env);
             } else {

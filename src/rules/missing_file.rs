@@ -18,7 +18,10 @@ declare_rule! {
     /// named in inline code of a checklist item (`- [ ] Update `config/production.yml``,
     /// not one the item creates) or, with a directory, of a list item (`2. Post the update
     /// using `docs/templates/comms.md``; a path whose end names one repository file, such as
-    /// a chart's `templates/canary.yaml`, is that file). Paths are taken from the command's `cd` directory; without
+    /// a chart's `templates/canary.yaml`, is that file); and, where the repository has a
+    /// `.github/workflows` directory, a workflow file named in inline code: a path under
+    /// .github/workflows, or a bare YAML file name on a line that says "workflow" and that
+    /// no repository file has. Paths are taken from the command's `cd` directory; without
     /// one, from the runbook's directory or the repository root. The help offers the
     /// repository's closest paths, best first: the same file name elsewhere
     /// (`scripts/smoke.sh` → `tools/qa/smoke.sh`), or a close name of the same kind.
@@ -125,6 +128,82 @@ impl MissingFile {
             }
         }
         checklist_paths(cx, &created);
+        workflow_files(cx, &created);
+    }
+}
+
+/// A bare workflow file name in inline code: `deploy.yml`, `cd-dev.yaml`.
+static BARE_YAML: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$").expect("bare yaml regex")
+});
+
+/// Workflow files named in inline code of prose (`.github/workflows/cd-dev.yml`, or a bare
+/// `deploy.yml` on a line that says "workflow") that the repository's `.github/workflows`
+/// does not hold. Only where the repository has that directory; checklist and list items
+/// are [`checklist_paths`]'s.
+fn workflow_files(cx: &mut Cx<'_, '_>, created: &BTreeSet<String>) {
+    const DIR: &str = ".github/workflows";
+    if !cx.project.has_dir(DIR) {
+        return;
+    }
+    let doc = cx.doc;
+    let workflows: Vec<String> = cx
+        .project
+        .files
+        .iter()
+        .filter(|f| f.starts_with(".github/workflows/"))
+        .map(|f| f.trim_start_matches(".github/workflows/").to_string())
+        .collect();
+    for code in &doc.inline_code {
+        let path = code.text.trim();
+        let path = path.strip_prefix("./").unwrap_or(path);
+        let bare = BARE_YAML.is_match(path);
+        let in_list = matches!(
+            code.block,
+            crate::document::BlockKind::ChecklistItem | crate::document::BlockKind::ListItem
+        );
+        let named = if let Some(name) = path.strip_prefix(".github/workflows/") {
+            if in_list || !BARE_YAML.is_match(name) {
+                continue;
+            }
+            name
+        } else if bare && code.block != crate::document::BlockKind::ChecklistItem {
+            // A bare name is a workflow only when its line says so, and no file of the
+            // repository has that name (`values.yaml` is a chart's, `mkdocs.yml` the root's).
+            let line_start = cx.source[..code.span.start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = cx.source[code.span.end..]
+                .find('\n')
+                .map_or(cx.source.len(), |i| code.span.end + i);
+            let line = &cx.source[line_start..line_end];
+            // "create `nightly.yml`", "for any new workflow you write": not there yet.
+            if !line.to_ascii_lowercase().contains("workflow")
+                || CREATES.is_match(line)
+                || line.contains("://")
+                || cx.project.files_by_name().contains_key(path)
+            {
+                continue;
+            }
+            path
+        } else {
+            continue;
+        };
+        let full = format!("{DIR}/{named}");
+        if cx.project.has_file(&full) || is_created(&full, created) || is_created(path, created) {
+            continue;
+        }
+        let close: Vec<String> = crate::suggest::did_you_mean(named, workflows.iter().map(String::as_str))
+            .into_iter()
+            .map(|n| format!("`{DIR}/{n}`"))
+            .collect();
+        let help = if close.is_empty() {
+            let listed: Vec<String> = workflows.iter().take(12).map(|w| format!("`{w}`")).collect();
+            format!("the workflows are: {}", listed.join(", "))
+        } else {
+            format!("did you mean {}?", close.join(" or "))
+        };
+        cx.report(code.span, format!("workflow file `{full}` does not exist"))
+            .label("not in .github/workflows")
+            .help(help);
     }
 }
 

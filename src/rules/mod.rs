@@ -461,6 +461,8 @@ register_rules! {
     compose_exec_tty::ComposeExecTty,
     unpublished_port::UnpublishedPort,
     unknown_kubernetes_object::UnknownKubernetesObject,
+    unknown_workflow::UnknownWorkflow,
+    unknown_app::UnknownApp,
     missing_make_target::MissingMakeTarget,
     missing_file::MissingFile,
     broken_link::BrokenLink,

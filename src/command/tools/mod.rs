@@ -142,6 +142,8 @@ pub(super) fn understand(invocation: &mut Invocation) {
         "render" => render::understand(invocation),
         "vercel" => vercel::understand(invocation),
         "gh" => gh::understand(invocation),
+        "act" => gh::act(invocation),
+        "cf" => cf::understand(invocation),
         "doppler" => doppler::understand(invocation),
         "aws" => aws::understand(invocation),
         _ => {}

@@ -4,8 +4,9 @@
 Every locked package the crate builds with (normal and build dependencies, transitively)
 declares the oldest Rust it compiles with; the crate's own `rust-version` must be at least the
 newest of those, or `cargo install --locked` on the declared toolchain fails. Dev-dependencies
-only build the tests and are reported, not enforced. Reads `cargo metadata --locked --offline`
-(the registry sources are already on disk after a build); standard library only.
+only build the tests and are reported, not enforced. Reads `cargo metadata --locked` (for
+every platform, so it may fetch the sources of a dependency this machine never builds, such as
+a Windows-only one, from crates.io); standard library only.
 """
 import json
 import subprocess
@@ -19,7 +20,7 @@ def version(text):
 def main():
     metadata = json.loads(
         subprocess.run(
-            ["cargo", "metadata", "--format-version", "1", "--locked", "--offline"],
+            ["cargo", "metadata", "--format-version", "1", "--locked"],
             check=True,
             capture_output=True,
             text=True,
